@@ -1,0 +1,49 @@
+# storymovie - top-level entry points.  CMake does the building; this file
+# only names the jobs a user runs.  Every target installs what is missing
+# first (scripts/setup.sh), so each works on its own on a fresh Debian machine.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_OUT   ?= $(BUILD)/demo
+
+.PHONY: all setup build test test-unit test-asan test-fuzz demo bench clean
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# The whole suite: unit + end-to-end tests, again under ASan+UBSan, then a
+# short bounded run of every libFuzzer target.
+test: test-unit test-asan test-fuzz
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: setup
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSM_SANITIZE=ON \
+	    -DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    ctest --output-on-failure -j $(JOBS)
+
+test-fuzz: setup
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSM_FUZZ=ON \
+	    -DCMAKE_C_COMPILER=clang >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@sh tests/fuzz.sh $(FUZZ_BUILD)
+
+demo: build
+	@sh scripts/demo.sh $(BUILD)/storymovie $(DEMO_OUT)
+
+bench: build
+	@sh bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

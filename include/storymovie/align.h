@@ -1,0 +1,75 @@
+/* align.h - who says what, and when: screenplay blocks <-> subtitle segments.
+ *
+ * sm_align() matches the script's dialogue with the subtitles' speech by
+ * longest-common-subsequence matching of normalised tokens, extends the
+ * matches until the speaker changes, and gives every subtitle segment a
+ * speaker (or abstains) and every script block a time. */
+#ifndef STORYMOVIE_ALIGN_H
+#define STORYMOVIE_ALIGN_H
+
+#include <stdio.h>
+#include "error.h"
+#include "script.h"
+#include "subtitle.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sm_timing {
+    SM_TIMING_NONE = 0,
+    SM_TIMING_ALIGNED,       /* from matched subtitles */
+    SM_TIMING_INTERPOLATED   /* between aligned neighbours */
+} sm_timing;
+
+typedef struct sm_align_options {
+    double min_confidence;   /* abstain below this (default 0.5) */
+    int use_hints;           /* trust the subtitles' speaker labels (default 1) */
+} sm_align_options;
+
+void sm_align_options_init(sm_align_options *o);
+
+typedef struct sm_segment_speaker {
+    const char *speaker;     /* points into the script (block's speaker) or subtitles (hint); NULL = abstain */
+    double confidence;       /* [0,1], calibrated */
+    long block;              /* index into script->blocks of the matched block, -1 when none */
+    const char *evidence;    /* "match", "extend", "hint", "turn", ... (static string) */
+} sm_segment_speaker;
+
+typedef struct sm_block_time {
+    double start, end;       /* seconds; meaningful when timing != NONE */
+    sm_timing timing;
+    size_t matched_tokens;   /* of the block's tokens, how many matched subtitle tokens */
+} sm_block_time;
+
+typedef struct sm_scene_time {
+    double start, end;
+    sm_timing timing;
+} sm_scene_time;
+
+typedef struct sm_alignment {
+    sm_segment_speaker *segments;   /* one per subtitle segment */
+    size_t n_segments;
+    sm_block_time *blocks;          /* one per script block */
+    size_t n_blocks;
+    sm_scene_time *scenes;          /* index 0..n_scenes (0 = before the first heading) */
+    size_t n_scenes;
+    /* summary */
+    size_t answered;                /* segments with a speaker */
+    size_t matched_blocks;          /* dialogue blocks with aligned timing */
+    size_t dialogue_blocks;
+    char note[256];                 /* why everything abstained, when it did ("" otherwise) */
+} sm_alignment;
+
+int sm_align(const sm_script *script, const sm_subtitles *subs,
+             const sm_align_options *opt, sm_alignment *out, sm_error *err);
+void sm_alignment_free(sm_alignment *a);
+
+/* The JSON Lines of SPEC "Alignment output": segment records, then block records. */
+int sm_alignment_write_jsonl(FILE *f, const sm_script *script,
+                             const sm_subtitles *subs, const sm_alignment *a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,36 @@
+/* io.h - atomic output files.
+ *
+ * Every file storymovie writes appears whole or not at all: we write to a
+ * temporary file in the same directory and rename() it over the target on
+ * success, so a killed run leaves no half files and a rerun can trust that
+ * an existing output is complete. */
+#ifndef STORYMOVIE_IO_H
+#define STORYMOVIE_IO_H
+
+#include <stdio.h>
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sm_output {
+    FILE *fp;             /* write here */
+    char *path;           /* final path; NULL for stdout */
+    char *tmp_path;       /* temporary file */
+} sm_output;
+
+/* path NULL or "-" means stdout. */
+int sm_output_open(sm_output *o, const char *path, sm_error *err);
+/* Flush, fsync, close and rename into place.  Returns 0 or -1. */
+int sm_output_commit(sm_output *o, sm_error *err);
+/* Close and delete the temporary file (on failure paths). */
+void sm_output_abort(sm_output *o);
+
+/* Make a directory and its parents (like mkdir -p). */
+int sm_mkdir_p(const char *path, sm_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

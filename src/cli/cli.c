@@ -1,0 +1,46 @@
+/* cli.c - helpers shared by the subcommands. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *sm_progname = "storymovie";
+
+void cli_report(const sm_error *err)
+{
+    char buf[1200];
+    sm_error_format(err, buf, sizeof buf);
+    fprintf(stderr, "%s: %s\n", sm_progname, buf);
+}
+
+void cli_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", sm_progname);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit)
+{
+    size_t n = w->count < limit ? w->count : limit;
+    for (size_t i = 0; i < n; i++) {
+        if (w->items[i].line > 0)
+            fprintf(stderr, "%s: warning: %s:%ld: %s\n", sm_progname, file,
+                    w->items[i].line, w->items[i].message);
+        else
+            fprintf(stderr, "%s: warning: %s: %s\n", sm_progname, file, w->items[i].message);
+    }
+    if (w->count > n)
+        fprintf(stderr, "%s: warning: %s: %zu more warnings\n", sm_progname, file, w->count - n);
+}
+
+int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+int cli_stderr_is_tty(void) { return isatty(STDERR_FILENO); }

@@ -1,0 +1,26 @@
+/* cli.h - small helpers shared by the subcommands. */
+#ifndef STORYMOVIE_CLI_H
+#define STORYMOVIE_CLI_H
+
+#include <stdio.h>
+#include "storymovie/error.h"
+
+extern const char *sm_progname;   /* "storymovie" */
+
+/* Print "storymovie: FILE:LINE: MESSAGE" to stderr. */
+void cli_report(const sm_error *err);
+/* Print "storymovie: <formatted>" to stderr. */
+void cli_errorf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* Print warnings as "storymovie: warning: FILE:LINE: MESSAGE", at most
+ * `limit` of them, then a count of the rest. */
+void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit);
+/* True when argv[i] is -h or --help. */
+int cli_is_help(const char *arg);
+/* stderr is a terminal: progress output is allowed. */
+int cli_stderr_is_tty(void);
+
+#endif

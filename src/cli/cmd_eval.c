@@ -1,0 +1,38 @@
+/* cmd_eval.c - storymovie eval: dispatch to the scorers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: storymovie eval <what> [options]\n"
+            "\n"
+            "  speakers   speaker attribution of an alignment against a gold TSV\n"
+            "  grounding  grounding precision/recall/F1/mAP of stories against references\n"
+            "  language   BLEU-1..4, ROUGE-L and METEOR of stories against references\n"
+            "\n"
+            "Run 'storymovie eval <what> --help' for details.\n");
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (cli_is_help(argv[1])) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "speakers") == 0)
+        return cmd_eval_speakers(argc - 1, argv + 1);
+    if (strcmp(argv[1], "grounding") == 0)
+        return cmd_eval_grounding(argc - 1, argv + 1);
+    if (strcmp(argv[1], "language") == 0)
+        return cmd_eval_language(argc - 1, argv + 1);
+    cli_errorf("eval: '%s' is not something to evaluate; see 'storymovie eval --help'", argv[1]);
+    return 2;
+}

@@ -1,0 +1,10 @@
+/* cmd_story.c - storymovie story (not written yet). */
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+int cmd_story(int argc, char **argv)
+{
+    (void)argc;
+    cli_errorf("%s: not implemented yet", argv[0]);
+    return 1;
+}

@@ -1,0 +1,19 @@
+/* commands.h - the storymovie subcommands.  Each lives in its own cmd_*.c,
+ * takes the arguments after the command name (argv[0] is the command) and
+ * returns the process exit status.  Shared helpers for the commands are in
+ * cli.h. */
+#ifndef STORYMOVIE_CLI_COMMANDS_H
+#define STORYMOVIE_CLI_COMMANDS_H
+
+int cmd_subs(int argc, char **argv);       /* cmd_subs.c */
+int cmd_script(int argc, char **argv);     /* cmd_script.c */
+int cmd_align(int argc, char **argv);      /* cmd_align.c */
+int cmd_story(int argc, char **argv);      /* cmd_story.c */
+int cmd_link(int argc, char **argv);       /* cmd_link.c */
+int cmd_build(int argc, char **argv);      /* cmd_build.c */
+int cmd_eval(int argc, char **argv);       /* cmd_eval.c: dispatches to the three below */
+int cmd_eval_speakers(int argc, char **argv);   /* cmd_eval_speakers.c */
+int cmd_eval_grounding(int argc, char **argv);  /* cmd_eval_story.c */
+int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
+
+#endif

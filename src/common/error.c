@@ -1,0 +1,62 @@
+/* error.c - error and warning reporting (see include/storymovie/error.h). */
+#include "storymovie/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sm_fail(sm_error *err, const char *file, long line, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    err->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void sm_error_format(const sm_error *err, char *buf, size_t size)
+{
+    if (err->line > 0)
+        snprintf(buf, size, "%s:%ld: %s", err->file, err->line, err->message);
+    else if (err->file[0])
+        snprintf(buf, size, "%s: %s", err->file, err->message);
+    else
+        snprintf(buf, size, "%s", err->message);
+}
+
+void sm_warn(sm_warnings *w, long line, const char *fmt, ...)
+{
+    if (w->count == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 8;
+        sm_warning *items = realloc(w->items, cap * sizeof *items);
+        if (!items)
+            return;   /* a lost warning is better than a lost parse */
+        w->items = items;
+        w->cap = cap;
+    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char *copy = strdup(msg);
+    if (!copy)
+        return;
+    w->items[w->count].line = line;
+    w->items[w->count].message = copy;
+    w->count++;
+}
+
+void sm_warnings_free(sm_warnings *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        free(w->items[i].message);
+    free(w->items);
+    w->items = NULL;
+    w->count = w->cap = 0;
+}

@@ -1,0 +1,107 @@
+/* io.c - atomic output files (see include/storymovie/io.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "storymovie/io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int sm_output_open(sm_output *o, const char *path, sm_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    size_t n = strlen(path);
+    o->path = strdup(path);
+    o->tmp_path = malloc(n + 32);
+    if (!o->path || !o->tmp_path) {
+        free(o->path);
+        free(o->tmp_path);
+        return sm_fail(err, path, 0, "out of memory");
+    }
+    /* The temporary lives beside the target so rename() stays atomic
+     * (same filesystem); the pid keeps parallel writers apart. */
+    snprintf(o->tmp_path, n + 32, "%s.tmp.%ld", path, (long)getpid());
+    o->fp = fopen(o->tmp_path, "wb");
+    if (!o->fp) {
+        int e = errno;
+        free(o->path);
+        free(o->tmp_path);
+        o->path = o->tmp_path = NULL;
+        return sm_fail(err, path, 0, "cannot write: %s", strerror(e));
+    }
+    return 0;
+}
+
+int sm_output_commit(sm_output *o, sm_error *err)
+{
+    if (!o->fp)
+        return sm_fail(err, o->path ? o->path : "-", 0, "output not open");
+    if (!o->path) {
+        if (fflush(o->fp) != 0)
+            return sm_fail(err, "-", 0, "write error on standard output: %s", strerror(errno));
+        o->fp = NULL;
+        return 0;
+    }
+    int failed = ferror(o->fp) != 0;
+    if (fflush(o->fp) != 0)
+        failed = 1;
+    if (!failed && fsync(fileno(o->fp)) != 0 && errno != EINVAL)
+        failed = 1;
+    int e = errno;
+    if (fclose(o->fp) != 0)
+        failed = 1;
+    o->fp = NULL;
+    if (failed || rename(o->tmp_path, o->path) != 0) {
+        if (!failed)
+            e = errno;
+        unlink(o->tmp_path);
+        sm_fail(err, o->path, 0, "cannot write: %s", strerror(e));
+        free(o->path);
+        free(o->tmp_path);
+        o->path = o->tmp_path = NULL;
+        return -1;
+    }
+    free(o->path);
+    free(o->tmp_path);
+    o->path = o->tmp_path = NULL;
+    return 0;
+}
+
+void sm_output_abort(sm_output *o)
+{
+    if (o->fp && o->path) {
+        fclose(o->fp);
+        unlink(o->tmp_path);
+    }
+    o->fp = NULL;
+    free(o->path);
+    free(o->tmp_path);
+    o->path = o->tmp_path = NULL;
+}
+
+int sm_mkdir_p(const char *path, sm_error *err)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return sm_fail(err, path, 0, "bad directory name");
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return sm_fail(err, buf, 0, "cannot create directory: %s", strerror(errno));
+            buf[i] = c;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+        return sm_fail(err, path, 0, "not a directory");
+    return 0;
+}

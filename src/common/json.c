@@ -1,0 +1,210 @@
+/* json.c - streaming JSON writer (see include/storymovie/json.h). */
+#include "storymovie/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sm_json_init(sm_json *j) { memset(j, 0, sizeof *j); }
+
+void sm_json_free(sm_json *j)
+{
+    free(j->buf);
+    memset(j, 0, sizeof *j);
+}
+
+void sm_json_reset(sm_json *j)
+{
+    j->len = 0;
+    j->need_comma = 0;
+}
+
+static int reserve(sm_json *j, size_t extra)
+{
+    if (j->len + extra + 1 <= j->cap)
+        return 0;
+    size_t cap = j->cap ? j->cap : 256;
+    while (cap < j->len + extra + 1)
+        cap *= 2;
+    char *b = realloc(j->buf, cap);
+    if (!b) {
+        j->failed = 1;
+        return -1;
+    }
+    j->buf = b;
+    j->cap = cap;
+    return 0;
+}
+
+static void put(sm_json *j, const char *s, size_t n)
+{
+    if (reserve(j, n))
+        return;
+    memcpy(j->buf + j->len, s, n);
+    j->len += n;
+    j->buf[j->len] = '\0';
+}
+
+static void putc1(sm_json *j, char c) { put(j, &c, 1); }
+
+/* Called before every value: a comma unless it is the first in its container
+ * or it follows a key. */
+static void value_prefix(sm_json *j)
+{
+    if (j->need_comma)
+        putc1(j, ',');
+    j->need_comma = 1;
+}
+
+void sm_json_begin_object(sm_json *j) { value_prefix(j); putc1(j, '{'); j->need_comma = 0; }
+void sm_json_end_object(sm_json *j) { putc1(j, '}'); j->need_comma = 1; }
+void sm_json_begin_array(sm_json *j) { value_prefix(j); putc1(j, '['); j->need_comma = 0; }
+void sm_json_end_array(sm_json *j) { putc1(j, ']'); j->need_comma = 1; }
+
+static void put_escaped(sm_json *j, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (reserve(j, n + 2))
+        return;
+    j->buf[j->len++] = '"';
+    size_t run = 0;   /* bytes copied verbatim in one go: the common case */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            run++;
+            continue;
+        }
+        put(j, s + i - run, run);
+        run = 0;
+        char esc[7];
+        switch (c) {
+        case '"': put(j, "\\\"", 2); break;
+        case '\\': put(j, "\\\\", 2); break;
+        case '\n': put(j, "\\n", 2); break;
+        case '\r': put(j, "\\r", 2); break;
+        case '\t': put(j, "\\t", 2); break;
+        default:
+            esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+            esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
+            put(j, esc, 6);
+        }
+    }
+    put(j, s + n - run, run);
+    putc1(j, '"');
+}
+
+void sm_json_key(sm_json *j, const char *key)
+{
+    value_prefix(j);
+    put_escaped(j, key, strlen(key));
+    putc1(j, ':');
+    j->need_comma = 0;
+}
+
+void sm_json_stringn(sm_json *j, const char *s, size_t n)
+{
+    value_prefix(j);
+    put_escaped(j, s, n);
+}
+
+void sm_json_string(sm_json *j, const char *s)
+{
+    if (!s) {
+        sm_json_null(j);
+        return;
+    }
+    sm_json_stringn(j, s, strlen(s));
+}
+
+void sm_json_int(sm_json *j, long long v)
+{
+    char b[32];
+    int n = snprintf(b, sizeof b, "%lld", v);
+    value_prefix(j);
+    put(j, b, (size_t)n);
+}
+
+static void trim_zeros(char *b, int *n)
+{
+    if (!strchr(b, '.') || strchr(b, 'e'))
+        return;
+    while (*n > 0 && b[*n - 1] == '0')
+        b[--*n] = '\0';
+    if (*n > 0 && b[*n - 1] == '.')
+        b[--*n] = '\0';
+}
+
+void sm_json_double(sm_json *j, double v)
+{
+    if (!isfinite(v)) {
+        sm_json_null(j);
+        return;
+    }
+    char b[40];
+    int n = snprintf(b, sizeof b, "%.6f", v);
+    if (fabs(v) >= 1e15 || (v != 0 && fabs(v) < 1e-6))
+        n = snprintf(b, sizeof b, "%.17g", v);
+    else
+        trim_zeros(b, &n);
+    if (n == 2 && b[0] == '-' && b[1] == '0')
+        n = snprintf(b, sizeof b, "0");
+    value_prefix(j);
+    put(j, b, (size_t)n);
+}
+
+void sm_json_fixed(sm_json *j, double v, int decimals)
+{
+    if (!isfinite(v)) {
+        sm_json_null(j);
+        return;
+    }
+    char b[48];
+    int n = snprintf(b, sizeof b, "%.*f", decimals, v);
+    trim_zeros(b, &n);
+    if (n == 2 && b[0] == '-' && b[1] == '0')
+        n = snprintf(b, sizeof b, "0");
+    value_prefix(j);
+    put(j, b, (size_t)n);
+}
+
+void sm_json_bool(sm_json *j, int v)
+{
+    value_prefix(j);
+    if (v)
+        put(j, "true", 4);
+    else
+        put(j, "false", 5);
+}
+
+void sm_json_null(sm_json *j)
+{
+    value_prefix(j);
+    put(j, "null", 4);
+}
+
+void sm_json_raw(sm_json *j, const char *s, size_t n)
+{
+    value_prefix(j);
+    put(j, s, n);
+}
+
+void sm_json_kv_string(sm_json *j, const char *k, const char *s) { sm_json_key(j, k); sm_json_string(j, s); }
+void sm_json_kv_int(sm_json *j, const char *k, long long v) { sm_json_key(j, k); sm_json_int(j, v); }
+void sm_json_kv_double(sm_json *j, const char *k, double v) { sm_json_key(j, k); sm_json_double(j, v); }
+void sm_json_kv_fixed(sm_json *j, const char *k, double v, int d) { sm_json_key(j, k); sm_json_fixed(j, v, d); }
+void sm_json_kv_bool(sm_json *j, const char *k, int v) { sm_json_key(j, k); sm_json_bool(j, v); }
+void sm_json_kv_null(sm_json *j, const char *k) { sm_json_key(j, k); sm_json_null(j); }
+
+int sm_json_flush_line(sm_json *j, FILE *f)
+{
+    if (j->failed)
+        return -1;
+    if (reserve(j, 1))
+        return -1;
+    j->buf[j->len++] = '\n';
+    size_t w = fwrite(j->buf, 1, j->len, f);
+    int rc = (w == j->len) ? 0 : -1;
+    sm_json_reset(j);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/* test_common.c - JSON writer, arena, atomic output, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "storymovie/arena.h"
+#include "storymovie/error.h"
+#include "storymovie/io.h"
+#include "storymovie/json.h"
+
+static void json_record_with_escapes(void **state)
+{
+    (void)state;
+    sm_json j;
+    sm_json_init(&j);
+    sm_json_begin_object(&j);
+    sm_json_kv_string(&j, "type", "segment");
+    sm_json_kv_int(&j, "cue", 12);
+    sm_json_kv_fixed(&j, "start", 141.766, 3);
+    sm_json_kv_fixed(&j, "end", 143.1, 3);
+    sm_json_kv_string(&j, "text", "Say \"hi\"\\\n\x01");
+    sm_json_kv_string(&j, "speaker", NULL);
+    sm_json_key(&j, "list");
+    sm_json_begin_array(&j);
+    sm_json_int(&j, 1);
+    sm_json_double(&j, 0.5);
+    sm_json_bool(&j, 1);
+    sm_json_end_array(&j);
+    sm_json_end_object(&j);
+    assert_string_equal(j.buf,
+        "{\"type\":\"segment\",\"cue\":12,\"start\":141.766,\"end\":143.1,"
+        "\"text\":\"Say \\\"hi\\\"\\\\\\n\\u0001\",\"speaker\":null,\"list\":[1,0.5,true]}");
+    sm_json_free(&j);
+}
+
+static void json_numbers(void **state)
+{
+    (void)state;
+    sm_json j;
+    sm_json_init(&j);
+    sm_json_begin_array(&j);
+    sm_json_double(&j, 0.0);
+    sm_json_double(&j, -0.0);
+    sm_json_double(&j, 2.0);
+    sm_json_double(&j, 1.0 / 0.0);
+    sm_json_fixed(&j, 5.0, 3);
+    sm_json_end_array(&j);
+    assert_string_equal(j.buf, "[0,0,2,null,5]");
+    sm_json_free(&j);
+}
+
+static void arena_strings(void **state)
+{
+    (void)state;
+    sm_arena a = {0};
+    char *s = sm_arena_strndup(&a, "hello world", 5);
+    assert_string_equal(s, "hello");
+    for (int i = 0; i < 10000; i++)
+        assert_non_null(sm_arena_alloc(&a, 100));
+    char *big = sm_arena_alloc(&a, 1 << 20);   /* larger than a chunk */
+    assert_non_null(big);
+    memset(big, 1, 1 << 20);
+    assert_string_equal(s, "hello");
+    sm_arena_free(&a);
+}
+
+static void atomic_output_appears_whole(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sm_test_out_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    sm_output o;
+    sm_error err;
+    assert_int_equal(sm_output_open(&o, path, &err), 0);
+    fputs("partial", o.fp);
+    assert_int_equal(access(path, F_OK), -1);     /* not there until commit */
+    assert_int_equal(sm_output_commit(&o, &err), 0);
+    assert_int_equal(access(path, F_OK), 0);
+    unlink(path);
+
+    assert_int_equal(sm_output_open(&o, path, &err), 0);
+    fputs("aborted", o.fp);
+    sm_output_abort(&o);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+static void error_format(void **state)
+{
+    (void)state;
+    sm_error err;
+    char buf[256];
+    assert_int_equal(sm_fail(&err, "a.srt", 12, "bad time '%s'", "xx"), -1);
+    sm_error_format(&err, buf, sizeof buf);
+    assert_string_equal(buf, "a.srt:12: bad time 'xx'");
+    sm_fail(&err, "a.srt", 0, "empty file");
+    sm_error_format(&err, buf, sizeof buf);
+    assert_string_equal(buf, "a.srt: empty file");
+    sm_warnings w = {0};
+    sm_warn(&w, 3, "index %d repeated", 2);
+    assert_int_equal(w.count, 1);
+    assert_string_equal(w.items[0].message, "index 2 repeated");
+    sm_warnings_free(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_record_with_escapes),
+        cmocka_unit_test(json_numbers),
+        cmocka_unit_test(arena_strings),
+        cmocka_unit_test(atomic_output_appears_whole),
+        cmocka_unit_test(error_format),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
