@@ -29,6 +29,11 @@ typedef struct sm_manifest {
 
 /* min_fields: rows with fewer fields are an error naming the line. */
 int sm_manifest_read(const char *path, size_t min_fields, sm_manifest *out, sm_error *err);
+/* As sm_manifest_read, but only fields with index >= first_path_field are
+ * paths resolved against the manifest's directory (sm_manifest_read uses 1:
+ * every field but the id).  Pass (size_t)-1 for a manifest without paths. */
+int sm_manifest_read_paths(const char *path, size_t min_fields, size_t first_path_field,
+                           sm_manifest *out, sm_error *err);
 void sm_manifest_free(sm_manifest *m);
 
 /* "I/N" (0 <= I < N): this process takes items with index % N == I. */
@@ -56,6 +61,7 @@ typedef struct sm_batch_options {
 typedef struct sm_batch_result {
     sm_item_status *status;   /* per item */
     char **why;               /* per item: reason when failed, else NULL */
+    size_t n_items;           /* length of status and why */
     size_t done, skipped, failed, not_mine;
     double seconds;
 } sm_batch_result;
