@@ -1,8 +1,85 @@
-/* align.c - TEMPORARY: abstains everywhere until the aligner lands. */
-#include "storymovie/align.h"
+/* align.c - who says what, and when.
+ *
+ * The method (after the StoryMovie pipeline, made robust to real scripts):
+ *  1. Tokenise the script's dialogue (S) and the subtitles' speech (T) into
+ *     normalised, interned tokens.
+ *  2. Backbone: unique n-gram anchors reduced to their longest monotone chain
+ *     (align_anchor.c), exact LCS in the gaps between anchors (align_lcs.c).
+ *     Large stretches with no shared evidence stay unmatched instead of being
+ *     forced together: that is what keeps cut scenes and ad-libs from
+ *     dragging the rest out of place.
+ *  3. Segment -> block: each subtitle segment takes the block most of its
+ *     matched tokens belong to, when the match is strong enough to trust.
+ *  4. Moved scenes: runs of unassigned segments are matched again against
+ *     runs of unassigned script blocks anywhere in the script.
+ *  5. Extension: unassigned segments take a speaker from their neighbours
+ *     only where that is safe: inside one block, a sentence that runs on,
+ *     a single unmatched script line between two matched ones.
+ *  6. The subtitles' own speaker labels override, when present.
+ *  7. Confidence per evidence kind; blocks and scenes get times.
+ * Weak evidence abstains: a null speaker is better than a wrong one. */
+#include "align/align_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "storymovie/text.h"
+
+/* Confidence per kind of evidence.  These are what the evidence is worth
+ * (measured as precision on the Friends development episodes, verbatim and
+ * draft-like scripts, then rounded down), not tuned per file. */
+#define CONF_MATCH_STRONG 0.99   /* >= 3 tokens in order, most of the segment */
+#define CONF_MATCH        0.96   /* 2+ tokens, half the segment or more */
+#define CONF_MATCH_SHORT  0.90   /* a one/two word segment in a consistent place */
+#define CONF_HINT         0.97   /* the subtitle's own label names a script speaker */
+#define CONF_HINT_OTHER   0.90   /* a label that names nobody in the script */
+#define CONF_INSIDE       0.93   /* between two segments of the same block */
+#define CONF_CONTINUES    0.88   /* the sentence runs on from the previous segment */
+#define CONF_BETWEEN      0.86   /* the one unmatched script line between two matched */
+#define CONF_TURN         0.80   /* the other side of a two-speaker dash cue */
+
+enum evidence {
+    EV_NONE = 0,
+    EV_MATCH_STRONG,
+    EV_MATCH,
+    EV_MATCH_SHORT,
+    EV_MOVED,
+    EV_INSIDE,
+    EV_CONTINUES,
+    EV_BETWEEN,
+    EV_TURN,
+    EV_HINT,
+    EV_HINT_OTHER
+};
+
+static const char *evidence_name[] = {
+    NULL, "match", "match", "match-short", "moved", "inside", "continues", "between", "turn",
+    "hint", "hint"
+};
+
+typedef struct seg_state {
+    uint32_t first, ntok;     /* token range in T */
+    long block;               /* assigned block or -1 */
+    enum evidence ev;
+    uint32_t matched;         /* tokens matched to `block` */
+} seg_state;
+
+typedef struct block_state {
+    uint32_t first, ntok;     /* token range in S (dialogue only) */
+    uint32_t assigned;        /* segments assigned to it */
+} block_state;
+
+typedef struct aligner {
+    const sm_script *script;
+    const sm_subtitles *subs;
+    align_seq S, T;
+    int32_t *match_t;         /* T position -> S position, -1 */
+    seg_state *seg;
+    block_state *blk;
+    long *dialogue_prev;      /* previous dialogue block index, -1 */
+    long *dialogue_next;
+} aligner;
 
 void sm_align_options_init(sm_align_options *o)
 {
@@ -10,24 +87,583 @@ void sm_align_options_init(sm_align_options *o)
     o->use_hints = 1;
 }
 
+/* ---- 1. tokens ------------------------------------------------------------ */
+
+static int tokenize_into(align_interner *in, sm_tokens *tok, const char *text,
+                         align_seq *q, uint32_t unit)
+{
+    sm_tokens_clear(tok);
+    if (!text || !*text)
+        return 0;
+    if (sm_tokenize(text, strlen(text), 0, tok))
+        return -1;
+    for (size_t k = 0; k < tok->count; k++) {
+        const char *s = sm_token_norm(tok, k);
+        uint32_t id = align_intern(in, s, tok->items[k].norm_length);
+        if (id == UINT32_MAX || align_seq_push(q, id, unit))
+            return -1;
+    }
+    return 0;
+}
+
+static int build_sequences(aligner *A)
+{
+    const sm_script *sc = A->script;
+    const sm_subtitles *su = A->subs;
+    align_interner in;
+    if (align_interner_init(&in, 4096))
+        return -1;
+    sm_tokens tok = {0};
+    int rc = 0;
+    for (size_t b = 0; b < sc->n_blocks && rc == 0; b++) {
+        A->blk[b].first = (uint32_t)A->S.n;
+        if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE)
+            rc = tokenize_into(&in, &tok, sc->blocks[b].text, &A->S, (uint32_t)b);
+        A->blk[b].ntok = (uint32_t)(A->S.n - A->blk[b].first);
+    }
+    for (size_t i = 0; i < su->n_segments && rc == 0; i++) {
+        A->seg[i].first = (uint32_t)A->T.n;
+        rc = tokenize_into(&in, &tok, su->segments[i].text, &A->T, (uint32_t)i);
+        A->seg[i].ntok = (uint32_t)(A->T.n - A->seg[i].first);
+    }
+    sm_tokens_free(&tok);
+    align_interner_free(&in);
+    return rc;
+}
+
+/* ---- 3. segment -> block ------------------------------------------------- */
+
+/* The block most of segment i's matched tokens fall in, with how many, and
+ * how many of those sit in runs of two or more consecutive matches (in both
+ * S and T): isolated single-word matches are what a long LCS produces by
+ * chance. */
+static long best_block(const aligner *A, size_t i, uint32_t *count, uint32_t *solid)
+{
+    const seg_state *g = &A->seg[i];
+    long best = -1;
+    uint32_t best_n = 0, best_solid = 0;
+    for (uint32_t t = g->first; t < g->first + g->ntok; t++) {
+        int32_t s = A->match_t[t];
+        if (s < 0)
+            continue;
+        long b = (long)A->S.unit[s];
+        if (b == best)
+            continue;
+        uint32_t n = 0, sol = 0;
+        for (uint32_t u = t; u < g->first + g->ntok; u++) {
+            int32_t su = A->match_t[u];
+            if (su < 0 || (long)A->S.unit[su] != b)
+                continue;
+            n++;
+            int run = (u > 0 && A->match_t[u - 1] == su - 1) ||
+                      (u + 1 < A->T.n && A->match_t[u + 1] == su + 1);
+            sol += run;
+        }
+        if (n > best_n) {
+            best = b;
+            best_n = n;
+            best_solid = sol;
+        }
+    }
+    *count = best_n;
+    *solid = best_solid;
+    return best;
+}
+
+static void assign_strong(aligner *A, size_t from, size_t to, enum evidence strong_ev)
+{
+    for (size_t i = from; i < to; i++) {
+        seg_state *g = &A->seg[i];
+        if (g->block >= 0 || g->ntok == 0)
+            continue;
+        uint32_t c, solid;
+        long b = best_block(A, i, &c, &solid);
+        if (b < 0)
+            continue;
+        enum evidence ev = EV_NONE;
+        if (c >= 3 && solid >= 3 && 2 * c >= g->ntok)
+            ev = strong_ev;
+        else if (c >= 2 && solid >= 2 && 2 * c >= g->ntok)
+            ev = strong_ev == EV_MATCH_STRONG ? EV_MATCH : strong_ev;
+        if (ev != EV_NONE) {
+            g->block = b;
+            g->ev = ev;
+            g->matched = c;
+            A->blk[b].assigned++;
+        }
+    }
+}
+
+static long prev_assigned(const aligner *A, size_t i)
+{
+    while (i-- > 0)
+        if (A->seg[i].block >= 0 && A->seg[i].ev <= EV_MOVED)
+            return (long)i;
+    return -1;
+}
+
+static long next_assigned(const aligner *A, size_t i)
+{
+    for (size_t k = i + 1; k < A->subs->n_segments; k++)
+        if (A->seg[k].block >= 0 && A->seg[k].ev <= EV_MOVED)
+            return (long)k;
+    return -1;
+}
+
+/* Short segments ("Yeah.", "What?") match by chance too easily to stand
+ * alone; they count when the match sits in order between its neighbours. */
+static void assign_short(aligner *A)
+{
+    for (size_t i = 0; i < A->subs->n_segments; i++) {
+        seg_state *g = &A->seg[i];
+        if (g->block >= 0 || g->ntok == 0 || g->ntok > 3)
+            continue;
+        uint32_t c, solid;
+        long b = best_block(A, i, &c, &solid);
+        if (b < 0 || c < g->ntok)
+            continue;
+        long p = prev_assigned(A, i), n = next_assigned(A, i);
+        if (p < 0 || n < 0)
+            continue;
+        long bp = A->seg[p].block, bn = A->seg[n].block;
+        /* in order, and near: at most one script line skipped on each side */
+        if (bp <= b && b <= bn && (b == bp || A->dialogue_next[bp] == b || A->dialogue_next[A->dialogue_next[bp] >= 0 ? A->dialogue_next[bp] : bp] == b) &&
+            (b == bn || A->dialogue_prev[bn] == b || (A->dialogue_prev[bn] >= 0 && A->dialogue_prev[A->dialogue_prev[bn]] == b))) {
+            g->block = b;
+            g->ev = EV_MATCH_SHORT;
+            g->matched = c;
+            A->blk[b].assigned++;
+        }
+    }
+}
+
+/* ---- 4. moved scenes ------------------------------------------------------ */
+
+/* A scene the edit moved leaves, after the monotone backbone, a run of
+ * unassigned segments in one place and a run of unassigned blocks in
+ * another.  Pair each such segment run with the block run sharing the most
+ * unique bigrams, and align the two on their own. */
+static void recover_moves(aligner *A)
+{
+    const sm_script *sc = A->script;
+    size_t nseg = A->subs->n_segments;
+    /* block runs: maximal runs of dialogue blocks with nothing assigned */
+    typedef struct { uint32_t s0, s1; } range;
+    range *bruns = NULL;
+    size_t nb = 0, capb = 0;
+    for (size_t b = 0; b < sc->n_blocks;) {
+        if (sc->blocks[b].kind != SM_BLOCK_DIALOGUE || A->blk[b].assigned || A->blk[b].ntok == 0) {
+            b++;
+            continue;
+        }
+        uint32_t s0 = A->blk[b].first, s1 = s0;
+        while (b < sc->n_blocks && (sc->blocks[b].kind != SM_BLOCK_DIALOGUE || !A->blk[b].assigned)) {
+            if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE)
+                s1 = A->blk[b].first + A->blk[b].ntok;
+            b++;
+        }
+        if (s1 - s0 < 6)
+            continue;
+        if (nb == capb) {
+            capb = capb ? capb * 2 : 32;
+            range *r = realloc(bruns, capb * sizeof *r);
+            if (!r) {
+                free(bruns);
+                return;
+            }
+            bruns = r;
+        }
+        bruns[nb].s0 = s0;
+        bruns[nb].s1 = s1;
+        nb++;
+    }
+    if (nb == 0) {
+        free(bruns);
+        return;
+    }
+    align_anchor *anchors = NULL;
+    size_t acap = 0;
+    for (size_t i = 0; i < nseg;) {
+        if (A->seg[i].block >= 0 || A->seg[i].ntok == 0) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        uint32_t t0 = A->seg[i].first, t1 = t0;
+        while (j < nseg && A->seg[j].block < 0) {
+            t1 = A->seg[j].first + A->seg[j].ntok;
+            j++;
+        }
+        size_t first_seg = i;
+        i = j;
+        if (t1 - t0 < 6)
+            continue;
+        size_t best = SIZE_MAX, best_score = 0;
+        for (size_t r = 0; r < nb; r++) {
+            size_t max = (bruns[r].s1 - bruns[r].s0) < (t1 - t0) ? (bruns[r].s1 - bruns[r].s0) : (t1 - t0);
+            if (max > acap) {
+                align_anchor *a = realloc(anchors, max * sizeof *a);
+                if (!a)
+                    goto done;
+                anchors = a;
+                acap = max;
+            }
+            size_t k = align_find_anchors(A->S.tok, bruns[r].s0, bruns[r].s1, A->T.tok, t0, t1, 2,
+                                          anchors, max);
+            size_t score = 0;
+            for (size_t x = 0; x < k; x++)
+                score += anchors[x].len;
+            if (score > best_score) {
+                best_score = score;
+                best = r;
+            }
+        }
+        if (best == SIZE_MAX || best_score < 4)
+            continue;
+        for (uint32_t t = t0; t < t1; t++)
+            A->match_t[t] = -1;
+        align_match_range(A->S.tok, bruns[best].s0, bruns[best].s1, A->T.tok, t0, t1, A->match_t, 0);
+        assign_strong(A, first_seg, j, EV_MOVED);
+    }
+done:
+    free(anchors);
+    free(bruns);
+}
+
+/* ---- 5. extension ------------------------------------------------------ */
+
+static int ends_sentence(const char *text)
+{
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '"' || text[n - 1] == '\''))
+        n--;
+    if (n == 0)
+        return 1;
+    char c = text[n - 1];
+    if (c == '.' && n >= 3 && text[n - 2] == '.' && text[n - 3] == '.')
+        return 0;   /* "..." trails into the next cue */
+    return c == '.' || c == '?' || c == '!';
+}
+
+static const char *speaker_of(const aligner *A, long block)
+{
+    return block >= 0 ? A->script->blocks[block].speaker : NULL;
+}
+
+static int same_speaker(const aligner *A, long b1, long b2)
+{
+    const char *k1 = A->script->blocks[b1].speaker_key, *k2 = A->script->blocks[b2].speaker_key;
+    return k1 && k2 && strcmp(k1, k2) == 0;
+}
+
+static void extend(aligner *A)
+{
+    const sm_subtitles *su = A->subs;
+    size_t nseg = su->n_segments;
+    for (size_t i = 0; i < nseg; i++) {
+        seg_state *g = &A->seg[i];
+        if (g->block >= 0 || g->ntok == 0)
+            continue;
+        long p = prev_assigned(A, i), n = next_assigned(A, i);
+        long bp = p >= 0 ? A->seg[p].block : -1, bn = n >= 0 ? A->seg[n].block : -1;
+        const sm_segment *s = &su->segments[i];
+        /* a dash segment after the first in its cue starts a new speaker */
+        int opens_turn = s->index > 1;
+        /* Inside one block: the matched segments before and after belong
+         * to the same script line, so this one is part of it too. */
+        if (bp >= 0 && bp == bn && !opens_turn &&
+            (size_t)(n - p) <= 4) {
+            int turn_between = 0;
+            for (long k = p + 1; k <= n; k++)
+                if (su->segments[k].index > 1)
+                    turn_between = 1;
+            if (!turn_between) {
+                g->block = bp;
+                g->ev = EV_INSIDE;
+                continue;
+            }
+        }
+        /* The sentence runs on from the previous segment (no dash, the
+         * previous cue ends mid-sentence, little time between). */
+        if (p == (long)i - 1 && !opens_turn && s->index == 1 &&
+            !ends_sentence(su->segments[p].text) &&
+            s->start - su->segments[p].end < 1.5) {
+            g->block = bp;
+            g->ev = EV_CONTINUES;
+            continue;
+        }
+        /* One unmatched script line between two matched ones, and only
+         * unmatched segments between them: those segments are that line. */
+        if (bp >= 0 && bn >= 0 && bn > bp) {
+            long mid = A->dialogue_next[bp];
+            if (mid >= 0 && mid < bn && A->dialogue_next[mid] == bn && A->blk[mid].assigned == 0) {
+                int turn_inside = 0;
+                for (long k = p + 1; k < n; k++)
+                    if ((size_t)k != i && su->segments[k].index > 1 && k > (long)i)
+                        turn_inside = 1;
+                if (!turn_inside && !(opens_turn && (long)i > p + 1)) {
+                    g->block = mid;
+                    g->ev = EV_BETWEEN;
+                    continue;
+                }
+            }
+        }
+    }
+    /* Two-speaker dash cues: when one side is known and the script line
+     * next to it is by someone else, the other side is that line. */
+    for (size_t c = 0; c < su->n_cues; c++) {
+        const sm_cue *cue = &su->cues[c];
+        if (cue->n_segments != 2)
+            continue;
+        size_t a = cue->first_segment, b = a + 1;
+        seg_state *ga = &A->seg[a], *gb = &A->seg[b];
+        if (ga->block >= 0 && gb->block < 0 && gb->ntok > 0 && ga->ev <= EV_MOVED) {
+            long nb = A->dialogue_next[ga->block];
+            if (nb >= 0 && !same_speaker(A, nb, ga->block)) {
+                gb->block = nb;
+                gb->ev = EV_TURN;
+            }
+        } else if (gb->block >= 0 && ga->block < 0 && ga->ntok > 0 && gb->ev <= EV_MOVED) {
+            long pb = A->dialogue_prev[gb->block];
+            if (pb >= 0 && !same_speaker(A, pb, gb->block)) {
+                ga->block = pb;
+                ga->ev = EV_TURN;
+            }
+        }
+    }
+}
+
+/* ---- 7. timing ----------------------------------------------------------- */
+
+static void time_blocks(const aligner *A, sm_alignment *out)
+{
+    const sm_script *sc = A->script;
+    const sm_subtitles *su = A->subs;
+    for (size_t i = 0; i < su->n_segments; i++) {
+        long b = A->seg[i].block;
+        if (b < 0 || A->seg[i].ev > EV_BETWEEN)
+            continue;
+        sm_block_time *t = &out->blocks[b];
+        const sm_segment *s = &su->segments[i];
+        if (t->timing == SM_TIMING_NONE) {
+            t->timing = SM_TIMING_ALIGNED;
+            t->start = s->start;
+            t->end = s->end;
+        } else {
+            if (s->start < t->start)
+                t->start = s->start;
+            if (s->end > t->end)
+                t->end = s->end;
+        }
+        t->matched_tokens += A->seg[i].matched;
+    }
+    /* Interpolate between aligned neighbours, in proportion to text length:
+     * a scene heading or action line sits where the story puts it. */
+    long prev = -1;
+    for (size_t b = 0; b <= sc->n_blocks; b++) {
+        if (b < sc->n_blocks && out->blocks[b].timing != SM_TIMING_ALIGNED)
+            continue;
+        if (prev >= 0 && b < sc->n_blocks && (long)b > prev + 1) {
+            double t0 = out->blocks[prev].end, t1 = out->blocks[b].start;
+            if (t1 >= t0) {
+                double total = 0;
+                for (size_t k = (size_t)prev + 1; k < b; k++)
+                    total += 1.0 + strlen(sc->blocks[k].text ? sc->blocks[k].text : "");
+                double acc = 0;
+                for (size_t k = (size_t)prev + 1; k < b; k++) {
+                    double len = 1.0 + strlen(sc->blocks[k].text ? sc->blocks[k].text : "");
+                    sm_block_time *t = &out->blocks[k];
+                    t->timing = SM_TIMING_INTERPOLATED;
+                    t->start = t0 + (t1 - t0) * acc / total;
+                    acc += len;
+                    t->end = t0 + (t1 - t0) * acc / total;
+                }
+            }
+        }
+        if (b < sc->n_blocks)
+            prev = (long)b;
+    }
+    for (size_t b = 0; b < sc->n_blocks; b++) {
+        const sm_block_time *t = &out->blocks[b];
+        int sc_i = sc->blocks[b].scene;
+        if (t->timing == SM_TIMING_NONE || sc_i < 0 || (size_t)sc_i >= out->n_scenes)
+            continue;
+        sm_scene_time *st = &out->scenes[sc_i];
+        if (st->timing == SM_TIMING_NONE) {
+            st->start = t->start;
+            st->end = t->end;
+            st->timing = t->timing;
+        } else {
+            if (t->start < st->start)
+                st->start = t->start;
+            if (t->end > st->end)
+                st->end = t->end;
+            if (t->timing == SM_TIMING_ALIGNED)
+                st->timing = SM_TIMING_ALIGNED;
+        }
+    }
+}
+
+/* ---- 6. speaker labels and the result ------------------------------------ */
+
+static double evidence_confidence(enum evidence ev)
+{
+    switch (ev) {
+    case EV_MATCH_STRONG: return CONF_MATCH_STRONG;
+    case EV_MATCH: return CONF_MATCH;
+    case EV_MATCH_SHORT: return CONF_MATCH_SHORT;
+    case EV_MOVED: return CONF_MATCH;
+    case EV_INSIDE: return CONF_INSIDE;
+    case EV_CONTINUES: return CONF_CONTINUES;
+    case EV_BETWEEN: return CONF_BETWEEN;
+    case EV_TURN: return CONF_TURN;
+    case EV_HINT: return CONF_HINT;
+    case EV_HINT_OTHER: return CONF_HINT_OTHER;
+    default: return 0;
+    }
+}
+
+/* The script's spelling of a label's name, when the script has that
+ * speaker: names are printed as the script writes them. */
+static const char *script_name_for(const sm_script *sc, const char *hint)
+{
+    char key[256];
+    sm_speaker_key(hint, key, sizeof key);
+    if (!key[0])
+        return NULL;
+    for (size_t b = 0; b < sc->n_blocks; b++)
+        if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE && sc->blocks[b].speaker_key &&
+            strcmp(sc->blocks[b].speaker_key, key) == 0)
+            return sc->blocks[b].speaker;
+    return NULL;
+}
+
+static void finish(aligner *A, const sm_align_options *opt, sm_alignment *out)
+{
+    const sm_subtitles *su = A->subs;
+    for (size_t i = 0; i < su->n_segments; i++) {
+        seg_state *g = &A->seg[i];
+        sm_segment_speaker *r = &out->segments[i];
+        r->block = g->block;
+        r->speaker = speaker_of(A, g->block);
+        r->confidence = r->speaker ? evidence_confidence(g->ev) : 0;
+        r->evidence = r->speaker ? evidence_name[g->ev] : NULL;
+        const char *hint = su->segments[i].speaker_hint;
+        if (opt->use_hints && hint) {
+            const char *name = script_name_for(A->script, hint);
+            if (name) {
+                int agrees = r->speaker && strcmp(A->script->blocks[g->block].speaker_key ? A->script->blocks[g->block].speaker_key : "", "") != 0 && name == r->speaker;
+                r->speaker = name;
+                r->confidence = agrees ? 0.995 : CONF_HINT;
+                r->evidence = "hint";
+            } else {
+                r->speaker = hint;
+                r->confidence = CONF_HINT_OTHER;
+                r->evidence = "hint";
+            }
+        }
+        if (r->speaker && r->confidence < opt->min_confidence) {
+            r->speaker = NULL;
+            r->evidence = NULL;
+        }
+        if (r->speaker)
+            out->answered++;
+    }
+}
+
+/* ---- driver --------------------------------------------------------------- */
+
+static void link_dialogue(aligner *A)
+{
+    const sm_script *sc = A->script;
+    long last = -1;
+    for (size_t b = 0; b < sc->n_blocks; b++) {
+        A->dialogue_prev[b] = last;
+        if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE)
+            last = (long)b;
+    }
+    last = -1;
+    for (size_t b = sc->n_blocks; b-- > 0;) {
+        A->dialogue_next[b] = last;
+        if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE)
+            last = (long)b;
+    }
+}
+
 int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_options *opt,
              sm_alignment *out, sm_error *err)
 {
-    (void)opt;
+    sm_align_options defaults;
+    if (!opt) {
+        sm_align_options_init(&defaults);
+        opt = &defaults;
+    }
     memset(out, 0, sizeof *out);
     out->n_segments = subs->n_segments;
     out->n_blocks = script->n_blocks;
-    out->n_scenes = (size_t)script->n_scenes + 1;
+    out->n_scenes = (size_t)(script->n_scenes > 0 ? script->n_scenes : 0) + 1;
     out->segments = calloc(out->n_segments + 1, sizeof *out->segments);
     out->blocks = calloc(out->n_blocks + 1, sizeof *out->blocks);
     out->scenes = calloc(out->n_scenes, sizeof *out->scenes);
-    if (!out->segments || !out->blocks || !out->scenes) {
-        sm_alignment_free(out);
-        return sm_fail(err, "", 0, "out of memory");
+
+    aligner A;
+    memset(&A, 0, sizeof A);
+    A.script = script;
+    A.subs = subs;
+    A.seg = calloc(subs->n_segments + 1, sizeof *A.seg);
+    A.blk = calloc(script->n_blocks + 1, sizeof *A.blk);
+    A.dialogue_prev = malloc((script->n_blocks + 1) * sizeof *A.dialogue_prev);
+    A.dialogue_next = malloc((script->n_blocks + 1) * sizeof *A.dialogue_next);
+    int rc = 0;
+    if (!out->segments || !out->blocks || !out->scenes || !A.seg || !A.blk ||
+        !A.dialogue_prev || !A.dialogue_next || build_sequences(&A)) {
+        rc = sm_fail(err, "", 0, "out of memory");
+        goto done;
     }
-    for (size_t i = 0; i < out->n_segments; i++)
+    for (size_t i = 0; i < subs->n_segments; i++)
+        A.seg[i].block = -1;
+    for (size_t i = 0; i < subs->n_segments; i++)
         out->segments[i].block = -1;
-    return 0;
+    link_dialogue(&A);
+    for (size_t b = 0; b < script->n_blocks; b++)
+        if (script->blocks[b].kind == SM_BLOCK_DIALOGUE)
+            out->dialogue_blocks++;
+
+    A.match_t = malloc((A.T.n + 1) * sizeof *A.match_t);
+    if (!A.match_t) {
+        rc = sm_fail(err, "", 0, "out of memory");
+        goto done;
+    }
+    for (size_t t = 0; t < A.T.n; t++)
+        A.match_t[t] = -1;
+    align_match_range(A.S.tok, 0, A.S.n, A.T.tok, 0, A.T.n, A.match_t, 0);
+    assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
+    recover_moves(&A);
+    assign_short(&A);
+    extend(&A);
+    finish(&A, opt, out);
+    time_blocks(&A, out);
+    for (size_t b = 0; b < script->n_blocks; b++)
+        if (script->blocks[b].kind == SM_BLOCK_DIALOGUE && out->blocks[b].timing == SM_TIMING_ALIGNED)
+            out->matched_blocks++;
+    if (out->dialogue_blocks == 0)
+        snprintf(out->note, sizeof out->note, "the script has no dialogue: every segment abstains");
+    else if (A.T.n == 0)
+        snprintf(out->note, sizeof out->note, "the subtitles have no speech: nothing to align");
+    else if (out->matched_blocks == 0)
+        snprintf(out->note, sizeof out->note,
+                 "no dialogue matched: the script and subtitles seem to be of different films");
+done:
+    if (rc)
+        sm_alignment_free(out);
+    free(A.match_t);
+    free(A.seg);
+    free(A.blk);
+    free(A.dialogue_prev);
+    free(A.dialogue_next);
+    align_seq_free(&A.S);
+    align_seq_free(&A.T);
+    return rc;
 }
 
 void sm_alignment_free(sm_alignment *a)

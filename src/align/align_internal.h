@@ -1,0 +1,80 @@
+/* align_internal.h - what the aligner's files share (not public API).
+ *
+ * The aligner works on two token sequences: S, the script's dialogue, and T,
+ * the subtitles' speech.  Tokens are interned to integers so that every
+ * comparison is an integer compare.  `match_t[t]` holds the S position that
+ * T position t is matched to, or -1.  The files follow git's xdiff in
+ * spirit, one algorithm each:
+ *   align_tokens.c   interning, building S and T
+ *   align_anchor.c   unique n-gram anchors + longest increasing subsequence
+ *                    (patience diff) giving a monotone backbone
+ *   align_lcs.c      exact LCS by dynamic programming for small gaps, and the
+ *                    plain O(n*m) LCS the benchmark compares against
+ *   align.c          the method: backbone, gaps, moved scenes, segment and
+ *                    block assignment, extension, confidence, timing */
+#ifndef STORYMOVIE_ALIGN_INTERNAL_H
+#define STORYMOVIE_ALIGN_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storymovie/align.h"
+#include "storymovie/arena.h"
+
+/* ---- interning ---------------------------------------------------------- */
+typedef struct align_interner {
+    uint32_t *slots;      /* id+1, 0 = empty */
+    uint64_t *hashes;     /* per slot */
+    size_t cap;           /* power of two */
+    const char **strings; /* id -> string (in arena) */
+    uint32_t *lengths;
+    size_t count, strings_cap;
+    sm_arena arena;
+} align_interner;
+
+int align_interner_init(align_interner *in, size_t expected);
+/* Returns the id of s[0..len), adding it when new; UINT32_MAX on OOM. */
+uint32_t align_intern(align_interner *in, const char *s, size_t len);
+void align_interner_free(align_interner *in);
+
+/* ---- token sequences ---------------------------------------------------- */
+typedef struct align_seq {
+    uint32_t *tok;        /* interned ids */
+    uint32_t *unit;       /* owning block (S) or segment (T) index */
+    size_t n, cap;
+} align_seq;
+
+int align_seq_push(align_seq *q, uint32_t tok, uint32_t unit);
+void align_seq_free(align_seq *q);
+
+/* ---- matching ----------------------------------------------------------- */
+typedef struct align_anchor {
+    uint32_t s, t;        /* start positions */
+    uint32_t len;         /* tokens matched from there */
+} align_anchor;
+
+/* Anchors in S[s0,s1) x T[t0,t1): n-grams that occur exactly once on each
+ * side, reduced to the longest chain increasing in both S and T.  Writes at
+ * most max_out anchors, in order; returns how many. */
+size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
+                          const uint32_t *T, size_t t0, size_t t1,
+                          int ngram, align_anchor *out, size_t max_out);
+
+/* Exact LCS of S[s0,s1) and T[t0,t1) by dynamic programming; sets
+ * match_t[t] = s for the matched pairs.  The caller keeps the area small
+ * ((s1-s0)*(t1-t0) <= ALIGN_DP_MAX_CELLS).  Returns matched count, -1 OOM. */
+#define ALIGN_DP_MAX_CELLS (1u << 21)
+long align_lcs_dp(const uint32_t *S, size_t s0, size_t s1,
+                  const uint32_t *T, size_t t0, size_t t1, int32_t *match_t);
+
+/* The textbook O(n*m) LCS length with two rows, for the benchmark's
+ * baseline only. */
+size_t align_lcs_plain_length(const uint32_t *S, size_t n, const uint32_t *T, size_t m);
+
+/* Match S[s0,s1) x T[t0,t1): anchors, then recursion into the gaps, DP when
+ * the gap is small; regions too large to have evidence stay unmatched. */
+void align_match_range(const uint32_t *S, size_t s0, size_t s1,
+                       const uint32_t *T, size_t t0, size_t t1,
+                       int32_t *match_t, int depth);
+
+#endif
