@@ -1,0 +1,63 @@
+/* eval_speakers.h - scoring speaker attribution against gold.
+ *
+ * Gold: the TSV of ../shared/data/friends/<episode>/gold.tsv
+ *   cue, segment, segments, start, end, speaker, text   (header line first)
+ * Predictions: `storymovie align` JSON Lines (segment records, with their
+ * confidence) or a TSV of cue<TAB>segment<TAB>speaker.
+ * Names compare by letters only, case-insensitively (SPEC "Metrics"), the
+ * way the reference scorer does: accuracy = correct / gold segments
+ * (abstentions count as wrong), coverage = answered / gold, precision =
+ * correct / answered. */
+#ifndef STORYMOVIE_EVAL_SPEAKERS_H
+#define STORYMOVIE_EVAL_SPEAKERS_H
+
+#include <stddef.h>
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sm_speaker_label {
+    int cue, segment;
+    char *speaker;        /* NULL or "" = abstained */
+    double confidence;    /* 1 when the source has none (TSV) */
+} sm_speaker_label;
+
+typedef struct sm_speaker_labels {
+    sm_speaker_label *items;
+    size_t count, cap;
+} sm_speaker_labels;
+
+int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_error *err);
+/* JSON Lines from align, or TSV; detected by the first non-blank byte. */
+int sm_speaker_labels_read_pred(const char *path, sm_speaker_labels *out, sm_error *err);
+void sm_speaker_labels_free(sm_speaker_labels *l);
+
+#define SM_CALIBRATION_BINS 6   /* [0.5,0.7) [0.7,0.8) [0.8,0.9) [0.9,0.95) [0.95,0.99) [0.99,1] */
+
+typedef struct sm_confusion {
+    char *gold, *pred;    /* pred "" = abstained */
+    size_t count;
+} sm_confusion;
+
+typedef struct sm_speaker_score {
+    size_t total, answered, correct;
+    size_t bin_answered[SM_CALIBRATION_BINS], bin_correct[SM_CALIBRATION_BINS];
+    size_t high_answered, high_correct;   /* confidence >= 0.9 */
+    sm_confusion *errors;                 /* wrong answers and abstentions, by (gold, pred) */
+    size_t n_errors, cap_errors;
+} sm_speaker_score;
+
+/* Add one episode's comparison to score (scores accumulate over episodes). */
+int sm_speaker_score_add(sm_speaker_score *score, const sm_speaker_labels *gold,
+                         const sm_speaker_labels *pred);
+void sm_speaker_score_free(sm_speaker_score *score);
+/* Letters only, lower case: the comparison key of the reference scorer. */
+void sm_speaker_name_key(const char *name, char *buf, size_t size);
+double sm_calibration_bin_low(int bin);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,269 @@
+/* speakers.c - speaker attribution scoring (see eval_speakers.h). */
+#include "storymovie/eval_speakers.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storymovie/text.h"
+
+static const double bin_low[SM_CALIBRATION_BINS] = {0.5, 0.7, 0.8, 0.9, 0.95, 0.99};
+
+double sm_calibration_bin_low(int bin) { return bin_low[bin]; }
+
+void sm_speaker_name_key(const char *name, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = name ? name : ""; *p && n + 1 < size; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 'A' && c <= 'Z')
+            buf[n++] = (char)(c - 'A' + 'a');
+        else if (c >= 'a' && c <= 'z')
+            buf[n++] = (char)c;
+    }
+    if (size)
+        buf[n] = '\0';
+}
+
+static int push(sm_speaker_labels *l, int cue, int segment, const char *speaker, size_t len,
+                double confidence)
+{
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        sm_speaker_label *items = realloc(l->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        l->items = items;
+        l->cap = cap;
+    }
+    char *copy = NULL;
+    if (speaker && len) {
+        copy = malloc(len + 1);
+        if (!copy)
+            return -1;
+        memcpy(copy, speaker, len);
+        copy[len] = '\0';
+    }
+    l->items[l->count++] = (sm_speaker_label){cue, segment, copy, confidence};
+    return 0;
+}
+
+void sm_speaker_labels_free(sm_speaker_labels *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        free(l->items[i].speaker);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+/* Split a line on tabs in place; returns the number of fields (<= max). */
+static size_t split_tabs(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    fields[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == '\t') {
+            *p = '\0';
+            fields[n++] = p + 1;
+        }
+    return n;
+}
+
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < 0 || v > 100000000)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int read_tsv(const char *path, const sm_text *t, int gold, sm_speaker_labels *out, sm_error *err)
+{
+    char *p = t->data;
+    long line = 0;
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        line++;
+        char *f[8];
+        size_t n = 0;
+        if (*p && !(gold && line == 1)) {
+            n = split_tabs(p, f, 8);
+            size_t need = gold ? 6 : 2;
+            int cue, seg;
+            if (n < need)
+                return sm_fail(err, path, line, "expected %zu tab-separated fields, found %zu", need, n);
+            if (parse_int(f[0], &cue) || parse_int(f[1], &seg))
+                return sm_fail(err, path, line, "cue and segment must be whole numbers");
+            const char *spk = gold ? f[5] : (n >= 3 ? f[2] : "");
+            if (push(out, cue, seg, spk, strlen(spk), 1.0))
+                return sm_fail(err, path, line, "out of memory");
+        } else if (gold && line == 1 && strncmp(p, "cue\t", 4) != 0) {
+            return sm_fail(err, path, 1, "not a gold TSV: the header 'cue<TAB>segment<TAB>...' is missing");
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return 0;
+}
+
+int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sm_text t;
+    if (sm_text_read_file(path, &t, err))
+        return -1;
+    int rc = read_tsv(path, &t, 1, out, err);
+    sm_text_free(&t);
+    if (rc)
+        sm_speaker_labels_free(out);
+    return rc;
+}
+
+static int read_jsonl(const char *path, const sm_text *t, sm_speaker_labels *out, sm_error *err)
+{
+    char *p = t->data;
+    long line = 0;
+    while (p && *p) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        line++;
+        if (len > 0) {
+            json_error_t je;
+            json_t *r = json_loadb(p, len, 0, &je);
+            if (!r)
+                return sm_fail(err, path, line, "not JSON: %s", je.text);
+            const char *type = json_string_value(json_object_get(r, "type"));
+            if (type && strcmp(type, "segment") == 0) {
+                json_t *cue = json_object_get(r, "cue"), *seg = json_object_get(r, "segment");
+                json_t *spk = json_object_get(r, "speaker"), *conf = json_object_get(r, "confidence");
+                if (!json_is_integer(cue) || !json_is_integer(seg)) {
+                    json_decref(r);
+                    return sm_fail(err, path, line, "segment record without integer cue/segment");
+                }
+                const char *s = json_is_string(spk) ? json_string_value(spk) : NULL;
+                double c = json_is_number(conf) ? json_number_value(conf) : 1.0;
+                if (push(out, (int)json_integer_value(cue), (int)json_integer_value(seg), s,
+                         s ? strlen(s) : 0, c)) {
+                    json_decref(r);
+                    return sm_fail(err, path, line, "out of memory");
+                }
+            }
+            json_decref(r);
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+    return 0;
+}
+
+int sm_speaker_labels_read_pred(const char *path, sm_speaker_labels *out, sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sm_text t;
+    if (sm_text_read_file(path, &t, err))
+        return -1;
+    const char *q = t.data;
+    while (*q && isspace((unsigned char)*q))
+        q++;
+    int rc = (*q == '{') ? read_jsonl(path, &t, out, err) : read_tsv(path, &t, 0, out, err);
+    sm_text_free(&t);
+    if (rc)
+        sm_speaker_labels_free(out);
+    return rc;
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+    const sm_speaker_label *x = a, *y = b;
+    if (x->cue != y->cue)
+        return (x->cue > y->cue) - (x->cue < y->cue);
+    return (x->segment > y->segment) - (x->segment < y->segment);
+}
+
+static int add_error(sm_speaker_score *s, const char *gold, const char *pred)
+{
+    for (size_t i = 0; i < s->n_errors; i++)
+        if (!strcmp(s->errors[i].gold, gold) && !strcmp(s->errors[i].pred, pred)) {
+            s->errors[i].count++;
+            return 0;
+        }
+    if (s->n_errors == s->cap_errors) {
+        size_t cap = s->cap_errors ? s->cap_errors * 2 : 64;
+        sm_confusion *e = realloc(s->errors, cap * sizeof *e);
+        if (!e)
+            return -1;
+        s->errors = e;
+        s->cap_errors = cap;
+    }
+    char *g = strdup(gold), *p = strdup(pred);
+    if (!g || !p) {
+        free(g);
+        free(p);
+        return -1;
+    }
+    s->errors[s->n_errors++] = (sm_confusion){g, p, 1};
+    return 0;
+}
+
+int sm_speaker_score_add(sm_speaker_score *score, const sm_speaker_labels *gold,
+                         const sm_speaker_labels *pred)
+{
+    /* Sort a copy of the predictions to look gold keys up by bisection. */
+    sm_speaker_label *sorted = malloc((pred->count + 1) * sizeof *sorted);
+    if (!sorted)
+        return -1;
+    if (pred->count)
+        memcpy(sorted, pred->items, pred->count * sizeof *sorted);
+    qsort(sorted, pred->count, sizeof *sorted, cmp_label);
+    for (size_t i = 0; i < gold->count; i++) {
+        const sm_speaker_label *g = &gold->items[i];
+        sm_speaker_label *p = bsearch(g, sorted, pred->count, sizeof *sorted, cmp_label);
+        score->total++;
+        const char *ps = (p && p->speaker && *p->speaker) ? p->speaker : NULL;
+        char gk[256], pk[256];
+        sm_speaker_name_key(g->speaker, gk, sizeof gk);
+        sm_speaker_name_key(ps, pk, sizeof pk);
+        int ok = ps && strcmp(gk, pk) == 0;
+        if (ps) {
+            score->answered++;
+            int bin = -1;
+            for (int b = SM_CALIBRATION_BINS - 1; b >= 0; b--)
+                if (p->confidence >= bin_low[b]) {
+                    bin = b;
+                    break;
+                }
+            if (bin >= 0) {
+                score->bin_answered[bin]++;
+                score->bin_correct[bin] += (size_t)ok;
+            }
+            if (p->confidence >= 0.9) {
+                score->high_answered++;
+                score->high_correct += (size_t)ok;
+            }
+        }
+        if (ok)
+            score->correct++;
+        else if (add_error(score, g->speaker ? g->speaker : "", ps ? ps : "")) {
+            free(sorted);
+            return -1;
+        }
+    }
+    free(sorted);
+    return 0;
+}
+
+void sm_speaker_score_free(sm_speaker_score *score)
+{
+    for (size_t i = 0; i < score->n_errors; i++) {
+        free(score->errors[i].gold);
+        free(score->errors[i].pred);
+    }
+    free(score->errors);
+    memset(score, 0, sizeof *score);
+}
