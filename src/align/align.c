@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "storymovie/text.h"
 
 /* Confidence per kind of evidence.  These are what the evidence is worth
  * (measured as precision on the Friends development episodes, verbatim and
@@ -85,50 +84,6 @@ void sm_align_options_init(sm_align_options *o)
 {
     o->min_confidence = 0.5;
     o->use_hints = 1;
-}
-
-/* ---- 1. tokens ------------------------------------------------------------ */
-
-static int tokenize_into(align_interner *in, sm_tokens *tok, const char *text,
-                         align_seq *q, uint32_t unit)
-{
-    sm_tokens_clear(tok);
-    if (!text || !*text)
-        return 0;
-    if (sm_tokenize(text, strlen(text), 0, tok))
-        return -1;
-    for (size_t k = 0; k < tok->count; k++) {
-        const char *s = sm_token_norm(tok, k);
-        uint32_t id = align_intern(in, s, tok->items[k].norm_length);
-        if (id == UINT32_MAX || align_seq_push(q, id, unit))
-            return -1;
-    }
-    return 0;
-}
-
-static int build_sequences(aligner *A)
-{
-    const sm_script *sc = A->script;
-    const sm_subtitles *su = A->subs;
-    align_interner in;
-    if (align_interner_init(&in, 4096))
-        return -1;
-    sm_tokens tok = {0};
-    int rc = 0;
-    for (size_t b = 0; b < sc->n_blocks && rc == 0; b++) {
-        A->blk[b].first = (uint32_t)A->S.n;
-        if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE)
-            rc = tokenize_into(&in, &tok, sc->blocks[b].text, &A->S, (uint32_t)b);
-        A->blk[b].ntok = (uint32_t)(A->S.n - A->blk[b].first);
-    }
-    for (size_t i = 0; i < su->n_segments && rc == 0; i++) {
-        A->seg[i].first = (uint32_t)A->T.n;
-        rc = tokenize_into(&in, &tok, su->segments[i].text, &A->T, (uint32_t)i);
-        A->seg[i].ntok = (uint32_t)(A->T.n - A->seg[i].first);
-    }
-    sm_tokens_free(&tok);
-    align_interner_free(&in);
-    return rc;
 }
 
 /* ---- 3. segment -> block ------------------------------------------------- */
@@ -616,14 +571,24 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
     A.dialogue_next = malloc((script->n_blocks + 1) * sizeof *A.dialogue_next);
     int rc = 0;
     if (!out->segments || !out->blocks || !out->scenes || !A.seg || !A.blk ||
-        !A.dialogue_prev || !A.dialogue_next || build_sequences(&A)) {
+        !A.dialogue_prev || !A.dialogue_next) {
         rc = sm_fail(err, "", 0, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < subs->n_segments; i++)
+    if (align_build_sequences(script, subs, &A.S, &A.T)) {
+        rc = sm_fail(err, "", 0, "out of memory");
+        goto done;
+    }
+    for (size_t b = 0; b < script->n_blocks; b++) {
+        A.blk[b].first = A.S.block_first[b];
+        A.blk[b].ntok = A.S.block_first[b + 1] - A.S.block_first[b];
+    }
+    for (size_t i = 0; i < subs->n_segments; i++) {
+        A.seg[i].first = A.T.block_first[i];
+        A.seg[i].ntok = A.T.block_first[i + 1] - A.T.block_first[i];
         A.seg[i].block = -1;
-    for (size_t i = 0; i < subs->n_segments; i++)
         out->segments[i].block = -1;
+    }
     link_dialogue(&A);
     for (size_t b = 0; b < script->n_blocks; b++)
         if (script->blocks[b].kind == SM_BLOCK_DIALOGUE)

@@ -42,7 +42,13 @@ typedef struct align_seq {
     uint32_t *tok;        /* interned ids */
     uint32_t *unit;       /* owning block (S) or segment (T) index */
     size_t n, cap;
+    uint32_t *block_first;/* per unit u: its tokens are [block_first[u], block_first[u+1]) */
 } align_seq;
+
+/* S: the dialogue blocks' speech; T: the segments' speech.  Both interned
+ * with one table so equal words get equal ids.  Returns 0 or -1 (OOM). */
+int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
+                          align_seq *S, align_seq *T);
 
 int align_seq_push(align_seq *q, uint32_t tok, uint32_t unit);
 void align_seq_free(align_seq *q);

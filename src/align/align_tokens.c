@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "storymovie/text.h"
+
 /* FNV-1a: short tokens, a simple fast hash is all we need. */
 static uint64_t hash_bytes(const char *s, size_t n)
 {
@@ -128,5 +130,59 @@ void align_seq_free(align_seq *q)
 {
     free(q->tok);
     free(q->unit);
+    free(q->block_first);
     memset(q, 0, sizeof *q);
+}
+
+static int tokenize_into(align_interner *in, sm_tokens *tok, const char *text,
+                         align_seq *q, uint32_t unit)
+{
+    sm_tokens_clear(tok);
+    if (!text || !*text)
+        return 0;
+    if (sm_tokenize(text, strlen(text), 0, tok))
+        return -1;
+    for (size_t k = 0; k < tok->count; k++) {
+        uint32_t id = align_intern(in, sm_token_norm(tok, k), tok->items[k].norm_length);
+        if (id == UINT32_MAX || align_seq_push(q, id, unit))
+            return -1;
+    }
+    return 0;
+}
+
+int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
+                          align_seq *S, align_seq *T)
+{
+    memset(S, 0, sizeof *S);
+    memset(T, 0, sizeof *T);
+    align_interner in;
+    if (align_interner_init(&in, 4096))
+        return -1;
+    sm_tokens tok = {0};
+    int rc = 0;
+    S->block_first = malloc((script->n_blocks + 1) * sizeof *S->block_first);
+    T->block_first = malloc((subs->n_segments + 1) * sizeof *T->block_first);
+    if (!S->block_first || !T->block_first)
+        rc = -1;
+    for (size_t b = 0; b < script->n_blocks && rc == 0; b++) {
+        S->block_first[b] = (uint32_t)S->n;
+        /* Only dialogue is ever spoken: action and headings stay out of S. */
+        if (script->blocks[b].kind == SM_BLOCK_DIALOGUE)
+            rc = tokenize_into(&in, &tok, script->blocks[b].text, S, (uint32_t)b);
+    }
+    if (rc == 0)
+        S->block_first[script->n_blocks] = (uint32_t)S->n;
+    for (size_t i = 0; i < subs->n_segments && rc == 0; i++) {
+        T->block_first[i] = (uint32_t)T->n;
+        rc = tokenize_into(&in, &tok, subs->segments[i].text, T, (uint32_t)i);
+    }
+    if (rc == 0)
+        T->block_first[subs->n_segments] = (uint32_t)T->n;
+    sm_tokens_free(&tok);
+    align_interner_free(&in);
+    if (rc) {
+        align_seq_free(S);
+        align_seq_free(T);
+    }
+    return rc;
 }
