@@ -1,10 +1,207 @@
-/* cmd_subs.c - storymovie subs (not written yet). */
+/* cmd_subs.c - storymovie subs: read a subtitle file, print its segments as
+ * JSON Lines. */
+#include <stdio.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "storymovie/io.h"
+#include "storymovie/json.h"
+#include "storymovie/subtitle.h"
+
+#define SUBS_MAX_WARNINGS 20
+
+static void usage(FILE *f)
+{
+    fputs(
+"usage: storymovie subs [-o FILE] [--stats] [--quiet] FILE\n"
+"\n"
+"Read a subtitle file (SRT, WebVTT or ASS/SSA, detected from the content) and\n"
+"print one JSON record per segment, in file order.\n"
+"\n"
+"The file may be UTF-8 (with or without BOM), UTF-16 or a legacy 8-bit\n"
+"encoding such as Windows-1252 or Latin-1; line ends may be LF, CRLF or CR.\n"
+"\n"
+"Cues and segments (see SPEC.md):\n"
+"  A cue is one timed block, numbered by its position in the file from 1; the\n"
+"  printed SRT index is not trusted.  A cue is split into segments: after\n"
+"  markup removal (<i>, <font ...>, {\\an8}, WebVTT tags), a text line that\n"
+"  starts with '-' opens a new segment and other lines continue the current\n"
+"  one.  A cue without a dash line is one segment, even when it has no text\n"
+"  or only an annotation.  In ASS text, \\N and \\n are line breaks.\n"
+"\n"
+"Options:\n"
+"  -o FILE     write the records to FILE (written atomically: it appears\n"
+"              whole or not at all) instead of standard output\n"
+"  --stats     print a summary to standard error: format, encoding, cues,\n"
+"              segments, segments with a speaker hint, annotations, warnings\n"
+"  -q, --quiet do not print warnings (the --stats count still includes them)\n"
+"  -h, --help  show this help\n"
+"\n"
+"Output (JSON Lines, one object per segment):\n"
+"  {\"cue\":7,\"segment\":2,\"start\":17.892,\"end\":19.768,\n"
+"   \"text\":\"Yeah, I think, for us...\",\"display\":\"Yeah, I think, for us...\",\n"
+"   \"annotations\":[],\"speaker_hint\":null,\"line\":30}\n"
+"  cue, segment  cue ordinal (from 1) and segment number inside the cue (from 1)\n"
+"  start, end    the cue's times in seconds, 3 decimals\n"
+"  display       the segment as shown: markup and the leading dash removed,\n"
+"                its lines joined by one space\n"
+"  text          the speech only: display without hearing-impaired\n"
+"                annotations ([DOOR SLAMS], (laughs)), music markers (the\n"
+"                note signs; lyrics are kept) and the speaker label; \"\" when\n"
+"                nothing is spoken\n"
+"  annotations   the [..] and (..) spans of the segment, as written\n"
+"  speaker_hint  the speaker named by the file itself, as written, or null:\n"
+"                - an upper-case label opening the segment, before or after\n"
+"                  annotations: \"ROSS: Hi\", \"MONICA & ROSS:\", \"MAN #2:\",\n"
+"                  \"DR. GREEN:\" (two or more capitals; the colon must be\n"
+"                  followed by a space or the end, so times like 10:30 never\n"
+"                  count);\n"
+"                - a mixed-case label (\"Joey: Hi.\", at most three\n"
+"                  capitalised words) only when every segment of a cue of two\n"
+"                  or more segments opens with a label, since \"Look: ...\" is\n"
+"                  ordinary speech;\n"
+"                - a WebVTT voice span <v Joey>;\n"
+"                - the ASS Name field, for a cue of one segment.\n"
+"                Bracketed names such as [JOEY] stay annotations: they cannot\n"
+"                be told from sound descriptions like [SIGHS].\n"
+"  line          source line where the segment starts (the timing line for a\n"
+"                cue without text; the Dialogue line in ASS)\n"
+"\n"
+"Oddities read with a warning (printed to standard error, at most 20):\n"
+"  SRT indices that skip, repeat, restart or are missing; a missing blank\n"
+"  line between cues (a timing line right after text starts a new cue, and\n"
+"  a number right above it is its index); text outside any cue (skipped);\n"
+"  cues without text; cues that overlap the previous one, start before it\n"
+"  (out of order) or end before they start (times are kept as written);\n"
+"  WebVTT blocks without a timing line; an ASS file without a Format line.\n"
+"  A missing final blank line is normal and not reported.\n"
+"\n"
+"Errors (one line naming the file and line; nothing is written):\n"
+"  a missing, unreadable, binary or empty file, invalid text encoding, an\n"
+"  over-long line; no cues at all; a timing line that is malformed or has\n"
+"  impossible values (seconds or minutes >= 60, more than 3 fraction\n"
+"  digits); a file that ends inside a timing line or right after an index;\n"
+"  an ASS Dialogue line with fewer fields than its Format line or a bad time.\n"
+"\n"
+"Timing formats:\n"
+"  SRT     HH:MM:SS,mmm --> HH:MM:SS,mmm (also '.', hours optional, 1-3\n"
+"          fraction digits read as milliseconds, coordinates after the end)\n"
+"  WebVTT  [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm [cue settings]\n"
+"  ASS     H:MM:SS.cc in the Start and End fields\n"
+"\n"
+"Exit status:\n"
+"  0  success (even with warnings)\n"
+"  1  the file could not be read or parsed, or the output not written\n"
+"  2  usage error\n"
+"\n"
+"Examples:\n"
+"  storymovie subs episode.srt | head\n"
+"  storymovie subs --stats -o episode.segments.jsonl episode.srt\n"
+"  storymovie subs film.ass | jq -r 'select(.speaker_hint) | .speaker_hint'\n",
+        f);
+}
+
+static void write_segment(sm_json *j, const sm_segment *g)
+{
+    sm_json_begin_object(j);
+    sm_json_kv_int(j, "cue", g->cue);
+    sm_json_kv_int(j, "segment", g->index);
+    sm_json_kv_fixed(j, "start", g->start, 3);
+    sm_json_kv_fixed(j, "end", g->end, 3);
+    sm_json_kv_string(j, "text", g->text);
+    sm_json_kv_string(j, "display", g->display);
+    sm_json_key(j, "annotations");
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < g->n_annotations; i++)
+        sm_json_string(j, g->annotations[i]);
+    sm_json_end_array(j);
+    sm_json_kv_string(j, "speaker_hint", g->speaker_hint);
+    sm_json_kv_int(j, "line", g->line);
+    sm_json_end_object(j);
+}
 
 int cmd_subs(int argc, char **argv)
 {
-    (void)argc;
-    cli_errorf("%s: not implemented yet", argv[0]);
-    return 1;
+    const char *out_path = NULL, *in_path = NULL;
+    int stats = 0, quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (++i >= argc) {
+                cli_errorf("subs: %s needs a file name", a);
+                return 2;
+            }
+            out_path = argv[i];
+        } else if (strcmp(a, "--stats") == 0) {
+            stats = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--") == 0 && i + 1 < argc && !in_path && i + 2 == argc) {
+            in_path = argv[++i];
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_errorf("subs: unknown option '%s' (see 'storymovie subs --help')", a);
+            return 2;
+        } else if (in_path) {
+            cli_errorf("subs: one input file only (got '%s' and '%s')", in_path, a);
+            return 2;
+        } else {
+            in_path = a;
+        }
+    }
+    if (!in_path) {
+        cli_errorf("subs: no input file (see 'storymovie subs --help')");
+        return 2;
+    }
+
+    sm_error err;
+    sm_subtitles subs;
+    if (sm_subtitles_read_file(in_path, &subs, &err)) {
+        cli_report(&err);
+        return 1;
+    }
+    if (!quiet)
+        cli_print_warnings(in_path, &subs.warnings, SUBS_MAX_WARNINGS);
+
+    sm_output out;
+    if (sm_output_open(&out, out_path, &err)) {
+        cli_report(&err);
+        sm_subtitles_free(&subs);
+        return 1;
+    }
+    sm_json j;
+    sm_json_init(&j);
+    size_t with_hint = 0, n_ann = 0;
+    int failed = 0;
+    for (size_t i = 0; i < subs.n_segments && !failed; i++) {
+        const sm_segment *g = &subs.segments[i];
+        with_hint += g->speaker_hint != NULL;
+        n_ann += g->n_annotations;
+        write_segment(&j, g);
+        if (j.failed || sm_json_flush_line(&j, out.fp))
+            failed = 1;
+    }
+    sm_json_free(&j);
+    if (failed) {
+        sm_output_abort(&out);
+        cli_errorf("subs: %s: cannot write output", out_path ? out_path : "standard output");
+        sm_subtitles_free(&subs);
+        return 1;
+    }
+    if (sm_output_commit(&out, &err)) {
+        cli_report(&err);
+        sm_subtitles_free(&subs);
+        return 1;
+    }
+    if (stats)
+        fprintf(stderr,
+                "%s: format %s, encoding %s, %zu cues, %zu segments, %zu with a speaker hint, "
+                "%zu annotations, %zu warnings\n",
+                in_path, sm_subtitle_format_name(subs.format), subs.encoding, subs.n_cues,
+                subs.n_segments, with_hint, n_ann, subs.warnings.count);
+    sm_subtitles_free(&subs);
+    return 0;
 }

@@ -1,0 +1,204 @@
+/* ass.c - Advanced SubStation Alpha / SubStation Alpha (.ass, .ssa).
+ *
+ * Only the [Events] section matters: its "Format:" line names the fields
+ * of every event line, in order; "Dialogue:" lines are cues; "Comment:"
+ * (and Picture/Sound/Movie/Command) lines are skipped.  The Text field is
+ * last and may itself contain commas, so an event line is split at the
+ * first (fields - 1) commas only.  Times are "H:MM:SS.cc" (hundredths).
+ * In the text, {...} override blocks are markup, "\N" and "\n" are line
+ * breaks (after which the SPEC segment rule applies line by line, as for
+ * SRT) and "\h" is a hard space.  A non-empty Name (actor) field is the
+ * speaker hint of a one-segment cue that has no label of its own.
+ *
+ * Dialogue lines are kept in file order (that is the cue ordinal); ASS
+ * events are not required to be sorted and overlap by design (layers,
+ * signs), so only "ends before it starts" is warned about. */
+#include "subtitle_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ASS_MAX_FIELDS 32
+
+static int ieq(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    if (n != k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != lit[i])
+            return 0;
+    }
+    return 1;
+}
+
+static int ieq_prefix(const char *s, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    return n >= k && ieq(s, k, lit);
+}
+
+typedef struct ass_format {
+    int n_fields;
+    int start, end, text, name;   /* field positions; -1 when absent */
+} ass_format;
+
+/* Parse "Format: Layer, Start, End, Style, Name, ..., Text". */
+static int parse_format(sub_builder *b, long line, const char *s, size_t n, ass_format *f)
+{
+    f->n_fields = 0;
+    f->start = f->end = f->text = f->name = -1;
+    const char *p = s, *e = s + n;
+    while (p <= e) {
+        const char *c = memchr(p, ',', (size_t)(e - p));
+        const char *fe = c ? c : e;
+        const char *t = p;
+        size_t tn = (size_t)(fe - p);
+        sub_trim(&t, &tn);
+        if (f->n_fields >= ASS_MAX_FIELDS)
+            return sm_fail(b->err, b->name, line, "Format line has more than %d fields", ASS_MAX_FIELDS);
+        int k = f->n_fields++;
+        if (ieq(t, tn, "start")) f->start = k;
+        else if (ieq(t, tn, "end")) f->end = k;
+        else if (ieq(t, tn, "text")) f->text = k;
+        else if (ieq(t, tn, "name") || ieq(t, tn, "actor")) f->name = k;
+        if (!c)
+            break;
+        p = c + 1;
+    }
+    if (f->start < 0 || f->end < 0 || f->text < 0)
+        return sm_fail(b->err, b->name, line, "Format line lacks %s field",
+                       f->start < 0 ? "a Start" : f->end < 0 ? "an End" : "a Text");
+    if (f->text != f->n_fields - 1)
+        return sm_fail(b->err, b->name, line, "Format line: Text must be the last field");
+    return 0;
+}
+
+static int field_time(sub_builder *b, long line, const char *s, size_t n, const char *what, double *out)
+{
+    sub_trim(&s, &n);
+    long used = sub_parse_time(s, s + n, 0, out);
+    if (used <= 0 || (size_t)used != n)
+        return sm_fail(b->err, b->name, line, "bad %s time '%.*s' (expected H:MM:SS.cc)", what,
+                       (int)(n > 40 ? 40 : n), s);
+    return 0;
+}
+
+/* Feed the Text field to the builder, one line per "\N" / "\n" break. */
+static int feed_text(sub_builder *b, const char *s, size_t n, long line)
+{
+    /* Most events are short: rewrite \h in a scratch copy only when present. */
+    const char *e = s + n, *p = s;
+    char small[512];
+    char *buf = NULL;
+    if (memchr(s, '\\', n)) {
+        buf = n < sizeof small ? small : malloc(n + 1);
+        if (!buf)
+            return sm_fail(b->err, b->name, line, "out of memory");
+        memcpy(buf, s, n);
+        for (size_t i = 0; i + 1 < n; i++)
+            if (buf[i] == '\\' && buf[i + 1] == 'h')
+                buf[i] = ' ', buf[i + 1] = ' ';
+        s = p = buf;
+        e = buf + n;
+    }
+    int rc = 0;
+    const char *q = p;
+    while (rc == 0) {
+        const char *brk = NULL;
+        for (const char *t = q; t + 1 < e; t++) {
+            t = memchr(t, '\\', (size_t)(e - t));
+            if (!t || t + 1 >= e)
+                break;
+            if (t[1] == 'N' || t[1] == 'n') {
+                brk = t;
+                break;
+            }
+        }
+        if (!brk) {
+            rc = sub_cue_line(b, p, (size_t)(e - p), line);
+            break;
+        }
+        rc = sub_cue_line(b, p, (size_t)(brk - p), line);
+        p = q = brk + 2;
+    }
+    if (buf && buf != small)
+        free(buf);
+    return rc;
+}
+
+int sub_parse_ass(sub_builder *b, const char *text, size_t len)
+{
+    sub_lines r;
+    sub_lines_init(&r, text, len);
+    enum { NONE, EVENTS, OTHER } section = NONE;
+    ass_format fmt = {10, 1, 2, 9, 4};   /* ASS v4+ default: Layer,Start,End,Style,Name,ML,MR,MV,Effect,Text */
+    int have_format = 0;
+    const char *s;
+    size_t n;
+    while (sub_next_line(&r, &s, &n)) {
+        sub_trim(&s, &n);
+        if (n == 0 || s[0] == ';')
+            continue;
+        if (s[0] == '[') {
+            section = ieq(s, n, "[events]") ? EVENTS : OTHER;
+            continue;
+        }
+        if (section == OTHER)
+            continue;
+        if (ieq_prefix(s, n, "format:")) {
+            if (parse_format(b, r.no, s + 7, n - 7, &fmt))
+                return -1;
+            have_format = 1;
+            continue;
+        }
+        if (!ieq_prefix(s, n, "dialogue:"))
+            continue;   /* Comment:, Picture:, Sound:, Movie:, Command:, junk */
+        if (!have_format) {
+            sm_warn(&b->out->warnings, r.no, "no Format line before the first Dialogue line; "
+                                             "assuming the ASS default field order");
+            have_format = 1;
+        }
+        const char *fields[ASS_MAX_FIELDS];
+        size_t lens[ASS_MAX_FIELDS];
+        const char *p = s + 9, *e = s + n;
+        int k = 0;
+        for (; k < fmt.n_fields - 1; k++) {
+            const char *c = memchr(p, ',', (size_t)(e - p));
+            if (!c)
+                break;
+            fields[k] = p;
+            lens[k] = (size_t)(c - p);
+            p = c + 1;
+        }
+        if (k < fmt.n_fields - 1)
+            return sm_fail(b->err, b->name, r.no, "Dialogue line has %d fields, the Format line says %d "
+                                                  "(truncated line?)", k + 1, fmt.n_fields);
+        fields[k] = p;
+        lens[k] = (size_t)(e - p);
+        double start, end;
+        if (field_time(b, r.no, fields[fmt.start], lens[fmt.start], "start", &start) ||
+            field_time(b, r.no, fields[fmt.end], lens[fmt.end], "end", &end))
+            return -1;
+        if (sub_cue_begin(b, start, end, r.no))
+            return -1;
+        if (fmt.name >= 0) {
+            const char *nm = fields[fmt.name];
+            size_t nl = lens[fmt.name];
+            sub_trim(&nm, &nl);
+            if (nl) {
+                b->cue_speaker = sm_arena_strndup(&b->out->arena, nm, nl);
+                if (!b->cue_speaker)
+                    return sm_fail(b->err, b->name, 0, "out of memory");
+            }
+        }
+        /* The Text field is not trimmed on the right before \N splitting:
+         * sub_cue_line trims each piece. */
+        if (feed_text(b, fields[k], lens[k], r.no) || sub_cue_end(b))
+            return -1;
+    }
+    return 0;
+}
