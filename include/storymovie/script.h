@@ -81,6 +81,11 @@ void sm_script_free(sm_script *s);
 
 const char *sm_script_format_name(sm_script_format f);   /* "plain", "fountain", "transcript" */
 const char *sm_block_kind_name(sm_block_kind k);          /* "scene_heading", "action", ... */
+/* "plain" (also "imsdb", "text"), "fountain", "transcript" -> *out; -1 if unknown. */
+int sm_script_format_from_name(const char *name, sm_script_format *out);
+/* The format sm_script_parse would pick for this text (a name ending in
+ * ".fountain" decides on its own). */
+sm_script_format sm_script_detect(const char *name, const char *utf8, size_t len);
 
 /* Normalise a character name for comparison: extensions removed, case
  * folded, letters and digits only ("Dr. Green (V.O.)" -> "drgreen").

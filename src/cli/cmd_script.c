@@ -1,10 +1,319 @@
-/* cmd_script.c - storymovie script (not written yet). */
+/* cmd_script.c - storymovie script: a screenplay as JSON Lines blocks. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "storymovie/io.h"
+#include "storymovie/json.h"
+#include "storymovie/script.h"
+#include "storymovie/text.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: storymovie script [-o FILE] [--format FORMAT] [--stats] FILE\n"
+"\n"
+"Read a screenplay and print it as JSON Lines, one record per block.\n"
+"\n"
+"Three styles are read, detected from the content (a name ending in\n"
+".fountain is always read as Fountain):\n"
+"  plain       plain-text screenplays laid out by indentation, as on IMSDb or\n"
+"              Daily Script.  The indentation of action, character cues,\n"
+"              parentheticals, dialogue and transitions is inferred from the\n"
+"              file; page numbers, (MORE), CONTINUED and repeated page headers\n"
+"              are dropped; scene numbers are kept apart.\n"
+"  fountain    Fountain (fountain.io): title page, forced elements, dual\n"
+"              dialogue, lyrics, centered text, sections, synopses, page\n"
+"              breaks; notes [[...]], boneyard /* */ and emphasis are removed.\n"
+"  transcript  'Name: line' paragraphs with [Scene: ...] headings and\n"
+"              (stage directions) inside speech; header credits such as\n"
+"              'Written by:' are title fields, not dialogue.\n"
+"The input may be UTF-8 (with or without BOM), UTF-16 or a legacy 8-bit\n"
+"encoding; it is decoded to UTF-8 first.  FILE '-' reads standard input.\n"
+"\n"
+"Options:\n"
+"  -o, --output FILE   write the records to FILE (atomically) instead of\n"
+"                      standard output\n"
+"  -f, --format F      do not detect: read as F (plain, fountain, transcript)\n"
+"      --stats         print a summary to standard error: format, encoding,\n"
+"                      scenes, blocks per kind, dialogue blocks, speakers and\n"
+"                      the ten most frequent speakers\n"
+"  -h, --help          show this help\n"
+"\n"
+"Output:\n"
+"  When the script has a title page (Fountain) or header credits (a\n"
+"  transcript's 'Written by: ...'), the first record is\n"
+"    {\"type\":\"title\",\"format\":\"fountain\",\"fields\":[{\"key\":\"Title\",\"value\":\"...\"}]}\n"
+"  Then one record per block, in script order:\n"
+"    {\"type\":\"block\",\"block\":7,\"kind\":\"dialogue\",\"scene\":3,\"speaker\":\"JOEY\",\n"
+"     \"speaker_key\":\"joey\",\"extension\":\"V.O.\",\"parenthetical\":\"beat\",\n"
+"     \"text\":\"...\",\"line\":120,\"end_line\":123}\n"
+"  block     ordinal from 1\n"
+"  kind      scene_heading, action, dialogue, transition, and for Fountain\n"
+"            section, synopsis, lyrics, page_break\n"
+"  scene     scene ordinal from 1 (0 before the first scene heading)\n"
+"  text      dialogue: the speech without parentheticals, lines joined by a\n"
+"            space; other kinds: the text with its line breaks\n"
+"  speaker, speaker_key, extension, parenthetical   dialogue only; the key\n"
+"            is the name case folded, letters and digits only\n"
+"  scene_number   scene headings with a number (\"12A\")\n"
+"  dual, centered Fountain dual dialogue / centered action, when true\n"
+"  line, end_line source lines, 1-based, inclusive\n"
+"  Fields that do not apply are left out.\n"
+"\n"
+"Exit status:\n"
+"  0  success\n"
+"  1  the file cannot be read, is not text, or holds no screenplay content\n"
+"     (the message names the file and line)\n"
+"  2  usage error\n"
+"\n"
+"Examples:\n"
+"  storymovie script film.txt > film.jsonl\n"
+"  storymovie script --stats -o /dev/null episode/transcript.txt\n"
+"  storymovie script --format fountain draft.txt | jq -r 'select(.kind==\"dialogue\") | .speaker'\n");
+}
+
+/* Read FILE or standard input ("-") into decoded UTF-8. */
+static int read_input(const char *path, sm_text *t, sm_error *err)
+{
+    if (strcmp(path, "-") != 0)
+        return sm_text_read_file(path, t, err);
+    size_t cap = 1 << 16, n = 0;
+    unsigned char *buf = malloc(cap);
+    if (!buf)
+        return sm_fail(err, "<stdin>", 0, "out of memory");
+    size_t r;
+    while ((r = fread(buf + n, 1, cap - n, stdin)) > 0) {
+        n += r;
+        if (n == cap) {
+            unsigned char *nb = cap > SM_TEXT_MAX_FILE ? NULL : realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                return sm_fail(err, "<stdin>", 0, "input too large or out of memory");
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    if (ferror(stdin)) {
+        free(buf);
+        return sm_fail(err, "<stdin>", 0, "read error");
+    }
+    int rc = sm_text_decode("<stdin>", buf, n, t, err);
+    free(buf);
+    return rc;
+}
+
+static void write_block(sm_json *j, const sm_block *b, size_t ordinal)
+{
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "type", "block");
+    sm_json_kv_int(j, "block", (long long)ordinal);
+    sm_json_kv_string(j, "kind", sm_block_kind_name(b->kind));
+    sm_json_kv_int(j, "scene", b->scene);
+    if (b->scene_number)
+        sm_json_kv_string(j, "scene_number", b->scene_number);
+    if (b->speaker) {
+        sm_json_kv_string(j, "speaker", b->speaker);
+        sm_json_kv_string(j, "speaker_key", b->speaker_key);
+    }
+    if (b->extension)
+        sm_json_kv_string(j, "extension", b->extension);
+    if (b->parenthetical)
+        sm_json_kv_string(j, "parenthetical", b->parenthetical);
+    if (b->dual)
+        sm_json_kv_bool(j, "dual", 1);
+    if (b->centered)
+        sm_json_kv_bool(j, "centered", 1);
+    sm_json_kv_string(j, "text", b->text ? b->text : "");
+    sm_json_kv_int(j, "line", b->line);
+    sm_json_kv_int(j, "end_line", b->end_line);
+    sm_json_end_object(j);
+}
+
+typedef struct speaker_count {
+    const char *key, *name;
+    size_t count;
+} speaker_count;
+
+static int by_count(const void *a, const void *b)
+{
+    const speaker_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return strcmp(x->key, y->key);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const speaker_count *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    /* ties keep block order so the first written form names the speaker */
+    return c ? c : (x->count < y->count ? -1 : x->count > y->count);
+}
+
+static void print_stats(const char *path, const sm_script *s)
+{
+    size_t per_kind[SM_BLOCK_PAGE_BREAK + 1] = {0};
+    size_t n_dialogue = 0;
+    for (size_t i = 0; i < s->n_blocks; i++) {
+        per_kind[s->blocks[i].kind]++;
+        n_dialogue += s->blocks[i].kind == SM_BLOCK_DIALOGUE;
+    }
+    fprintf(stderr, "%s: format %s, encoding %s\n", path, sm_script_format_name(s->format), s->encoding);
+    for (size_t i = 0; i < s->n_title; i++) {
+        fprintf(stderr, "  title: %s: ", s->title[i].key);
+        for (const char *v = s->title[i].value; *v; v++)
+            if (*v == '\n')
+                fputs(" / ", stderr);
+            else
+                fputc(*v, stderr);
+        fputc('\n', stderr);
+    }
+    fprintf(stderr, "  scenes: %d\n  blocks: %zu (", s->n_scenes, s->n_blocks);
+    int first = 1;
+    for (int k = 0; k <= SM_BLOCK_PAGE_BREAK; k++)
+        if (per_kind[k]) {
+            fprintf(stderr, "%s%s %zu", first ? "" : ", ", sm_block_kind_name((sm_block_kind)k), per_kind[k]);
+            first = 0;
+        }
+    fprintf(stderr, ")\n  dialogue blocks: %zu\n", n_dialogue);
+
+    speaker_count *sc = n_dialogue ? malloc(n_dialogue * sizeof *sc) : NULL;
+    if (!sc)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_blocks; i++)
+        if (s->blocks[i].kind == SM_BLOCK_DIALOGUE && s->blocks[i].speaker_key)
+            sc[n++] = (speaker_count){s->blocks[i].speaker_key, s->blocks[i].speaker, i};
+    qsort(sc, n, sizeof *sc, by_key);
+    size_t distinct = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(sc[j].key, sc[i].key) == 0)
+            j++;
+        sc[distinct++] = (speaker_count){sc[i].key, sc[i].name, j - i};
+        i = j;
+    }
+    qsort(sc, distinct, sizeof *sc, by_count);
+    fprintf(stderr, "  speakers: %zu\n  top speakers:", distinct);
+    for (size_t i = 0; i < distinct && i < 10; i++)
+        fprintf(stderr, "%s %s %zu", i ? "," : "", sc[i].name, sc[i].count);
+    fprintf(stderr, "\n");
+    free(sc);
+}
 
 int cmd_script(int argc, char **argv)
 {
-    (void)argc;
-    cli_errorf("%s: not implemented yet", argv[0]);
-    return 1;
+    const char *out_path = NULL, *path = NULL, *format_name = NULL;
+    int stats = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            if (++i >= argc) {
+                cli_errorf("script: %s needs a file name", a);
+                return 2;
+            }
+            out_path = argv[i];
+        } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) {
+            if (++i >= argc) {
+                cli_errorf("script: %s needs plain, fountain or transcript", a);
+                return 2;
+            }
+            format_name = argv[i];
+        } else if (strncmp(a, "--format=", 9) == 0) {
+            format_name = a + 9;
+        } else if (strcmp(a, "--stats") == 0) {
+            stats = 1;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            cli_errorf("script: unknown option '%s' (see 'storymovie script --help')", a);
+            return 2;
+        } else if (path) {
+            cli_errorf("script: one FILE only (see 'storymovie script --help')");
+            return 2;
+        } else {
+            path = a;
+        }
+    }
+    if (!path) {
+        usage(stderr);
+        return 2;
+    }
+    sm_script_format format = SM_SCRIPT_PLAIN;
+    if (format_name && sm_script_format_from_name(format_name, &format) < 0) {
+        cli_errorf("script: unknown format '%s' (plain, fountain or transcript)", format_name);
+        return 2;
+    }
+
+    sm_error err = {0};
+    sm_text text;
+    if (read_input(path, &text, &err) < 0) {
+        cli_report(&err);
+        return 1;
+    }
+    sm_script s;
+    int rc = format_name ? sm_script_parse_as(path, text.data, text.len, format, &s, &err)
+                         : sm_script_parse(path, text.data, text.len, &s, &err);
+    if (rc == 0)
+        memcpy(s.encoding, text.encoding, sizeof s.encoding);
+    sm_text_free(&text);
+    if (rc < 0) {
+        cli_report(&err);
+        return 1;
+    }
+    cli_print_warnings(path, &s.warnings, 20);
+
+    sm_output out;
+    if (sm_output_open(&out, out_path, &err) < 0) {
+        cli_report(&err);
+        sm_script_free(&s);
+        return 1;
+    }
+    sm_json j;
+    sm_json_init(&j);
+    int bad = 0;
+    if (s.n_title) {
+        sm_json_begin_object(&j);
+        sm_json_kv_string(&j, "type", "title");
+        sm_json_kv_string(&j, "format", sm_script_format_name(s.format));
+        sm_json_key(&j, "fields");
+        sm_json_begin_array(&j);
+        for (size_t i = 0; i < s.n_title; i++) {
+            sm_json_begin_object(&j);
+            sm_json_kv_string(&j, "key", s.title[i].key);
+            sm_json_kv_string(&j, "value", s.title[i].value);
+            sm_json_end_object(&j);
+        }
+        sm_json_end_array(&j);
+        sm_json_end_object(&j);
+        bad |= sm_json_flush_line(&j, out.fp) < 0;
+    }
+    for (size_t i = 0; i < s.n_blocks && !bad; i++) {
+        write_block(&j, &s.blocks[i], i + 1);
+        /* Lines are buffered by stdio; flushing each record keeps memory flat. */
+        bad |= sm_json_flush_line(&j, out.fp) < 0;
+    }
+    bad |= j.failed;
+    sm_json_free(&j);
+    if (bad) {
+        sm_output_abort(&out);
+        sm_fail(&err, out_path ? out_path : "<stdout>", 0, "write error");
+        cli_report(&err);
+        sm_script_free(&s);
+        return 1;
+    }
+    if (sm_output_commit(&out, &err) < 0) {
+        cli_report(&err);
+        sm_script_free(&s);
+        return 1;
+    }
+    if (stats)
+        print_stats(path, &s);
+    sm_script_free(&s);
+    return 0;
 }

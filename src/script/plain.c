@@ -1,0 +1,678 @@
+/* plain.c - plain-text screenplays laid out by indentation (IMSDb, Daily
+ * Script).
+ *
+ * Such a script is a typewriter page turned into text: what a line IS
+ * (action, character cue, parenthetical, dialogue, transition) is told by
+ * how far it is indented, and every file uses its own columns (15/25/37,
+ * 0/10/22, tabs...).  So nothing is hard-coded: we first measure the file.
+ *
+ *  1. Lines that are page furniture are dropped: page numbers standing
+ *     alone, (MORE), CONTINUED lines, and page headers/footers, i.e. short
+ *     isolated lines that repeat many times once digits are ignored
+ *     ("BIRTHDAY GIRL - Rev. 12" on every page).
+ *  2. Character cues are short ALL-CAPS lines, preceded by a blank line and
+ *     followed directly by text indented LESS (the speech) or by a
+ *     parenthetical.  The most common indent of such lines is the cue
+ *     column; the most common indent of the lines after them is the
+ *     dialogue column; the most common indent of the other lines left of the
+ *     dialogue column is the action column.
+ *  3. When that gives no consistent layout (everything flush left, or
+ *     dialogue as deep as action) we fall back to shape alone: an ALL-CAPS
+ *     line after a blank line and before a non-blank line is a cue, and the
+ *     speech runs to the next blank line.
+ *  4. One pass then classifies every line with those columns.
+ * Speeches broken across pages ("(MORE)" ... "JOHN (CONT'D)") are joined
+ * back into one block. */
+#include "script/script_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    L_BLANK = 1,     /* nothing but spaces */
+    L_CAPS = 2,      /* letters, none lower case (parenthesised text ignored) */
+    L_DROP = 4,      /* page furniture */
+    L_MORE = 8,      /* "(MORE)": the speech continues on the next page */
+};
+
+typedef struct pline {
+    const char *s;   /* content without indentation and trailing spaces */
+    uint32_t n;
+    int32_t indent;  /* columns, tabs to multiples of 8 */
+    uint32_t flags;
+} pline;
+
+typedef struct layout {
+    int indented;         /* the columns below are meaningful */
+    int action, dialogue, paren, cue;
+} layout;
+
+#define MAX_COL 256       /* indents beyond this are clamped in histograms */
+
+/* ---- line shapes -------------------------------------------------------- */
+
+static int eq_ci(const char *s, size_t n, const char *lit)
+{
+    return strlen(lit) == n && sm_has_prefix_ci(s, n, lit);
+}
+
+/* "12", "12.", "12A.", "Page 12", "- 12 -", "12/" */
+static int page_number_shape(const char *s, size_t n)
+{
+    if (sm_has_prefix_ci(s, n, "page "))
+        s += 5, n -= 5;
+    while (n && (s[0] == '-' || s[0] == ' '))
+        s++, n--;
+    while (n && (s[n - 1] == '-' || s[n - 1] == ' ' || s[n - 1] == '.' || s[n - 1] == '/'))
+        n--;
+    size_t d = 0;
+    while (d < n && sm_is_digit((unsigned char)s[d]))
+        d++;
+    if (d == 0 || d > 4)
+        return 0;
+    return n == d || (n == d + 1 && sm_is_upper((unsigned char)s[d]));
+}
+
+/* A leading/trailing scene number token: digits then up to two letters or
+ * "-B" style suffixes ("12", "12A", "2-B"). Returns its length, 0 if none. */
+static size_t scene_number_token(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && sm_is_digit((unsigned char)s[i]))
+        i++;
+    if (i == 0 || i > 4)
+        return 0;
+    size_t extra = 0;
+    while (i < n && extra < 3 && (sm_is_upper((unsigned char)s[i]) || s[i] == '-'))
+        i++, extra++;
+    if (i < n && s[i] == '.')
+        i++;
+    return i;
+}
+
+/* "CONTINUED:", "(CONTINUED)", "12 CONTINUED: (2) 12", "CONTINUED ON NEXT PAGE" */
+static int continued_line(const char *s, size_t n)
+{
+    size_t k = scene_number_token(s, n);
+    if (k && k < n && s[k] == ' ') {
+        s += k, n -= k;
+        sm_trim(&s, &n);
+    }
+    if (n && s[0] == '(')
+        s++, n--;
+    if (!sm_has_prefix_ci(s, n, "CONTINUED") && !sm_has_prefix_ci(s, n, "CONT'D") &&
+        !sm_has_prefix_ci(s, n, "CONTINUING"))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (sm_is_lower((unsigned char)s[i]))
+            return 0;
+    return n <= 32;
+}
+
+/* Transitions at any column: "CUT TO:", "FADE IN:", "DISSOLVE TO:", ... */
+static int transition_shape(const char *s, size_t n)
+{
+    if (n < 4 || n > 40)
+        return 0;
+    static const char *const starts[] = {
+        "FADE IN", "FADE OUT", "FADE TO", "FADE UP", "FADE THROUGH", "CUT TO", "SMASH CUT",
+        "MATCH CUT", "JUMP CUT", "DISSOLVE", "CROSS DISSOLVE", "BLACKOUT", "WIPE TO", "IRIS",
+        "CUT BACK TO", "BACK TO:", "TIME CUT",
+    };
+    if (n >= 3 && s[n - 1] == ':' && s[n - 2] == 'O' && s[n - 3] == 'T')
+        return 1;
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
+        size_t k = strlen(starts[i]);
+        if (n >= k && memcmp(s, starts[i], k) == 0 && (s[n - 1] == ':' || s[n - 1] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+/* Scene heading, optionally numbered at either side.  Sets the number span. */
+static int heading_shape(const char *s, size_t n, const char **num, size_t *num_len)
+{
+    *num = NULL;
+    *num_len = 0;
+    size_t k = scene_number_token(s, n);
+    if (k && k < n && (s[k] == ' ' || s[k] == '\t')) {
+        const char *rest = s + k;
+        size_t rn = n - k;
+        sm_trim(&rest, &rn);
+        if (sm_heading_prefix(rest, rn, 1)) {
+            *num = s;
+            *num_len = s[k - 1] == '.' ? k - 1 : k;
+            return 1;
+        }
+    }
+    return sm_heading_prefix(s, n, 1) > 0;
+}
+
+/* ---- measuring the file -------------------------------------------------- */
+
+static int mode_of(const uint32_t *hist, int lo, int hi)
+{
+    int best = -1;
+    uint32_t best_n = 0;
+    for (int c = lo < 0 ? 0 : lo; c <= hi && c < MAX_COL; c++)
+        if (hist[c] > best_n)
+            best_n = hist[c], best = c;
+    return best;
+}
+
+static int col(int indent) { return indent < MAX_COL ? indent : MAX_COL - 1; }
+
+/* Next line index after i that is not dropped, or n. */
+static size_t next_kept(const pline *L, size_t n, size_t i)
+{
+    for (i++; i < n && (L[i].flags & L_DROP); i++)
+        ;
+    return i;
+}
+
+static int cue_shape(const pline *L, size_t n, size_t i)
+{
+    const pline *l = &L[i];
+    if ((l->flags & (L_BLANK | L_CAPS | L_DROP)) != L_CAPS || l->n > 60)
+        return 0;
+    if (l->s[l->n - 1] == ':' || l->s[0] == '(' || transition_shape(l->s, l->n))
+        return 0;
+    const char *num;
+    size_t num_len;
+    if (heading_shape(l->s, l->n, &num, &num_len))
+        return 0;
+    size_t nx = next_kept(L, n, i);
+    if (nx >= n || (L[nx].flags & L_BLANK))
+        return 0;
+    /* A cue stands alone: a blank line (or a dropped page line) above it. */
+    size_t pv = i ? i - 1 : (size_t)-1;
+    return pv == (size_t)-1 || (L[pv].flags & (L_BLANK | L_DROP));
+}
+
+static uint64_t key_hash(const char *s, size_t n, int *has_digit)
+{
+    /* FNV-1a over the line with digit runs folded to one '#' and spaces
+     * collapsed, so "Page 12" and "Page 13" are the same header. */
+    uint64_t h = 1469598103934665603ull;
+    int prev_digit = 0, prev_space = 0;
+    *has_digit = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (sm_is_digit(c)) {
+            *has_digit = 1;
+            if (prev_digit)
+                continue;
+            c = '#';
+            prev_digit = 1;
+        } else {
+            prev_digit = 0;
+        }
+        if (c == ' ' || c == '\t') {
+            if (prev_space)
+                continue;
+            prev_space = 1;
+            c = ' ';
+        } else {
+            prev_space = 0;
+        }
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h | 1;   /* 0 marks an empty slot */
+}
+
+/* Drop repeated page headers/footers: isolated short lines whose
+ * digit-folded text occurs at least 5 times and either holds a number
+ * (a page or revision number) or repeats the script's first line. */
+static int drop_repeated_headers(pline *L, size_t n)
+{
+    size_t cand = 0;
+    for (size_t i = 0; i < n; i++)
+        cand += !(L[i].flags & (L_BLANK | L_DROP)) && L[i].n <= 80;
+    if (cand == 0)
+        return 0;
+    size_t cap = 16;
+    while (cap < cand * 2)
+        cap *= 2;
+    uint64_t *keys = calloc(cap, sizeof *keys);
+    uint32_t *counts = calloc(cap, sizeof *counts);
+    uint64_t *line_key = malloc(n * sizeof *line_key);
+    if (!keys || !counts || !line_key) {
+        free(keys), free(counts), free(line_key);
+        return -1;
+    }
+    uint64_t first_key = 0;
+    for (size_t i = 0; i < n; i++) {
+        line_key[i] = 0;
+        const pline *l = &L[i];
+        if ((l->flags & (L_BLANK | L_DROP)) || l->n > 80)
+            continue;
+        int isolated = (i == 0 || (L[i - 1].flags & L_BLANK)) && (i + 1 == n || (L[i + 1].flags & L_BLANK));
+        int digit;
+        uint64_t h = key_hash(l->s, l->n, &digit);
+        if (!first_key)
+            first_key = h;
+        if (!isolated || (!digit && h != first_key))
+            continue;
+        line_key[i] = h;
+        size_t slot = (size_t)h & (cap - 1);
+        while (keys[slot] && keys[slot] != h)
+            slot = (slot + 1) & (cap - 1);
+        keys[slot] = h;
+        counts[slot]++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = line_key[i];
+        if (!h)
+            continue;
+        size_t slot = (size_t)h & (cap - 1);
+        while (keys[slot] != h)
+            slot = (slot + 1) & (cap - 1);
+        if (counts[slot] >= 5 || (h == first_key && counts[slot] >= 3 && i > 0))
+            L[i].flags |= L_DROP;
+    }
+    free(keys), free(counts), free(line_key);
+    return 0;
+}
+
+static void measure(const pline *L, size_t n, layout *lay)
+{
+    static const layout none = {0, 0, 0, 0, 0};
+    *lay = none;
+    uint32_t *h_cue = calloc(4 * MAX_COL, sizeof *h_cue);
+    if (!h_cue)
+        return;
+    uint32_t *h_dlg = h_cue + MAX_COL, *h_par = h_dlg + MAX_COL, *h_all = h_par + MAX_COL;
+    size_t cues = 0;
+    for (size_t i = 0; i < n; i++) {
+        const pline *l = &L[i];
+        if (l->flags & (L_BLANK | L_DROP))
+            continue;
+        h_all[col(l->indent)]++;
+        if (!cue_shape(L, n, i))
+            continue;
+        size_t nx = next_kept(L, n, i);
+        if (L[nx].indent >= l->indent && L[nx].s[0] != '(')
+            continue;     /* speech is left of its cue in an indented script */
+        h_cue[col(l->indent)]++;
+        cues++;
+        while (nx < n && !(L[nx].flags & L_BLANK) && L[nx].s[0] == '(') {
+            h_par[col(L[nx].indent)]++;
+            nx = next_kept(L, n, nx);
+        }
+        if (nx < n && !(L[nx].flags & L_BLANK))
+            h_dlg[col(L[nx].indent)]++;
+    }
+    int cue = mode_of(h_cue, 0, MAX_COL - 1);
+    int dlg = cue > 0 ? mode_of(h_dlg, 0, cue - 1) : -1;
+    int act = dlg > 0 ? mode_of(h_all, 0, dlg - 2) : -1;
+    if (cues >= 3 && cue >= 0 && dlg >= 0 && act >= 0 && cue > dlg + 2) {
+        lay->indented = 1;
+        lay->cue = cue;
+        lay->dialogue = dlg;
+        lay->action = act;
+        int par = mode_of(h_par, dlg, cue);
+        lay->paren = par >= 0 ? par : dlg;
+    }
+    free(h_cue);
+}
+
+/* ---- classification ------------------------------------------------------ */
+
+typedef struct reader {
+    sm_builder *b;
+    const pline *L;
+    size_t n;
+    layout lay;
+    sm_sbuf text, paren;
+} reader;
+
+/* Cue in the measured layout: near the cue column, speech below it. */
+static int is_cue(const reader *r, size_t i)
+{
+    const pline *l = &r->L[i];
+    if (!cue_shape(r->L, r->n, i))
+        return 0;
+    if (!r->lay.indented)
+        return 1;
+    if (l->indent < r->lay.cue - 8 || l->indent > r->lay.cue + 10)
+        return 0;
+    size_t nx = next_kept(r->L, r->n, i);
+    return r->L[nx].indent < l->indent - 2 || r->L[nx].s[0] == '(';
+}
+
+/* A line that belongs to an open speech. */
+static int is_speech_line(const reader *r, size_t i)
+{
+    const pline *l = &r->L[i];
+    if (l->flags & (L_BLANK | L_DROP))
+        return 0;
+    if (!r->lay.indented)
+        return 1;
+    return l->indent >= r->lay.dialogue - 3 && l->indent < r->lay.cue - 2 &&
+           l->indent > r->lay.action + 2;
+}
+
+static void put_paren(sm_sbuf *b, const char *s, size_t n)
+{
+    if (n && s[0] == '(')
+        s++, n--;
+    if (n && s[n - 1] == ')')
+        n--;
+    sm_trim(&s, &n);
+    sm_sbuf_join(b, ' ', s, n);
+}
+
+static int title_line_key(const char *s, size_t n)
+{
+    return eq_ci(s, n, "by") || (n > 3 && sm_has_prefix_ci(s + n - 3, 3, " by"));
+}
+
+/* The centred lines before the first action line: title, credits, draft. */
+static size_t read_title(reader *r, size_t i)
+{
+    const pline *L = r->L;
+    size_t first = i;
+    while (i < r->n && (L[i].flags & L_BLANK))
+        i++;
+    if (i >= r->n || !r->lay.indented || L[i].indent <= r->lay.action + 4)
+        return first;
+    size_t end = i;
+    while (end < r->n) {
+        const pline *l = &L[end];
+        if (!(l->flags & L_BLANK) && !(l->flags & L_DROP)) {
+            const char *num;
+            size_t nl;
+            if (l->indent <= r->lay.action + 2 || heading_shape(l->s, l->n, &num, &nl) || is_cue(r, end))
+                break;
+        }
+        end++;
+    }
+    sm_sbuf *v = &r->text;
+    v->len = 0;
+    const char *key = NULL;
+    size_t key_len = 0;
+    int have_title = 0;
+    for (size_t k = i; k < end; k++) {
+        const pline *l = &L[k];
+        if (l->flags & (L_BLANK | L_DROP))
+            continue;
+        const char *s = l->s;
+        size_t sn = l->n;
+        if (!have_title) {
+            if (sn >= 2 && s[0] == '"' && s[sn - 1] == '"')
+                s++, sn -= 2;
+            sm_builder_title(r->b, "Title", 5, s, sn);
+            have_title = 1;
+        } else if (title_line_key(s, sn)) {
+            if (key && v->len)
+                sm_builder_title(r->b, key, key_len, v->p, v->len);
+            key = s, key_len = sn, v->len = 0;
+        } else if (key && !memchr(s, '/', sn) && !sm_has_prefix_ci(s, sn, "draft") &&
+                   !(sn > 5 && strstr(s, "DRAFT") && (size_t)(strstr(s, "DRAFT") - s) < sn)) {
+            sm_sbuf_join(v, ' ', s, sn);
+        } else {
+            if (key && v->len)
+                sm_builder_title(r->b, key, key_len, v->p, v->len);
+            key = NULL, v->len = 0;
+            int dated = 0;
+            for (size_t c = 0; c < sn; c++)
+                dated |= sm_is_digit((unsigned char)s[c]);
+            if (dated)
+                sm_builder_title(r->b, "Draft date", 10, s, sn);
+            else
+                sm_builder_title(r->b, "Notes", 5, s, sn);
+        }
+    }
+    if (key && v->len)
+        sm_builder_title(r->b, key, key_len, v->p, v->len);
+    v->len = 0;
+    return end;
+}
+
+static void emit_text_block(reader *r, sm_block_kind kind, size_t from, size_t to, const char *s, size_t n)
+{
+    sm_block *blk = sm_builder_add(r->b, kind, (long)from + 1, (long)to + 1);
+    if (blk)
+        blk->text = sm_builder_str(r->b, s, n, 0);
+}
+
+/* Read a speech starting at the cue on line i; returns the next line. */
+static size_t read_speech(reader *r, size_t i, int *more)
+{
+    const pline *L = r->L;
+    sm_builder *b = r->b;
+    r->text.len = r->paren.len = 0;
+    sm_block *prev = b->script->n_blocks ? &b->script->blocks[b->script->n_blocks - 1] : NULL;
+    /* Build the speaker first so a continuation can be recognised. */
+    sm_block tmp = {0};
+    sm_builder_speaker(b, &tmp, L[i].s, L[i].n);
+    size_t first = i;
+    if (*more && prev && prev->kind == SM_BLOCK_DIALOGUE && prev->speaker_key && tmp.speaker_key &&
+        strcmp(prev->speaker_key, tmp.speaker_key) == 0) {
+        /* "(MORE)" ... "JOHN (CONT'D)": the same speech goes on. */
+        if (prev->text)
+            sm_sbuf_put(&r->text, prev->text, strlen(prev->text));
+        if (prev->parenthetical)
+            sm_sbuf_put(&r->paren, prev->parenthetical, strlen(prev->parenthetical));
+        tmp = *prev;
+        first = (size_t)prev->line - 1;
+        b->script->n_blocks--;
+    }
+    *more = 0;
+    size_t last = i;
+    size_t k = next_kept(L, r->n, i);
+    int in_paren = 0;
+    while (k < r->n) {
+        const pline *l = &L[k];
+        if (l->flags & L_BLANK) {
+            /* A blank line inside a speech happens; it goes on only when the
+             * next line is still speech and not a new cue. */
+            size_t nx = k;
+            while (nx < r->n && (L[nx].flags & (L_BLANK | L_DROP)))
+                nx++;
+            if (!r->lay.indented || nx >= r->n || !is_speech_line(r, nx) || is_cue(r, nx) ||
+                nx - k > 2)
+                break;
+            k = nx;
+            continue;
+        }
+        if (!in_paren && !is_speech_line(r, k) && !(l->s[0] == '(' && l->indent > r->lay.action + 2))
+            break;
+        if (r->lay.indented && is_cue(r, k))
+            break;
+        if (in_paren || l->s[0] == '(') {
+            const char *close = memchr(l->s, ')', l->n);
+            if (l->s[0] == '(' && close && (size_t)(close - l->s) + 1 < l->n) {
+                /* "(beat) Speech..." on one line */
+                size_t pn = (size_t)(close - l->s) + 1;
+                put_paren(&r->paren, l->s, pn);
+                const char *rest = l->s + pn;
+                size_t rn = l->n - pn;
+                sm_trim(&rest, &rn);
+                sm_sbuf_join(&r->text, ' ', rest, rn);
+                in_paren = 0;
+            } else {
+                put_paren(&r->paren, l->s, l->n);
+                in_paren = close == NULL;
+            }
+        } else {
+            sm_sbuf_join(&r->text, ' ', l->s, l->n);
+        }
+        last = k;
+        size_t nk = k + 1;
+        while (nk < r->n && (L[nk].flags & L_DROP)) {
+            if (L[nk].flags & L_MORE)
+                *more = 1;
+            nk++;
+        }
+        k = nk;
+    }
+    sm_block *blk = sm_builder_add(b, SM_BLOCK_DIALOGUE, (long)first + 1, (long)last + 1);
+    if (blk) {
+        blk->speaker = tmp.speaker;
+        blk->speaker_key = tmp.speaker_key;
+        blk->extension = tmp.extension;
+        blk->text = sm_builder_str(b, r->text.p ? r->text.p : "", r->text.len, 0);
+        blk->parenthetical = sm_builder_str(b, r->paren.p, r->paren.len, 1);
+    }
+    return k;
+}
+
+int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err)
+{
+    /* ---- split into lines ---- */
+    size_t cap = 1024, n = 0;
+    pline *L = malloc(cap * sizeof *L);
+    if (!L)
+        return sm_fail(err, name, 0, "out of memory");
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        if (n == cap) {
+            pline *nl = realloc(L, (cap *= 2) * sizeof *L);
+            if (!nl) {
+                free(L);
+                return sm_fail(err, name, 0, "out of memory");
+            }
+            L = nl;
+        }
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e)
+            e = end;
+        int indent = 0;
+        const char *s = p;
+        while (s < e && (*s == ' ' || *s == '\t' || *s == '\f' || *s == '\r')) {
+            if (*s == '\t')
+                indent += 8 - indent % 8;
+            else if (*s == ' ')
+                indent++;
+            s++;
+        }
+        if (indent > 1000000)
+            indent = 1000000;
+        const char *t = e;
+        while (t > s && sm_is_space((unsigned char)t[-1]))
+            t--;
+        pline *l = &L[n++];
+        l->s = s;
+        l->n = (uint32_t)((size_t)(t - s) > UINT32_MAX ? UINT32_MAX : (size_t)(t - s));
+        l->indent = indent;
+        l->flags = 0;
+        if (l->n == 0) {
+            l->flags = L_BLANK;
+        } else {
+            if (sm_all_caps(l->s, l->n, 1))
+                l->flags |= L_CAPS;
+            if (eq_ci(l->s, l->n, "(MORE)") || eq_ci(l->s, l->n, "(MORE.)") || eq_ci(l->s, l->n, "MORE"))
+                l->flags |= L_DROP | L_MORE;
+            else if (continued_line(l->s, l->n) || eq_ci(l->s, l->n, "(CONT'D)") ||
+                     eq_ci(l->s, l->n, "(CONT’D)"))
+                l->flags |= L_DROP;
+        }
+        p = e < end ? e + 1 : end;
+    }
+    /* Page numbers: alone between blank lines, or far right. */
+    for (size_t i = 0; i < n; i++) {
+        pline *l = &L[i];
+        if ((l->flags & (L_BLANK | L_DROP)) || !page_number_shape(l->s, l->n))
+            continue;
+        int blank_before = i == 0 || (L[i - 1].flags & (L_BLANK | L_DROP));
+        int blank_after = i + 1 == n || (L[i + 1].flags & (L_BLANK | L_DROP));
+        if ((blank_before && blank_after) || l->indent >= 50)
+            l->flags |= L_DROP;
+    }
+    if (drop_repeated_headers(L, n) < 0) {
+        free(L);
+        return sm_fail(err, name, 0, "out of memory");
+    }
+
+    reader r = {.b = b, .L = L, .n = n};
+    measure(L, n, &r.lay);
+    size_t i = read_title(&r, 0);
+    int more = 0;
+    while (i < n) {
+        const pline *l = &L[i];
+        if (l->flags & L_MORE)
+            more = 1;
+        if (l->flags & (L_BLANK | L_DROP)) {
+            i++;
+            continue;
+        }
+        const char *num;
+        size_t num_len;
+        if ((l->flags & L_CAPS) && heading_shape(l->s, l->n, &num, &num_len) &&
+            (!r.lay.indented || l->indent < r.lay.dialogue - 2 || num)) {
+            /* Strip the scene numbers, join a heading that wraps ("... -"). */
+            const char *s = l->s;
+            size_t sn = l->n;
+            if (num) {
+                s += scene_number_token(s, sn);
+                sn = (size_t)(l->s + l->n - s);
+                sm_trim(&s, &sn);
+            }
+            r.text.len = 0;
+            sm_sbuf_put(&r.text, s, sn);
+            size_t last = i;
+            while (last + 1 < n && r.text.len && (r.text.p[r.text.len - 1] == '-' || r.text.p[r.text.len - 1] == ',') &&
+                   (L[last + 1].flags & (L_CAPS | L_BLANK | L_DROP)) == L_CAPS &&
+                   L[last + 1].indent == l->indent) {
+                last++;
+                sm_sbuf_join(&r.text, ' ', L[last].s, L[last].n);
+            }
+            /* A trailing copy of the number: "12  INT. HOUSE - DAY  12". */
+            if (num) {
+                size_t tl = num_len;
+                if (r.text.len > tl + 1 && memcmp(r.text.p + r.text.len - tl, num, tl) == 0 &&
+                    r.text.p[r.text.len - tl - 1] == ' ') {
+                    r.text.len -= tl;
+                    while (r.text.len && r.text.p[r.text.len - 1] == ' ')
+                        r.text.len--;
+                }
+            }
+            sm_block *blk = sm_builder_add(b, SM_BLOCK_SCENE_HEADING, (long)i + 1, (long)last + 1);
+            if (blk) {
+                blk->text = sm_builder_str(b, r.text.p, r.text.len, 0);
+                blk->scene_number = num ? sm_builder_str(b, num, num_len, 1) : NULL;
+            }
+            more = 0;
+            i = last + 1;
+            continue;
+        }
+        if ((l->flags & L_CAPS) &&
+            (transition_shape(l->s, l->n) || (r.lay.indented && l->indent > r.lay.cue + 8))) {
+            emit_text_block(&r, SM_BLOCK_TRANSITION, i, i, l->s, l->n);
+            more = 0;
+            i++;
+            continue;
+        }
+        if (is_cue(&r, i)) {
+            i = read_speech(&r, i, &more);
+            continue;
+        }
+        /* Action: up to a blank line or the next element. */
+        more = 0;
+        r.text.len = 0;
+        size_t first = i, last = i;
+        sm_sbuf_put(&r.text, l->s, l->n);
+        for (size_t k = i + 1; k < n; k++) {
+            const pline *m = &L[k];
+            if (m->flags & L_DROP)
+                continue;
+            if (m->flags & L_BLANK)
+                break;
+            if ((m->flags & L_CAPS) && (heading_shape(m->s, m->n, &num, &num_len) || transition_shape(m->s, m->n)))
+                break;
+            if (r.lay.indented && m->indent > L[last].indent + 4)
+                break;      /* a cue or speech column starts */
+            sm_sbuf_join(&r.text, '\n', m->s, m->n);
+            last = k;
+        }
+        emit_text_block(&r, SM_BLOCK_ACTION, first, last, r.text.p, r.text.len);
+        i = last + 1;
+    }
+    if (r.text.failed || r.paren.failed)
+        b->failed = 1;
+    sm_sbuf_free(&r.text);
+    sm_sbuf_free(&r.paren);
+    free(L);
+    return 0;
+}

@@ -1,0 +1,526 @@
+/* script.c - screenplay entry points: format detection, the block builder
+ * the three readers share, speaker keys, and names for formats and kinds.
+ *
+ * The readers themselves live in plain.c (IMSDb-style indentation),
+ * fountain.c and transcript.c. */
+#include "script/script_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "storymovie/text.h"
+
+/* ---- buffers ------------------------------------------------------------ */
+
+static int sbuf_reserve(sm_sbuf *b, size_t extra)
+{
+    if (b->failed)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->p, cap);
+    if (!p) {
+        b->failed = 1;
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+void sm_sbuf_put(sm_sbuf *b, const char *s, size_t n)
+{
+    if (n == 0 || sbuf_reserve(b, n) < 0)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+void sm_sbuf_putc(sm_sbuf *b, char c)
+{
+    if (sbuf_reserve(b, 1) < 0)
+        return;
+    b->p[b->len++] = c;
+    b->p[b->len] = '\0';
+}
+
+void sm_sbuf_join(sm_sbuf *b, char sep, const char *s, size_t n)
+{
+    if (n == 0)
+        return;
+    if (b->len)
+        sm_sbuf_putc(b, sep);
+    sm_sbuf_put(b, s, n);
+}
+
+void sm_sbuf_free(sm_sbuf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+/* ---- text helpers ------------------------------------------------------- */
+
+void sm_trim(const char **s, size_t *n)
+{
+    const char *p = *s;
+    size_t len = *n;
+    /* spaces, tabs and the no-break space (U+00A0) that web copies carry */
+    for (;;) {
+        if (len && sm_is_space((unsigned char)p[0]))
+            p++, len--;
+        else if (len >= 2 && (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0)
+            p += 2, len -= 2;
+        else
+            break;
+    }
+    for (;;) {
+        if (len && sm_is_space((unsigned char)p[len - 1]))
+            len--;
+        else if (len >= 2 && (unsigned char)p[len - 2] == 0xC2 && (unsigned char)p[len - 1] == 0xA0)
+            len -= 2;
+        else
+            break;
+    }
+    *s = p;
+    *n = len;
+}
+
+int sm_all_caps(const char *s, size_t n, int skip_parens)
+{
+    int letters = 0, depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (skip_parens && c == '(')
+            depth++;
+        else if (skip_parens && c == ')' && depth)
+            depth--;
+        else if (depth)
+            continue;
+        else if (sm_is_lower(c))
+            return 0;
+        else if (sm_is_upper(c))
+            letters++;
+    }
+    return letters > 0;
+}
+
+int sm_has_prefix_ci(const char *s, size_t n, const char *prefix)
+{
+    size_t k = strlen(prefix);
+    if (n < k)
+        return 0;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char a = (unsigned char)s[i], c = (unsigned char)prefix[i];
+        if (sm_is_upper(a))
+            a = (unsigned char)(a + 32);
+        if (sm_is_upper(c))
+            c = (unsigned char)(c + 32);
+        if (a != c)
+            return 0;
+    }
+    return 1;
+}
+
+size_t sm_heading_prefix(const char *s, size_t n, int upper_only)
+{
+    /* Longest first, so "INT./EXT." wins over "INT.". */
+    static const char *const prefixes[] = {
+        "INT./EXT.", "INT/EXT.", "INT./EXT", "INT/EXT", "INT. / EXT.", "INT / EXT",
+        "EXT./INT.", "EXT/INT.", "EXT./INT", "EXT/INT", "EXT. / INT.", "EXT / INT",
+        "I/E.", "I/E", "E/I.", "E/I", "INT.", "EXT.", "EST.", "INT", "EXT", "EST",
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        const char *pre = prefixes[i];
+        size_t k = strlen(pre);
+        if (n < k || !sm_has_prefix_ci(s, n, pre))
+            continue;
+        if (upper_only) {
+            int lower = 0;
+            for (size_t j = 0; j < k; j++)
+                lower |= sm_is_lower((unsigned char)s[j]);
+            if (lower)
+                continue;
+        }
+        /* The prefix must end the word: "INTERCUT" and "EXTREME" are not
+         * headings, "INT. HOUSE", "INT HOUSE" and a bare "INT." are. */
+        if (k == n)
+            return pre[k - 1] == '.' ? k : 0;
+        unsigned char next = (unsigned char)s[k];
+        if (pre[k - 1] == '.' || next == ' ' || next == '\t' || next == '.' || next == '/' || next == '-') {
+            size_t j = k;
+            while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '.'))
+                j++;
+            return j;
+        }
+    }
+    return 0;
+}
+
+/* ---- builder ------------------------------------------------------------ */
+
+sm_block *sm_builder_add(sm_builder *b, sm_block_kind kind, long line, long end_line)
+{
+    sm_script *s = b->script;
+    if (s->n_blocks == b->blocks_cap) {
+        size_t cap = b->blocks_cap ? b->blocks_cap * 2 : 256;
+        sm_block *blocks = realloc(s->blocks, cap * sizeof *blocks);
+        if (!blocks) {
+            b->failed = 1;
+            return NULL;
+        }
+        s->blocks = blocks;
+        b->blocks_cap = cap;
+    }
+    if (kind == SM_BLOCK_SCENE_HEADING)
+        b->scene++;
+    sm_block *blk = &s->blocks[s->n_blocks++];
+    memset(blk, 0, sizeof *blk);
+    blk->kind = kind;
+    blk->scene = b->scene;
+    blk->line = line;
+    blk->end_line = end_line < line ? line : end_line;
+    return blk;
+}
+
+const char *sm_builder_str(sm_builder *b, const char *s, size_t n, int empty_is_null)
+{
+    if (n == 0 && empty_is_null)
+        return NULL;
+    char *p = sm_arena_strndup(&b->script->arena, s ? s : "", s ? n : 0);
+    if (!p)
+        b->failed = 1;
+    return p;
+}
+
+void sm_builder_title(sm_builder *b, const char *key, size_t key_len,
+                      const char *value, size_t value_len)
+{
+    sm_script *s = b->script;
+    if (s->n_title == b->title_cap) {
+        size_t cap = b->title_cap ? b->title_cap * 2 : 8;
+        sm_title_field *t = realloc(s->title, cap * sizeof *t);
+        if (!t) {
+            b->failed = 1;
+            return;
+        }
+        s->title = t;
+        b->title_cap = cap;
+    }
+    sm_title_field *f = &s->title[s->n_title++];
+    f->key = sm_builder_str(b, key, key_len, 0);
+    f->value = sm_builder_str(b, value, value_len, 0);
+}
+
+void sm_builder_speaker(sm_builder *b, sm_block *blk, const char *cue, size_t n)
+{
+    sm_trim(&cue, &n);
+    /* The name is everything before the first '('; each (...) group after it
+     * is an extension: "MAURA (O.S.; THRU PHONE)", "JOHN (V.O.) (CONT'D)". */
+    size_t name_len = 0;
+    while (name_len < n && cue[name_len] != '(')
+        name_len++;
+    const char *name = cue;
+    size_t nl = name_len;
+    sm_trim(&name, &nl);
+    char ext[256];
+    size_t ext_len = 0;
+    size_t i = name_len;
+    while (i < n) {
+        if (cue[i] != '(') {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && cue[j] != ')')
+            j++;
+        const char *e = cue + i + 1;
+        size_t el = j - i - 1;
+        sm_trim(&e, &el);
+        if (el && ext_len + el + 2 < sizeof ext) {
+            if (ext_len)
+                ext[ext_len++] = ' ';
+            memcpy(ext + ext_len, e, el);
+            ext_len += el;
+        }
+        i = j + 1;
+    }
+    /* "JOHN CONT'D" without parentheses still marks a continuation. */
+    static const char *const bare[] = {" CONT'D", " CONT’D", " CONT."};
+    for (size_t k = 0; k < sizeof bare / sizeof bare[0]; k++) {
+        size_t bl = strlen(bare[k]);
+        if (nl > bl && sm_has_prefix_ci(name + nl - bl, bl, bare[k])) {
+            nl -= bl;
+            sm_trim(&name, &nl);
+            if (ext_len + 8 < sizeof ext) {
+                if (ext_len)
+                    ext[ext_len++] = ' ';
+                memcpy(ext + ext_len, "CONT'D", 6);
+                ext_len += 6;
+            }
+            break;
+        }
+    }
+    if (nl == 0) {          /* "(VOICE)" alone: keep what is written */
+        name = cue;
+        nl = n;
+        ext_len = 0;
+    }
+    blk->speaker = sm_builder_str(b, name, nl, 0);
+    char key[256];
+    size_t kl = sm_speaker_key(blk->speaker ? blk->speaker : "", key, sizeof key);
+    blk->speaker_key = sm_builder_str(b, key, kl, 0);
+    blk->extension = sm_builder_str(b, ext, ext_len, 1);
+}
+
+/* ---- speaker keys ------------------------------------------------------- */
+
+size_t sm_speaker_key(const char *name, char *buf, size_t size)
+{
+    size_t out = 0;
+    if (size == 0)
+        return 0;
+    int depth = 0;
+    const unsigned char *p = (const unsigned char *)name;
+    while (*p) {
+        unsigned char c = *p;
+        if (c < 0x80) {
+            p++;
+            if (c == '(' || c == '[')
+                depth++;
+            else if ((c == ')' || c == ']') && depth)
+                depth--;
+            else if (!depth && (sm_is_alpha(c) || sm_is_digit(c)) && out + 1 < size)
+                buf[out++] = (char)(sm_is_upper(c) ? c + 32 : c);
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, -1, &cp);
+        if (k <= 0) {           /* invalid byte: skip it */
+            p++;
+            continue;
+        }
+        p += k;
+        if (depth)
+            continue;
+        utf8proc_category_t cat = utf8proc_category(cp);
+        int keep = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+                   (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+        if (!keep)
+            continue;
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t el = utf8proc_encode_char(utf8proc_tolower(cp), enc);
+        if (el <= 0 || out + (size_t)el + 1 > size)
+            continue;
+        memcpy(buf + out, enc, (size_t)el);
+        out += (size_t)el;
+    }
+    buf[out] = '\0';
+    return out;
+}
+
+/* ---- names -------------------------------------------------------------- */
+
+const char *sm_script_format_name(sm_script_format f)
+{
+    switch (f) {
+    case SM_SCRIPT_PLAIN: return "plain";
+    case SM_SCRIPT_FOUNTAIN: return "fountain";
+    case SM_SCRIPT_TRANSCRIPT: return "transcript";
+    }
+    return "unknown";
+}
+
+const char *sm_block_kind_name(sm_block_kind k)
+{
+    switch (k) {
+    case SM_BLOCK_SCENE_HEADING: return "scene_heading";
+    case SM_BLOCK_ACTION: return "action";
+    case SM_BLOCK_DIALOGUE: return "dialogue";
+    case SM_BLOCK_TRANSITION: return "transition";
+    case SM_BLOCK_SECTION: return "section";
+    case SM_BLOCK_SYNOPSIS: return "synopsis";
+    case SM_BLOCK_LYRICS: return "lyrics";
+    case SM_BLOCK_PAGE_BREAK: return "page_break";
+    }
+    return "unknown";
+}
+
+int sm_script_format_from_name(const char *s, sm_script_format *out)
+{
+    static const struct { const char *name; sm_script_format f; } names[] = {
+        {"plain", SM_SCRIPT_PLAIN}, {"imsdb", SM_SCRIPT_PLAIN}, {"text", SM_SCRIPT_PLAIN},
+        {"fountain", SM_SCRIPT_FOUNTAIN},
+        {"transcript", SM_SCRIPT_TRANSCRIPT},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].f;
+            return 0;
+        }
+    return -1;
+}
+
+/* ---- detection ---------------------------------------------------------- */
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && sm_has_prefix_ci(s + n - k, k, suffix);
+}
+
+/* "Title:", "Credit:", ... : the keys a Fountain title page starts with. */
+static int fountain_title_key(const char *s, size_t n)
+{
+    static const char *const keys[] = {
+        "Title:", "Credit:", "Author:", "Authors:", "Source:", "Draft date:",
+        "Contact:", "Copyright:", "Notes:", "Revision:", "Date:",
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (sm_has_prefix_ci(s, n, keys[i]))
+            return 1;
+    return 0;
+}
+
+/* "Name: text" at the start of a line, the transcript shape. */
+static int transcript_line(const char *s, size_t n)
+{
+    if (n < 3 || !sm_is_upper((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 1; i < n && i <= 41; i++) {
+        if (s[i] == ':')
+            return i + 1 < n;
+        if (s[i] == '\n')
+            return 0;
+    }
+    return 0;
+}
+
+sm_script_format sm_script_detect(const char *name, const char *text, size_t len)
+{
+    if (name && ends_with_ci(name, ".fountain"))
+        return SM_SCRIPT_FOUNTAIN;
+    size_t nonblank = 0, indented = 0, deep = 0, transcript = 0, bracket_scenes = 0;
+    size_t fountain_marks = 0, flush_headings = 0;
+    int first = 1;
+    const char *p = text, *end = text + len;
+    /* A few thousand lines decide; reading all of a 50 MB file would not
+     * change the answer. */
+    for (size_t lines = 0; p < end && lines < 5000; lines++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *e = nl ? nl : end;
+        size_t n = (size_t)(e - p);
+        size_t col = 0, i = 0;
+        while (i < n && (p[i] == ' ' || p[i] == '\t'))
+            col += p[i] == '\t' ? 8 - col % 8 : 1, i++;
+        const char *s = p + i;
+        size_t sn = n - i;
+        while (sn && sm_is_space((unsigned char)s[sn - 1]))
+            sn--;
+        if (sn) {
+            nonblank++;
+            if (first && i == 0 && fountain_title_key(s, sn))
+                return SM_SCRIPT_FOUNTAIN;
+            first = 0;
+            if (col >= 4)
+                indented++;
+            if (col >= 10)
+                deep++;
+            if (col == 0 && transcript_line(s, sn))
+                transcript++;
+            if (sm_has_prefix_ci(s, sn, "[Scene") || sm_has_prefix_ci(s, sn, "(Scene:"))
+                bracket_scenes++;
+            if (col == 0 && sm_heading_prefix(s, sn, 1))
+                flush_headings++;
+            if (sn >= 2 && ((s[0] == '.' && sm_is_alpha((unsigned char)s[1])) || s[0] == '@' ||
+                            s[0] == '~' || (s[0] == '>' && s[sn - 1] == '<') ||
+                            (s[0] == '=' && s[1] == '=') || (s[0] == '[' && s[1] == '[') ||
+                            (s[0] == '/' && s[1] == '*') || (s[0] == '#' && s[1] == ' ') ||
+                            (s[sn - 1] == '^')))
+                fountain_marks++;
+        }
+        p = nl ? nl + 1 : end;
+    }
+    if (transcript >= 3 && (transcript * 4 >= nonblank || bracket_scenes))
+        return SM_SCRIPT_TRANSCRIPT;
+    /* The key difference between a plain screenplay and Fountain: plain text
+     * lays out cues and dialogue by indentation; Fountain is flush left. */
+    if (deep >= 3 && indented * 3 >= nonblank)
+        return SM_SCRIPT_PLAIN;
+    if (fountain_marks || flush_headings)
+        return SM_SCRIPT_FOUNTAIN;
+    return SM_SCRIPT_PLAIN;
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+int sm_script_parse_as(const char *name, const char *utf8, size_t len,
+                       sm_script_format format, sm_script *out, sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!utf8)
+        utf8 = "", len = 0;
+    out->format = format;
+    strcpy(out->encoding, "UTF-8");
+    if (!name)
+        name = "<input>";
+    /* A BOM is the text layer's business, but raw bytes may still hold one. */
+    if (len >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0)
+        utf8 += 3, len -= 3;
+    sm_builder b = {.script = out};
+    int rc;
+    switch (format) {
+    case SM_SCRIPT_FOUNTAIN: rc = sm_parse_fountain(name, utf8, len, &b, err); break;
+    case SM_SCRIPT_TRANSCRIPT: rc = sm_parse_transcript(name, utf8, len, &b, err); break;
+    default: rc = sm_parse_plain(name, utf8, len, &b, err); break;
+    }
+    if (rc == 0 && b.failed)
+        rc = sm_fail(err, name, 0, "out of memory");
+    if (rc == 0 && out->n_blocks == 0)
+        rc = sm_fail(err, name, 0, "no screenplay content (%s reader found no blocks)",
+                     sm_script_format_name(format));
+    if (rc < 0) {
+        sm_script_free(out);
+        return -1;
+    }
+    out->n_scenes = b.scene;
+    return 0;
+}
+
+int sm_script_parse(const char *name, const char *utf8, size_t len, sm_script *out, sm_error *err)
+{
+    if (len >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0)
+        utf8 += 3, len -= 3;
+    return sm_script_parse_as(name, utf8, len, sm_script_detect(name, utf8, len), out, err);
+}
+
+int sm_script_read_file(const char *path, sm_script *out, sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sm_text t;
+    if (sm_text_read_file(path, &t, err) < 0)
+        return -1;
+    int rc = sm_script_parse(path, t.data, t.len, out, err);
+    if (rc == 0)
+        memcpy(out->encoding, t.encoding, sizeof out->encoding);
+    sm_text_free(&t);
+    return rc;
+}
+
+void sm_script_free(sm_script *s)
+{
+    if (!s)
+        return;
+    free(s->blocks);
+    free(s->title);
+    sm_warnings_free(&s->warnings);
+    sm_arena_free(&s->arena);
+    s->blocks = NULL;
+    s->title = NULL;
+    s->n_blocks = s->n_title = 0;
+}
