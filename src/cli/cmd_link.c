@@ -1,10 +1,202 @@
-/* cmd_link.c - storymovie link (not written yet). */
+/* cmd_link.c - storymovie link: each story's frames -> times + script context. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "storymovie/io.h"
+#include "storymovie/link.h"
+
+static const char usage_text[] =
+"usage: storymovie link MOVIENET_DIR (--stories FILE | --frames FILE) [options]\n"
+"\n"
+"Give each story's frames their time in the film and the film's script\n"
+"context for the story's window: scenes, action lines, and dialogue with\n"
+"speaker and time, each marked with the story images it falls on; the\n"
+"overlapping synopsis paragraphs; and real names for the chain of\n"
+"thought's char# ids.\n"
+"\n"
+"Frames.  A keyframe ttXXXXXXX/shot_NNNN_img_K.jpg is keyframe K (0..2) of\n"
+"shot NNNN (line NNNN+1 of MOVIENET_DIR/shot/ttXXXXXXX.txt, 'start end k0 k1\n"
+"k2', end inclusive); its frame is kK; its time is frame / fps (fps from\n"
+"MOVIENET_DIR/movie1K.video_info.v1.json).  The story's window runs from the\n"
+"start of its earliest shot to the end of its latest shot (a keyframe stands\n"
+"for a shot that is on screen for its whole span; --no-padding uses the\n"
+"keyframe times themselves).  An item (script block, subtitle line, scene)\n"
+"is 'on' image i when its time span overlaps image i's shot span; items on\n"
+"no image carry \"between\": [i, j], the images just before and after.\n"
+"\n"
+"Alignment.  With --align-dir DIR the film's alignment is read from\n"
+"DIR/ttXXXXXXX.jsonl (the output of 'storymovie align'); without it, each\n"
+"needed film is aligned in-process from MOVIENET_DIR/script/tt.script and\n"
+"MOVIENET_DIR/subtitle/tt.srt.\n"
+"\n"
+"Names.  MovieNet person boxes of the same shot/img with a cast id (pid)\n"
+"are matched one-to-one, by IoU descending, to the Characters-table boxes of\n"
+"that image (annotation boxes scaled from the annotation's resolution to the\n"
+"keyframe JPEG's size, read from its header).  A char# takes the pid it\n"
+"matched on most images; meta/tt.json's cast maps pid -> character name.\n"
+"The name is cross-checked against the speakers of the window's dialogue\n"
+"(whole name or one of its words, case and punctuation ignored).\n"
+"\n"
+"Options:\n"
+"  --stories FILE     story records, JSON Lines (story_id, images,\n"
+"                     chain_of_thought, ...); images are keyframe names\n"
+"  --frames FILE      instead of records: TSV story_id<TAB>movie<TAB>SHOT/IMG...\n"
+"                     (e.g. 's1<TAB>tt0120338<TAB>123/1<TAB>124/0'); no names\n"
+"  --align-dir DIR    read alignments from DIR/ttXXXXXXX.jsonl\n"
+"  -o, --output FILE  write the records to FILE (atomically) instead of stdout\n"
+"  -j, --jobs N       films linked in parallel (default 1)\n"
+"  --iou X            box match threshold (default 0.5)\n"
+"  --no-padding       window from first to last keyframe time, not shot ends\n"
+"  -q, --quiet        no summary on stderr\n"
+"  -h, --help         this help\n"
+"\n"
+"Output: one JSON record per story, in input order:\n"
+"  {\"story_id\", \"movie\", \"title\", \"fps\",\n"
+"   \"frames\": [{\"image\", \"keyframe\", \"shot\", \"img\", \"frame\", \"time\",\n"
+"               \"shot_start\", \"shot_end\", \"lines\"}],\n"
+"   \"window\": {\"start\", \"end\", \"first_frame\", \"last_frame\", \"padding\",\n"
+"              \"images_in_film_order\"},\n"
+"   \"alignment\": \"ok\" | null,\n"
+"   \"scenes\": [{\"scene\", \"heading\", \"start\", \"end\", \"frames\"}],\n"
+"   \"script\": [{\"block\", \"kind\", \"scene\", \"speaker\"?, \"text\", \"start\", \"end\",\n"
+"               \"timing\", \"frames\", \"between\"?}],\n"
+"   \"dialogue\": [{\"cue\", \"segment\", \"start\", \"end\", \"speaker\", \"confidence\",\n"
+"                 \"text\", \"block\", \"frames\", \"between\"?}],\n"
+"   \"synopsis\": [{\"id\", \"start\", \"end\", \"overlap\", \"description\"}],\n"
+"   \"characters\": [{\"id\", \"cot_name\", \"name\", \"actor\", \"pid\",\n"
+"                   \"evidence\": {\"boxes\", \"annotated\", \"matched_frames\",\n"
+"                     \"iou_mean\", \"iou_min\", \"conflicting_frames\", \"speaker\",\n"
+"                     \"speaker_lines\", \"speaks_in_window\"}, \"unnamed\"?}],\n"
+"   \"problems\": [\"...\"]}\n"
+"Times are seconds (3 decimals); image numbers are 1-based as in the chain\n"
+"of thought's '## Image N'.  A summary goes to stderr.\n"
+"\n"
+"Exit status: 0 when every story was linked; 1 when a story could not be\n"
+"linked (each is named on stderr with its reason; the others are still\n"
+"written) or on bad input; 2 on a usage error.\n"
+"\n"
+"Examples:\n"
+"  storymovie link sample/movienet --stories sample/stories.jsonl -o context.jsonl\n"
+"  storymovie link /data/movienet --stories test.jsonl --align-dir out/align -j 2\n"
+"  storymovie link /data/movienet --frames frames.tsv\n";
 
 int cmd_link(int argc, char **argv)
 {
-    (void)argc;
-    cli_errorf("%s: not implemented yet", argv[0]);
-    return 1;
+    const char *root = NULL, *stories = NULL, *frames = NULL, *align_dir = NULL, *output = NULL;
+    int jobs = 1, quiet = 0, padding = 1;
+    double iou_min = 0.5;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has_next = i + 1 < argc;
+        if (cli_is_help(a)) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(a, "--stories") && has_next) {
+            stories = argv[++i];
+        } else if (!strcmp(a, "--frames") && has_next) {
+            frames = argv[++i];
+        } else if (!strcmp(a, "--align-dir") && has_next) {
+            align_dir = argv[++i];
+        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
+            output = argv[++i];
+        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
+            char *end;
+            long v = strtol(argv[++i], &end, 10);
+            if (*end || v < 1 || v > 1024) {
+                cli_errorf("link: --jobs '%s': need a number from 1 to 1024", argv[i]);
+                return 2;
+            }
+            jobs = (int)v;
+        } else if (!strcmp(a, "--iou") && has_next) {
+            char *end;
+            iou_min = strtod(argv[++i], &end);
+            if (*end || !(iou_min > 0.0 && iou_min <= 1.0)) {
+                cli_errorf("link: --iou '%s': need a number in (0, 1]", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--no-padding")) {
+            padding = 0;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            cli_errorf("link: unknown option '%s' (or missing value); see 'storymovie link --help'", a);
+            return 2;
+        } else if (!root) {
+            root = a;
+        } else {
+            cli_errorf("link: unexpected argument '%s'; see 'storymovie link --help'", a);
+            return 2;
+        }
+    }
+    if (!root || (!stories == !frames)) {
+        cli_errorf("link: need MOVIENET_DIR and one of --stories FILE or --frames FILE; "
+                   "see 'storymovie link --help'");
+        return 2;
+    }
+
+    sm_error err;
+    sm_movienet mn;
+    if (sm_movienet_open(root, &mn, &err) != 0) {
+        cli_report(&err);
+        return 1;
+    }
+    sm_link_inputs in;
+    if ((stories ? sm_link_inputs_read_stories(stories, &in, &err)
+                 : sm_link_inputs_read_frames(frames, &in, &err)) != 0) {
+        cli_report(&err);
+        sm_movienet_close(&mn);
+        return 1;
+    }
+    sm_link_job job;
+    memset(&job, 0, sizeof job);
+    job.corpus = &mn;
+    job.inputs = in.items;
+    job.n_inputs = in.n;
+    job.align_dir = align_dir;
+    sm_link_options_init(&job.options);
+    job.options.iou_min = iou_min;
+    job.options.pad_to_shots = padding;
+    sm_batch_options bo;
+    sm_batch_options_init(&bo);
+    bo.jobs = jobs;
+    bo.progress = !quiet;
+    bo.label = "link";
+
+    int status = 0;
+    if (sm_link_run(&job, &bo, &err) != 0) {
+        cli_report(&err);
+        status = 1;
+    } else {
+        sm_output o;
+        if (sm_output_open(&o, output, &err) != 0) {
+            cli_report(&err);
+            status = 1;
+        } else if (sm_link_write_records(&job, o.fp, NULL) != 0) {
+            sm_output_abort(&o);
+            cli_errorf("link: write error on %s", output ? output : "standard output");
+            status = 1;
+        } else if (sm_output_commit(&o, &err) != 0) {
+            cli_report(&err);
+            status = 1;
+        }
+        if (status == 0) {
+            sm_link_totals t;
+            sm_link_count(&job, &t);
+            if (!quiet)
+                sm_link_print_summary(&job, "link", stderr);
+            else
+                for (size_t i = 0; i < job.n_inputs; i++)
+                    if (!job.records[i] && job.errors[i])
+                        cli_errorf("%s", job.errors[i]);
+            if (t.stories_failed > 0)
+                status = 1;
+        }
+    }
+    sm_link_job_free(&job);
+    sm_link_inputs_free(&in);
+    sm_movienet_close(&mn);
+    return status;
 }

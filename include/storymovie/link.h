@@ -1,0 +1,221 @@
+/* link.h - from a story's frames to the film's script context.
+ *
+ * For a story (5-22 MovieNet keyframes of one film) link:
+ *   1. times every frame: keyframe name -> shot/img -> frame -> seconds,
+ *      and the span of the shot it samples;
+ *   2. takes the story's window: from the start of the first frame's shot
+ *      to the end of the last frame's shot (a keyframe is one sample of a
+ *      shot that is on screen for its whole span, so the window is padded
+ *      out to the shot boundaries);
+ *   3. collects from the film's alignment (sm_film_alignment: the JSON Lines
+ *      of `storymovie align`, read back, or computed in-process) the script
+ *      scenes, action and dialogue blocks, and subtitle lines with speakers
+ *      inside the window, each marked with the story images it falls on
+ *      (its time span overlaps the image's shot span) or between;
+ *   4. the synopsis paragraphs (annotation "story") that overlap it;
+ *   5. real names for the chain of thought's char# ids: MovieNet person
+ *      boxes of the same shot/img with a cast pid, matched by IoU to the
+ *      Characters-table boxes (scaled from the annotation's resolution to
+ *      the keyframe JPEG's size), pid -> character via meta cast, checked
+ *      against the speakers of the window's dialogue.
+ *
+ * sm_link_run() does this for a whole corpus (the work of `storymovie
+ * link` and `storymovie build`), one film per batch item. */
+#ifndef STORYMOVIE_LINK_H
+#define STORYMOVIE_LINK_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "arena.h"
+#include "batch.h"
+#include "error.h"
+#include "json.h"
+#include "movienet.h"
+#include "story.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------ a film's alignment */
+
+typedef struct sm_film_segment {
+    int cue, segment;
+    double start, end;
+    const char *text;
+    const char *speaker;      /* NULL = abstained */
+    double confidence;
+    long block;               /* 1-based script block; 0 when none */
+} sm_film_segment;
+
+typedef struct sm_film_block {
+    long block;               /* 1-based */
+    const char *kind;         /* "scene_heading", "action", "dialogue", "transition", ... */
+    int scene;
+    const char *speaker;      /* dialogue only */
+    const char *text;
+    int timed;                /* start/end are meaningful */
+    double start, end;
+    const char *timing;       /* "aligned", "interpolated" or NULL */
+} sm_film_block;
+
+typedef struct sm_film_alignment {
+    sm_film_segment *segments;
+    size_t n_segments;
+    sm_film_block *blocks;
+    size_t n_blocks;
+    sm_arena arena;
+} sm_film_alignment;
+
+/* Read back the JSON Lines of `storymovie align`. Errors name the line. */
+int sm_film_alignment_parse(const char *name, const char *text, size_t len,
+                            sm_film_alignment *out, sm_error *err);
+int sm_film_alignment_read(const char *path, sm_film_alignment *out, sm_error *err);
+void sm_film_alignment_free(sm_film_alignment *a);
+
+typedef struct sm_film_align_stats {
+    size_t segments, answered;
+    size_t dialogue_blocks, matched_blocks;
+    char note[256];
+} sm_film_align_stats;
+
+/* Align a film in-process (script + subtitles -> sm_align).  When jsonl is
+ * not NULL the JSON Lines are also returned (malloc'ed) for writing out.
+ * A script or subtitle file that cannot be read is an error. */
+int sm_film_align(const char *script_path, const char *subtitle_path,
+                  sm_film_alignment *out, char **jsonl, size_t *jsonl_len,
+                  sm_film_align_stats *stats, sm_error *err);
+
+/* ------------------------------------------------------ one story */
+
+typedef struct sm_link_options {
+    double iou_min;           /* a box match needs IoU >= this (default 0.5) */
+    int pad_to_shots;         /* window from shot start to shot end (default 1);
+                                 0: from first to last keyframe time */
+} sm_link_options;
+
+void sm_link_options_init(sm_link_options *o);
+
+/* What to link: an id, its keyframes, and (when it came from a story
+ * record) the parsed record for the Characters tables. */
+typedef struct sm_link_input {
+    const char *story_id;
+    const char *const *images;
+    size_t n_images;
+    const sm_story *story;    /* NULL: no chain of thought (frames manifest) */
+    const char *source;       /* file the story came from, for messages */
+    long line;                /* its line there */
+    const char *error;        /* set: the record itself is unusable (why) */
+} sm_link_input;
+
+typedef struct sm_link_stats {
+    size_t frames;                /* keyframes timed */
+    size_t frames_with_dialogue;  /* ... whose shot has a subtitle line */
+    size_t dialogue_lines;        /* subtitle segments in the window */
+    size_t attributed_lines;      /* ... with a speaker */
+    size_t characters;            /* char# ids in the chain of thought */
+    size_t characters_named;      /* ... that got a real name */
+    size_t synopsis;              /* synopsis paragraphs overlapping */
+} sm_link_stats;
+
+/* The film a story belongs to (from its first image); -1 with err when an
+ * image is not a keyframe name or the images span two films. */
+int sm_link_story_movie(const sm_link_input *in, char movie[16], sm_error *err);
+
+/* Append one JSON record (no newline) for the story to j.  al may be NULL
+ * (no alignment for the film: script context empty, "alignment": null).
+ * Fails (-1, err naming the story) when a frame cannot be timed: a
+ * keyframe outside the shot file, a film without shots or fps. */
+int sm_link_story(sm_json *j, const sm_link_input *in, const sm_movie *movie,
+                  const sm_film_alignment *al, const char *align_problem,
+                  const sm_link_options *opt, sm_link_stats *stats, sm_error *err);
+
+/* ------------------------------------------------------ a corpus */
+
+typedef enum sm_film_align_state {
+    SM_FILM_ALIGN_NONE = 0,   /* not attempted */
+    SM_FILM_ALIGN_DONE,       /* aligned now */
+    SM_FILM_ALIGN_REUSED,     /* read back from an existing output (resume) */
+    SM_FILM_ALIGN_FAILED
+} sm_film_align_state;
+
+typedef struct sm_link_film {
+    char id[16];
+    size_t *stories;          /* indices into the inputs */
+    size_t n_stories;
+    sm_film_align_state align;
+    sm_film_align_stats align_stats;
+    int failed;               /* no story of the film could be linked */
+    char *reason;             /* why it failed (align or film), or NULL */
+    char **problems;          /* missing/broken pieces (one line each) */
+    size_t n_problems;
+    double seconds;
+} sm_link_film;
+
+typedef struct sm_link_job {
+    /* in */
+    const sm_movienet *corpus;
+    const sm_link_input *inputs;
+    size_t n_inputs;
+    const char *align_dir;    /* read DIR/tt.jsonl; NULL: align in-process */
+    int write_align;          /* with align_dir: align films whose file is missing
+                                 and write it there atomically (build) */
+    int force;                /* realign even when the file exists */
+    sm_link_options options;
+    /* out, per input (index as inputs) */
+    char **records;           /* one JSON line (no newline) or NULL */
+    char **errors;            /* why the story has no record, or NULL */
+    sm_link_stats *stats;
+    /* out, per film */
+    sm_link_film *films;
+    size_t n_films;
+    sm_batch_result batch;
+} sm_link_job;
+
+/* Group inputs by film (stories whose images are not keyframes get an
+ * error and no film), then run one batch item per film. */
+int sm_link_run(sm_link_job *job, const sm_batch_options *bopt, sm_error *err);
+void sm_link_job_free(sm_link_job *job);
+
+/* ------------------------------------------------ inputs and reports */
+
+/* The stories to link, from a file of story records (JSON Lines:
+ * story_id, images, chain_of_thought, ...) or from a frames manifest (TSV:
+ * story_id<TAB>movie id<TAB>SHOT/IMG<TAB>SHOT/IMG ..., '#' comments; a
+ * field may also be a keyframe name ttXXXXXXX/shot_NNNN_img_N.jpg). */
+typedef struct sm_link_inputs {
+    sm_link_input *items;
+    size_t n;
+    /* owned storage */
+    sm_story_set stories;
+    int have_stories;
+    sm_manifest manifest;
+    char **images;            /* frames manifest: built keyframe names */
+    size_t n_images;
+    char **messages;          /* errors of unusable records */
+    size_t n_messages;
+} sm_link_inputs;
+
+int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error *err);
+int sm_link_inputs_read_frames(const char *path, sm_link_inputs *out, sm_error *err);
+void sm_link_inputs_free(sm_link_inputs *in);
+
+/* The records of this shard, in input order, one JSON line each. */
+int sm_link_write_records(const sm_link_job *job, FILE *f, size_t *written);
+
+/* Totals for the summary. */
+typedef struct sm_link_totals {
+    size_t films, films_aligned, films_reused, films_failed, films_with_problems, films_other_shards;
+    size_t stories, stories_linked, stories_failed, stories_other_shards;
+    sm_link_stats sum;
+} sm_link_totals;
+
+void sm_link_count(const sm_link_job *job, sm_link_totals *t);
+/* The human summary (stderr): totals, every film's problems, every failed
+ * story with its reason.  `label` names the command. */
+void sm_link_print_summary(const sm_link_job *job, const char *label, FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

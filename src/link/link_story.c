@@ -1,0 +1,762 @@
+/* link_story.c - one story's record: frame times, window, script context,
+ * synopsis, and real names for its char# ids (see include/storymovie/link.h). */
+#include "storymovie/link.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sm_link_options_init(sm_link_options *o)
+{
+    o->iou_min = 0.5;
+    o->pad_to_shots = 1;
+}
+
+int sm_link_story_movie(const sm_link_input *in, char movie[16], sm_error *err)
+{
+    const char *src = in->source ? in->source : "";
+    if (in->n_images == 0)
+        return sm_fail(err, src, in->line, "story %s: no images", in->story_id ? in->story_id : "?");
+    for (size_t i = 0; i < in->n_images; i++) {
+        sm_keyframe k;
+        sm_error kerr;
+        if (sm_keyframe_parse(in->images[i] ? in->images[i] : "", &k, &kerr) != 0)
+            return sm_fail(err, src, in->line, "story %s: image %zu '%s': %s", in->story_id, i + 1,
+                           in->images[i] ? in->images[i] : "", kerr.message);
+        if (i == 0)
+            memcpy(movie, k.movie, sizeof k.movie);
+        else if (strcmp(movie, k.movie) != 0)
+            return sm_fail(err, src, in->line, "story %s: image %zu is from %s, image 1 from %s "
+                           "(a story's frames come from one film)", in->story_id, i + 1, k.movie, movie);
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- frames */
+
+typedef struct frame_info {
+    sm_keyframe key;
+    long frame;
+    double time, shot_start, shot_end;
+    size_t lines;             /* subtitle segments on this frame's shot */
+    int width, height;        /* keyframe JPEG size; 0 when unknown */
+    int size_tried;
+} frame_info;
+
+typedef struct story_ctx {
+    const sm_link_input *in;
+    const sm_movie *movie;
+    const sm_film_alignment *al;
+    const sm_link_options *opt;
+    frame_info *frames;
+    size_t n;
+    size_t *by_time;          /* image indices sorted by shot start */
+    double win_start, win_end;
+} story_ctx;
+
+/* An item spanning [s, e] is "on" image i when it overlaps the shot span
+ * [shot_start, shot_end) (a point item at s counts when inside). */
+static int on_frame(const frame_info *f, double s, double e)
+{
+    return s < f->shot_end && e >= f->shot_start;
+}
+
+static void write_frame_marks(sm_json *j, const story_ctx *c, double s, double e)
+{
+    int any = 0;
+    sm_json_key(j, "frames");
+    sm_json_begin_array(j);
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = c->by_time[k];
+        if (on_frame(&c->frames[i], s, e)) {
+            sm_json_int(j, (long long)i + 1);
+            any = 1;
+        }
+    }
+    sm_json_end_array(j);
+    if (any)
+        return;
+    /* Between: the last image whose shot ended before the item and the
+     * first whose shot starts after it (null at either edge). */
+    long before = -1, after = -1;
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = c->by_time[k];
+        if (c->frames[i].shot_end <= s)
+            before = (long)i;
+        if (after < 0 && c->frames[i].shot_start > e)
+            after = (long)i;
+    }
+    sm_json_key(j, "between");
+    sm_json_begin_array(j);
+    if (before >= 0)
+        sm_json_int(j, before + 1);
+    else
+        sm_json_null(j);
+    if (after >= 0)
+        sm_json_int(j, after + 1);
+    else
+        sm_json_null(j);
+    sm_json_end_array(j);
+}
+
+static int in_window(const story_ctx *c, double s, double e)
+{
+    return s < c->win_end && e >= c->win_start;
+}
+
+/* Insertion sort by (shot_start, image index): stories have at most a few
+ * dozen images, and it keeps the sort thread-safe without qsort_r. */
+static void sort_by_time(story_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        c->by_time[i] = i;
+    for (size_t i = 1; i < c->n; i++) {
+        size_t v = c->by_time[i];
+        size_t k = i;
+        while (k > 0) {
+            const frame_info *prev = &c->frames[c->by_time[k - 1]];
+            const frame_info *cur = &c->frames[v];
+            if (prev->shot_start < cur->shot_start ||
+                (prev->shot_start == cur->shot_start && c->by_time[k - 1] < v))
+                break;
+            c->by_time[k] = c->by_time[k - 1];
+            k--;
+        }
+        c->by_time[k] = v;
+    }
+}
+
+/* ------------------------------------------------------------- names */
+
+/* Lower-case ASCII letters and digits; other ASCII dropped; UTF-8 bytes
+ * kept as they are ("Zoë" keeps its ë).  The same key for "O'NEIL" and
+ * "O'Neil". */
+static size_t name_key(const char *s, size_t n, char *buf, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && s[i] && k + 1 < size; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            buf[k++] = (char)(ch - 'A' + 'a');
+        else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80)
+            buf[k++] = (char)ch;
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+/* Script speakers are written "MARTHA", "PRICE", "DR. HALE (V.O.)"; cast
+ * characters "Martha Hale", "Owen Price".  A speaker agrees with a
+ * character when its key equals the whole name's key or one word's. */
+static int speaker_matches(const char *character, const char *speaker)
+{
+    char sk[128], ck[128];
+    /* Drop a parenthesised extension from the speaker. */
+    const char *paren = strchr(speaker, '(');
+    size_t slen = paren ? (size_t)(paren - speaker) : strlen(speaker);
+    if (name_key(speaker, slen, sk, sizeof sk) == 0)
+        return 0;
+    if (name_key(character, strlen(character), ck, sizeof ck) > 0 && strcmp(sk, ck) == 0)
+        return 1;
+    const char *p = character;
+    while (*p) {
+        while (*p == ' ' || *p == '-' || *p == '"' || *p == '\'' || *p == '.')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '-' && *p != '"')
+            p++;
+        if (p > w && name_key(w, (size_t)(p - w), ck, sizeof ck) >= 2 && strcmp(sk, ck) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static double iou(const double a[4], const double b[4])
+{
+    double ix = fmin(a[2], b[2]) - fmax(a[0], b[0]);
+    double iy = fmin(a[3], b[3]) - fmax(a[1], b[1]);
+    if (ix <= 0 || iy <= 0)
+        return 0.0;
+    double inter = ix * iy;
+    double ua = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
+    return ua > 0 ? inter / ua : 0.0;
+}
+
+typedef struct char_box {
+    uint32_t number;          /* N of charN */
+    size_t image;             /* 0-based */
+    const sm_story_row *row;
+} char_box;
+
+typedef struct vote {
+    const char *pid;
+    size_t frames;            /* images where the char's box matched this pid */
+    double iou_sum, iou_min;
+    unsigned long image_mask_lo;  /* images 1..64 (stories have at most 22) */
+} vote;
+
+typedef struct char_result {
+    uint32_t number;
+    const char *cot_name;     /* first Name cell seen (pointer into cot) */
+    size_t cot_name_len;
+    size_t boxes;             /* images with a box for it */
+    size_t candidates;        /* of those, images whose shot/img has annotated persons */
+    vote *votes;
+    size_t n_votes;
+} char_result;
+
+static char_result *find_char(char_result *cs, size_t n, uint32_t number)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cs[i].number == number)
+            return &cs[i];
+    return NULL;
+}
+
+static void keyframe_size(const story_ctx *c, frame_info *f)
+{
+    if (f->size_tried)
+        return;
+    f->size_tried = 1;
+    char path[1200];
+    if (sm_movienet_keyframe_path(c->movie->root, &f->key, path, sizeof path) != 0)
+        return;
+    sm_error err;
+    int w, h;
+    if (sm_jpeg_size(path, &w, &h, &err) == 0) {
+        f->width = w;
+        f->height = h;
+    }
+}
+
+/* Greedy one-to-one matching per image by IoU, descending. */
+typedef struct pair {
+    double iou;
+    size_t box;               /* index into the image's char boxes */
+    size_t person;            /* index into movie->persons */
+} pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    if (x->iou != y->iou)
+        return x->iou < y->iou ? 1 : -1;
+    if (x->box != y->box)
+        return x->box < y->box ? -1 : 1;
+    return x->person < y->person ? -1 : (x->person > y->person);
+}
+
+static int add_vote(char_result *cr, const char *pid, size_t image, double v)
+{
+    vote *hit = NULL;
+    for (size_t i = 0; i < cr->n_votes; i++)
+        if (strcmp(cr->votes[i].pid, pid) == 0)
+            hit = &cr->votes[i];
+    if (!hit) {
+        vote *g = realloc(cr->votes, (cr->n_votes + 1) * sizeof *g);
+        if (!g)
+            return -1;
+        cr->votes = g;
+        hit = &cr->votes[cr->n_votes++];
+        memset(hit, 0, sizeof *hit);
+        hit->pid = pid;
+        hit->iou_min = 1.0;
+    }
+    hit->frames++;
+    hit->iou_sum += v;
+    if (v < hit->iou_min)
+        hit->iou_min = v;
+    if (image < 64)
+        hit->image_mask_lo |= 1UL << image;
+    return 0;
+}
+
+typedef struct speaker_count {
+    const char *speaker;
+    size_t lines;
+} speaker_count;
+
+static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int *scaled_all)
+{
+    const sm_story *st = c->in->story;
+    const sm_movie *m = c->movie;
+    char_result *cs = NULL;
+    size_t n_cs = 0;
+    int rc = 0;
+    *scaled_all = 1;
+
+    /* Speakers of the window's dialogue (subtitle segments). */
+    speaker_count *spk = NULL;
+    size_t n_spk = 0;
+    if (c->al) {
+        for (size_t i = 0; i < c->al->n_segments; i++) {
+            const sm_film_segment *s = &c->al->segments[i];
+            if (!s->speaker || !in_window(c, s->start, s->end))
+                continue;
+            size_t k = 0;
+            while (k < n_spk && strcmp(spk[k].speaker, s->speaker) != 0)
+                k++;
+            if (k == n_spk) {
+                speaker_count *g = realloc(spk, (n_spk + 1) * sizeof *g);
+                if (!g) {
+                    rc = -1;
+                    goto done;
+                }
+                spk = g;
+                spk[n_spk].speaker = s->speaker;
+                spk[n_spk].lines = 0;
+                n_spk++;
+            }
+            spk[k].lines++;
+        }
+    }
+
+    for (uint32_t sec = 0; st && sec < st->nimage_sections; sec++) {
+        const sm_story_image *im = &st->image_sections[sec];
+        if (im->number < 1 || (size_t)im->number > c->n)
+            continue;
+        size_t image = (size_t)im->number - 1;
+        frame_info *f = &c->frames[image];
+        const sm_story_table *t = &im->tables[SM_TABLE_CHARACTERS];
+        if (!t->present)
+            continue;
+        /* This image's char boxes. */
+        size_t n_boxes = 0;
+        const sm_story_row **rows = calloc(t->nrows + 1, sizeof *rows);
+        if (!rows) {
+            rc = -1;
+            goto done;
+        }
+        for (uint32_t r = 0; r < t->nrows; r++) {
+            const sm_story_row *row = &t->rows[r];
+            if (row->id.kind != SM_ENT_CHAR)
+                continue;
+            char_result *cr = find_char(cs, n_cs, row->id.number);
+            if (!cr) {
+                char_result *g = realloc(cs, (n_cs + 1) * sizeof *g);
+                if (!g) {
+                    free(rows);
+                    rc = -1;
+                    goto done;
+                }
+                cs = g;
+                cr = &cs[n_cs++];
+                memset(cr, 0, sizeof *cr);
+                cr->number = row->id.number;
+            }
+            if (!cr->cot_name && t->col_name >= 0 && (uint32_t)t->col_name < row->ncells) {
+                cr->cot_name = st->cot + row->cells[t->col_name].off;
+                cr->cot_name_len = row->cells[t->col_name].len;
+            }
+            if (row->has_box) {
+                rows[n_boxes++] = row;
+                cr->boxes++;
+            }
+        }
+        /* Annotated persons of this shot/img. */
+        size_t n_pairs = 0, cap = 0;
+        pair *pairs = NULL;
+        int have_persons = 0;
+        for (size_t p = 0; p < m->n_persons && n_boxes > 0; p++) {
+            const sm_mn_person *pe = &m->persons[p];
+            if (pe->shot != f->key.shot || pe->img != f->key.img || !pe->pid)
+                continue;
+            have_persons = 1;
+            keyframe_size(c, f);
+            double sx = 1.0, sy = 1.0;
+            if (f->width > 0 && pe->res_w > 0) {
+                sx = (double)f->width / pe->res_w;
+                sy = (double)f->height / pe->res_h;
+            } else {
+                *scaled_all = 0;
+            }
+            double pb[4] = {pe->x1 * sx, pe->y1 * sy, pe->x2 * sx, pe->y2 * sy};
+            for (size_t b = 0; b < n_boxes; b++) {
+                double v = iou(rows[b]->box, pb);
+                if (v < c->opt->iou_min)
+                    continue;
+                if (n_pairs == cap) {
+                    size_t ncap = cap ? cap * 2 : 16;
+                    pair *g = realloc(pairs, ncap * sizeof *g);
+                    if (!g) {
+                        free(pairs);
+                        free(rows);
+                        rc = -1;
+                        goto done;
+                    }
+                    pairs = g;
+                    cap = ncap;
+                }
+                pairs[n_pairs++] = (pair){v, b, p};
+            }
+        }
+        if (have_persons)
+            for (size_t b = 0; b < n_boxes; b++)
+                find_char(cs, n_cs, rows[b]->id.number)->candidates++;
+        qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+        unsigned char *box_used = calloc(n_boxes + 1, 1);
+        unsigned char *person_used = calloc(m->n_persons + 1, 1);
+        for (size_t k = 0; k < n_pairs && box_used && person_used; k++) {
+            if (box_used[pairs[k].box] || person_used[pairs[k].person])
+                continue;
+            box_used[pairs[k].box] = person_used[pairs[k].person] = 1;
+            char_result *cr = find_char(cs, n_cs, rows[pairs[k].box]->id.number);
+            if (add_vote(cr, m->persons[pairs[k].person].pid, image, pairs[k].iou) != 0)
+                rc = -1;
+        }
+        if (!box_used || !person_used)
+            rc = -1;
+        free(box_used);
+        free(person_used);
+        free(pairs);
+        free(rows);
+        if (rc != 0)
+            goto done;
+    }
+
+    sm_json_key(j, "characters");
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < n_cs; i++) {
+        char_result *cr = &cs[i];
+        /* The best cast pid: most images, then the higher IoU sum; "others"
+         * (uncredited people) can win, and then the char has no name. */
+        const vote *best = NULL;
+        for (size_t v = 0; v < cr->n_votes; v++) {
+            const vote *x = &cr->votes[v];
+            if (!best || x->frames > best->frames ||
+                (x->frames == best->frames && x->iou_sum > best->iou_sum) ||
+                (x->frames == best->frames && x->iou_sum == best->iou_sum && strcmp(x->pid, best->pid) < 0))
+                best = x;
+        }
+        const sm_mn_cast *cast = best ? sm_movie_cast(m, best->pid) : NULL;
+        const char *name = cast ? (cast->character ? cast->character : NULL) : NULL;
+        char id[24];
+        snprintf(id, sizeof id, "char%u", cr->number);
+        sm_json_begin_object(j);
+        sm_json_kv_string(j, "id", id);
+        sm_json_key(j, "cot_name");
+        if (cr->cot_name)
+            sm_json_stringn(j, cr->cot_name, cr->cot_name_len);
+        else
+            sm_json_null(j);
+        sm_json_kv_string(j, "name", name);
+        sm_json_kv_string(j, "actor", cast ? cast->name : NULL);
+        sm_json_kv_string(j, "pid", best ? best->pid : NULL);
+        sm_json_key(j, "evidence");
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "boxes", (long long)cr->boxes);
+        sm_json_kv_int(j, "annotated", (long long)cr->candidates);
+        sm_json_key(j, "matched_frames");
+        sm_json_begin_array(j);
+        if (best)
+            for (size_t im = 0; im < 64 && im < c->n; im++)
+                if (best->image_mask_lo & (1UL << im))
+                    sm_json_int(j, (long long)im + 1);
+        sm_json_end_array(j);
+        if (best) {
+            sm_json_kv_fixed(j, "iou_mean", best->iou_sum / (double)best->frames, 3);
+            sm_json_kv_fixed(j, "iou_min", best->iou_min, 3);
+        }
+        /* Other pids its box matched in other images: a disagreement a
+         * reviewer should see. */
+        size_t others = 0;
+        for (size_t v = 0; v < cr->n_votes; v++)
+            if (&cr->votes[v] != best)
+                others += cr->votes[v].frames;
+        sm_json_kv_int(j, "conflicting_frames", (long long)others);
+        const speaker_count *agree = NULL;
+        if (name)
+            for (size_t s = 0; s < n_spk; s++)
+                if (speaker_matches(name, spk[s].speaker) && (!agree || spk[s].lines > agree->lines))
+                    agree = &spk[s];
+        if (name) {
+            sm_json_kv_string(j, "speaker", agree ? agree->speaker : NULL);
+            sm_json_kv_int(j, "speaker_lines", agree ? (long long)agree->lines : 0);
+            sm_json_kv_bool(j, "speaks_in_window", agree != NULL);
+        }
+        sm_json_end_object(j);
+        if (!name) {
+            const char *why;
+            if (best && strcmp(best->pid, "others") == 0)
+                why = "matched an uncredited person ('others')";
+            else if (best)
+                why = "matched a cast id that meta does not list";
+            else if (cr->boxes == 0)
+                why = "no bounding box in the chain of thought";
+            else if (!(m->have & SM_MN_ANNOTATION))
+                why = "no annotation for this film";
+            else if (cr->candidates == 0)
+                why = "no annotated person boxes on its images";
+            else
+                why = "no annotated person box overlaps enough (IoU below threshold)";
+            sm_json_kv_string(j, "unnamed", why);
+        }
+        sm_json_end_object(j);
+        stats->characters++;
+        if (name)
+            stats->characters_named++;
+    }
+    sm_json_end_array(j);
+done:
+    for (size_t i = 0; i < n_cs; i++)
+        free(cs[i].votes);
+    free(cs);
+    free(spk);
+    return rc;
+}
+
+/* --------------------------------------------------------- the record */
+
+int sm_link_story(sm_json *j, const sm_link_input *in, const sm_movie *m,
+                  const sm_film_alignment *al, const char *align_problem,
+                  const sm_link_options *opt, sm_link_stats *stats, sm_error *err)
+{
+    sm_link_options defaults;
+    if (!opt) {
+        sm_link_options_init(&defaults);
+        opt = &defaults;
+    }
+    memset(stats, 0, sizeof *stats);
+    const char *src = in->source ? in->source : "";
+    const char *sid = in->story_id ? in->story_id : "?";
+    if (!(m->have & SM_MN_FPS))
+        return sm_fail(err, src, in->line, "story %s: film %s has no fps (see its problems)", sid, m->id);
+    if (!(m->have & SM_MN_SHOTS))
+        return sm_fail(err, src, in->line, "story %s: film %s has no usable shot file", sid, m->id);
+    if (in->n_images == 0)
+        return sm_fail(err, src, in->line, "story %s: no images", sid);
+
+    story_ctx c;
+    memset(&c, 0, sizeof c);
+    c.in = in;
+    c.movie = m;
+    c.al = al;
+    c.opt = opt;
+    c.n = in->n_images;
+    c.frames = calloc(c.n, sizeof *c.frames);
+    c.by_time = calloc(c.n, sizeof *c.by_time);
+    if (!c.frames || !c.by_time) {
+        free(c.frames);
+        free(c.by_time);
+        return sm_fail(err, src, in->line, "out of memory");
+    }
+    int rc = 0;
+    for (size_t i = 0; i < c.n && rc == 0; i++) {
+        frame_info *f = &c.frames[i];
+        sm_error e2;
+        if (sm_keyframe_parse(in->images[i], &f->key, &e2) != 0 ||
+            sm_movie_keyframe_frame(m, f->key.shot, f->key.img, &f->frame, &e2) != 0) {
+            rc = sm_fail(err, src, in->line, "story %s: image %zu (%s): %s%s%s", sid, i + 1, in->images[i],
+                         e2.file[0] ? e2.file : "", e2.file[0] ? ": " : "", e2.message);
+            break;
+        }
+        const sm_shot *shot = &m->shots[f->key.shot];
+        f->time = sm_frame_seconds(f->frame, m->fps);
+        f->shot_start = sm_frame_seconds(shot->start, m->fps);
+        f->shot_end = sm_frame_seconds(shot->end + 1, m->fps);   /* end is inclusive */
+    }
+    if (rc != 0) {
+        free(c.frames);
+        free(c.by_time);
+        return rc;
+    }
+    sort_by_time(&c);
+    c.win_start = INFINITY;
+    c.win_end = -INFINITY;
+    for (size_t i = 0; i < c.n; i++) {
+        double s = opt->pad_to_shots ? c.frames[i].shot_start : c.frames[i].time;
+        double e = opt->pad_to_shots ? c.frames[i].shot_end : c.frames[i].time;
+        c.win_start = fmin(c.win_start, s);
+        c.win_end = fmax(c.win_end, e);
+    }
+    if (al)
+        for (size_t s = 0; s < al->n_segments; s++)
+            for (size_t i = 0; i < c.n; i++)
+                if (on_frame(&c.frames[i], al->segments[s].start, al->segments[s].end))
+                    c.frames[i].lines++;
+
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "story_id", in->story_id);
+    sm_json_kv_string(j, "movie", m->id);
+    sm_json_kv_string(j, "title", m->title);
+    sm_json_kv_double(j, "fps", m->fps);
+
+    sm_json_key(j, "frames");
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < c.n; i++) {
+        const frame_info *f = &c.frames[i];
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "image", (long long)i + 1);
+        sm_json_kv_string(j, "keyframe", in->images[i]);
+        sm_json_kv_int(j, "shot", f->key.shot);
+        sm_json_kv_int(j, "img", f->key.img);
+        sm_json_kv_int(j, "frame", f->frame);
+        sm_json_kv_fixed(j, "time", f->time, 3);
+        sm_json_kv_fixed(j, "shot_start", f->shot_start, 3);
+        sm_json_kv_fixed(j, "shot_end", f->shot_end, 3);
+        sm_json_kv_int(j, "lines", (long long)f->lines);
+        sm_json_end_object(j);
+        stats->frames++;
+        if (f->lines > 0)
+            stats->frames_with_dialogue++;
+    }
+    sm_json_end_array(j);
+
+    sm_json_key(j, "window");
+    sm_json_begin_object(j);
+    sm_json_kv_fixed(j, "start", c.win_start, 3);
+    sm_json_kv_fixed(j, "end", c.win_end, 3);
+    sm_json_kv_fixed(j, "first_frame", c.frames[c.by_time[0]].time, 3);
+    double last = c.frames[0].time;
+    for (size_t i = 1; i < c.n; i++)
+        last = fmax(last, c.frames[i].time);
+    sm_json_kv_fixed(j, "last_frame", last, 3);
+    sm_json_kv_string(j, "padding", opt->pad_to_shots ? "shots" : "none");
+    int in_order = 1;
+    for (size_t i = 0; i < c.n; i++)
+        if (c.by_time[i] != i)
+            in_order = 0;
+    sm_json_kv_bool(j, "images_in_film_order", in_order);
+    sm_json_end_object(j);
+
+    sm_json_kv_string(j, "alignment", al ? "ok" : NULL);
+
+    /* Scenes of the script: their span is that of their timed blocks. */
+    sm_json_key(j, "scenes");
+    sm_json_begin_array(j);
+    if (al && al->n_blocks > 0) {
+        int max_scene = 0;
+        for (size_t b = 0; b < al->n_blocks; b++)
+            if (al->blocks[b].scene > max_scene)
+                max_scene = al->blocks[b].scene;
+        typedef struct scene_span { double start, end; int timed; const char *heading; } scene_span;
+        scene_span *sc = calloc((size_t)max_scene + 1, sizeof *sc);
+        if (!sc) {
+            rc = sm_fail(err, src, in->line, "out of memory");
+        } else {
+            for (size_t b = 0; b < al->n_blocks; b++) {
+                const sm_film_block *blk = &al->blocks[b];
+                if (blk->scene < 0)
+                    continue;
+                scene_span *s = &sc[blk->scene];
+                if (!s->heading && blk->kind && strcmp(blk->kind, "scene_heading") == 0)
+                    s->heading = blk->text;
+                if (!blk->timed)
+                    continue;
+                if (!s->timed || blk->start < s->start)
+                    s->start = blk->start;
+                if (!s->timed || blk->end > s->end)
+                    s->end = blk->end;
+                s->timed = 1;
+            }
+            for (int s = 0; s <= max_scene; s++) {
+                if (!sc[s].timed || !in_window(&c, sc[s].start, sc[s].end))
+                    continue;
+                sm_json_begin_object(j);
+                sm_json_kv_int(j, "scene", s);
+                sm_json_kv_string(j, "heading", sc[s].heading);
+                sm_json_kv_fixed(j, "start", sc[s].start, 3);
+                sm_json_kv_fixed(j, "end", sc[s].end, 3);
+                write_frame_marks(j, &c, sc[s].start, sc[s].end);
+                sm_json_end_object(j);
+            }
+            free(sc);
+        }
+    }
+    sm_json_end_array(j);
+
+    /* Script blocks in the window, in script order. */
+    sm_json_key(j, "script");
+    sm_json_begin_array(j);
+    for (size_t b = 0; al && b < al->n_blocks; b++) {
+        const sm_film_block *blk = &al->blocks[b];
+        if (!blk->timed || !in_window(&c, blk->start, blk->end))
+            continue;
+        if (blk->kind && strcmp(blk->kind, "page_break") == 0)
+            continue;
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "block", blk->block);
+        sm_json_kv_string(j, "kind", blk->kind);
+        sm_json_kv_int(j, "scene", blk->scene);
+        if (blk->speaker)
+            sm_json_kv_string(j, "speaker", blk->speaker);
+        sm_json_kv_string(j, "text", blk->text);
+        sm_json_kv_fixed(j, "start", blk->start, 3);
+        sm_json_kv_fixed(j, "end", blk->end, 3);
+        sm_json_kv_string(j, "timing", blk->timing);
+        write_frame_marks(j, &c, blk->start, blk->end);
+        sm_json_end_object(j);
+    }
+    sm_json_end_array(j);
+
+    /* What is said on screen: the subtitle lines, with their speakers. */
+    sm_json_key(j, "dialogue");
+    sm_json_begin_array(j);
+    for (size_t s = 0; al && s < al->n_segments; s++) {
+        const sm_film_segment *seg = &al->segments[s];
+        if (!in_window(&c, seg->start, seg->end))
+            continue;
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "cue", seg->cue);
+        sm_json_kv_int(j, "segment", seg->segment);
+        sm_json_kv_fixed(j, "start", seg->start, 3);
+        sm_json_kv_fixed(j, "end", seg->end, 3);
+        sm_json_kv_string(j, "speaker", seg->speaker);
+        sm_json_kv_fixed(j, "confidence", seg->confidence, 3);
+        sm_json_kv_string(j, "text", seg->text);
+        if (seg->block > 0)
+            sm_json_kv_int(j, "block", seg->block);
+        else
+            sm_json_kv_null(j, "block");
+        write_frame_marks(j, &c, seg->start, seg->end);
+        sm_json_end_object(j);
+        stats->dialogue_lines++;
+        if (seg->speaker)
+            stats->attributed_lines++;
+    }
+    sm_json_end_array(j);
+
+    sm_json_key(j, "synopsis");
+    sm_json_begin_array(j);
+    for (size_t s = 0; s < m->n_synopsis; s++) {
+        const sm_mn_synopsis *syn = &m->synopsis[s];
+        if (!in_window(&c, syn->start, syn->end))
+            continue;
+        double overlap = fmin(syn->end, c.win_end) - fmax(syn->start, c.win_start);
+        sm_json_begin_object(j);
+        sm_json_kv_string(j, "id", syn->id);
+        sm_json_kv_fixed(j, "start", syn->start, 3);
+        sm_json_kv_fixed(j, "end", syn->end, 3);
+        sm_json_kv_fixed(j, "overlap", overlap > 0 ? overlap : 0.0, 3);
+        sm_json_kv_string(j, "description", syn->description);
+        sm_json_end_object(j);
+        stats->synopsis++;
+    }
+    sm_json_end_array(j);
+
+    int scaled_all = 1;
+    if (rc == 0 && write_characters(j, &c, stats, &scaled_all) != 0)
+        rc = sm_fail(err, src, in->line, "out of memory");
+
+    sm_json_key(j, "problems");
+    sm_json_begin_array(j);
+    if (!al) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "no alignment: %s", align_problem ? align_problem : "none given");
+        sm_json_string(j, msg);
+    }
+    if (!in->story)
+        sm_json_string(j, "no chain of thought: characters not named");
+    else if (!(m->have & SM_MN_META))
+        sm_json_string(j, "no meta for this film: cast ids cannot be named");
+    if (!scaled_all)
+        sm_json_string(j, "keyframe image or annotation resolution missing: boxes compared unscaled");
+    sm_json_end_array(j);
+    sm_json_end_object(j);
+
+    free(c.frames);
+    free(c.by_time);
+    if (rc == 0 && j->failed)
+        rc = sm_fail(err, src, in->line, "out of memory");
+    return rc;
+}
