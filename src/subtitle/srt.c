@@ -75,6 +75,8 @@ static int start_cue(srt_state *st, const char *s, size_t n, int after_text)
     const char *why = "";
     long line = st->r.no;
     int rc = sub_parse_timing_line(s, n, 1, &start, &end, &why);
+    if (rc <= 0 && sub_lines_unterminated(&st->r))
+        return sm_fail(b->err, b->name, line, "file ends inside a timing line (truncated?)");
     if (rc <= 0)
         return sm_fail(b->err, b->name, line, "bad timing line: %s", why);
     if (sub_lines_unterminated(&st->r))
@@ -101,6 +103,16 @@ static int start_cue(srt_state *st, const char *s, size_t n, int after_text)
         sm_warn(&b->out->warnings, line, "cue %d has no index line (further ones not reported)", ordinal);
     }
     return sub_cue_begin(b, start, end, line);
+}
+
+/* A bare timestamp where a timing line belongs. */
+static int bad_timestamp_line(srt_state *st)
+{
+    sub_builder *b = st->b;
+    if (sub_lines_unterminated(&st->r))
+        return sm_fail(b->err, b->name, st->r.no, "file ends inside a timing line (truncated?)");
+    return sm_fail(b->err, b->name, st->r.no,
+                   "bad timing line: expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm'");
 }
 
 int sub_parse_srt(sub_builder *b, const char *text, size_t len)
@@ -160,7 +172,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
         if (st.have_index) {
             /* An index line not followed by a timing line. */
             if (timestamp_like(s, n))
-                return sm_fail(b->err, b->name, st.r.no, "bad timing line: expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm'");
+                return bad_timestamp_line(&st);
             sm_warn(&b->out->warnings, st.index_line, "index %ld is not followed by a timing line; skipped", st.index);
             st.have_index = 0;
             state = SKIPPING;
@@ -176,7 +188,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
             continue;
         }
         if (timestamp_like(s, n))
-            return sm_fail(b->err, b->name, st.r.no, "bad timing line: expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm'");
+            return bad_timestamp_line(&st);
         if (state == BETWEEN)
             sm_warn(&b->out->warnings, st.r.no, "text outside any cue; skipped up to the next blank line");
         state = SKIPPING;

@@ -122,7 +122,7 @@ long sub_parse_time(const char *p, const char *end, int frac_ms, double *out)
     if (q < end && *q == ':') {
         n3 = read_digits(q + 1, end, &g3);
         if (n3 == 0)
-            return -1;               /* "00:00:" */
+            return -2;               /* "00:00:" */
         q += 1 + n3;
         have_hours = 1;
     }
@@ -130,12 +130,14 @@ long sub_parse_time(const char *p, const char *end, int frac_ms, double *out)
     if (q < end && (*q == ',' || *q == '.')) {
         nf = read_digits(q + 1, end, &frac);
         if (nf == 0 || nf > 3)
-            return -1;               /* "00:00:01," or "00:00:01,1234" */
+            return -2;               /* "00:00:01," or "00:00:01,1234" */
         q += 1 + nf;
     }
     unsigned long h = have_hours ? g1 : 0, m = have_hours ? g2 : g1, s = have_hours ? g3 : g2;
     size_t nm = have_hours ? n2 : n1, ns = have_hours ? n3 : n2;
-    if (n1 > 9 || nm > 2 || ns != 2 || s >= 60 || (have_hours && m >= 60))
+    if (n1 > 9 || nm > 2 || ns != 2)
+        return -2;                   /* "00:00:1", "00:123:00" */
+    if (s >= 60 || (have_hours && m >= 60))
         return -1;
     double f;
     if (frac_ms)
@@ -190,7 +192,7 @@ int sub_parse_timing_line(const char *s, size_t len, int frac_ms,
         return sub_looks_like_timing(s, len) ? -1 : 0;
     }
     if (n < 0) {
-        *why = "impossible start time";
+        *why = n == -1 ? "impossible start time" : "malformed start time";
         return -1;
     }
     p += n;
@@ -205,7 +207,7 @@ int sub_parse_timing_line(const char *s, size_t len, int frac_ms,
         p++;
     n = sub_parse_time(p, e, frac_ms, end);
     if (n <= 0) {
-        *why = n == 0 ? "malformed or missing end time" : "impossible end time";
+        *why = n == -1 ? "impossible end time" : "malformed or missing end time";
         return -1;
     }
     p += n;

@@ -73,8 +73,9 @@ int sub_is_blank(const char *s, size_t len);
 /* Parse a timestamp "[H:]MM:SS[.,]fff" at [p, end).  `frac_ms`: 1-3 fraction
  * digits are an integer count of milliseconds (SRT practice, as ffmpeg and
  * VLC read it); otherwise they are a decimal fraction (WebVTT, ASS).
- * Returns the bytes consumed, 0 when p does not start a timestamp, or -1
- * when it is a timestamp with impossible values (seconds >= 60, ...). */
+ * Returns the bytes consumed, 0 when p does not start a timestamp, -1
+ * when it is a timestamp with impossible values (seconds >= 60, ...), -2
+ * when it is malformed (wrong digit counts, nothing after a separator). */
 long sub_parse_time(const char *p, const char *end, int frac_ms, double *out);
 
 /* Parse "TIME --> TIME[anything]" (spaces allowed around the arrow).

@@ -20,11 +20,25 @@ static int keyword_line(const char *s, size_t n, const char *kw)
     return n >= k && memcmp(s, kw, k) == 0 && (n == k || s[k] == ' ' || s[k] == '\t');
 }
 
+static int digits_only(const char *s, size_t n)
+{
+    sub_trim(&s, &n);
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
 static int vtt_start_cue(sub_builder *b, sub_lines *r, const char *s, size_t n, int after_text)
 {
     double start, end;
     const char *why = "";
-    if (sub_parse_timing_line(s, n, 0, &start, &end, &why) <= 0)
+    int rc = sub_parse_timing_line(s, n, 0, &start, &end, &why);
+    if (rc <= 0 && sub_lines_unterminated(r))
+        return sm_fail(b->err, b->name, r->no, "file ends inside a timing line (truncated?)");
+    if (rc <= 0)
         return sm_fail(b->err, b->name, r->no, "bad WebVTT timing line: %s", why);
     if (sub_lines_unterminated(r))
         return sm_fail(b->err, b->name, r->no, "file ends inside a timing line (truncated?)");
@@ -64,9 +78,10 @@ int sub_parse_vtt(sub_builder *b, const char *text, size_t len)
                     return -1;
                 continue;
             }
-            if (sub_peek_line(&r, &ns, &nn, &next) && sub_looks_like_timing(ns, nn) &&
-                !sub_has_arrow(s, n)) {
-                /* The identifier of the next cue, blank line missing. */
+            if (digits_only(s, n) && sub_peek_line(&r, &ns, &nn, &next) && sub_looks_like_timing(ns, nn)) {
+                /* The numeric identifier of the next cue, blank line
+                 * missing.  Any other line there is taken as text: a
+                 * missing blank line is likelier than a word identifier. */
                 if (sub_cue_end(b))
                     return -1;
                 state = BETWEEN;

@@ -1,0 +1,630 @@
+/* test_subtitle.c - SRT, WebVTT and ASS readers: framing, timing, the SPEC
+ * segment rule, annotations, speaker hints, warnings and errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "storymovie/subtitle.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static void parse_ok(const char *text, sm_subtitles *s)
+{
+    sm_error err = {0};
+    int rc = sm_subtitles_parse("t.srt", text, strlen(text), s, &err);
+    if (rc) {
+        char buf[1200];
+        sm_error_format(&err, buf, sizeof buf);
+        fail_msg("unexpected parse error: %s", buf);
+    }
+}
+
+/* Parse must fail with a message containing `needle` at `line`. */
+static void parse_fails(const char *text, size_t len, long line, const char *needle)
+{
+    sm_error err = {0};
+    sm_subtitles s;
+    int rc = sm_subtitles_parse("bad.srt", text, len, &s, &err);
+    if (rc == 0) {
+        sm_subtitles_free(&s);
+        fail_msg("parse of %.40s... should fail with '%s'", text, needle);
+    }
+    assert_string_equal(err.file, "bad.srt");
+    if (!strstr(err.message, needle))
+        fail_msg("message '%s' lacks '%s'", err.message, needle);
+    assert_int_equal(err.line, line);
+    assert_null(s.cues);
+    assert_null(s.segments);
+}
+
+static int has_warning(const sm_subtitles *s, long line, const char *needle)
+{
+    for (size_t i = 0; i < s->warnings.count; i++)
+        if ((line == 0 || s->warnings.items[i].line == line) && strstr(s->warnings.items[i].message, needle))
+            return 1;
+    return 0;
+}
+
+static void assert_time(double got, double want)
+{
+    if (got < want - 0.0005 || got > want + 0.0005)
+        fail_msg("time %.4f, expected %.4f", got, want);
+}
+
+/* ---- SRT framing and timing ---------------------------------------------- */
+
+static void srt_basic(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:02,877 --> 00:00:04,294\nWhat you guys don't understand is...\n\n"
+             "2\n00:00:04,504 --> 00:00:07,548\n...for us, kissing is as important\nas any part of it.\n",
+             &s);
+    assert_int_equal(s.format, SM_SUBS_SRT);
+    assert_int_equal(s.n_cues, 2);
+    assert_int_equal(s.n_segments, 2);
+    assert_int_equal(s.cues[0].ordinal, 1);
+    assert_int_equal(s.cues[0].line, 2);
+    assert_time(s.cues[0].start, 2.877);
+    assert_time(s.cues[0].end, 4.294);
+    assert_int_equal(s.segments[1].cue, 2);
+    assert_int_equal(s.segments[1].index, 1);
+    assert_int_equal(s.segments[1].line, 7);
+    assert_string_equal(s.segments[1].text, "...for us, kissing is as important as any part of it.");
+    assert_string_equal(s.segments[1].display, s.segments[1].text);
+    assert_null(s.segments[1].speaker_hint);
+    assert_int_equal(s.segments[1].n_annotations, 0);
+    assert_int_equal(s.warnings.count, 0);
+    assert_string_equal(sm_subtitle_format_name(s.format), "srt");
+    sm_subtitles_free(&s);
+}
+
+static void srt_crlf_bom_and_stray_cr(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("\xEF\xBB\xBF" "1\r\n00:00:01,000 --> 00:00:02,000\r\nHello\r\nthere\r\n\r\n"
+             "2\r\n00:00:03,000 --> 00:00:04,000\r\nBye", &s);
+    assert_int_equal(s.n_cues, 2);
+    assert_string_equal(s.segments[0].text, "Hello there");
+    assert_string_equal(s.segments[1].text, "Bye");
+    sm_subtitles_free(&s);
+}
+
+static void srt_timing_variants(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01.500 --> 00:00:02.250\na\n\n"          /* '.' separator */
+             "2\n00:00:03,5 --> 00:00:04,05\nb\n\n"              /* 1-2 digit ms: milliseconds */
+             "3\n00:05,000 --> 00:06,000\nc\n\n"                 /* hours missing */
+             "4\n  00:00:07,000   -->   00:00:08,000  \nd\n\n"     /* extra spaces */
+             "5\n00:00:09,000 --> 00:00:10,000 X1:100 X2:200 Y1:10 Y2:20\ne\n\n" /* coordinates */
+             "6\n00:00:11 --> 00:00:12\ng\n\n"                    /* no fraction */
+             "7\n1:02:03,004 --> 01:02:04,000\nf\n",                /* 1-digit hours */
+             &s);
+    assert_int_equal(s.n_cues, 7);
+    assert_time(s.cues[0].start, 1.5);
+    assert_time(s.cues[0].end, 2.25);
+    assert_time(s.cues[1].start, 3.005);
+    assert_time(s.cues[1].end, 4.005);
+    assert_time(s.cues[2].start, 5.0);
+    assert_time(s.cues[3].end, 8.0);
+    assert_time(s.cues[4].start, 9.0);
+    assert_time(s.cues[6].start, 3723.004);
+    assert_time(s.cues[5].end, 12.0);
+    assert_string_equal(s.segments[4].text, "e");
+    assert_int_equal(s.warnings.count, 0);
+    sm_subtitles_free(&s);
+}
+
+static void srt_broken_indices(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\na\n\n"
+             "3\n00:00:03,000 --> 00:00:04,000\nb\n\n"      /* skips */
+             "3\n00:00:05,000 --> 00:00:06,000\nc\n\n"      /* repeats */
+             "1\n00:00:07,000 --> 00:00:08,000\nd\n\n"      /* restarts */
+             "00:00:09,000 --> 00:00:10,000\ne\n",          /* missing */
+             &s);
+    assert_int_equal(s.n_cues, 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(s.cues[i].ordinal, i + 1);
+    assert_true(has_warning(&s, 5, "skips ahead"));
+    assert_true(has_warning(&s, 9, "repeated"));
+    assert_true(has_warning(&s, 13, "goes back"));
+    assert_true(has_warning(&s, 17, "no index"));
+    sm_subtitles_free(&s);
+
+    parse_ok("0\n00:00:01,000 --> 00:00:02,000\na\n", &s);
+    assert_true(has_warning(&s, 1, "SRT index 0 for cue 1"));
+    sm_subtitles_free(&s);
+}
+
+static void srt_missing_blank_lines(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\nfirst\n"
+             "00:00:03,000 --> 00:00:04,000\nsecond\n"      /* timing right after text */
+             "3\n00:00:05,000 --> 00:00:06,000\nthird\n"    /* index right after text */
+             "2012\nis the year\n",                         /* a number that IS text */
+             &s);
+    assert_int_equal(s.n_cues, 3);
+    assert_string_equal(s.segments[0].text, "first");
+    assert_string_equal(s.segments[1].text, "second");
+    assert_string_equal(s.segments[2].text, "third 2012 is the year");
+    assert_true(has_warning(&s, 4, "missing blank line before cue 2"));
+    assert_true(has_warning(&s, 6, "missing blank line before cue 3"));
+    assert_int_equal(s.cues[2].line, 7);
+    sm_subtitles_free(&s);
+}
+
+static void srt_time_oddities_warn(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:05,000 --> 00:00:08,000\na\n\n"
+             "2\n00:00:07,000 --> 00:00:09,000\nb\n\n"      /* overlap */
+             "3\n00:00:01,000 --> 00:00:02,000\nc\n\n"      /* out of order */
+             "4\n00:00:20,000 --> 00:00:19,000\nd\n\n",     /* ends before it starts */
+             &s);
+    assert_int_equal(s.n_cues, 4);
+    assert_true(has_warning(&s, 6, "overlap"));
+    assert_true(has_warning(&s, 10, "out of order"));
+    assert_true(has_warning(&s, 14, "ends"));
+    assert_time(s.cues[3].start, 20.0);   /* kept as written */
+    assert_time(s.cues[3].end, 19.0);
+    sm_subtitles_free(&s);
+}
+
+static void srt_empty_cue_and_stray_text(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("Created by someone\nwww.example.com\n\n"
+             "1\n00:00:01,000 --> 00:00:02,000\n\n"
+             "2\n00:00:03,000 --> 00:00:04,000\n<i></i>\n\n"
+             "3\n00:00:05,000 --> 00:00:06,000\nok\n\n\n\n",
+             &s);
+    assert_int_equal(s.n_cues, 3);
+    assert_int_equal(s.n_segments, 3);
+    assert_true(has_warning(&s, 1, "outside any cue"));
+    assert_true(has_warning(&s, 5, "cue 1 has no text"));
+    assert_true(has_warning(&s, 8, "cue 2 has no text"));
+    assert_string_equal(s.segments[0].text, "");
+    assert_string_equal(s.segments[0].display, "");
+    assert_int_equal(s.segments[0].line, 5);
+    assert_int_equal(s.segments[1].n_annotations, 0);
+    sm_subtitles_free(&s);
+}
+
+/* ---- errors -------------------------------------------------------------------- */
+
+static void srt_errors(void **state)
+{
+    (void)state;
+    parse_fails("", 0, 0, "no subtitle cues found");
+    parse_fails(" \n\n\t\n", 5, 0, "no subtitle cues found");
+    const char *plain = "Just some text.\nNo times here.\n";
+    parse_fails(plain, strlen(plain), 0, "no subtitle cues found");
+    const char *impossible = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:61:00,000 --> 00:62:00,000\nb\n";
+    parse_fails(impossible, strlen(impossible), 6, "impossible start time");
+    const char *secs = "1\n00:00:75,000 --> 00:00:76,000\na\n";
+    parse_fails(secs, strlen(secs), 2, "impossible");
+    const char *malformed = "1\n00:00:01,000 --> soon\na\n";
+    parse_fails(malformed, strlen(malformed), 2, "end time");
+    const char *frac = "1\n00:00:01,0000 --> 00:00:02,000\na\n";
+    parse_fails(frac, strlen(frac), 2, "start time");
+    const char *no_arrow_after_index = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 00:00:04,000\nb\n";
+    parse_fails(no_arrow_after_index, strlen(no_arrow_after_index), 6, "bad timing line");
+    /* truncated mid-timing at end of file */
+    const char *cut1 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 --> 00:00:0";
+    parse_fails(cut1, strlen(cut1), 6, "truncated");
+    const char *cut2 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 --> 00:00:04,00";
+    parse_fails(cut2, strlen(cut2), 6, "truncated");
+    const char *cut3 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n";
+    parse_fails(cut3, strlen(cut3), 5, "truncated");
+    const char *cut4 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,0";
+    parse_fails(cut4, strlen(cut4), 6, "truncated");
+    const char *cut5 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,0\n\n";
+    parse_fails(cut5, strlen(cut5), 6, "bad timing line");
+    const char *digits = "1\n00:00:01,000 --> 00:00:1,000\na\n";
+    parse_fails(digits, strlen(digits), 2, "malformed");
+    /* bytes that are not UTF-8 text */
+    const char nul[] = "1\n00:00:01,000 --> 00:00:02,000\na\0b\n";
+    parse_fails(nul, sizeof nul - 1, 3, "NUL");
+    const char *bad_utf8 = "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:03,000 --> 00:00:04,000\ncaf\xE9\n";
+    parse_fails(bad_utf8, strlen(bad_utf8), 7, "invalid UTF-8");
+    const char *overlong = "1\n00:00:01,000 --> 00:00:02,000\n\xC0\xAF\n";
+    parse_fails(overlong, strlen(overlong), 3, "invalid UTF-8");
+    const char *surrogate = "1\n00:00:01,000 --> 00:00:02,000\n\xED\xA0\x80\n";
+    parse_fails(surrogate, strlen(surrogate), 3, "invalid UTF-8");
+}
+
+/* ---- the segment rule ---------------------------------------------------------- */
+
+static void segments_dash_rule(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\n- Absolutely.\n- Yeah, I think, for us...\n\n"
+             "2\n00:00:03,000 --> 00:00:04,000\nNo dash here\n- then a dash\nand a continuation\n\n"
+             "3\n00:00:05,000 --> 00:00:06,000\n-\nalone dash\n\n"
+             "4\n00:00:07,000 --> 00:00:08,000\n<i>- Hi</i>\n<i>-Bye</i>\n\n"
+             "5\n00:00:09,000 --> 00:00:10,000\n[DOOR SLAMS]\n\n"
+             "6\n00:00:11,000 --> 00:00:12,000\n{\\an8}- Top\n  -- Interrupted  \n\n"
+             "7\n00:00:13,000 --> 00:00:14,000\n<>- not a tag\n<i>\n- real\n\n"
+             "8\n00:00:15,000 --> 00:00:16,000\n\xC2\xA0- nbsp before dash\n",
+             &s);
+    assert_int_equal(s.n_cues, 8);
+    /* cue 1: two segments */
+    assert_int_equal(s.cues[0].n_segments, 2);
+    assert_string_equal(s.segments[0].display, "Absolutely.");
+    assert_string_equal(s.segments[1].display, "Yeah, I think, for us...");
+    assert_int_equal(s.segments[1].index, 2);
+    assert_int_equal(s.segments[1].line, 4);
+    /* cue 2 */
+    assert_int_equal(s.cues[1].n_segments, 2);
+    assert_string_equal(s.segments[2].display, "No dash here");
+    assert_string_equal(s.segments[3].display, "then a dash and a continuation");
+    /* cue 3: "-" alone opens a segment that the next line continues */
+    assert_int_equal(s.cues[2].n_segments, 1);
+    assert_string_equal(s.segments[4].display, "alone dash");
+    /* cue 4: dash after markup */
+    assert_int_equal(s.cues[3].n_segments, 2);
+    assert_string_equal(s.segments[5].display, "Hi");
+    assert_string_equal(s.segments[6].display, "Bye");
+    /* cue 5: only an annotation: one segment, no speech */
+    assert_int_equal(s.cues[4].n_segments, 1);
+    assert_string_equal(s.segments[7].display, "[DOOR SLAMS]");
+    assert_string_equal(s.segments[7].text, "");
+    assert_int_equal(s.segments[7].n_annotations, 1);
+    assert_string_equal(s.segments[7].annotations[0], "[DOOR SLAMS]");
+    /* cue 6: {\an8} removed before the dash test; "--" is a dash line */
+    assert_int_equal(s.cues[5].n_segments, 2);
+    assert_string_equal(s.segments[8].display, "Top");
+    assert_string_equal(s.segments[9].display, "Interrupted");
+    /* cue 7: "<>" is not markup (the reference needs a character inside),
+     * so the first line does not start with '-'; "<i>" alone is empty */
+    assert_int_equal(s.cues[6].n_segments, 2);
+    assert_string_equal(s.segments[10].display, "<>- not a tag");
+    assert_string_equal(s.segments[11].display, "real");
+    /* cue 8: Unicode whitespace is stripped before the dash test */
+    assert_int_equal(s.cues[7].n_segments, 1);
+    assert_string_equal(s.segments[12].display, "nbsp before dash");
+    sm_subtitles_free(&s);
+}
+
+static void segments_markup_removed(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\n<font color=\"#ffff00\">Hello</font>   <b>big</b>\n"
+             "<i>world {unclosed <still\n",
+             &s);
+    assert_string_equal(s.segments[0].display, "Hello big world {unclosed <still");
+    sm_subtitles_free(&s);
+}
+
+/* ---- annotations and labels ------------------------------------------------------ */
+
+static void annotations_and_music(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\n(laughs) Yeah, [DOOR SLAMS] okay.\n\n"
+             "2\n00:00:03,000 --> 00:00:04,000\n\xE2\x99\xAA Smelly cat, smelly cat \xE2\x99\xAA\n\n"
+             "3\n00:00:05,000 --> 00:00:06,000\nHi[laughs]there [unclosed\n\n"
+             "4\n00:00:07,000 --> 00:00:08,000\n[KNOCKING\nON DOOR]\n",
+             &s);
+    assert_string_equal(s.segments[0].text, "Yeah, okay.");
+    assert_string_equal(s.segments[0].display, "(laughs) Yeah, [DOOR SLAMS] okay.");
+    assert_int_equal(s.segments[0].n_annotations, 2);
+    assert_string_equal(s.segments[0].annotations[0], "(laughs)");
+    assert_string_equal(s.segments[0].annotations[1], "[DOOR SLAMS]");
+    assert_string_equal(s.segments[1].text, "Smelly cat, smelly cat");
+    assert_int_equal(s.segments[1].n_annotations, 0);
+    assert_string_equal(s.segments[2].text, "Hi there [unclosed");
+    assert_string_equal(s.segments[3].text, "");
+    assert_string_equal(s.segments[3].annotations[0], "[KNOCKING ON DOOR]");
+    sm_subtitles_free(&s);
+}
+
+static void speaker_labels(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\nCHANDLER: Could this BE any worse?\n\n"
+             "2\n00:00:03,000 --> 00:00:04,000\nMONICA & ROSS: Hey, Joey.\n\n"
+             "3\n00:00:05,000 --> 00:00:06,000\n- MAN #2: Next!\n- DR. GREEN: Rachel.\n\n"
+             "4\n00:00:07,000 --> 00:00:08,000\nROSS:\nNo, it's good. It is good.\n\n"
+             "5\n00:00:09,000 --> 00:00:10,000\n10:30 is fine.\n\n"
+             "6\n00:00:11,000 --> 00:00:12,000\nMeet me AT 10:30: okay?\n\n"
+             "7\n00:00:13,000 --> 00:00:14,000\nLook: I'm sorry.\n\n"
+             "8\n00:00:15,000 --> 00:00:16,000\n- Joey: Hi.\n- Mrs. Geller: Hello, dear.\n\n"
+             "9\n00:00:17,000 --> 00:00:18,000\n[LAUGHING] PHOEBE: Okay.\n\n"
+             "10\n00:00:19,000 --> 00:00:20,000\n[JOEY] How you doin'?\n\n"
+             "11\n00:00:21,000 --> 00:00:22,000\nWAIT, WHAT: no.\n\n"
+             "12\n00:00:23,000 --> 00:00:24,000\nOkay, they have issues like:\n\n"
+             "13\n00:00:25,000 --> 00:00:26,000\n- Joey: Hi.\n- And you?\n",
+             &s);
+    const sm_segment *g = s.segments;
+    assert_string_equal(g[0].speaker_hint, "CHANDLER");
+    assert_string_equal(g[0].text, "Could this BE any worse?");
+    assert_string_equal(g[0].display, "CHANDLER: Could this BE any worse?");
+    assert_string_equal(g[1].speaker_hint, "MONICA & ROSS");
+    assert_string_equal(g[1].text, "Hey, Joey.");
+    assert_string_equal(g[2].speaker_hint, "MAN #2");
+    assert_string_equal(g[2].text, "Next!");
+    assert_string_equal(g[3].speaker_hint, "DR. GREEN");
+    assert_string_equal(g[4].speaker_hint, "ROSS");
+    assert_string_equal(g[4].text, "No, it's good. It is good.");
+    assert_null(g[5].speaker_hint);
+    assert_string_equal(g[5].text, "10:30 is fine.");
+    assert_null(g[6].speaker_hint);
+    assert_null(g[7].speaker_hint);                  /* "Look:" is speech */
+    assert_string_equal(g[7].text, "Look: I'm sorry.");
+    assert_string_equal(g[8].speaker_hint, "Joey");  /* every segment labelled */
+    assert_string_equal(g[8].text, "Hi.");
+    assert_string_equal(g[9].speaker_hint, "Mrs. Geller");
+    assert_string_equal(g[9].text, "Hello, dear.");
+    assert_string_equal(g[10].speaker_hint, "PHOEBE");
+    assert_string_equal(g[10].text, "Okay.");
+    assert_string_equal(g[10].annotations[0], "[LAUGHING]");
+    assert_null(g[11].speaker_hint);                 /* [JOEY] stays an annotation */
+    assert_string_equal(g[11].annotations[0], "[JOEY]");
+    assert_string_equal(g[11].text, "How you doin'?");
+    assert_null(g[12].speaker_hint);
+    assert_null(g[13].speaker_hint);
+    assert_null(g[14].speaker_hint);                 /* not every segment labelled */
+    assert_string_equal(g[14].text, "Joey: Hi.");
+    sm_subtitles_free(&s);
+}
+
+/* ---- WebVTT -------------------------------------------------------------------- */
+
+static void vtt_basic(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("WEBVTT - a test\nKind: captions\nLanguage: en\n\n"
+             "NOTE this is a comment\nthat spans --> lines\n\n"
+             "STYLE\n::cue { color: yellow }\n\n"
+             "REGION\nid:fred\n\n"
+             "intro\n00:01.000 --> 00:04.500 align:start position:10%\n<v Joey>How you doin'?</v>\n\n"
+             "00:00:05.000 --> 00:00:06.000\n<v.loud Ross>- Hi!\n- <v Rachel>Hey &amp; hello &lt;3</v>\n\n"
+             "3\n00:07.000 --> 00:08.000\n<c.yellow>Tom</c> <00:07.500>&amp; Jerry&#33; &nbsp;x\n"
+             "00:09.000 --> 00:10.000\nno blank line\n",
+             &s);
+    assert_int_equal(s.format, SM_SUBS_WEBVTT);
+    assert_string_equal(sm_subtitle_format_name(s.format), "webvtt");
+    assert_int_equal(s.n_cues, 4);
+    assert_time(s.cues[0].start, 1.0);
+    assert_time(s.cues[0].end, 4.5);
+    assert_int_equal(s.cues[0].line, 15);
+    assert_string_equal(s.segments[0].text, "How you doin'?");
+    assert_string_equal(s.segments[0].speaker_hint, "Joey");
+    assert_int_equal(s.cues[1].n_segments, 2);
+    assert_string_equal(s.segments[1].speaker_hint, "Ross");
+    assert_string_equal(s.segments[1].text, "Hi!");
+    assert_string_equal(s.segments[2].speaker_hint, "Rachel");
+    assert_string_equal(s.segments[2].text, "Hey & hello <3");
+    assert_string_equal(s.segments[3].text, "Tom & Jerry! x");
+    assert_true(has_warning(&s, 25, "missing blank line"));
+    sm_subtitles_free(&s);
+}
+
+static void vtt_oddities(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("WEBVTT\n00:01.000 --> 00:02.000\nright after the header\n\n"
+             "orphan block\nwith no timing\n\n"
+             "00:03.000 --> 00:04.000\nok\n",
+             &s);
+    assert_int_equal(s.n_cues, 2);
+    assert_true(has_warning(&s, 2, "after the WEBVTT header"));
+    assert_true(has_warning(&s, 5, "without a timing line"));
+    sm_subtitles_free(&s);
+
+    const char *bad = "WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n00:03.000 --> 00:99.000\nx\n";
+    parse_fails(bad, strlen(bad), 6, "impossible end time");
+    const char *none = "WEBVTT\n\nNOTE nothing here\n";
+    parse_fails(none, strlen(none), 0, "no subtitle cues found");
+}
+
+/* ---- ASS / SSA ------------------------------------------------------------------- */
+
+static void ass_basic(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("[Script Info]\nTitle: test\nScriptType: v4.00+\n\n"
+             "[V4+ Styles]\nFormat: Name, Fontname, Fontsize\nStyle: Default,Arial,20\n\n"
+             "[Events]\n"
+             "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+             "Dialogue: 0,0:00:01.50,0:00:04.00,Default,,0,0,0,,{\\an8}Hello, world, with commas\n"
+             "Comment: 0,0:00:02.00,0:00:03.00,Default,,0,0,0,,not shown\n"
+             "Dialogue: 0,0:00:05.00,0:00:06.25,Default,Joey,0,0,0,,How you\\Ndoin'?\n"
+             "Dialogue: 0,0:00:07.00,0:00:08.00,Default,Ross,0,0,0,,- Hi!\\N- {\\i1}Hey.{\\i0}\n"
+             "Dialogue: 1,0:00:07.50,0:00:09.00,Sign,,0,0,0,,CHANDLER: hard\\hspace\\n[SIGHS]\n",
+             &s);
+    assert_int_equal(s.format, SM_SUBS_ASS);
+    assert_string_equal(sm_subtitle_format_name(s.format), "ass");
+    assert_int_equal(s.n_cues, 4);
+    assert_time(s.cues[0].start, 1.5);
+    assert_time(s.cues[1].end, 6.25);
+    assert_int_equal(s.cues[0].line, 11);
+    assert_string_equal(s.segments[0].text, "Hello, world, with commas");
+    assert_null(s.segments[0].speaker_hint);
+    assert_string_equal(s.segments[1].text, "How you doin'?");
+    assert_string_equal(s.segments[1].speaker_hint, "Joey");   /* Name field */
+    assert_int_equal(s.cues[2].n_segments, 2);
+    assert_string_equal(s.segments[2].text, "Hi!");
+    assert_null(s.segments[2].speaker_hint);                   /* two turns: Name not used */
+    assert_string_equal(s.segments[3].text, "Hey.");
+    assert_string_equal(s.segments[4].speaker_hint, "CHANDLER");
+    assert_string_equal(s.segments[4].text, "hard space");
+    assert_string_equal(s.segments[4].annotations[0], "[SIGHS]");
+    assert_int_equal(s.segments[4].line, 15);
+    assert_int_equal(s.warnings.count, 0);                     /* overlap is normal in ASS */
+    sm_subtitles_free(&s);
+}
+
+static void ass_ssa_and_oddities(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    /* SSA v4: Marked field first; no Name; custom order */
+    parse_ok("[Script Info]\nScriptType: v4.00\n\n[Events]\n"
+             "Format: Marked, Start, End, Style, Text\n"
+             "Dialogue: Marked=0,0:01:00.0,0:01:02.5,Default,One, two\n",
+             &s);
+    assert_int_equal(s.n_cues, 1);
+    assert_time(s.cues[0].start, 60.0);
+    assert_time(s.cues[0].end, 62.5);
+    assert_string_equal(s.segments[0].text, "One, two");
+    sm_subtitles_free(&s);
+
+    /* no Format line: the default order, with a warning */
+    parse_ok("[Events]\nDialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,Hi\n", &s);
+    assert_int_equal(s.n_cues, 1);
+    assert_true(has_warning(&s, 2, "no Format line"));
+    sm_subtitles_free(&s);
+
+    const char *few = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                      "Dialogue: 0,0:00:01.00,0:00:02.00,Default\n";
+    parse_fails(few, strlen(few), 3, "fields");
+    const char *badtime = "[Events]\nFormat: Start, End, Text\nDialogue: 0:00:01.00,0:00:xx.00,Hi\n";
+    parse_fails(badtime, strlen(badtime), 3, "bad end time");
+    const char *notext = "[Events]\nFormat: Start, End\n";
+    parse_fails(notext, strlen(notext), 2, "Text");
+    const char *empty = "[Script Info]\nTitle: nothing\n";
+    parse_fails(empty, strlen(empty), 0, "no subtitle cues found");
+}
+
+/* ---- detection, files ------------------------------------------------------------- */
+
+static void detection(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    /* "Dialogue:" in SRT text after the first timing line stays SRT */
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\nDialogue: it's good\n", &s);
+    assert_int_equal(s.format, SM_SUBS_SRT);
+    assert_string_equal(s.segments[0].text, "Dialogue: it's good");
+    sm_subtitles_free(&s);
+    /* WEBVTTX is not a WebVTT header */
+    const char *notvtt = "WEBVTTX\n\n00:01.000 --> 00:02.000\nx\n";
+    parse_ok(notvtt, &s);
+    assert_int_equal(s.format, SM_SUBS_SRT);
+    sm_subtitles_free(&s);
+}
+
+static void files_missing_and_directory(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    sm_error err = {0};
+    assert_int_equal(sm_subtitles_read_file("/nonexistent/x.srt", &s, &err), -1);
+    assert_string_equal(err.file, "/nonexistent/x.srt");
+    assert_int_equal(sm_subtitles_read_file("/tmp", &s, &err), -1);
+    assert_string_equal(err.file, "/tmp");
+}
+
+static void file_latin1(void **state)
+{
+    (void)state;
+    const char *path = SM_SHARED_DATA "/movies/birthday_girl/subtitles.srt";
+    if (access(path, R_OK) != 0) {
+        print_message("skipped: %s not present\n", path);
+        skip();
+    }
+    sm_subtitles s;
+    sm_error err = {0};
+    assert_int_equal(sm_subtitles_read_file(path, &s, &err), 0);
+    int found = 0;
+    for (size_t i = 0; i < s.n_segments; i++)
+        if (strstr(s.segments[i].text, "fianc\xC3\xA9" "e"))
+            found = 1;
+    assert_true(found);
+    assert_int_equal(s.n_cues, 817);
+    sm_subtitles_free(&s);
+}
+
+static void file_roundtrip_tmp(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sm_test_subs_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *text = "1\r\n00:00:01,000 --> 00:00:02,000\r\n- JOEY: Hi.\r\n- [SIGHS]\r\n";
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    sm_subtitles s;
+    sm_error err = {0};
+    assert_int_equal(sm_subtitles_read_file(path, &s, &err), 0);
+    assert_int_equal(s.n_segments, 2);
+    assert_string_equal(s.segments[0].speaker_hint, "JOEY");
+    assert_string_equal(s.segments[1].text, "");
+    assert_true(s.encoding[0] != '\0');
+    sm_subtitles_free(&s);
+    unlink(path);
+}
+
+/* Long hostile lines must stay linear (no rescans per '<' or '['). */
+static void hostile_long_line(void **state)
+{
+    (void)state;
+    size_t n = 4u << 20;
+    char *buf = malloc(n + 64);
+    assert_non_null(buf);
+    size_t k = (size_t)sprintf(buf, "1\n00:00:01,000 --> 00:00:02,000\n");
+    for (size_t i = k; i < n; i++)
+        buf[i] = "<{[(-"[i % 5];
+    buf[n] = '\0';
+    sm_subtitles s;
+    sm_error err = {0};
+    assert_int_equal(sm_subtitles_parse("long.srt", buf, n, &s, &err), 0);
+    assert_int_equal(s.n_cues, 1);
+    sm_subtitles_free(&s);
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(srt_basic),
+        cmocka_unit_test(srt_crlf_bom_and_stray_cr),
+        cmocka_unit_test(srt_timing_variants),
+        cmocka_unit_test(srt_broken_indices),
+        cmocka_unit_test(srt_missing_blank_lines),
+        cmocka_unit_test(srt_time_oddities_warn),
+        cmocka_unit_test(srt_empty_cue_and_stray_text),
+        cmocka_unit_test(srt_errors),
+        cmocka_unit_test(segments_dash_rule),
+        cmocka_unit_test(segments_markup_removed),
+        cmocka_unit_test(annotations_and_music),
+        cmocka_unit_test(speaker_labels),
+        cmocka_unit_test(vtt_basic),
+        cmocka_unit_test(vtt_oddities),
+        cmocka_unit_test(ass_basic),
+        cmocka_unit_test(ass_ssa_and_oddities),
+        cmocka_unit_test(detection),
+        cmocka_unit_test(files_missing_and_directory),
+        cmocka_unit_test(file_latin1),
+        cmocka_unit_test(file_roundtrip_tmp),
+        cmocka_unit_test(hostile_long_line),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
