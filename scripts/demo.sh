@@ -1,0 +1,102 @@
+#!/bin/sh
+# demo.sh - `make demo`: run the main job on the bundled sample and show
+# what it produced for one story, in words.
+#
+#   sh scripts/demo.sh BUILD/storymovie OUTDIR [STORY_ID]
+#
+# Builds sample/movienet + sample/stories.jsonl into OUTDIR (align, then
+# link), then prints a digest of one story's context record: its frames
+# with their times in the film, the dialogue spoken over them with the
+# speakers the aligner found, the names found for its char# ids, and the
+# synopsis paragraph it falls in.
+set -eu
+
+SM=${1:?usage: sh scripts/demo.sh PATH/TO/storymovie OUTDIR [STORY_ID]}
+OUT=${2:?usage: sh scripts/demo.sh PATH/TO/storymovie OUTDIR [STORY_ID]}
+STORY=${3:-tt9999901_kitchen}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+
+echo "== storymovie build $HERE/sample/movienet --stories sample/stories.jsonl --out $OUT" >&2
+"$SM" build "$HERE/sample/movienet" --stories "$HERE/sample/stories.jsonl" --out "$OUT" --force
+echo >&2
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "demo: python3 not found; the records are in $OUT/context.jsonl" >&2
+    exit 0
+fi
+
+python3 - "$OUT/context.jsonl" "$STORY" <<'EOF'
+import json, sys
+
+path, wanted = sys.argv[1], sys.argv[2]
+records = [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+rec = next((r for r in records if r["story_id"] == wanted), records[0])
+
+def clock(t):
+    m, s = divmod(t, 60.0)
+    return "%d:%06.3f" % (m, s)
+
+w = rec["window"]
+print("Story %s  -  %s (%s, %s fps)" % (rec["story_id"], rec["title"], rec["movie"], rec["fps"]))
+print("%d frames, window %s - %s (%s)"
+      % (len(rec["frames"]), clock(w["start"]), clock(w["end"]),
+         "padded to the frames' shots" if w["padding"] == "shots" else "keyframe times"))
+print()
+
+print("Names found for the chain of thought's characters")
+for c in rec["characters"]:
+    ev = c["evidence"]
+    if c["name"]:
+        said = ("speaks as %s (%d lines in the window)" % (ev["speaker"], ev["speaker_lines"])
+                if ev.get("speaks_in_window") else "does not speak in the window")
+        print("  %-6s %-18s -> %s (played by %s)" % (c["id"], '"%s"' % (c["cot_name"] or ""), c["name"], c["actor"]))
+        print("         box matched on images %s, mean IoU %.2f; %s"
+              % (",".join(str(i) for i in ev["matched_frames"]), ev["iou_mean"], said))
+    else:
+        print("  %-6s %-18s -> no name (%s)" % (c["id"], '"%s"' % (c["cot_name"] or ""), c.get("unnamed")))
+print()
+
+print("Frames and what is said over them (speaker from the screenplay alignment)")
+# Each line goes under the first image it falls on, or after the image it follows.
+by_image = {f["image"]: [] for f in rec["frames"]}
+before_all = []
+for d in rec["dialogue"]:
+    if d["frames"]:
+        by_image[d["frames"][0]].append(d)
+    elif d.get("between") and d["between"][0]:
+        by_image[d["between"][0]].append(d)
+    else:
+        before_all.append(d)
+
+def say(d):
+    who = d["speaker"] or "(speaker unknown)"
+    mark = "" if d["frames"] else "   (between images %s and %s)" % tuple(
+        "-" if x is None else x for x in d["between"])
+    print("      %s  %-10s %s%s" % (clock(d["start"]), who, d["text"], mark))
+
+for d in before_all:
+    say(d)
+for f in sorted(rec["frames"], key=lambda f: f["shot_start"]):
+    print("  image %d  %s  shot %d, frame %d, at %s"
+          % (f["image"], f["keyframe"], f["shot"], f["frame"], clock(f["time"])))
+    for d in by_image[f["image"]]:
+        say(d)
+print()
+
+scenes = ", ".join("%d %s" % (s["scene"], s["heading"]) for s in rec["scenes"])
+print("Script scenes timed into the window: %s" % (scenes or "none"))
+actions = [b for b in rec["script"] if b["kind"] == "action"]
+if actions:
+    print("Action lines in the window:")
+    for b in actions[:4]:
+        text = " ".join(b["text"].split())
+        print("  %s  %s" % (clock(b["start"]), text[:100] + ("..." if len(text) > 100 else "")))
+for s in rec["synopsis"]:
+    text = s["description"]
+    print("Synopsis paragraph %s (%s - %s):" % (s["id"], clock(s["start"]), clock(s["end"])))
+    print("  " + (text[:300] + ("..." if len(text) > 300 else "")))
+if rec["problems"]:
+    print("Problems: " + "; ".join(rec["problems"]))
+print()
+print("All records: %s (one JSON line per story; see 'storymovie link --help')" % path)
+EOF
