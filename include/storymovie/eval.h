@@ -1,0 +1,136 @@
+/* eval.h - scoring stories against references: grounding and language.
+ *
+ * Grounding (SPEC "Metrics", as in StoryReasoning): detections come from
+ * the chain-of-thought tables, matched one-to-one greedily by IoU; per
+ * story precision / recall / F1 (all, characters, objects) and 11-point
+ * interpolated AP; everything macro-averaged over the paired stories.
+ *
+ * Language: corpus BLEU-1..4, ROUGE-L F (beta 1.2) and METEOR (exact +
+ * Porter-stem matching) on the tag-stripped story text.
+ *
+ * (Speaker attribution has its own header/section, maintained elsewhere.) */
+#ifndef STORYMOVIE_EVAL_H
+#define STORYMOVIE_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "story.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- grounding ------------------------------------------------------------ */
+
+typedef struct sm_detection {
+    int image;              /* image number of the table it came from */
+    int person;             /* Characters row (label "person") or Objects row */
+    double box[4];          /* x1, y1, x2, y2 */
+} sm_detection;
+
+/* Intersection over union of two x1,y1,x2,y2 boxes (continuous coordinates,
+ * no +1 pixel convention).  0 when either box has no area. */
+double sm_box_iou(const double a[4], const double b[4]);
+
+/* The detections of a story, in chain-of-thought order: one per
+ * Characters/Objects row whose box could be read.  *out is malloc'd
+ * (NULL when none).  Returns the count, or (size_t)-1 on OOM. */
+size_t sm_grounding_detections(const sm_story *s, sm_detection **out);
+
+typedef struct sm_prf {
+    size_t tp, fp, fn;
+    double precision, recall, f1;
+} sm_prf;
+
+typedef struct sm_grounding_story {
+    sm_prf all, characters, objects;
+    double ap;               /* 11-point interpolated AP at IoU 0.5 */
+} sm_grounding_story;
+
+typedef enum sm_grounding_mode {
+    SM_GROUNDING_PER_IMAGE = 0,     /* a candidate only matches references of its image */
+    SM_GROUNDING_REFERENCE_QUIRKS   /* as the StoryReasoning code: across images, and its
+                                       floating-point recall thresholds */
+} sm_grounding_mode;
+
+/* Score one story's candidates against its references.  Returns 0, -1 on OOM. */
+int sm_grounding_score(const sm_detection *cand, size_t ncand,
+                       const sm_detection *ref, size_t nref,
+                       sm_grounding_mode mode, sm_grounding_story *out);
+
+/* 11-point interpolated AP of a ranked list (is_tp[i]: the i-th candidate
+ * matched) with nref references; see grounding.c for the empty cases. */
+double sm_ap11(const unsigned char *is_tp, size_t ncand, size_t nref, sm_grounding_mode mode);
+
+typedef struct sm_grounding_summary {
+    size_t stories;
+    double precision, recall, f1;
+    double char_precision, char_recall, char_f1;
+    double obj_precision, obj_recall, obj_f1;
+    double map;
+} sm_grounding_summary;
+
+/* Running macro average. */
+void sm_grounding_summary_add(sm_grounding_summary *sum, const sm_grounding_story *g);
+void sm_grounding_summary_finish(sm_grounding_summary *sum);
+
+/* ---- language ------------------------------------------------------------- */
+
+/* Tokens of a plain text: lower-cased words (see language.c for the rule). */
+typedef struct sm_words {
+    uint32_t *ids;           /* word ids in a shared vocabulary */
+    size_t count, cap;
+} sm_words;
+
+typedef struct sm_vocab sm_vocab;    /* word <-> id, and each word's Porter stem id */
+
+sm_vocab *sm_vocab_new(void);
+void sm_vocab_free(sm_vocab *v);
+/* Tokenise text into out (appending).  Returns 0, -1 on OOM. */
+int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out);
+const char *sm_vocab_word(const sm_vocab *v, uint32_t id);
+void sm_words_free(sm_words *w);
+
+/* Porter (1980) stemmer on a lower-case ASCII word; writes the stem into
+ * out (at least len + 1 bytes) and returns its length.  Words with non-ASCII
+ * bytes are returned unchanged. */
+size_t sm_porter_stem(const char *word, size_t len, char *out);
+
+/* Corpus BLEU: accumulate clipped n-gram matches per (candidate,
+ * reference) pair, then compute. */
+typedef struct sm_bleu {
+    double match[4], total[4];
+    double cand_len, ref_len;
+} sm_bleu;
+
+int sm_bleu_add(sm_bleu *b, const sm_words *cand, const sm_words *ref);
+/* exp(1 - r/c) when the candidate corpus is shorter (c < r), else 1; 0 when c = 0. */
+double sm_bleu_brevity_penalty(const sm_bleu *b);
+/* BLEU-n for n = 1..4 into out[0..3]. */
+void sm_bleu_score(const sm_bleu *b, double out[4]);
+
+/* ROUGE-L F-measure of one pair with the given beta (1.2 in coco-caption). */
+double sm_rouge_l(const sm_words *cand, const sm_words *ref, double beta);
+/* Length of the longest common subsequence (bit-parallel). */
+size_t sm_lcs_length(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
+typedef struct sm_meteor_params {
+    double alpha, beta, gamma;   /* Fmean weight, penalty exponent, penalty weight */
+    double stem_weight;          /* weight of a stem-only match (exact = 1.0) */
+} sm_meteor_params;
+
+extern const sm_meteor_params sm_meteor_default;   /* 0.85, 0.20, 0.60, stem 0.60 */
+
+typedef struct sm_meteor_detail {
+    double score, precision, recall, fmean, penalty;
+    size_t exact, stem, chunks;
+} sm_meteor_detail;
+
+/* METEOR of one pair.  detail may be NULL.  Returns the score, or -1 on OOM. */
+double sm_meteor(const sm_vocab *v, const sm_words *cand, const sm_words *ref,
+                 const sm_meteor_params *p, sm_meteor_detail *detail);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

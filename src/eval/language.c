@@ -1,0 +1,546 @@
+/* language.c - BLEU, ROUGE-L and METEOR on tag-stripped story text.
+ *
+ * Tokenisation (the same for all three): the text is split into words, a
+ * word being a maximal run of Unicode letters, marks and digits; an
+ * apostrophe (' or U+2019) between two such characters stays inside the
+ * word, as "'" ("don't", "sarah's").  Everything else (punctuation, quotes,
+ * dashes, symbols, white space) separates words and is dropped.  Words are
+ * lower-cased (Unicode simple lower case).  This is close to what
+ * coco-caption's PTB tokenizer + punctuation removal gives, except that
+ * PTB splits clitics ("do n't").
+ *
+ * Words become integer ids in an sm_vocab, so n-gram and LCS work compare
+ * integers; each word's Porter stem gets an id of its own for METEOR. */
+#include "storymovie/eval.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+/* ---- string table --------------------------------------------------------- */
+
+typedef struct strtab {
+    char *chars;              /* all strings, NUL-separated */
+    size_t chars_len, chars_cap;
+    uint32_t *offsets;        /* id -> offset in chars */
+    uint32_t count, cap;
+    uint32_t *slots;          /* hash -> id + 1 (0 = empty) */
+    uint32_t nslots;
+} strtab;
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int strtab_rehash(strtab *t, uint32_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (uint32_t id = 0; id < t->count; id++) {
+        const char *s = t->chars + t->offsets[id];
+        uint32_t k = (uint32_t)hash_bytes(s, strlen(s)) & (nslots - 1);
+        while (slots[k])
+            k = (k + 1) & (nslots - 1);
+        slots[k] = id + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = nslots;
+    return 0;
+}
+
+/* Id of s[0..n), added when new; *is_new says so.  UINT32_MAX on OOM. */
+static uint32_t strtab_intern(strtab *t, const char *s, size_t n, int *is_new)
+{
+    *is_new = 0;
+    if (t->nslots == 0 && strtab_rehash(t, 1024) != 0)
+        return UINT32_MAX;
+    uint32_t k = (uint32_t)hash_bytes(s, n) & (t->nslots - 1);
+    while (t->slots[k]) {
+        const char *e = t->chars + t->offsets[t->slots[k] - 1];
+        if (strncmp(e, s, n) == 0 && e[n] == '\0')
+            return t->slots[k] - 1;
+        k = (k + 1) & (t->nslots - 1);
+    }
+    if (t->count == t->cap) {
+        uint32_t cap = t->cap ? t->cap * 2 : 1024;
+        uint32_t *o = realloc(t->offsets, cap * sizeof *o);
+        if (!o)
+            return UINT32_MAX;
+        t->offsets = o;
+        t->cap = cap;
+    }
+    if (t->chars_len + n + 1 > t->chars_cap) {
+        size_t cap = t->chars_cap ? t->chars_cap * 2 : 16384;
+        while (cap < t->chars_len + n + 1)
+            cap *= 2;
+        char *c = realloc(t->chars, cap);
+        if (!c)
+            return UINT32_MAX;
+        t->chars = c;
+        t->chars_cap = cap;
+    }
+    memcpy(t->chars + t->chars_len, s, n);
+    t->chars[t->chars_len + n] = '\0';
+    uint32_t id = t->count++;
+    t->offsets[id] = (uint32_t)t->chars_len;
+    t->chars_len += n + 1;
+    t->slots[k] = id + 1;
+    *is_new = 1;
+    if (t->count * 2 > t->nslots && strtab_rehash(t, t->nslots * 2) != 0)
+        return UINT32_MAX;
+    return id;
+}
+
+static void strtab_free(strtab *t)
+{
+    free(t->chars);
+    free(t->offsets);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+struct sm_vocab {
+    strtab words, stems;
+    uint32_t *stem_of;        /* word id -> stem id */
+    uint32_t stem_cap;
+};
+
+sm_vocab *sm_vocab_new(void) { return calloc(1, sizeof(sm_vocab)); }
+
+void sm_vocab_free(sm_vocab *v)
+{
+    if (!v)
+        return;
+    strtab_free(&v->words);
+    strtab_free(&v->stems);
+    free(v->stem_of);
+    free(v);
+}
+
+const char *sm_vocab_word(const sm_vocab *v, uint32_t id)
+{
+    return id < v->words.count ? v->words.chars + v->words.offsets[id] : "";
+}
+
+static uint32_t vocab_add(sm_vocab *v, const char *w, size_t n)
+{
+    int is_new;
+    uint32_t id = strtab_intern(&v->words, w, n, &is_new);
+    if (id == UINT32_MAX || !is_new)
+        return id;
+    if (id >= v->stem_cap) {
+        uint32_t cap = v->stem_cap ? v->stem_cap * 2 : 1024;
+        uint32_t *s = realloc(v->stem_of, cap * sizeof *s);
+        if (!s)
+            return UINT32_MAX;
+        v->stem_of = s;
+        v->stem_cap = cap;
+    }
+    char stem[256];
+    size_t sn = n < sizeof stem ? sm_porter_stem(w, n, stem) : 0;
+    int stem_new;
+    uint32_t sid = sn ? strtab_intern(&v->stems, stem, sn, &stem_new)
+                      : strtab_intern(&v->stems, w, n, &stem_new);
+    if (sid == UINT32_MAX)
+        return UINT32_MAX;
+    v->stem_of[id] = sid;
+    return id;
+}
+
+/* ---- tokenisation --------------------------------------------------------- */
+
+static int is_word_char(utf8proc_int32_t c)
+{
+    if (c < 128)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int push_word(sm_words *out, uint32_t id)
+{
+    if (out->count == out->cap) {
+        size_t cap = out->cap ? out->cap * 2 : 256;
+        uint32_t *ids = realloc(out->ids, cap * sizeof *ids);
+        if (!ids)
+            return -1;
+        out->ids = ids;
+        out->cap = cap;
+    }
+    out->ids[out->count++] = id;
+    return 0;
+}
+
+/* Decode one code point at s[i]; invalid bytes read as U+FFFD, one byte. */
+static size_t decode(const char *s, size_t n, size_t i, utf8proc_int32_t *cp)
+{
+    utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), cp);
+    if (r <= 0) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    return (size_t)r;
+}
+
+int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out)
+{
+    char word[256];
+    size_t wn = 0, i = 0;
+    int in_word = 0, overflow = 0;
+    while (i <= len) {
+        utf8proc_int32_t c = 0;
+        size_t step = 1;
+        if (i < len)
+            step = decode(text, len, i, &c);
+        int wc = i < len && is_word_char(c);
+        if (!wc && in_word && i < len && (c == '\'' || c == 0x2019)) {
+            /* Apostrophe inside a word: keep it when a word character follows. */
+            utf8proc_int32_t next = 0;
+            if (i + step < len) {
+                decode(text, len, i + step, &next);
+                if (is_word_char(next)) {
+                    if (wn + 1 < sizeof word)
+                        word[wn++] = '\'';
+                    i += step;
+                    continue;
+                }
+            }
+        }
+        if (wc) {
+            utf8proc_int32_t lc = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : utf8proc_tolower(c);
+            utf8proc_uint8_t enc[4];
+            utf8proc_ssize_t el = utf8proc_encode_char(lc, enc);
+            if (wn + (size_t)el < sizeof word) {
+                memcpy(word + wn, enc, (size_t)el);
+                wn += (size_t)el;
+            } else {
+                overflow = 1;     /* absurdly long "word": truncated, still one token */
+            }
+            in_word = 1;
+        } else if (in_word) {
+            uint32_t id = vocab_add(v, word, wn);
+            if (id == UINT32_MAX || push_word(out, id) != 0)
+                return -1;
+            wn = 0;
+            in_word = 0;
+        }
+        i += step;
+    }
+    (void)overflow;
+    return 0;
+}
+
+void sm_words_free(sm_words *w)
+{
+    free(w->ids);
+    memset(w, 0, sizeof *w);
+}
+
+/* ---- BLEU ------------------------------------------------------------------ */
+
+typedef struct ngram_slot {
+    uint32_t start;           /* position in the reference; UINT32_MAX = empty */
+    uint32_t count, used;
+} ngram_slot;
+
+static uint64_t hash_ngram(const uint32_t *ids, int n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull;
+    for (int i = 0; i < n; i++)
+        h = (h ^ ids[i]) * 0xff51afd7ed558ccdull, h ^= h >> 29;
+    return h;
+}
+
+/* Clipped matches of cand's n-grams in ref: each candidate n-gram counts at
+ * most as often as it occurs in the reference. */
+static int clipped_matches(const sm_words *cand, const sm_words *ref, int n, size_t *matches)
+{
+    *matches = 0;
+    if (cand->count < (size_t)n || ref->count < (size_t)n)
+        return 0;
+    size_t nref = ref->count - (size_t)n + 1, nslots = 16;
+    while (nslots < nref * 2)
+        nslots *= 2;
+    ngram_slot *slots = malloc(nslots * sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < nslots; i++)
+        slots[i].start = UINT32_MAX;
+    for (size_t i = 0; i < nref; i++) {
+        const uint32_t *g = ref->ids + i;
+        size_t k = (size_t)hash_ngram(g, n) & (nslots - 1);
+        while (slots[k].start != UINT32_MAX &&
+               memcmp(ref->ids + slots[k].start, g, (size_t)n * sizeof *g) != 0)
+            k = (k + 1) & (nslots - 1);
+        if (slots[k].start == UINT32_MAX)
+            slots[k] = (ngram_slot){(uint32_t)i, 0, 0};
+        slots[k].count++;
+    }
+    size_t ncand = cand->count - (size_t)n + 1;
+    for (size_t i = 0; i < ncand; i++) {
+        const uint32_t *g = cand->ids + i;
+        size_t k = (size_t)hash_ngram(g, n) & (nslots - 1);
+        while (slots[k].start != UINT32_MAX &&
+               memcmp(ref->ids + slots[k].start, g, (size_t)n * sizeof *g) != 0)
+            k = (k + 1) & (nslots - 1);
+        if (slots[k].start != UINT32_MAX && slots[k].used < slots[k].count) {
+            slots[k].used++;
+            (*matches)++;
+        }
+    }
+    free(slots);
+    return 0;
+}
+
+int sm_bleu_add(sm_bleu *b, const sm_words *cand, const sm_words *ref)
+{
+    for (int n = 1; n <= 4; n++) {
+        size_t m;
+        if (clipped_matches(cand, ref, n, &m) != 0)
+            return -1;
+        b->match[n - 1] += (double)m;
+        b->total[n - 1] += cand->count >= (size_t)n ? (double)(cand->count - (size_t)n + 1) : 0;
+    }
+    b->cand_len += (double)cand->count;
+    b->ref_len += (double)ref->count;
+    return 0;
+}
+
+double sm_bleu_brevity_penalty(const sm_bleu *b)
+{
+    return b->cand_len <= 0 ? 0.0
+         : b->cand_len < b->ref_len ? exp(1.0 - b->ref_len / b->cand_len) : 1.0;
+}
+
+void sm_bleu_score(const sm_bleu *b, double out[4])
+{
+    /* The brevity penalty is over the corpus, not per story. */
+    double bp = sm_bleu_brevity_penalty(b);
+    double log_sum = 0;
+    int zero = 0;
+    for (int n = 1; n <= 4; n++) {
+        if (b->match[n - 1] <= 0 || b->total[n - 1] <= 0)
+            zero = 1;
+        else
+            log_sum += log(b->match[n - 1] / b->total[n - 1]);
+        out[n - 1] = zero ? 0.0 : bp * exp(log_sum / n);
+    }
+}
+
+/* ---- ROUGE-L ---------------------------------------------------------------- */
+
+/* Hyyrö's bit-vector LCS: one machine word covers 64 positions of `a`, so a
+ * 1000 x 1000 pair costs 16 x 1000 word operations instead of a million
+ * cells.  V starts all ones; for each b_j, U = V & M[b_j] and
+ * V = (V + U) | (V - U), where V - U = V & ~U since U is a subset of V.
+ * The LCS length is the number of zero bits of V among the |a| positions. */
+size_t sm_lcs_length(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    if (na == 0 || nb == 0)
+        return 0;
+    size_t words = (na + 63) / 64;
+    /* Local alphabet: distinct symbols of a, via open addressing. */
+    size_t nslots = 16;
+    while (nslots < na * 2)
+        nslots *= 2;
+    uint32_t *keys = malloc(nslots * sizeof *keys);
+    uint32_t *index = malloc(nslots * sizeof *index);
+    uint64_t *masks = calloc(na * words, sizeof *masks);
+    uint64_t *v = malloc(words * sizeof *v);
+    size_t result = (size_t)-1;
+    if (!keys || !index || !masks || !v)
+        goto done;
+    for (size_t i = 0; i < nslots; i++)
+        keys[i] = UINT32_MAX;
+    size_t nsym = 0;
+    for (size_t i = 0; i < na; i++) {
+        size_t k = (size_t)(a[i] * 2654435761u) & (nslots - 1);
+        while (keys[k] != UINT32_MAX && keys[k] != a[i])
+            k = (k + 1) & (nslots - 1);
+        if (keys[k] == UINT32_MAX)
+            keys[k] = a[i], index[k] = (uint32_t)nsym++;
+        masks[index[k] * words + i / 64] |= 1ull << (i % 64);
+    }
+    for (size_t w = 0; w < words; w++)
+        v[w] = ~0ull;
+    for (size_t j = 0; j < nb; j++) {
+        size_t k = (size_t)(b[j] * 2654435761u) & (nslots - 1);
+        while (keys[k] != UINT32_MAX && keys[k] != b[j])
+            k = (k + 1) & (nslots - 1);
+        if (keys[k] == UINT32_MAX)
+            continue;           /* symbol not in a: V unchanged */
+        const uint64_t *m = masks + (size_t)index[k] * words;
+        uint64_t carry = 0;
+        for (size_t w = 0; w < words; w++) {
+            uint64_t u = v[w] & m[w];
+            uint64_t sum = v[w] + u;
+            uint64_t c1 = sum < v[w];
+            uint64_t sum2 = sum + carry;
+            uint64_t c2 = sum2 < sum;
+            v[w] = sum2 | (v[w] & ~u);
+            carry = c1 | c2;
+        }
+    }
+    result = 0;
+    for (size_t i = 0; i < na; i++)
+        result += !((v[i / 64] >> (i % 64)) & 1);
+done:
+    free(keys), free(index), free(masks), free(v);
+    return result;
+}
+
+double sm_rouge_l(const sm_words *cand, const sm_words *ref, double beta)
+{
+    if (cand->count == 0 || ref->count == 0)
+        return 0.0;
+    size_t lcs = sm_lcs_length(cand->ids, cand->count, ref->ids, ref->count);
+    if (lcs == (size_t)-1)
+        return -1.0;
+    if (lcs == 0)
+        return 0.0;
+    double p = (double)lcs / (double)cand->count, r = (double)lcs / (double)ref->count;
+    double b2 = beta * beta;
+    return (1 + b2) * p * r / (r + b2 * p);
+}
+
+/* ---- METEOR ------------------------------------------------------------------ */
+
+const sm_meteor_params sm_meteor_default = {0.85, 0.20, 0.60, 0.60};
+
+typedef struct keyed {
+    uint32_t key, pos;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    const keyed *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* One matching stage: align still-unmatched candidate words with
+ * still-unmatched reference words of the same key (word id, or stem id).
+ * Greedy, left to right over the candidate; among the reference positions
+ * with the key it prefers the one right after the previous candidate
+ * word's match (extending a chunk), then the first one after it, then the
+ * first one.  Returns matches made, or SIZE_MAX on OOM. */
+static size_t match_stage(const uint32_t *ckey, size_t nc, const uint32_t *rkey, size_t nr,
+                          int32_t *cand_to_ref, unsigned char *ref_used)
+{
+    keyed *idx = malloc((nr ? nr : 1) * sizeof *idx);
+    if (!idx)
+        return SIZE_MAX;
+    size_t ni = 0;
+    for (size_t r = 0; r < nr; r++)
+        if (!ref_used[r])
+            idx[ni++] = (keyed){rkey[r], (uint32_t)r};
+    qsort(idx, ni, sizeof *idx, cmp_keyed);
+    size_t made = 0;
+    for (size_t c = 0; c < nc; c++) {
+        if (cand_to_ref[c] >= 0)
+            continue;
+        /* First index entry with this key. */
+        size_t lo = 0, hi = ni;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (idx[mid].key < ckey[c])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        long prev = c > 0 && cand_to_ref[c - 1] >= 0 ? cand_to_ref[c - 1] : -1;
+        long best = -1, after = -1, first = -1;
+        for (size_t i = lo; i < ni && idx[i].key == ckey[c]; i++) {
+            long r = idx[i].pos;
+            if (ref_used[r])
+                continue;
+            if (first < 0)
+                first = r;
+            if (prev >= 0 && r == prev + 1) {
+                best = r;
+                break;
+            }
+            if (after < 0 && r > prev)
+                after = r;
+        }
+        long pick = best >= 0 ? best : after >= 0 ? after : first;
+        if (pick >= 0) {
+            cand_to_ref[c] = (int32_t)pick;
+            ref_used[pick] = 1;
+            made++;
+        }
+    }
+    free(idx);
+    return made;
+}
+
+double sm_meteor(const sm_vocab *v, const sm_words *cand, const sm_words *ref,
+                 const sm_meteor_params *p, sm_meteor_detail *detail)
+{
+    sm_meteor_detail d;
+    memset(&d, 0, sizeof d);
+    if (!p)
+        p = &sm_meteor_default;
+    size_t nc = cand->count, nr = ref->count;
+    if (nc == 0 || nr == 0) {
+        if (detail)
+            *detail = d;
+        return 0.0;
+    }
+    int32_t *c2r = malloc(nc * sizeof *c2r);
+    unsigned char *ref_used = calloc(nr, 1);
+    uint32_t *cstem = malloc(nc * sizeof *cstem), *rstem = malloc(nr * sizeof *rstem);
+    if (!c2r || !ref_used || !cstem || !rstem) {
+        free(c2r), free(ref_used), free(cstem), free(rstem);
+        return -1.0;
+    }
+    for (size_t i = 0; i < nc; i++)
+        c2r[i] = -1, cstem[i] = v->stem_of[cand->ids[i]];
+    for (size_t i = 0; i < nr; i++)
+        rstem[i] = v->stem_of[ref->ids[i]];
+    size_t exact = match_stage(cand->ids, nc, ref->ids, nr, c2r, ref_used);
+    size_t stem = exact == SIZE_MAX ? SIZE_MAX : match_stage(cstem, nc, rstem, nr, c2r, ref_used);
+    free(ref_used), free(cstem), free(rstem);
+    if (stem == SIZE_MAX) {
+        free(c2r);
+        return -1.0;
+    }
+    size_t m = exact + stem, chunks = 0;
+    long prev_c = -2, prev_r = -2;
+    for (size_t c = 0; c < nc; c++) {
+        if (c2r[c] < 0)
+            continue;
+        if (!((long)c == prev_c + 1 && c2r[c] == prev_r + 1))
+            chunks++;
+        prev_c = (long)c, prev_r = c2r[c];
+    }
+    free(c2r);
+    d.exact = exact, d.stem = stem, d.chunks = chunks;
+    if (m > 0) {
+        double weighted = (double)exact + p->stem_weight * (double)stem;
+        d.precision = weighted / (double)nc;
+        d.recall = weighted / (double)nr;
+        d.fmean = d.precision * d.recall / (p->alpha * d.precision + (1 - p->alpha) * d.recall);
+        d.penalty = p->gamma * pow((double)chunks / (double)m, p->beta);
+        d.score = d.fmean * (1 - d.penalty);
+    }
+    if (detail)
+        *detail = d;
+    return d.score;
+}

@@ -1,0 +1,260 @@
+/* story_tags.c - the grounding tags of a story: <gdi imageN> blocks and the
+ * <gdo>, <gda>, <gdl> spans inside them; and the tag-free plain text.
+ *
+ * A tag is '<', an optional '/', a name of letters/digits starting with a
+ * letter, anything up to the next '>' on the same line.  A '<' that does not
+ * start such a tag ("a < b", "<3") is text.  Elements are matched with a
+ * stack; a close tag that matches an element deeper in the stack closes the
+ * ones above it (each reported as unclosed), which is how a reader recovers
+ * from the typical model error of a missing </gdo>.  Unknown gd* tags
+ * (<gdf …>) and other tags are reported and otherwise ignored. */
+#include "story/story_internal.h"
+
+#define MAX_DEPTH 64
+
+static int tag_kind(const char *name, size_t n)
+{
+    if (n == 3 && name[0] == 'g' && name[1] == 'd') {
+        switch (name[2]) {
+        case 'i': return SM_TAG_GDI;
+        case 'o': return SM_TAG_GDO;
+        case 'a': return SM_TAG_GDA;
+        case 'l': return SM_TAG_GDL;
+        default: break;
+        }
+    }
+    return -1;
+}
+
+static const char *kind_name(uint32_t k)
+{
+    static const char *const names[] = {"gdi", "gdo", "gda", "gdl"};
+    return k <= SM_TAG_GDL ? names[k] : "?";
+}
+
+static int is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static int is_alnum(unsigned char c) { return is_alpha(c) || story_is_digit(c); }
+
+/* Parse the ids of a <gdo>/<gda>/<gdl> attribute: white-space (or comma)
+ * separated ids.  Anything else makes it free text. */
+static void parse_ids(sm_story_set *set, sm_story *s, sm_story_tag *tag)
+{
+    const char *t = s->text + tag->attr.off;
+    uint32_t n = tag->attr.len, count = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (!story_is_space((unsigned char)t[i]) && t[i] != ',' &&
+            (i == 0 || story_is_space((unsigned char)t[i - 1]) || t[i - 1] == ','))
+            count++;
+    if (count == 0)
+        return;
+    tag->ids = sm_arena_alloc(&set->arena, count * sizeof *tag->ids);
+    if (!tag->ids) {
+        set->oom = 1;
+        return;
+    }
+    uint32_t i = 0;
+    while (i < n) {
+        while (i < n && (story_is_space((unsigned char)t[i]) || t[i] == ','))
+            i++;
+        uint32_t w = i;
+        while (i < n && !story_is_space((unsigned char)t[i]) && t[i] != ',')
+            i++;
+        if (i == w)
+            break;
+        sm_entity_id id;
+        if (sm_entity_id_parse(t + w, i - w, &id) == 0)
+            tag->ids[tag->nids++] = id;
+        else
+            tag->free_text = 1;
+    }
+}
+
+static sm_story_tag *push_tag(sm_story_set *set, sm_story *s)
+{
+    sm_story_tag *tags = story_grow(set, s->tags, s->ntags, &s->tags_cap, sizeof *tags);
+    if (!tags)
+        return NULL;
+    s->tags = tags;
+    sm_story_tag *tag = &tags[s->ntags++];
+    memset(tag, 0, sizeof *tag);
+    return tag;
+}
+
+static void report_unclosed(sm_story_set *set, sm_story *s, const sm_story_tag *tag)
+{
+    const char *t = s->text;
+    sm_story_issue_add(set, s, SM_FIELD_STORY, tag->open.off, "unclosed",
+                       "<%s> opened here is never closed (\"%.*s\")", kind_name(tag->kind),
+                       (int)(tag->open.len > 60 ? 60 : tag->open.len), t + tag->open.off);
+}
+
+void sm_story_parse_tags(sm_story_set *set, sm_story *s)
+{
+    const char *t = s->text;
+    uint32_t n = s->text_len, i = 0;
+    uint32_t stack[MAX_DEPTH];          /* indexes into s->tags */
+    int depth = 0;
+    int image = 0;                      /* N of the open <gdi>, 0 outside */
+
+    while (i < n) {
+        const char *lt = memchr(t + i, '<', n - i);
+        if (!lt)
+            break;
+        uint32_t a = (uint32_t)(lt - t), p = a + 1;
+        int closing = 0;
+        if (p < n && t[p] == '/')
+            closing = 1, p++;
+        uint32_t name_start = p;
+        if (p >= n || !is_alpha((unsigned char)t[p])) {
+            i = a + 1;                  /* a lone '<' is text */
+            continue;
+        }
+        while (p < n && (is_alnum((unsigned char)t[p]) || t[p] == '_' || t[p] == '-'))
+            p++;
+        uint32_t name_end = p;
+        if (p < n && !(t[p] == '>' || story_is_space((unsigned char)t[p]) || t[p] == '/')) {
+            i = a + 1;                  /* "<3", "<a.b": not a tag */
+            continue;
+        }
+        uint32_t q = p;
+        while (q < n && t[q] != '>' && t[q] != '<' && t[q] != '\n')
+            q++;
+        if (q >= n || t[q] != '>') {
+            sm_story_issue_add(set, s, SM_FIELD_STORY, a, "tag-syntax",
+                               "tag \"%.*s\" has no closing '>'",
+                               (int)(q - a > 60 ? 60 : q - a), t + a);
+            i = q > a + 1 ? q : a + 1;
+            continue;
+        }
+        uint32_t end = q + 1;           /* one past '>' */
+        i = end;
+        int kind = tag_kind(t + name_start, name_end - name_start);
+        if (kind < 0) {
+            const char *what = (name_end - name_start >= 2 && t[name_start] == 'g' &&
+                                t[name_start + 1] == 'd') ? "unknown grounding tag" : "unexpected tag";
+            sm_story_issue_add(set, s, SM_FIELD_STORY, a, "tag-unknown", "%s \"%.*s\"", what,
+                               (int)(end - a > 60 ? 60 : end - a), t + a);
+            continue;
+        }
+        uint32_t aa = name_end, ab = q;
+        if (ab > aa && t[ab - 1] == '/')
+            ab--;                       /* "<gdo char1/>": read as an open tag */
+        story_trim(t, &aa, &ab);
+
+        if (closing) {
+            if (ab > aa)
+                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "tag-syntax",
+                                   "closing tag \"%.*s\" has attributes",
+                                   (int)(end - a > 60 ? 60 : end - a), t + a);
+            int k = depth - 1;
+            while (k >= 0 && s->tags[stack[k]].kind != (uint32_t)kind)
+                k--;
+            if (k < 0) {
+                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "unopened",
+                                   "</%s> closes nothing", kind_name((uint32_t)kind));
+                continue;
+            }
+            for (int j = depth - 1; j > k; j--) {
+                sm_story_tag *open = &s->tags[stack[j]];
+                open->content.len = a - open->content.off;
+                report_unclosed(set, s, open);
+            }
+            sm_story_tag *tag = &s->tags[stack[k]];
+            tag->content.len = a - tag->content.off;
+            tag->close.off = a;
+            tag->close.len = end - a;
+            tag->closed = 1;
+            depth = k;
+            if (kind == SM_TAG_GDI)
+                image = 0;
+            continue;
+        }
+
+        if (kind == SM_TAG_GDI && depth > 0) {
+            /* A new block while one is open: the previous </gdi> is missing.
+             * Close everything so the new block starts clean. */
+            for (int j = depth - 1; j >= 0; j--) {
+                sm_story_tag *open = &s->tags[stack[j]];
+                open->content.len = a - open->content.off;
+                report_unclosed(set, s, open);
+            }
+            depth = 0;
+            image = 0;
+        }
+        sm_story_tag *tag = push_tag(set, s);
+        if (!tag)
+            return;
+        tag->kind = (uint32_t)kind;
+        tag->open.off = a;
+        tag->open.len = end - a;
+        tag->attr.off = aa;
+        tag->attr.len = ab - aa;
+        tag->content.off = end;
+        tag->content.len = n - end;     /* until closed */
+        if (kind == SM_TAG_GDI) {
+            const char *v = t + aa;
+            uint32_t len = ab - aa, d = 5;
+            long num = 0;
+            if (len > 5 && memcmp(v, "image", 5) == 0) {
+                while (d < len && story_is_digit((unsigned char)v[d]) && d < 12)
+                    num = num * 10 + (v[d++] - '0');
+            }
+            if (len <= 5 || d != len || memcmp(v, "image", 5) != 0) {
+                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "gdi-attr",
+                                   "<gdi> attribute \"%.*s\" is not imageN",
+                                   (int)(len > 60 ? 60 : len), v);
+                num = 0;
+            }
+            tag->image = (int)num;
+            image = (int)num;
+        } else {
+            tag->image = image;
+            parse_ids(set, s, tag);
+            if (depth == 0 || s->tags[stack[0]].kind != SM_TAG_GDI)
+                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "outside-gdi",
+                                   "\"%.*s\" is outside any <gdi> block",
+                                   (int)(end - a > 60 ? 60 : end - a), t + a);
+        }
+        if (depth == MAX_DEPTH) {
+            sm_story_issue_add(set, s, SM_FIELD_STORY, a, "nesting",
+                               "tags nested more than %d deep", MAX_DEPTH);
+            continue;
+        }
+        stack[depth++] = s->ntags - 1;
+    }
+    for (int j = depth - 1; j >= 0; j--)
+        report_unclosed(set, s, &s->tags[stack[j]]);
+}
+
+size_t sm_story_plain_text(const char *story, size_t len, char *out)
+{
+    size_t o = 0, i = 0;
+    int pending_space = 0, no_more_gt = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)story[i];
+        if (c == '<' && !no_more_gt) {
+            /* <[^>]+> : at least one character, then '>' (may span lines).
+             * Once no '>' is left, every later '<' is text: remembering
+             * that keeps a story full of '<' linear. */
+            const char *gt = i + 1 < len ? memchr(story + i + 1, '>', len - i - 1) : NULL;
+            if (!gt)
+                no_more_gt = 1;
+            else if (gt > story + i + 1) {
+                i = (size_t)(gt - story) + 1;
+                continue;
+            }
+        }
+        if (story_is_space(c)) {
+            pending_space = 1;
+            i++;
+            continue;
+        }
+        if (pending_space && o > 0)
+            out[o++] = ' ';
+        pending_space = 0;
+        out[o++] = (char)c;
+        i++;
+    }
+    out[o] = '\0';
+    return o;
+}
