@@ -222,8 +222,10 @@ static uint64_t key_hash(const char *s, size_t n, int *has_digit)
 
 /* Drop repeated page headers/footers: isolated short lines whose
  * digit-folded text occurs at least 5 times and either holds a number
- * (a page or revision number) or repeats the script's first line. */
-static int drop_repeated_headers(pline *L, size_t n)
+ * (a page or revision number) or repeats the script's first line.  Scene
+ * headings, transitions and lines in the action column are never headers:
+ * "INT. ROOM 12" may well repeat. */
+static int drop_repeated_headers(pline *L, size_t n, int action_col)
 {
     size_t cand = 0;
     for (size_t i = 0; i < n; i++)
@@ -246,11 +248,16 @@ static int drop_repeated_headers(pline *L, size_t n)
         const pline *l = &L[i];
         if ((l->flags & (L_BLANK | L_DROP)) || l->n > 80)
             continue;
-        int isolated = (i == 0 || (L[i - 1].flags & L_BLANK)) && (i + 1 == n || (L[i + 1].flags & L_BLANK));
         int digit;
         uint64_t h = key_hash(l->s, l->n, &digit);
         if (!first_key)
             first_key = h;
+        const char *num;
+        size_t num_len;
+        if (heading_shape(l->s, l->n, &num, &num_len) || transition_shape(l->s, l->n) ||
+            (action_col >= 0 && l->indent >= action_col - 1 && l->indent <= action_col + 1))
+            continue;
+        int isolated = (i == 0 || (L[i - 1].flags & L_BLANK)) && (i + 1 == n || (L[i + 1].flags & L_BLANK));
         if (!isolated || (!digit && h != first_key))
             continue;
         line_key[i] = h;
@@ -580,13 +587,12 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
         if ((blank_before && blank_after) || l->indent >= 50)
             l->flags |= L_DROP;
     }
-    if (drop_repeated_headers(L, n) < 0) {
+    reader r = {.b = b, .L = L, .n = n};
+    measure(L, n, &r.lay);
+    if (drop_repeated_headers(L, n, r.lay.indented ? r.lay.action : -1) < 0) {
         free(L);
         return sm_fail(err, name, 0, "out of memory");
     }
-
-    reader r = {.b = b, .L = L, .n = n};
-    measure(L, n, &r.lay);
     size_t i = read_title(&r, 0);
     int more = 0;
     while (i < n) {
