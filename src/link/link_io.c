@@ -92,14 +92,16 @@ int sm_link_inputs_read_frames(const char *path, sm_link_inputs *out, sm_error *
                        img >= 0 && img <= 9) {
                 snprintf(name, sizeof name, "%s/shot_%04ld_img_%ld.jpg", movie, shot, img);
             } else {
-                sm_link_inputs_free(out);
-                return sm_fail(err, path, row->line, "field %zu '%s' is neither SHOT/IMG (e.g. 123/1) "
-                               "nor a keyframe name", f + 1, field);
+                sm_fail(err, path, row->line, "field %zu '%s' is neither SHOT/IMG (e.g. 123/1) "
+                        "nor a keyframe name", f + 1, field);
+                sm_link_inputs_free(out);   /* after the message: it points into the rows */
+                return -1;
             }
             char *copy = strdup(name);
             if (!copy) {
+                sm_fail(err, path, row->line, "out of memory");
                 sm_link_inputs_free(out);
-                return sm_fail(err, path, row->line, "out of memory");
+                return -1;
             }
             out->images[out->n_images++] = copy;
             in->n_images++;

@@ -207,10 +207,26 @@ static sm_item_status film_item(size_t i, void *ctx, char *why, size_t why_size)
     sm_film_alignment al;
     memset(&al, 0, sizeof al);
     char *align_why = NULL;
-    int have_al = film_alignment(job, f, &m, &al, &align_why) == 0;
-    if (!have_al) {
-        f->align = SM_FILM_ALIGN_FAILED;
-        f->reason = align_why;
+    int have_al = 0;
+    if (!(m.have & SM_MN_FPS) || !(m.have & SM_MN_SHOTS)) {
+        /* No story of this film can be timed: aligning it would be wasted. */
+        const char *want = !(m.have & SM_MN_SHOTS) ? "/shot/" : "video_info";
+        const char *detail = !(m.have & SM_MN_SHOTS) ? "no usable shot file" : "no fps";
+        for (size_t p = 0; p < m.problems.count; p++)
+            if (strstr(m.problems.items[p].message, want)) {
+                detail = m.problems.items[p].message;
+                break;
+            }
+        char buf[1400];
+        snprintf(buf, sizeof buf, "cannot time its frames: %s", detail);
+        f->reason = strdup(buf);
+        f->failed = 1;
+    } else {
+        have_al = film_alignment(job, f, &m, &al, &align_why) == 0;
+        if (!have_al) {
+            f->align = SM_FILM_ALIGN_FAILED;
+            f->reason = align_why;
+        }
     }
 
     size_t linked = 0;
