@@ -20,6 +20,7 @@
  *
  * Every path ends in finish_text(), which folds CRLF/CR to LF and applies the
  * checks that concern the decoded text (control characters, line length). */
+#define _DEFAULT_SOURCE   /* madvise, MADV_HUGEPAGE */
 #include "storymovie/text.h"
 
 #include <errno.h>
@@ -27,12 +28,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <uchardet/uchardet.h>
 
 #define BINARY_MESSAGE "binary file, not text"
 
 /* ---- small helpers ------------------------------------------------------- */
+
+/* A buffer for a whole file.  For big files the first touch of each fresh
+ * page costs more than decoding it (page faults: 118 MB/s measured in a VM,
+ * against 4 GB/s for the decode itself), so buffers of several MiB ask for
+ * transparent huge pages, which need 512 times fewer faults.  Either way the
+ * result is freed with free(). */
+static void *alloc_text_buffer(size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    const size_t huge = (size_t)2 << 20;
+    if (size >= 4 * huge) {
+        void *p = NULL;
+        if (posix_memalign(&p, huge, size) == 0) {
+            (void)madvise(p, size - size % huge, MADV_HUGEPAGE);   /* only a hint */
+            return p;
+        }
+    }
+#endif
+    return malloc(size ? size : 1);
+}
 
 /* 1-based line number of byte offset `off` in b[0..n), counting line ends the
  * way the decoded text will: LF, CRLF and lone CR each end one line. */
@@ -173,15 +195,15 @@ static int has_binary_header(const unsigned char *b, size_t n)
 }
 
 /* Text has no control characters besides tab, line ends and form feed; a
- * file where more than a tenth of the first 64 KiB are controls is data. */
+ * file where more than a tenth of the first 16 KiB are controls is data.
+ * The test is branch-free so that the compiler can vectorise it. */
 static int mostly_control_characters(const unsigned char *b, size_t n)
 {
-    size_t sample = n < 65536 ? n : 65536, controls = 0;
+    size_t sample = n < 16384 ? n : 16384, controls = 0;
     for (size_t i = 0; i < sample; i++) {
         unsigned c = b[i];
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r') ||
-            c == 0x7F)
-            controls++;
+        /* bits 9-13 of 0x3E00: \t \n \v \f \r */
+        controls += ((c < 0x20) & !((0x3E00u >> (c & 31)) & 1)) | (c == 0x7F);
     }
     return controls > 0 && controls * 10 > sample;
 }
@@ -231,18 +253,19 @@ static size_t fold_line_ends(unsigned char *dst, const unsigned char *src, size_
     return j;
 }
 
-/* Finishes a decode: src[0..n) is UTF-8.  When `owned` is set, src is a
- * malloc'd buffer of at least n + 1 bytes that becomes out->data (or is
- * freed on error); otherwise it is copied. */
-static int finish_text(const char *name, unsigned char *src, size_t n, int owned,
+/* Finishes a decode: src[0..n) is UTF-8.  dst is either NULL (the result
+ * gets a new buffer) or a malloc'd buffer of at least n + 1 bytes that may
+ * be src itself or lie just before it in the same allocation; it becomes
+ * out->data, or is freed on error. */
+static int finish_text(const char *name, unsigned char *dst, const unsigned char *src, size_t n,
                        const char *encoding, sm_text *out, sm_error *err)
 {
     if (mostly_control_characters(src, n)) {
-        if (owned)
-            free(src);
+        free(dst);
         return sm_fail(err, name, 0, BINARY_MESSAGE);
     }
-    unsigned char *dst = owned ? src : malloc(n + 1);
+    if (!dst)
+        dst = alloc_text_buffer(n + 1);
     if (!dst)
         return sm_fail(err, name, 0, "out of memory");
     size_t len = n ? fold_line_ends(dst, src, n) : 0;
@@ -292,7 +315,7 @@ static int decode_wide(const char *name, const unsigned char *b, size_t n, size_
     size_t units = n / width;
     /* A UTF-16 unit becomes at most 3 UTF-8 bytes (a surrogate pair: 4 for
      * two units); a UTF-32 unit at most 4. */
-    unsigned char *buf = malloc(units * (width == 2 ? 3 : 4) + 1);
+    unsigned char *buf = alloc_text_buffer(units * (width == 2 ? 3 : 4) + 1);
     if (!buf)
         return sm_fail(err, name, 0, "out of memory");
     const char *what = width == 2 ? "UTF-16" : "UTF-32";
@@ -327,7 +350,7 @@ static int decode_wide(const char *name, const unsigned char *b, size_t n, size_
         return sm_fail(err, name, line, "truncated %s (the file ends inside a character)",
                        what);
     }
-    return finish_text(name, buf, j, 1, encoding, out, err);
+    return finish_text(name, buf, buf, j, encoding, out, err);
 }
 
 /* ---- legacy 8-bit -------------------------------------------------------- */
@@ -385,7 +408,7 @@ static int iconv_to_utf8(const char *charset, const unsigned char *b, size_t n,
         }
         int e = errno;
         if (e == E2BIG || out_left < 4) {
-            size_t used = (size_t)(o - buf);
+            size_t used = cap - 1 - out_left;   /* not o - buf: gcc 12 misreads that */
             char *grown = realloc(buf, cap * 2);
             if (!grown) {
                 free(buf);
@@ -430,17 +453,21 @@ static int decode_legacy(const char *name, const unsigned char *b, size_t n, sm_
         return sm_fail(err, name, 0, "cannot convert from %s (iconv does not know it)", charset);
     if (rc < 0)
         return sm_fail(err, name, 0, "out of memory");
-    return finish_text(name, buf, len, 1, charset, out, err);
+    return finish_text(name, buf, buf, len, charset, out, err);
 }
 
 /* ---- entry points -------------------------------------------------------- */
 
-static int decode_utf8(const char *name, const unsigned char *b, size_t n,
-                       const char *encoding, int bom, sm_text *out, sm_error *err)
+/* `spare`: see decode_bytes. */
+static int decode_utf8(const char *name, const unsigned char *b, size_t n, const char *encoding,
+                       int bom, unsigned char **spare, sm_text *out, sm_error *err)
 {
     size_t bad = utf8_first_invalid(b, n);
-    if (bad == n)
-        return finish_text(name, (unsigned char *)b, n, 0, encoding, out, err);
+    if (bad == n) {
+        unsigned char *dst = *spare;
+        *spare = NULL;
+        return finish_text(name, dst, b, n, encoding, out, err);
+    }
 
     size_t valid_multibyte, invalid;
     utf8_census(b, n, &valid_multibyte, &invalid);
@@ -453,8 +480,12 @@ static int decode_utf8(const char *name, const unsigned char *b, size_t n,
     return sm_fail(err, name, line_at(b, n, bad), "invalid UTF-8 (byte 0x%02X)", b[bad]);
 }
 
-int sm_text_decode(const char *name, const unsigned char *bytes, size_t n, sm_text *out,
-                   sm_error *err)
+/* Decodes bytes[0..n).  *spare is NULL or the malloc'd buffer holding the
+ * bytes (with room for n + 1): a UTF-8 file is then decoded in place,
+ * which for a big file saves allocating and touching a second copy.  When
+ * the buffer is used, *spare becomes NULL; the caller frees what is left. */
+static int decode_bytes(const char *name, const unsigned char *bytes, size_t n,
+                        unsigned char **spare, sm_text *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!name)
@@ -463,7 +494,7 @@ int sm_text_decode(const char *name, const unsigned char *bytes, size_t n, sm_te
         return sm_fail(err, name, 0, "file is larger than %u MiB", SM_TEXT_MAX_FILE >> 20);
     if (n == 0) {
         static const unsigned char nothing[1] = {0};
-        return finish_text(name, (unsigned char *)nothing, 0, 0, "UTF-8", out, err);
+        return finish_text(name, NULL, nothing, 0, "UTF-8", out, err);
     }
     if (has_binary_header(bytes, n))
         return sm_fail(err, name, 0, BINARY_MESSAGE);
@@ -476,7 +507,7 @@ int sm_text_decode(const char *name, const unsigned char *bytes, size_t n, sm_te
     if (n >= 3 && memcmp(bytes, "\xEF\xBB\xBF", 3) == 0) {
         if (memchr(bytes + 3, 0, n - 3))
             return sm_fail(err, name, 0, BINARY_MESSAGE);
-        return decode_utf8(name, bytes + 3, n - 3, "UTF-8-BOM", 1, out, err);
+        return decode_utf8(name, bytes + 3, n - 3, "UTF-8-BOM", 1, spare, out, err);
     }
     if (n >= 2 && memcmp(bytes, "\xFF\xFE", 2) == 0)
         return decode_wide(name, bytes + 2, n - 2, 2, 0, "UTF-16LE", out, err);
@@ -490,7 +521,14 @@ int sm_text_decode(const char *name, const unsigned char *bytes, size_t n, sm_te
                                endian == 2 ? "UTF-16BE" : "UTF-16LE", out, err);
         return sm_fail(err, name, 0, BINARY_MESSAGE);
     }
-    return decode_utf8(name, bytes, n, "UTF-8", 0, out, err);
+    return decode_utf8(name, bytes, n, "UTF-8", 0, spare, out, err);
+}
+
+int sm_text_decode(const char *name, const unsigned char *bytes, size_t n, sm_text *out,
+                   sm_error *err)
+{
+    unsigned char *no_spare = NULL;
+    return decode_bytes(name, bytes, n, &no_spare, out, err);
 }
 
 int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
@@ -519,7 +557,7 @@ int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
             return sm_fail(err, path, 0, "file is larger than %u MiB", SM_TEXT_MAX_FILE >> 20);
         }
         size_t size = (size_t)st.st_size;
-        buf = malloc(size ? size : 1);
+        buf = alloc_text_buffer(size + 1);   /* + 1: room for the NUL when decoded in place */
         if (!buf) {
             fclose(f);
             return sm_fail(err, path, 0, "out of memory");
@@ -531,7 +569,7 @@ int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
         for (;;) {
             if (n > SM_TEXT_MAX_FILE)
                 break;   /* sm_text_decode refuses it */
-            if (n == cap) {
+            if (n + 1 >= cap) {
                 size_t grown_cap = cap ? cap * 2 : 65536;
                 unsigned char *grown = realloc(buf, grown_cap);
                 if (!grown) {
@@ -555,8 +593,9 @@ int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
         return sm_fail(err, path, 0, "read error: %s", strerror(e));
     }
     fclose(f);
-    int rc = sm_text_decode(path, buf, n, out, err);
-    free(buf);
+    unsigned char *spare = buf;
+    int rc = decode_bytes(path, buf, n, &spare, out, err);
+    free(spare);
     return rc;
 }
 

@@ -63,6 +63,21 @@ int sm_text_is_ascii(const char *s, size_t len)
     return 1;
 }
 
+void sm_text_ascii_lower(char *dst, const char *src, size_t len)
+{
+    /* Branch-free so that it vectorises; backticks are rare, so they are
+     * looked for afterwards rather than tested for in the loop. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[i] = (char)(c + (((unsigned char)(c - 'A') < 26) << 5));
+    }
+    char *tick = memchr(dst, '`', len);
+    while (tick) {
+        *tick = '\'';
+        tick = memchr(tick + 1, '`', len - (size_t)(tick + 1 - dst));
+    }
+}
+
 /* A copy of s where every invalid UTF-8 byte is U+FFFD, so that utf8proc
  * (which refuses invalid input) can take it. */
 static char *replace_invalid_utf8(const char *s, size_t len, size_t *out_len)
@@ -128,10 +143,7 @@ char *sm_normalise(const char *s, size_t len, size_t *out_len)
         char *o = malloc(len + 1);
         if (!o)
             return NULL;
-        for (size_t i = 0; i < len; i++) {
-            unsigned char c = (unsigned char)s[i];
-            o[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c == '`' ? '\'' : c);
-        }
+        sm_text_ascii_lower(o, s, len);
         o[len] = 0;
         if (out_len)
             *out_len = len;

@@ -87,8 +87,9 @@ static int reserve_norm(sm_tokens *out, size_t extra)
     return 0;
 }
 
-/* Appends the token text[start..end).  `ascii` says it is all ASCII, whose
- * normal form is its lower case (with ` read as '). */
+/* Appends the token text[start..end).  `ascii` says it holds only ASCII
+ * letters, digits and straight apostrophes, whose normal form is just the
+ * lower case. */
 static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
                      uint32_t base, int ascii)
 {
@@ -105,9 +106,9 @@ static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
         if (reserve_norm(out, length + 1) != 0)
             return -1;
         char *o = out->norm + out->norm_len;
-        for (size_t i = 0; i < length; i++) {
+        for (size_t i = 0; i < length; i++) {   /* letters, digits and ' only */
             unsigned char c = (unsigned char)text[start + i];
-            o[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c == '`' ? '\'' : c);
+            o[i] = (char)(c + (((unsigned char)(c - 'A') < 26) << 5));
         }
         o[length] = 0;
         norm_length = length;
@@ -171,8 +172,8 @@ int sm_tokenize(const char *text, size_t len, uint32_t base, sm_tokens *out)
             size_t next = i + char_len, next_len;
             if (next >= len || classify(s, len, next, &next_len) != WORD)
                 break;
-            if (s[i] & 0x80)
-                ascii = 0;
+            if (s[i] != '\'')
+                ascii = 0;   /* ` or a typographic apostrophe: normalise it */
             i = next;
         }
         if (add_token(out, text, start, end, base, ascii) != 0)
