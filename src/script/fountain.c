@@ -236,7 +236,9 @@ static size_t read_title_page(freader *r)
     size_t colon = 0;
     while (colon < n && colon < 40 && s[colon] != ':')
         colon++;
-    if (n == 0 || colon >= n || s[colon] != ':' || !sm_is_alpha((unsigned char)s[0]))
+    /* Any "Key:" may follow, but the page must open with a known one, or a
+     * first line like "Mara: Hello." would swallow a paragraph. */
+    if (n == 0 || colon >= n || s[colon] != ':' || !sm_fountain_title_key(s, n))
         return 0;
     for (size_t k = 0; k < colon; k++)
         if (!(sm_is_alpha((unsigned char)s[k]) || sm_is_digit((unsigned char)s[k]) || s[k] == ' ' || s[k] == '-' || s[k] == '_'))

@@ -312,7 +312,7 @@ static void measure(const pline *L, size_t n, layout *lay)
     int cue = mode_of(h_cue, 0, MAX_COL - 1);
     int dlg = cue > 0 ? mode_of(h_dlg, 0, cue - 1) : -1;
     int act = dlg > 0 ? mode_of(h_all, 0, dlg - 2) : -1;
-    if (cues >= 3 && cue >= 0 && dlg >= 0 && act >= 0 && cue > dlg + 2) {
+    if (cues >= 1 && cue >= 0 && dlg >= 0 && act >= 0 && cue > dlg + 2) {
         lay->indented = 1;
         lay->cue = cue;
         lay->dialogue = dlg;

@@ -374,12 +374,11 @@ static int ends_with_ci(const char *s, const char *suffix)
     return n >= k && sm_has_prefix_ci(s + n - k, k, suffix);
 }
 
-/* "Title:", "Credit:", ... : the keys a Fountain title page starts with. */
-static int fountain_title_key(const char *s, size_t n)
+int sm_fountain_title_key(const char *s, size_t n)
 {
     static const char *const keys[] = {
         "Title:", "Credit:", "Author:", "Authors:", "Source:", "Draft date:",
-        "Contact:", "Copyright:", "Notes:", "Revision:", "Date:",
+        "Contact:", "Copyright:", "Notes:", "Revision:", "Date:", "Episode:", "Format:",
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (sm_has_prefix_ci(s, n, keys[i]))
@@ -424,7 +423,7 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
             sn--;
         if (sn) {
             nonblank++;
-            if (first && i == 0 && fountain_title_key(s, sn))
+            if (first && i == 0 && sm_fountain_title_key(s, sn))
                 return SM_SCRIPT_FOUNTAIN;
             first = 0;
             if (col >= 4)
@@ -472,6 +471,17 @@ int sm_script_parse_as(const char *name, const char *utf8, size_t len,
     /* A BOM is the text layer's business, but raw bytes may still hold one. */
     if (len >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0)
         utf8 += 3, len -= 3;
+    /* The text layer refuses over-long lines already; callers that hand us
+     * raw bytes get the same guarantee (no reader is built for them). */
+    long line_no = 1;
+    for (const char *p = utf8, *end = utf8 + len; p < end; line_no++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl : end) - p);
+        if (n > SM_TEXT_MAX_LINE)
+            return sm_fail(err, name, line_no, "line %ld is longer than %u MiB", line_no,
+                           SM_TEXT_MAX_LINE >> 20);
+        p = nl ? nl + 1 : end;
+    }
     sm_builder b = {.script = out};
     int rc;
     switch (format) {

@@ -63,6 +63,10 @@ int sm_has_prefix_ci(const char *s, size_t n, const char *prefix);
  * Requires upper case when upper_only. */
 size_t sm_heading_prefix(const char *s, size_t n, int upper_only);
 
+/* "Title:", "Credit:", "Author:", ...: a key a Fountain title page starts
+ * with (case-insensitive). */
+int sm_fountain_title_key(const char *s, size_t n);
+
 /* The readers.  Each appends blocks to b and returns 0, or -1 with err set. */
 int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err);
 int sm_parse_fountain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err);
