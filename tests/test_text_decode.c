@@ -39,6 +39,18 @@ static void expect_error(const char *bytes, size_t n, long line, const char *mes
         fail_msg("message \"%s\" lacks \"%s\"", err.message, message_part);
 }
 
+/* Polish may be WINDOWS-1250 or ISO-8859-2: the same text either way. */
+static void expect_text_any_encoding_(const char *bytes, size_t n, const char *want)
+{
+    sm_text t;
+    sm_error err;
+    if (sm_text_decode("in.txt", (const unsigned char *)bytes, n, &t, &err) != 0)
+        fail_msg("decode failed: %s:%ld: %s", err.file, err.line, err.message);
+    assert_string_equal(t.data, want);
+    sm_text_free(&t);
+}
+
+#define expect_text_any_encoding(lit, want) expect_text_any_encoding_((lit), sizeof(lit) - 1, (want))
 #define EXPECT_TEXT(lit, want, enc) expect_text((lit), sizeof(lit) - 1, (want), (enc))
 #define EXPECT_ERROR(lit, line, part) expect_error((lit), sizeof(lit) - 1, (line), (part))
 
@@ -96,6 +108,40 @@ static void legacy_8bit(void **state)
                 "Je suis all\xC3\xA9 \xC3\xA0 la f\xC3\xAAte avec ma fianc\xC3\xA9""e, "
                 "\xC3\xA7""a m'a plu.\n",
                 "WINDOWS-1252");
+}
+
+static void legacy_guesses(void **state)
+{
+    (void)state;
+    /* English with a few accented letters: uchardet guesses IBM852 or
+     * ISO-8859-10 for these, which would garble them */
+    EXPECT_TEXT("I don't know where she went, but it worries me.\r\nSay hello to my fi"
+                "anc\xE9, se\xF1or.\r\nAnd to Zo\xEB!\r\n",
+                "I don't know where she went, but it worries me.\nSay hello to my fianc\xC3"
+                "\xA9, se\xC3\xB1or.\nAnd to Zo\xC3\xAB!\n",
+                "WINDOWS-1252");
+    /* Cyrillic in WINDOWS-1251 and Polish in WINDOWS-1250 are trusted */
+    EXPECT_TEXT("\xDF \xED\xE5 \xE7\xED\xE0\xFE, \xEA\xF3\xE4\xE0 \xEE\xED\xE0 \xF3\xF8\xEB"
+                "\xE0, \xED\xEE \xEC\xE5\xED\xFF \xFD\xF2\xEE \xE1\xE5\xF1\xEF\xEE\xEA\xEE"
+                "\xE8\xF2.\n\xC1\xFB\xEB\xEE \xF3\xE6\xE5 \xF1\xEB\xE8\xF8\xEA\xEE\xEC \xEF"
+                "\xEE\xE7\xE4\xED\xEE, \xEA\xEE\xE3\xE4\xE0 \xEE\xED \xEF\xF0\xE8\xE5\xF5"
+                "\xE0\xEB \xE2 \xE1\xEE\xEB\xFC\xED\xE8\xF6\xF3.\n",
+                "\xD0\xAF \xD0\xBD\xD0\xB5 \xD0\xB7\xD0\xBD\xD0\xB0\xD1\x8E, \xD0\xBA\xD1"
+                "\x83\xD0\xB4\xD0\xB0 \xD0\xBE\xD0\xBD\xD0\xB0 \xD1\x83\xD1\x88\xD0\xBB\xD0"
+                "\xB0, \xD0\xBD\xD0\xBE \xD0\xBC\xD0\xB5\xD0\xBD\xD1\x8F \xD1\x8D\xD1\x82"
+                "\xD0\xBE \xD0\xB1\xD0\xB5\xD1\x81\xD0\xBF\xD0\xBE\xD0\xBA\xD0\xBE\xD0\xB8"
+                "\xD1\x82.\n\xD0\x91\xD1\x8B\xD0\xBB\xD0\xBE \xD1\x83\xD0\xB6\xD0\xB5 \xD1"
+                "\x81\xD0\xBB\xD0\xB8\xD1\x88\xD0\xBA\xD0\xBE\xD0\xBC \xD0\xBF\xD0\xBE\xD0"
+                "\xB7\xD0\xB4\xD0\xBD\xD0\xBE, \xD0\xBA\xD0\xBE\xD0\xB3\xD0\xB4\xD0\xB0 "
+                "\xD0\xBE\xD0\xBD \xD0\xBF\xD1\x80\xD0\xB8\xD0\xB5\xD1\x85\xD0\xB0\xD0\xBB"
+                " \xD0\xB2 \xD0\xB1\xD0\xBE\xD0\xBB\xD1\x8C\xD0\xBD\xD0\xB8\xD1\x86\xD1\x83"
+                ".\n",
+                "WINDOWS-1251");
+    expect_text_any_encoding("Nie wiem, dok\xB9" "d posz\xB3" "a, ale to mnie niepokoi.\nBy\xB3o ju\xBF"
+                             " za p\xF3\x9Fno, kiedy przyjecha\xB3 do szpitala. \xAF\xF3\xB3\xE6.\n",
+                             "Nie wiem, dok\xC4\x85" "d posz\xC5\x82" "a, ale to mnie niepokoi.\nBy\xC5"
+                             "\x82o ju\xC5\xBC za p\xC3\xB3\xC5\xBAno, kiedy przyjecha\xC5\x82 do szp"
+                             "itala. \xC5\xBB\xC3\xB3\xC5\x82\xC4\x87.\n");
 }
 
 static void line_ends_fold_and_keep_numbers(void **state)
@@ -209,6 +255,27 @@ static void files(void **state)
     assert_string_equal(err.message, "binary file, not text");
     unlink(path);
 
+    /* a file over the limit is refused before it is read (sparse: no disk) */
+    snprintf(path, sizeof path, "%s/huge.srt", dir);
+    write_file(path, "", 0);
+    assert_int_equal(truncate(path, (off_t)SM_TEXT_MAX_FILE + 1), 0);
+    assert_int_equal(sm_text_read_file(path, &t, &err), -1);
+    assert_string_equal(err.message, "file is larger than 512 MiB");
+    unlink(path);
+
+    /* a pipe (no size to know in advance): read until the end */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "pipe\r\ntext", 10), 10);
+    close(fds[1]);
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fds[0]);
+    if (access(path, R_OK) == 0) {
+        assert_int_equal(sm_text_read_file(path, &t, &err), 0);
+        assert_string_equal(t.data, "pipe\ntext");
+        sm_text_free(&t);
+    }
+    close(fds[0]);
+
     assert_int_equal(rmdir(dir), 0);
 }
 
@@ -264,6 +331,7 @@ int main(void)
         cmocka_unit_test(utf16_without_bom),
         cmocka_unit_test(broken_wide_encodings),
         cmocka_unit_test(legacy_8bit),
+        cmocka_unit_test(legacy_guesses),
         cmocka_unit_test(line_ends_fold_and_keep_numbers),
         cmocka_unit_test(invalid_utf8_names_its_line),
         cmocka_unit_test(binary_is_refused),

@@ -31,6 +31,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <uchardet/uchardet.h>
+#include <utf8proc.h>
+
+#include "text/text_internal.h"
 
 #define BINARY_MESSAGE "binary file, not text"
 
@@ -437,22 +440,113 @@ static int iconv_to_utf8(const char *charset, const unsigned char *b, size_t n,
     return 0;
 }
 
+/* How a candidate decoding of a legacy file reads.  uchardet is reliable
+ * for non-Latin scripts (Cyrillic, Greek, CJK...), whose byte statistics
+ * are distinctive, but English text with a handful of accented letters
+ * often gets an exotic Latin code page: "fianc\xE9" comes back as IBM852
+ * ("fiancÚ"), "se\xF1or" as ISO-8859-10 ("seņor").  So a Latin-script
+ * guess is only taken when it reads better than WINDOWS-1252, by counting
+ * characters that no real text has where they are. */
+typedef struct legacy_reading {
+    size_t latin_letters, other_letters, oddities;
+} legacy_reading;
+
+static int is_letter(utf8proc_int32_t cp)
+{
+    if (cp < 0x80)
+        return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+static legacy_reading judge_reading(const unsigned char *s, size_t n)
+{
+    legacy_reading r = {0, 0, 0};
+    utf8proc_int32_t prev = ' ', cp = ' ', next;
+    size_t i = 0;
+    utf8proc_ssize_t k = 0;
+    /* cp is the code point at i (length k); prev the one before it. */
+    while (i < n) {
+        k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {   /* cannot happen: iconv wrote it */
+            i++;
+            continue;
+        }
+        if (cp >= 0x80) {
+            next = ' ';
+            if (i + (size_t)k < n &&
+                utf8proc_iterate(s + i + k, (utf8proc_ssize_t)(n - i - (size_t)k), &next) <= 0)
+                next = ' ';
+            utf8proc_category_t c = utf8proc_category(cp);
+            int letter_before = is_letter(prev), letter_after = is_letter(next);
+            if (is_letter(cp)) {
+                if ((cp >= 0xC0 && cp <= 0x24F) || (cp >= 0x1E00 && cp <= 0x1EFF))
+                    r.latin_letters++;
+                else
+                    r.other_letters++;
+                /* an upper-case letter right after a lower-case one: "fiancÚ" */
+                if (c == UTF8PROC_CATEGORY_LU && letter_before &&
+                    utf8proc_category(prev) == UTF8PROC_CATEGORY_LL)
+                    r.oddities++;
+            } else if (cp == 0xFFFD || (cp >= 0x80 && cp <= 0x9F)) {
+                r.oddities++;   /* undefined byte or C1 control */
+            } else if ((c >= UTF8PROC_CATEGORY_SM && c <= UTF8PROC_CATEGORY_SO) ||
+                       c == UTF8PROC_CATEGORY_NO || c >= UTF8PROC_CATEGORY_CC) {
+                /* a symbol, superscript or control touching a word: "posz³a" */
+                if (letter_before || letter_after)
+                    r.oddities++;
+            } else if (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO &&
+                       c != UTF8PROC_CATEGORY_PD && cp != 0x2026 &&
+                       sm_text_unify_punctuation(cp) != '\'') {
+                /* punctuation inside a word ("mo¿e"); dashes, ellipses and
+                 * apostrophes do sit between letters in real text */
+                if (letter_before && letter_after)
+                    r.oddities++;
+            }
+        }
+        prev = cp;
+        i += (size_t)k;
+    }
+    return r;
+}
+
 static int decode_legacy(const char *name, const unsigned char *b, size_t n, sm_text *out,
                          sm_error *err)
 {
+    static const char fallback[] = "WINDOWS-1252";
     char charset[sizeof out->encoding];
     detect_legacy_charset(b, n, charset, sizeof charset);
     unsigned char *buf = NULL;
     size_t len = 0;
     int rc = iconv_to_utf8(charset, b, n, &buf, &len);
-    if (rc == -1) {
-        snprintf(charset, sizeof charset, "WINDOWS-1252");
+    if (rc == -1) {   /* iconv does not know uchardet's name */
+        snprintf(charset, sizeof charset, "%s", fallback);
         rc = iconv_to_utf8(charset, b, n, &buf, &len);
+    }
+    if (rc == 0 && strcmp(charset, fallback) != 0) {
+        legacy_reading guess = judge_reading(buf, len);
+        if (guess.other_letters <= guess.latin_letters) {
+            unsigned char *alt = NULL;
+            size_t alt_len = 0;
+            rc = iconv_to_utf8(fallback, b, n, &alt, &alt_len);
+            if (rc == 0 && judge_reading(alt, alt_len).oddities <= guess.oddities) {
+                free(buf);
+                buf = alt;
+                len = alt_len;
+                snprintf(charset, sizeof charset, "%s", fallback);
+            } else {
+                free(alt);
+            }
+            if (rc == -1)
+                rc = 0;   /* keep the guess */
+        }
     }
     if (rc == -1)
         return sm_fail(err, name, 0, "cannot convert from %s (iconv does not know it)", charset);
-    if (rc < 0)
+    if (rc < 0) {
+        free(buf);
         return sm_fail(err, name, 0, "out of memory");
+    }
     return finish_text(name, buf, buf, len, charset, out, err);
 }
 
