@@ -16,7 +16,9 @@
  *      UTF-8 file and is refused, naming the line of the first bad byte.
  *   6. Otherwise the file is legacy 8-bit: uchardet guesses the charset and
  *      iconv converts it.  ISO-8859-1 is read as its superset WINDOWS-1252,
- *      whose curly quotes in 0x80-0x9F subtitles use all the time.
+ *      whose curly quotes in 0x80-0x9F subtitles use all the time, and a
+ *      guess of another Latin code page must read better than WINDOWS-1252
+ *      to be believed (see judge_reading).
  *
  * Every path ends in finish_text(), which folds CRLF/CR to LF and applies the
  * checks that concern the decoded text (control characters, line length). */
