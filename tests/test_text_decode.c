@@ -174,6 +174,8 @@ static void binary_is_refused(void **state)
     EXPECT_ERROR("some text\0with a NUL byte in the middle of it", 0, "binary file, not text");
     EXPECT_ERROR("\x01\x02\x03\x04\x05 abc \x06\x07", 0, "binary file, not text");
     EXPECT_ERROR("\xEF\xBB\xBF" "abc\0", 0, "binary file, not text");
+    /* NULs in alternate positions, but what they spell is control codes */
+    EXPECT_ERROR("\x01\0\x02\0\x03\0\x04\0\x05\0\x06\0\x07\0\x08\0", 0, "binary file, not text");
 }
 
 static void overlong_line(void **state)
