@@ -340,7 +340,7 @@ static void extend(aligner *A)
         }
         /* The sentence runs on from the previous segment (no dash, the
          * previous cue ends mid-sentence, little time between). */
-        if (p == (long)i - 1 && !opens_turn && s->index == 1 &&
+        if (p >= 0 && p == (long)i - 1 && !opens_turn && s->index == 1 &&
             !ends_sentence(su->segments[p].text) &&
             s->start - su->segments[p].end < 1.5) {
             g->block = bp;
