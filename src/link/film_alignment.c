@@ -116,11 +116,13 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
         } else {
             /* Other record types may be added to the contract: skip them. */
         }
-        json_decref(o);
         if (bad) {
+            sm_fail(err, name, line, "a %s record without its required fields", type);
+            json_decref(o);   /* after the message: type points into o */
             sm_film_alignment_free(out);
-            return sm_fail(err, name, line, "a %s record without its required fields", type);
+            return -1;
         }
+        json_decref(o);
     }
     return 0;
 }
