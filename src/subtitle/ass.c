@@ -190,7 +190,7 @@ int sub_parse_ass(sub_builder *b, const char *text, size_t len)
             size_t nl = lens[fmt.name];
             sub_trim(&nm, &nl);
             if (nl) {
-                b->cue_speaker = sm_arena_strndup(&b->out->arena, nm, nl);
+                b->cue_speaker = sub_strndup(b, nm, nl);
                 if (!b->cue_speaker)
                     return sm_fail(b->err, b->name, 0, "out of memory");
             }

@@ -14,12 +14,14 @@
  * Speed: every byte is touched a small constant number of times with plain
  * loops and memchr; strings go to the document's arena; no regex, no
  * per-character calls across translation units. */
+#define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise: optional, see big_grow */
 #include "subtitle_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "storymovie/text.h"
 
@@ -245,6 +247,135 @@ static int grow(void **buf, size_t *cap, size_t need, size_t elem)
     return 0;
 }
 
+/* ---- the two big arrays ------------------------------------------------------
+ *
+ * cues and segments take more memory than the text they come from (72
+ * bytes per segment), and on the virtual machines this runs on, faulting
+ * in fresh 4 KiB pages costs more than the parsing itself.  Past a few MiB
+ * these arrays therefore live in their own mapping, advised to use
+ * transparent huge pages (512 times fewer faults), and are grown by
+ * doubling.  Small files stay on malloc.  A header in front of each array
+ * says which, so sm_subtitles_free can release either. */
+
+#define BIG_ARRAY_MMAP (4u << 20)
+#define BIG_ARRAY_ALIGN ((size_t)2 << 20)
+
+typedef struct big_header {
+    size_t map_bytes;      /* 0: malloc'd; else the mapping's length */
+    void *map_base;        /* mapping start (before alignment) */
+    size_t pad[2];         /* keep the payload 32-byte aligned */
+} big_header;
+
+static void big_free(void *array)
+{
+    if (!array)
+        return;
+    big_header *h = (big_header *)array - 1;
+    if (h->map_bytes)
+        munmap(h->map_base, h->map_bytes);
+    else
+        free(h);
+}
+
+/* Make *array hold at least `need` elements of `elem` bytes. */
+static int big_grow(void **array, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 256;
+    while (c < need)
+        c *= 2;
+    if (c > ((size_t)-1 - sizeof(big_header) - BIG_ARRAY_ALIGN - 4096) / elem)
+        return -1;
+    size_t bytes = sizeof(big_header) + c * elem;
+    big_header *old = *array ? (big_header *)*array - 1 : NULL;
+    big_header *h;
+#ifdef MAP_ANONYMOUS
+    if (bytes < BIG_ARRAY_MMAP) {
+#else
+    if (1) {   /* no anonymous mappings on this system: malloc only */
+#endif
+        h = realloc(old, bytes);        /* old is malloc'd: mmap only starts above this size */
+        if (!h)
+            return -1;
+        h->map_bytes = 0;
+        h->map_base = NULL;
+    } else {
+#ifdef MAP_ANONYMOUS
+        size_t map_bytes = bytes + BIG_ARRAY_ALIGN + 4096;
+        void *base = mmap(NULL, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (base == MAP_FAILED)
+            return -1;
+        /* Align the payload's page to 2 MiB so whole huge pages fit. */
+        uintptr_t start = ((uintptr_t)base + BIG_ARRAY_ALIGN - 1) & ~(uintptr_t)(BIG_ARRAY_ALIGN - 1);
+        h = (big_header *)(start + 4096 - sizeof(big_header));
+#ifdef MADV_HUGEPAGE
+        madvise((void *)start, map_bytes - (start - (uintptr_t)base), MADV_HUGEPAGE);
+#endif
+        if (old) {
+            memcpy(h + 1, old + 1, *cap * elem);
+            big_free(old + 1);
+        }
+        h->map_bytes = map_bytes;
+        h->map_base = base;
+#else
+        return -1;
+#endif
+    }
+    *array = h + 1;
+    *cap = c;
+    return 0;
+}
+
+/* ---- strings --------------------------------------------------------------
+ * Segment strings are bump-allocated from blocks that themselves come from
+ * the document's arena (so sm_subtitles_free releases them), in blocks that
+ * double up to 64 MiB; big blocks get the huge-page advice for the same
+ * reason as the arrays above. */
+
+#define POOL_FIRST_BLOCK ((size_t)256 << 10)
+#define POOL_MAX_BLOCK ((size_t)64 << 20)
+
+void *sub_alloc(sub_builder *b, size_t n)
+{
+    n = (n + 7u) & ~(size_t)7u;
+    if (b->pool_left < n) {
+        size_t block = b->pool_block ? b->pool_block * 2 : POOL_FIRST_BLOCK;
+        if (block > POOL_MAX_BLOCK)
+            block = POOL_MAX_BLOCK;
+        if (n > block / 4)   /* a huge string: its own allocation */
+            return sm_arena_alloc(&b->out->arena, n);
+        char *p = sm_arena_alloc(&b->out->arena, block);
+        if (!p)
+            return NULL;
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+        if (block >= BIG_ARRAY_MMAP) {
+            uintptr_t lo = ((uintptr_t)p + BIG_ARRAY_ALIGN - 1) & ~(uintptr_t)(BIG_ARRAY_ALIGN - 1);
+            uintptr_t hi = ((uintptr_t)p + block) & ~(uintptr_t)(BIG_ARRAY_ALIGN - 1);
+            if (hi > lo)
+                madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+        }
+#endif
+        b->pool_block = block;
+        b->pool = p;
+        b->pool_left = block;
+    }
+    void *r = b->pool;
+    b->pool += n;
+    b->pool_left -= n;
+    return r;
+}
+
+char *sub_strndup(sub_builder *b, const char *s, size_t n)
+{
+    char *p = sub_alloc(b, n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
 static int oom(sub_builder *b) { return sm_fail(b->err, b->name, 0, "out of memory"); }
 
 /* ---- markup removal --------------------------------------------------------- */
@@ -308,16 +439,27 @@ static size_t decode_entity(const char *s, const char *e, char *o, size_t *used)
  * entities for WebVTT.  A `<v Name>` voice tag sets *voice / *voice_len.
  * Linear even on hostile input: once a line has no closing '>' (or '}')
  * after some point, later openers there are not searched again. */
-static int strip_markup(sub_builder *b, const char *s, size_t len, size_t *out_len,
+static int strip_markup(sub_builder *b, const char *s, size_t len, const char **out, size_t *out_len,
                         const char **voice, size_t *voice_len)
 {
+    *voice = NULL;
+    *voice_len = 0;
+    /* Most lines have no markup at all: hand back the line itself. */
+    size_t first = 0;
+    while (first < len && s[first] != '<' && s[first] != '{' && s[first] != '&')
+        first++;
+    if (first == len) {
+        *out = s;
+        *out_len = len;
+        return 0;
+    }
     if (grow((void **)&b->tmp, &b->tmp_cap, len + 1, 1))
         return -1;
     char *o = b->tmp;
-    size_t n = 0, i = 0;
+    memcpy(o, s, first);
+    size_t n = first, i = first;
     int no_gt = 0, no_brace = 0;
-    *voice = NULL;
-    *voice_len = 0;
+    *out = o;
     while (i < len) {
         /* Fast path: copy the run up to the next special byte. */
         size_t j = i;
@@ -405,7 +547,7 @@ int sub_cue_begin(sub_builder *b, double start, double end, long line)
     if (b->in_cue && sub_cue_end(b))
         return -1;
     sm_subtitles *out = b->out;
-    if (grow((void **)&out->cues, &b->cues_cap, out->n_cues + 1, sizeof *out->cues))
+    if (big_grow((void **)&out->cues, &b->cues_cap, out->n_cues + 1, sizeof *out->cues))
         return oom(b);
     int ord = (int)out->n_cues + 1;
     char t1[32], t2[32];
@@ -447,7 +589,7 @@ int sub_cue_begin(sub_builder *b, double start, double end, long line)
 static int push_segment(sub_builder *b, const char *display, long line, const char *voice)
 {
     sm_subtitles *out = b->out;
-    if (grow((void **)&out->segments, &b->segs_cap, out->n_segments + 1, sizeof *out->segments))
+    if (big_grow((void **)&out->segments, &b->segs_cap, out->n_segments + 1, sizeof *out->segments))
         return oom(b);
     sm_cue *c = &out->cues[out->n_cues - 1];
     sm_segment *g = &out->segments[out->n_segments++];
@@ -469,7 +611,7 @@ static int close_segment(sub_builder *b)
 {
     b->seg_open = 0;
     size_t n = collapse_spaces(b->seg, b->seg_len);
-    char *d = sm_arena_strndup(&b->out->arena, b->seg, n);
+    char *d = sub_strndup(b, b->seg, n);
     if (!d)
         return oom(b);
     return push_segment(b, d, b->seg_line, b->seg_voice);
@@ -478,11 +620,10 @@ static int close_segment(sub_builder *b)
 int sub_cue_line(sub_builder *b, const char *s, size_t len, long line)
 {
     size_t n;
-    const char *voice;
+    const char *t, *voice;
     size_t voice_len;
-    if (strip_markup(b, s, len, &n, &voice, &voice_len))
+    if (strip_markup(b, s, len, &t, &n, &voice, &voice_len))
         return oom(b);
-    const char *t = b->tmp;
     sub_trim(&t, &n);
     if (n == 0)
         return 0;
@@ -507,7 +648,7 @@ int sub_cue_line(sub_builder *b, const char *s, size_t len, long line)
         }
     }
     if (voice && !b->seg_voice) {
-        b->seg_voice = sm_arena_strndup(&b->out->arena, voice, voice_len);
+        b->seg_voice = sub_strndup(b, voice, voice_len);
         if (!b->seg_voice)
             return oom(b);
     }
@@ -608,7 +749,6 @@ static int mixed_label(const char *t, size_t n, size_t *name_len, size_t *skip)
 /* Split a segment's display text into speech, annotations and label. */
 static int analyse_segment(sub_builder *b, sm_segment *g, struct sub_mixed *mixed)
 {
-    sm_arena *a = &b->out->arena;
     const char *d = g->display;
     size_t dn = strlen(d);
     const char *t = d;
@@ -640,7 +780,7 @@ static int analyse_segment(sub_builder *b, sm_segment *g, struct sub_mixed *mixe
                     if (grow((void **)&b->ann, &b->ann_cap, n_ann + 1, sizeof *b->ann))
                         return oom(b);
                     size_t an = (size_t)(q - (d + i)) + 1;
-                    b->ann[n_ann] = sm_arena_strndup(a, d + i, an);
+                    b->ann[n_ann] = sub_strndup(b, d + i, an);
                     if (!b->ann[n_ann])
                         return oom(b);
                     n_ann++;
@@ -666,7 +806,7 @@ static int analyse_segment(sub_builder *b, sm_segment *g, struct sub_mixed *mixe
     const char *speech = t;
     size_t speech_len = tn;
     if (upper_label(t, tn, &name_len, &skip)) {
-        hint = sm_arena_strndup(a, t, name_len);
+        hint = sub_strndup(b, t, name_len);
         if (!hint)
             return oom(b);
         speech = t + skip;
@@ -681,11 +821,11 @@ static int analyse_segment(sub_builder *b, sm_segment *g, struct sub_mixed *mixe
 
     if (t == d)
         g->text = d + (speech - t);   /* a suffix of display: no copy */
-    else if (!(g->text = sm_arena_strndup(a, speech, speech_len)))
+    else if (!(g->text = sub_strndup(b, speech, speech_len)))
         return oom(b);
 
     if (n_ann) {
-        const char **arr = sm_arena_alloc(a, n_ann * sizeof *arr);
+        const char **arr = sub_alloc(b, n_ann * sizeof *arr);
         if (!arr)
             return oom(b);
         memcpy(arr, b->ann, n_ann * sizeof *arr);
@@ -737,7 +877,7 @@ int sub_cue_end(sub_builder *b)
             if (!b->mixed[k].name_len)
                 continue;
             sm_segment *g = &out->segments[c->first_segment + k];
-            char *h = sm_arena_strndup(&out->arena, g->text, b->mixed[k].name_len);
+            char *h = sub_strndup(b, g->text, b->mixed[k].name_len);
             if (!h)
                 return oom(b);
             g->speaker_hint = h;
@@ -876,11 +1016,26 @@ int sm_subtitles_parse(const char *name, const char *utf8, size_t len,
     b.err = err;
     b.check_order = 1;
     out->format = detect(utf8, len);
-    int rc;
-    switch (out->format) {
-    case SM_SUBS_WEBVTT: b.decode_entities = 1; rc = sub_parse_vtt(&b, utf8, len); break;
-    case SM_SUBS_ASS: b.check_order = 0; rc = sub_parse_ass(&b, utf8, len); break;
-    default: rc = sub_parse_srt(&b, utf8, len); break;
+    int rc = 0;
+    if (len >= BIG_ARRAY_MMAP) {
+        /* Every cue and every segment starts on a line of its own, so the
+         * line count bounds both arrays: reserve that much address space
+         * up front (pages are only faulted in as they are written) rather
+         * than grow by doubling, which copies and re-faults everything. */
+        size_t lines = 1;
+        for (size_t i = 0; i < len; i++)   /* vectorised by the compiler */
+            lines += utf8[i] == '\n';
+        if (lines <= ((size_t)1 << 32) / sizeof(sm_segment) &&
+            (big_grow((void **)&out->cues, &b.cues_cap, lines + 1, sizeof *out->cues) ||
+             big_grow((void **)&out->segments, &b.segs_cap, lines + 1, sizeof *out->segments)))
+            rc = sm_fail(err, name, 0, "out of memory");
+    }
+    if (rc == 0) {
+        switch (out->format) {
+        case SM_SUBS_WEBVTT: b.decode_entities = 1; rc = sub_parse_vtt(&b, utf8, len); break;
+        case SM_SUBS_ASS: b.check_order = 0; rc = sub_parse_ass(&b, utf8, len); break;
+        default: rc = sub_parse_srt(&b, utf8, len); break;
+        }
     }
     if (rc == 0)
         rc = sub_cue_end(&b);
@@ -915,8 +1070,8 @@ int sm_subtitles_read_file(const char *path, sm_subtitles *out, sm_error *err)
 
 void sm_subtitles_free(sm_subtitles *s)
 {
-    free(s->cues);
-    free(s->segments);
+    big_free(s->cues);
+    big_free(s->segments);
     sm_warnings_free(&s->warnings);
     sm_arena_free(&s->arena);
     s->cues = NULL;

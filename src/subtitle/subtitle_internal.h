@@ -46,7 +46,15 @@ typedef struct sub_builder {
 
     int have_prev;
     double prev_start, prev_end;
+
+    /* String pool (blocks owned by out->arena). */
+    char *pool;
+    size_t pool_left, pool_block;
 } sub_builder;
+
+/* Strings and small arrays owned by the document (out->arena). */
+void *sub_alloc(sub_builder *b, size_t n);
+char *sub_strndup(sub_builder *b, const char *s, size_t n);
 
 /* Reader entry points: parse the whole text into b->out.  0 or -1 (err set). */
 int sub_parse_srt(sub_builder *b, const char *text, size_t len);
@@ -128,7 +136,7 @@ static inline int sub_peek_line(const sub_lines *r, const char **s, size_t *n, c
 
 static inline int sub_next_line(sub_lines *r, const char **s, size_t *n)
 {
-    const char *next;
+    const char *next = NULL;
     if (!sub_peek_line(r, s, n, &next))
         return 0;
     r->p = next;
