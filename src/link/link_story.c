@@ -393,7 +393,8 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
         if (have_persons)
             for (size_t b = 0; b < n_boxes; b++)
                 find_char(cs, n_cs, rows[b]->id.number)->candidates++;
-        qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+        if (n_pairs > 1)
+            qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
         unsigned char *box_used = calloc(n_boxes + 1, 1);
         unsigned char *person_used = calloc(m->n_persons + 1, 1);
         for (size_t k = 0; k < n_pairs && box_used && person_used; k++) {
