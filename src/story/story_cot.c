@@ -224,10 +224,21 @@ static void read_row(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_tab
                      uint32_t line_off, uint32_t line_len, sm_span *cells, uint32_t n)
 {
     const char *t = s->cot;
-    sm_story_row *rows = story_grow(set, tab->rows, tab->nrows, &tab->rows_cap, sizeof *rows);
-    if (!rows)
-        return;
-    tab->rows = rows;
+    sm_story_row *rows = tab->rows;
+    if (tab->nrows == tab->rows_cap) {
+        /* Tables are short (a handful of rows), so start small: every byte
+         * of the model is memory touched for the first time. */
+        if (tab->rows_cap == 0) {
+            rows = story_alloc_array(set, 4, sizeof *rows);
+            if (rows)
+                tab->rows_cap = 4;
+        } else {
+            rows = story_grow(set, tab->rows, tab->nrows, &tab->rows_cap, sizeof *rows);
+        }
+        if (!rows)
+            return;
+        tab->rows = rows;
+    }
     sm_story_row *r = &rows[tab->nrows++];
     memset(r, 0, sizeof *r);
     r->line.off = line_off;

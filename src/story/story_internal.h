@@ -29,6 +29,15 @@ static inline void *story_grow(sm_story_set *set, void *items, uint32_t count,
     return p;
 }
 
+/* A fresh array of n elements from the arena (NULL and the set marked on OOM). */
+static inline void *story_alloc_array(sm_story_set *set, uint32_t n, size_t elem)
+{
+    void *p = sm_arena_alloc(&set->arena, (size_t)n * elem);
+    if (!p)
+        set->oom = 1;
+    return p;
+}
+
 static inline int story_is_space(unsigned char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';

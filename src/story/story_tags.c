@@ -96,6 +96,17 @@ void sm_story_parse_tags(sm_story_set *set, sm_story *s)
     int depth = 0;
     int image = 0;                      /* N of the open <gdi>, 0 outside */
 
+    /* Size the tag array once: every tag starts with '<'. */
+    uint32_t lt_count = 0;
+    for (const char *p = t; (p = memchr(p, '<', (size_t)(t + n - p))) != NULL; p++)
+        lt_count++;
+    if (lt_count && s->tags_cap == 0) {
+        s->tags = story_alloc_array(set, lt_count, sizeof *s->tags);
+        if (!s->tags)
+            return;
+        s->tags_cap = lt_count;
+    }
+
     while (i < n) {
         const char *lt = memchr(t + i, '<', n - i);
         if (!lt)
