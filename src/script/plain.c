@@ -33,6 +33,7 @@ enum {
     L_CAPS = 2,      /* letters, none lower case (parenthesised text ignored) */
     L_DROP = 4,      /* page furniture */
     L_MORE = 8,      /* "(MORE)": the speech continues on the next page */
+    L_CAND = 16,     /* may be a page header (while those are sought) */
 };
 
 typedef struct pline {
@@ -51,10 +52,8 @@ typedef struct layout {
 
 /* ---- line shapes -------------------------------------------------------- */
 
-static int eq_ci(const char *s, size_t n, const char *lit)
-{
-    return strlen(lit) == n && sm_has_prefix_ci(s, n, lit);
-}
+/* Case-insensitive equality with a string literal. */
+#define eq_ci(s, n, lit) ((n) == sizeof(lit) - 1 && sm_has_prefix_ci((s), (n), (lit)))
 
 /* "12", "12.", "12A.", "Page 12", "- 12 -", "12/" */
 static int page_number_shape(const char *s, size_t n)
@@ -112,20 +111,20 @@ static int continued_line(const char *s, size_t n)
 /* Transitions at any column: "CUT TO:", "FADE IN:", "DISSOLVE TO:", ... */
 static int transition_shape(const char *s, size_t n)
 {
-    if (n < 4 || n > 40)
+    if (n < 4 || n > 40 || (s[n - 1] != ':' && s[n - 1] != '.'))
         return 0;
-    static const char *const starts[] = {
-        "FADE IN", "FADE OUT", "FADE TO", "FADE UP", "FADE THROUGH", "CUT TO", "SMASH CUT",
-        "MATCH CUT", "JUMP CUT", "DISSOLVE", "CROSS DISSOLVE", "BLACKOUT", "WIPE TO", "IRIS",
-        "CUT BACK TO", "BACK TO:", "TIME CUT",
+#define P(x) {x, sizeof x - 1}
+    static const struct { const char *text; size_t len; } starts[] = {
+        P("FADE IN"), P("FADE OUT"), P("FADE TO"), P("FADE UP"), P("FADE THROUGH"), P("CUT TO"),
+        P("SMASH CUT"), P("MATCH CUT"), P("JUMP CUT"), P("DISSOLVE"), P("CROSS DISSOLVE"),
+        P("BLACKOUT"), P("WIPE TO"), P("IRIS"), P("CUT BACK TO"), P("BACK TO:"), P("TIME CUT"),
     };
-    if (n >= 3 && s[n - 1] == ':' && s[n - 2] == 'O' && s[n - 3] == 'T')
+#undef P
+    if (s[n - 1] == ':' && s[n - 2] == 'O' && s[n - 3] == 'T')
         return 1;
-    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++) {
-        size_t k = strlen(starts[i]);
-        if (n >= k && memcmp(s, starts[i], k) == 0 && (s[n - 1] == ':' || s[n - 1] == '.'))
+    for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+        if (n >= starts[i].len && memcmp(s, starts[i].text, starts[i].len) == 0)
             return 1;
-    }
     return 0;
 }
 
@@ -225,59 +224,69 @@ static uint64_t key_hash(const char *s, size_t n, int *has_digit)
  * (a page or revision number) or repeats the script's first line.  Scene
  * headings, transitions and lines in the action column are never headers:
  * "INT. ROOM 12" may well repeat. */
+static int header_candidate(const pline *L, size_t n, size_t i, int action_col)
+{
+    const pline *l = &L[i];
+    if ((l->flags & (L_BLANK | L_DROP)) || l->n > 80)
+        return 0;
+    if (action_col >= 0 && l->indent >= action_col - 1 && l->indent <= action_col + 1)
+        return 0;
+    return (i == 0 || (L[i - 1].flags & L_BLANK)) && (i + 1 == n || (L[i + 1].flags & L_BLANK));
+}
+
 static int drop_repeated_headers(pline *L, size_t n, int action_col)
 {
-    size_t cand = 0;
-    for (size_t i = 0; i < n; i++)
-        cand += !(L[i].flags & (L_BLANK | L_DROP)) && L[i].n <= 80;
+    /* Only isolated lines off the action column can be headers; they are
+     * few, so the table is small and most lines are never hashed. */
+    size_t cand = 0, first = n;
+    for (size_t i = 0; i < n; i++) {
+        if (first == n && !(L[i].flags & (L_BLANK | L_DROP)))
+            first = i;
+        if (header_candidate(L, n, i, action_col)) {
+            L[i].flags |= L_CAND;
+            cand++;
+        }
+    }
     if (cand == 0)
         return 0;
+    int digit;
+    uint64_t first_key = L[first].n <= 80 ? key_hash(L[first].s, L[first].n, &digit) : 0;
     size_t cap = 16;
     while (cap < cand * 2)
         cap *= 2;
     uint64_t *keys = calloc(cap, sizeof *keys);
     uint32_t *counts = calloc(cap, sizeof *counts);
-    uint64_t *line_key = malloc(n * sizeof *line_key);
-    if (!keys || !counts || !line_key) {
-        free(keys), free(counts), free(line_key);
+    if (!keys || !counts) {
+        free(keys), free(counts);
         return -1;
     }
-    uint64_t first_key = 0;
-    for (size_t i = 0; i < n; i++) {
-        line_key[i] = 0;
-        const pline *l = &L[i];
-        if ((l->flags & (L_BLANK | L_DROP)) || l->n > 80)
-            continue;
-        int digit;
-        uint64_t h = key_hash(l->s, l->n, &digit);
-        if (!first_key)
-            first_key = h;
-        const char *num;
-        size_t num_len;
-        if (heading_shape(l->s, l->n, &num, &num_len) || transition_shape(l->s, l->n) ||
-            (action_col >= 0 && l->indent >= action_col - 1 && l->indent <= action_col + 1))
-            continue;
-        int isolated = (i == 0 || (L[i - 1].flags & L_BLANK)) && (i + 1 == n || (L[i + 1].flags & L_BLANK));
-        if (!isolated || (!digit && h != first_key))
-            continue;
-        line_key[i] = h;
-        size_t slot = (size_t)h & (cap - 1);
-        while (keys[slot] && keys[slot] != h)
-            slot = (slot + 1) & (cap - 1);
-        keys[slot] = h;
-        counts[slot]++;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            pline *l = &L[i];
+            if (!(l->flags & L_CAND))
+                continue;
+            uint64_t h = key_hash(l->s, l->n, &digit);
+            const char *num;
+            size_t num_len;
+            if ((!digit && h != first_key) || heading_shape(l->s, l->n, &num, &num_len) ||
+                transition_shape(l->s, l->n)) {
+                l->flags &= ~(uint32_t)L_CAND;
+                continue;
+            }
+            size_t slot = (size_t)h & (cap - 1);
+            while (keys[slot] && keys[slot] != h)
+                slot = (slot + 1) & (cap - 1);
+            if (pass == 0) {
+                keys[slot] = h;
+                counts[slot]++;
+            } else {
+                l->flags &= ~(uint32_t)L_CAND;
+                if (counts[slot] >= 5 || (h == first_key && counts[slot] >= 3 && i != first))
+                    l->flags |= L_DROP;
+            }
+        }
     }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t h = line_key[i];
-        if (!h)
-            continue;
-        size_t slot = (size_t)h & (cap - 1);
-        while (keys[slot] != h)
-            slot = (slot + 1) & (cap - 1);
-        if (counts[slot] >= 5 || (h == first_key && counts[slot] >= 3 && i > 0))
-            L[i].flags |= L_DROP;
-    }
-    free(keys), free(counts), free(line_key);
+    free(keys), free(counts);
     return 0;
 }
 
@@ -528,7 +537,14 @@ static size_t read_speech(reader *r, size_t i, int *more)
 int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err)
 {
     /* ---- split into lines ---- */
-    size_t cap = 1024, n = 0;
+    /* One pass of memchr sizes the line table exactly. */
+    size_t cap = 1, n = 0;
+    for (const char *q = text, *qe = text + len; q < qe; cap++) {
+        q = memchr(q, '\n', (size_t)(qe - q));
+        if (!q)
+            break;
+        q++;
+    }
     pline *L = malloc(cap * sizeof *L);
     if (!L)
         return sm_fail(err, name, 0, "out of memory");
@@ -569,7 +585,11 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
         } else {
             if (sm_all_caps(l->s, l->n, 1))
                 l->flags |= L_CAPS;
-            if (eq_ci(l->s, l->n, "(MORE)") || eq_ci(l->s, l->n, "(MORE.)") || eq_ci(l->s, l->n, "MORE"))
+            /* page furniture starts with '(', 'C', 'M' or a scene number */
+            unsigned char c0 = (unsigned char)l->s[0];
+            if (c0 != '(' && c0 != 'C' && c0 != 'c' && c0 != 'M' && c0 != 'm' && !sm_is_digit(c0))
+                ;
+            else if (eq_ci(l->s, l->n, "(MORE)") || eq_ci(l->s, l->n, "(MORE.)") || eq_ci(l->s, l->n, "MORE"))
                 l->flags |= L_DROP | L_MORE;
             else if (continued_line(l->s, l->n) || eq_ci(l->s, l->n, "(CONT'D)") ||
                      eq_ci(l->s, l->n, "(CONT’D)"))

@@ -112,16 +112,13 @@ int sm_all_caps(const char *s, size_t n, int skip_parens)
 
 int sm_has_prefix_ci(const char *s, size_t n, const char *prefix)
 {
-    size_t k = strlen(prefix);
-    if (n < k)
-        return 0;
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; prefix[i]; i++) {
+        if (i >= n)
+            return 0;
         unsigned char a = (unsigned char)s[i], c = (unsigned char)prefix[i];
-        if (sm_is_upper(a))
-            a = (unsigned char)(a + 32);
-        if (sm_is_upper(c))
-            c = (unsigned char)(c + 32);
-        if (a != c)
+        if (a != c && (a | 0x20) != (c | 0x20))
+            return 0;
+        if (a != c && !sm_is_alpha(a))
             return 0;
     }
     return 1;
@@ -130,14 +127,22 @@ int sm_has_prefix_ci(const char *s, size_t n, const char *prefix)
 size_t sm_heading_prefix(const char *s, size_t n, int upper_only)
 {
     /* Longest first, so "INT./EXT." wins over "INT.". */
-    static const char *const prefixes[] = {
-        "INT./EXT.", "INT/EXT.", "INT./EXT", "INT/EXT", "INT. / EXT.", "INT / EXT",
-        "EXT./INT.", "EXT/INT.", "EXT./INT", "EXT/INT", "EXT. / INT.", "EXT / INT",
-        "I/E.", "I/E", "E/I.", "E/I", "INT.", "EXT.", "EST.", "INT", "EXT", "EST",
+#define P(x) {x, sizeof x - 1}
+    static const struct { const char *text; size_t len; } prefixes[] = {
+        P("INT./EXT."), P("INT/EXT."), P("INT./EXT"), P("INT/EXT"), P("INT. / EXT."), P("INT / EXT"),
+        P("EXT./INT."), P("EXT/INT."), P("EXT./INT"), P("EXT/INT"), P("EXT. / INT."), P("EXT / INT"),
+        P("I/E."), P("I/E"), P("E/I."), P("E/I"), P("INT."), P("EXT."), P("EST."), P("INT"), P("EXT"), P("EST"),
     };
+#undef P
+    /* Every line of a script comes through here: most leave at once. */
+    if (n < 3)
+        return 0;
+    unsigned char c0 = (unsigned char)s[0];
+    if (c0 != 'I' && c0 != 'E' && (upper_only || (c0 != 'i' && c0 != 'e')))
+        return 0;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-        const char *pre = prefixes[i];
-        size_t k = strlen(pre);
+        const char *pre = prefixes[i].text;
+        size_t k = prefixes[i].len;
         if (n < k || !sm_has_prefix_ci(s, n, pre))
             continue;
         if (upper_only) {
@@ -168,7 +173,7 @@ sm_block *sm_builder_add(sm_builder *b, sm_block_kind kind, long line, long end_
 {
     sm_script *s = b->script;
     if (s->n_blocks == b->blocks_cap) {
-        size_t cap = b->blocks_cap ? b->blocks_cap * 2 : 256;
+        size_t cap = b->blocks_cap ? b->blocks_cap * 2 : b->blocks_hint > 256 ? b->blocks_hint : 256;
         sm_block *blocks = realloc(s->blocks, cap * sizeof *blocks);
         if (!blocks) {
             b->failed = 1;
@@ -182,6 +187,7 @@ sm_block *sm_builder_add(sm_builder *b, sm_block_kind kind, long line, long end_
     sm_block *blk = &s->blocks[s->n_blocks++];
     memset(blk, 0, sizeof *blk);
     blk->kind = kind;
+    blk->text = "";             /* never NULL, even for a page break */
     blk->scene = b->scene;
     blk->line = line;
     blk->end_line = end_line < line ? line : end_line;
@@ -482,7 +488,10 @@ int sm_script_parse_as(const char *name, const char *utf8, size_t len,
                            SM_TEXT_MAX_LINE >> 20);
         p = nl ? nl + 1 : end;
     }
-    sm_builder b = {.script = out};
+    /* Every block starts on its own line, so the line count bounds the
+     * block count: reserving that never grows (and copies) the array, and
+     * the pages of the reserve that are never written cost nothing. */
+    sm_builder b = {.script = out, .blocks_hint = (size_t)line_no};
     int rc;
     switch (format) {
     case SM_SCRIPT_FOUNTAIN: rc = sm_parse_fountain(name, utf8, len, &b, err); break;

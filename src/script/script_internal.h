@@ -30,6 +30,7 @@ void sm_sbuf_free(sm_sbuf *b);
 typedef struct sm_builder {
     sm_script *script;
     size_t blocks_cap, title_cap;
+    size_t blocks_hint;  /* first capacity of the block array */
     int scene;          /* current scene ordinal */
     int failed;         /* out of memory at some point */
 } sm_builder;
