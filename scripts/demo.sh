@@ -52,6 +52,9 @@ for c in rec["characters"]:
         print("  %-6s %-18s -> %s (played by %s)" % (c["id"], '"%s"' % (c["cot_name"] or ""), c["name"], c["actor"]))
         print("         box matched on images %s, mean IoU %.2f; %s"
               % (",".join(str(i) for i in ev["matched_frames"]), ev["iou_mean"], said))
+        if ev.get("speaks_in_window"):
+            print("         %d of those lines are said while its images are on screen"
+                  % ev["lines_on_its_frames"])
     else:
         print("  %-6s %-18s -> no name (%s)" % (c["id"], '"%s"' % (c["cot_name"] or ""), c.get("unnamed")))
 print()
@@ -83,6 +86,9 @@ for f in sorted(rec["frames"], key=lambda f: f["shot_start"]):
         say(d)
 print()
 
+for s in rec.get("movienet_scenes", []):
+    print("MovieNet scene %s: shots %d-%d, %s - %s" % (s["id"], s["shots"][0], s["shots"][1],
+                                                     clock(s["start"]), clock(s["end"])))
 scenes = ", ".join("%d %s" % (s["scene"], s["heading"]) for s in rec["scenes"])
 print("Script scenes timed into the window: %s" % (scenes or "none"))
 actions = [b for b in rec["script"] if b["kind"] == "action"]

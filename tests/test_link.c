@@ -244,6 +244,7 @@ static void one_story_record(void **state)
     assert_string_equal(json_string_value(json_object_get(ev, "speaker")), "MARTHA");
     assert_int_equal(json_integer_value(json_object_get(ev, "speaker_lines")), 1);
     assert_true(json_is_true(json_object_get(ev, "speaks_in_window")));
+    assert_int_equal(json_integer_value(json_object_get(ev, "lines_on_its_frames")), 1);
     json_t *c2 = json_array_get(chars, 1);
     assert_true(json_is_null(json_object_get(c2, "name")));
     assert_string_equal(json_string_value(json_object_get(c2, "pid")), "others");

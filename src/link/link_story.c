@@ -474,6 +474,20 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
             sm_json_kv_string(j, "speaker", agree ? agree->speaker : NULL);
             sm_json_kv_int(j, "speaker_lines", agree ? (long long)agree->lines : 0);
             sm_json_kv_bool(j, "speaks_in_window", agree != NULL);
+            /* Lines this speaker says while the char's matched images are
+             * on screen: the strongest agreement between the two sources. */
+            size_t on_its = 0;
+            for (size_t s = 0; agree && best && s < c->al->n_segments; s++) {
+                const sm_film_segment *seg = &c->al->segments[s];
+                if (!seg->speaker || strcmp(seg->speaker, agree->speaker) != 0)
+                    continue;
+                for (size_t im = 0; im < 64 && im < c->n; im++)
+                    if ((best->image_mask_lo & (1UL << im)) && on_frame(&c->frames[im], seg->start, seg->end)) {
+                        on_its++;
+                        break;
+                    }
+            }
+            sm_json_kv_int(j, "lines_on_its_frames", (long long)on_its);
         }
         sm_json_end_object(j);
         if (!name) {
@@ -663,6 +677,29 @@ int sm_link_story(sm_json *j, const sm_link_input *in, const sm_movie *m,
             }
             free(sc);
         }
+    }
+    sm_json_end_array(j);
+
+    /* MovieNet's own scene boundaries (annotation "scene", by shots). */
+    sm_json_key(j, "movienet_scenes");
+    sm_json_begin_array(j);
+    for (size_t s = 0; s < m->n_scenes; s++) {
+        const sm_mn_scene *sc = &m->scenes[s];
+        double start = sm_frame_seconds(sc->frame_first, m->fps);
+        double end = sm_frame_seconds(sc->frame_last + 1, m->fps);
+        if (!in_window(&c, start, end) || end <= c.win_start)
+            continue;
+        sm_json_begin_object(j);
+        sm_json_kv_string(j, "id", sc->id);
+        sm_json_key(j, "shots");
+        sm_json_begin_array(j);
+        sm_json_int(j, sc->shot_first);
+        sm_json_int(j, sc->shot_last);
+        sm_json_end_array(j);
+        sm_json_kv_fixed(j, "start", start, 3);
+        sm_json_kv_fixed(j, "end", end, 3);
+        write_frame_marks(j, &c, start, end - 1e-9);
+        sm_json_end_object(j);
     }
     sm_json_end_array(j);
 

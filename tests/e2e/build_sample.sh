@@ -42,6 +42,12 @@ sleep 1
 grep -q "0 aligned, 1 reused" "$T/out/summary.txt" || fail "rerun summary: $(head -1 "$T/out/summary.txt")"
 cmp "$T/out/context.jsonl" "$GOLDEN/build_sample.context.jsonl" || fail "rerun records differ"
 
+# A corrupt alignment left by someone else is replaced, not trusted.
+echo '{"type":"segment",' > "$T/out/align/tt9999901.jsonl"
+"$SM" build "$SAMPLE/movienet" --stories "$SAMPLE/stories.jsonl" --out "$T/out" -q
+grep -q "1 aligned, 0 reused" "$T/out/summary.txt" || fail "corrupt alignment was not redone"
+cmp "$T/out/context.jsonl" "$GOLDEN/build_sample.context.jsonl" || fail "records after realigning differ"
+
 # --force realigns; --jobs does not change the records.
 "$SM" build "$SAMPLE/movienet" --stories "$SAMPLE/stories.jsonl" --out "$T/out" -q --force -j 4
 grep -q "1 aligned, 0 reused" "$T/out/summary.txt" || fail "--force did not realign"
