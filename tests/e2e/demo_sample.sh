@@ -1,0 +1,19 @@
+#!/bin/sh
+# demo_sample.sh - `make demo` (scripts/demo.sh) runs on the bundled sample
+# and its digest shows frames with times, dialogue with speakers and the
+# names found for the chain of thought's characters.
+set -eu
+: "${SM:?}" "${SM_SOURCE_DIR:?}"
+[ -f "$SM_SOURCE_DIR/sample/stories.jsonl" ] || { echo "skip: no bundled sample"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "skip: the digest needs python3"; exit 77; }
+T=$(mktemp -d /tmp/sm_e2e_demo_XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; cat "$T/digest" >&2; exit 1; }
+
+sh "$SM_SOURCE_DIR/scripts/demo.sh" "$SM" "$T/out" > "$T/digest" 2> "$T/stderr" || fail "demo.sh exited $?"
+grep -q "^Story tt9999901_kitchen" "$T/digest" || fail "no story heading"
+grep -q "image 1  tt9999901/shot_0057_img_1.jpg  shot 57, frame 4913, at 3:24.913" "$T/digest" || fail "frame line"
+grep -q 'char2  "Man in raincoat"  -> Owen Price (played by Gareth Lloyd-Penn)' "$T/digest" || fail "name line"
+grep -Eq "^ +[0-9]:[0-9.]+  [A-Z]+ +[A-Za-z]" "$T/digest" || fail "no dialogue line with a speaker"
+grep -q "build: 2 stories: 2 linked, 0 failed" "$T/stderr" || fail "no build summary on stderr"
+echo "ok"
