@@ -57,27 +57,9 @@ static double outside_fraction(const double b[4], int w, int h)
 static void check_rows(sm_story_set *set, sm_story *s, const sm_story_image *img, int k,
                        const sm_story_check_options *opt)
 {
-    const char *t = s->cot;
     const sm_story_table *tab = &img->tables[k];
     for (uint32_t r = 0; r < tab->nrows; r++) {
         const sm_story_row *row = &tab->rows[r];
-        if (row->id.kind != SM_ENT_NONE) {
-            /* Same id twice in one image: the tags could not say which is meant. */
-            for (int kk = 0; kk <= k; kk++) {
-                const sm_story_table *other = &img->tables[kk];
-                uint32_t end = kk == k ? r : other->nrows;
-                for (uint32_t q = 0; q < end; q++)
-                    if (other->rows[q].id.kind == row->id.kind &&
-                        other->rows[q].id.number == row->id.number) {
-                        sm_story_issue_add(set, s, SM_FIELD_COT, row->cells[0].off, "id-duplicate",
-                                           "%.*s is described twice in image %d",
-                                           (int)row->cells[0].len, t + row->cells[0].off,
-                                           img->number);
-                        kk = k + 1;
-                        break;
-                    }
-            }
-        }
         if (!row->has_box)
             continue;
         const double *b = row->box;
@@ -95,6 +77,51 @@ static void check_rows(sm_story_set *set, sm_story *s, const sm_story_image *img
                                    out * 100, opt->image_width, opt->image_height);
         }
     }
+}
+
+typedef struct keyed_row {
+    uint64_t key;
+    uint32_t order;
+    const sm_story_row *row;
+} keyed_row;
+
+static int cmp_keyed_row(const void *x, const void *y)
+{
+    const keyed_row *a = x, *b = y;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The same id twice in one image: a tag could not say which row it means.
+ * Sorting keeps this linear-logarithmic on absurd inputs. */
+static void check_duplicate_ids(sm_story_set *set, sm_story *s, const sm_story_image *img)
+{
+    uint32_t n = img->tables[0].nrows + img->tables[1].nrows, k = 0;
+    if (n < 2)
+        return;
+    keyed_row *rows = malloc(n * sizeof *rows);
+    if (!rows) {
+        set->oom = 1;
+        return;
+    }
+    for (int t = 0; t < 2; t++)
+        for (uint32_t r = 0; r < img->tables[t].nrows; r++)
+            if (img->tables[t].rows[r].id.kind != SM_ENT_NONE) {
+                rows[k].key = id_key(img->tables[t].rows[r].id);
+                rows[k].order = k;
+                rows[k].row = &img->tables[t].rows[r];
+                k++;
+            }
+    qsort(rows, k, sizeof *rows, cmp_keyed_row);
+    for (uint32_t i = 1; i < k; i++)
+        if (rows[i].key == rows[i - 1].key) {
+            const sm_span *c = &rows[i].row->cells[0];
+            sm_story_issue_add(set, s, SM_FIELD_COT, c->off, "id-duplicate",
+                               "%.*s is described twice in image %d", (int)c->len, s->cot + c->off,
+                               img->number);
+        }
+    free(rows);
 }
 
 static void check_narrative(sm_story_set *set, sm_story *s, int nimages)
@@ -269,6 +296,7 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
                                        "\"%.*s\" is not a setting element",
                                        (int)(st->rows[r].cells[0].len > 60 ? 60 : st->rows[r].cells[0].len),
                                        s->cot + st->rows[r].cells[0].off);
+            check_duplicate_ids(set, s, img);
             check_rows(set, s, img, SM_TABLE_CHARACTERS, opt);
             check_rows(set, s, img, SM_TABLE_OBJECTS, opt);
         }

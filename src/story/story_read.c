@@ -643,6 +643,8 @@ static int scan_record(sm_story_set *set, record_fields *r, const char *line, si
             if (scan_string(&c, NULL) != 0)
                 return -1;
             size_t klen = (size_t)(c.p - 1 - key);
+            if (memchr(key, '\\', klen))
+                return -1;        /* an escaped key: let jansson decode it */
             skip_ws(&c);
             if (c.p >= c.end || *c.p != ':')
                 return -1;
