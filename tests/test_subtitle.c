@@ -157,12 +157,12 @@ static void srt_missing_blank_lines(void **state)
     parse_ok("1\n00:00:01,000 --> 00:00:02,000\nfirst\n"
              "00:00:03,000 --> 00:00:04,000\nsecond\n"      /* timing right after text */
              "3\n00:00:05,000 --> 00:00:06,000\nthird\n"    /* index right after text */
-             "2012\nis the year\n",                         /* a number that IS text */
+             "2012\nis the year\n10 --> 20 apples\n",         /* a number and an arrow that ARE text */
              &s);
     assert_int_equal(s.n_cues, 3);
     assert_string_equal(s.segments[0].text, "first");
     assert_string_equal(s.segments[1].text, "second");
-    assert_string_equal(s.segments[2].text, "third 2012 is the year");
+    assert_string_equal(s.segments[2].text, "third 2012 is the year 10 --> 20 apples");
     assert_true(has_warning(&s, 4, "missing blank line before cue 2"));
     assert_true(has_warning(&s, 6, "missing blank line before cue 3"));
     assert_int_equal(s.cues[2].line, 7);
@@ -398,7 +398,7 @@ static void vtt_basic(void **state)
     (void)state;
     sm_subtitles s;
     parse_ok("WEBVTT - a test\nKind: captions\nLanguage: en\n\n"
-             "NOTE this is a comment\nthat spans --> lines\n\n"
+             "NOTE this --> is a comment\nthat spans --> lines\n\n"
              "STYLE\n::cue { color: yellow }\n\n"
              "REGION\nid:fred\n\n"
              "intro\n00:01.000 --> 00:04.500 align:start position:10%\n<v Joey>How you doin'?</v>\n\n"
@@ -601,6 +601,68 @@ static void hostile_long_line(void **state)
     free(buf);
 }
 
+/* Big inputs take the mapped-array paths: a small text with very many
+ * segments (arrays outgrow malloc while parsing) and a text over 4 MiB
+ * (arrays reserved from the line count). */
+static void big_documents(void **state)
+{
+    (void)state;
+    size_t dashes = 100000;
+    size_t cap = 64 + dashes * 2;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t k = (size_t)sprintf(buf, "1\n00:00:01,000 --> 00:00:02,000\n");
+    for (size_t i = 0; i < dashes; i++) {
+        buf[k++] = '-';
+        buf[k++] = '\n';
+    }
+    sm_subtitles s;
+    sm_error err = {0};
+    assert_int_equal(sm_subtitles_parse("dashes.srt", buf, k, &s, &err), 0);
+    assert_int_equal(s.n_cues, 1);
+    assert_int_equal(s.n_segments, dashes);
+    assert_int_equal(s.segments[dashes - 1].index, (int)dashes);
+    assert_string_equal(s.segments[dashes - 1].display, "");
+    sm_subtitles_free(&s);
+    free(buf);
+
+    size_t cues = 120000;
+    cap = cues * 80 + 64;
+    buf = malloc(cap);
+    assert_non_null(buf);
+    k = 0;
+    for (size_t i = 0; i < cues; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%zu\n%02zu:%02zu:%02zu,000 --> %02zu:%02zu:%02zu,500\n- A%zu\n- B\n\n",
+                              i + 1, i / 3600 % 100, i / 60 % 60, i % 60, i / 3600 % 100, i / 60 % 60, i % 60, i);
+    assert_true(k > (4u << 20));
+    assert_int_equal(sm_subtitles_parse("big.srt", buf, k, &s, &err), 0);
+    assert_int_equal(s.n_cues, cues);
+    assert_int_equal(s.n_segments, 2 * cues);
+    assert_string_equal(s.segments[2 * cues - 2].text, "A119999");
+    sm_subtitles_free(&s);
+    free(buf);
+}
+
+/* A file full of oddities keeps 10,000 warnings plus a summary line. */
+static void warnings_are_capped(void **state)
+{
+    (void)state;
+    size_t cues = 10050, cap = cues * 48 + 1, k = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    for (size_t i = 0; i < cues; i++)
+        k += (size_t)snprintf(buf + k, cap - k, "%zu\n00:00:05,000 --> 00:00:06,000\nx\n\n", i + 1);
+    sm_subtitles s;
+    sm_error err = {0};
+    assert_int_equal(sm_subtitles_parse("many.srt", buf, k, &s, &err), 0);
+    assert_int_equal(s.n_cues, cues);
+    assert_int_equal(s.warnings_total, cues - 1);          /* every cue overlaps its predecessor */
+    assert_int_equal(s.warnings.count, 10001);
+    assert_true(has_warning(&s, 0, "49 more warnings not listed"));
+    sm_subtitles_free(&s);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -625,6 +687,8 @@ int main(void)
         cmocka_unit_test(file_latin1),
         cmocka_unit_test(file_roundtrip_tmp),
         cmocka_unit_test(hostile_long_line),
+        cmocka_unit_test(big_documents),
+        cmocka_unit_test(warnings_are_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

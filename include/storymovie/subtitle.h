@@ -56,6 +56,7 @@ typedef struct sm_subtitles {
     size_t n_segments;
     sm_warnings warnings;    /* broken indices, overlaps, out-of-order times, ... */
     sm_arena arena;          /* owns every string above */
+    size_t warnings_total;   /* all warnings found; `warnings` keeps the first 10,000 plus a summary line */
 } sm_subtitles;
 
 /* Parse UTF-8 text (as produced by sm_text_decode); the format is detected

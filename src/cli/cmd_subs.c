@@ -201,7 +201,7 @@ int cmd_subs(int argc, char **argv)
                 "%s: format %s, encoding %s, %zu cues, %zu segments, %zu with a speaker hint, "
                 "%zu annotations, %zu warnings\n",
                 in_path, sm_subtitle_format_name(subs.format), subs.encoding, subs.n_cues,
-                subs.n_segments, with_hint, n_ann, subs.warnings.count);
+                subs.n_segments, with_hint, n_ann, subs.warnings_total);
     sm_subtitles_free(&subs);
     return 0;
 }

@@ -158,7 +158,7 @@ int sub_parse_ass(sub_builder *b, const char *text, size_t len)
         if (!ieq_prefix(s, n, "dialogue:"))
             continue;   /* Comment:, Picture:, Sound:, Movie:, Command:, junk */
         if (!have_format) {
-            sm_warn(&b->out->warnings, r.no, "no Format line before the first Dialogue line; "
+            sub_warn(b, r.no, "no Format line before the first Dialogue line; "
                                              "assuming the ASS default field order");
             have_format = 1;
         }

@@ -84,23 +84,23 @@ static int start_cue(srt_state *st, const char *s, size_t n, int after_text)
                        "file ends inside a timing line (truncated?)");
     int ordinal = (int)b->out->n_cues + 1;
     if (after_text)
-        sm_warn(&b->out->warnings, line, "missing blank line before cue %d", ordinal);
+        sub_warn(b, line, "missing blank line before cue %d", ordinal);
     if (st->have_index) {
         long idx = st->index;
         if (st->have_prev_index && idx != st->prev_index + 1)
-            sm_warn(&b->out->warnings, st->index_line,
+            sub_warn(b, st->index_line,
                     "SRT index %ld %s after %ld (cues are numbered by position: this is cue %d)", idx,
                     idx == st->prev_index ? "repeated" : idx > st->prev_index ? "skips ahead" : "goes back",
                     st->prev_index, ordinal);
         else if (!st->have_prev_index && idx != ordinal)
-            sm_warn(&b->out->warnings, st->index_line,
+            sub_warn(b, st->index_line,
                     "SRT index %ld for cue %d (cues are numbered by position)", idx, ordinal);
         st->have_prev_index = 1;
         st->prev_index = idx;
         st->have_index = 0;
     } else if (!after_text && !st->warned_no_index) {
         st->warned_no_index = 1;
-        sm_warn(&b->out->warnings, line, "cue %d has no index line (further ones not reported)", ordinal);
+        sub_warn(b, line, "cue %d has no index line (further ones not reported)", ordinal);
     }
     return sub_cue_begin(b, start, end, line);
 }
@@ -145,7 +145,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
                 /* "12" right above a timing line is the next cue's index. */
                 if (sub_cue_end(b))
                     return -1;
-                sm_warn(&b->out->warnings, st.r.no, "missing blank line before cue %d",
+                sub_warn(b, st.r.no, "missing blank line before cue %d",
                         (int)b->out->n_cues + 1);
                 st.have_index = 1;
                 st.index = value;
@@ -173,7 +173,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
             /* An index line not followed by a timing line. */
             if (timestamp_like(s, n))
                 return bad_timestamp_line(&st);
-            sm_warn(&b->out->warnings, st.index_line, "index %ld is not followed by a timing line; skipped", st.index);
+            sub_warn(b, st.index_line, "index %ld is not followed by a timing line; skipped", st.index);
             st.have_index = 0;
             state = SKIPPING;
             continue;
@@ -190,7 +190,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
         if (timestamp_like(s, n))
             return bad_timestamp_line(&st);
         if (state == BETWEEN)
-            sm_warn(&b->out->warnings, st.r.no, "text outside any cue; skipped up to the next blank line");
+            sub_warn(b, st.r.no, "text outside any cue; skipped up to the next blank line");
         state = SKIPPING;
     }
     if (st.have_index)

@@ -17,6 +17,7 @@
 #define _DEFAULT_SOURCE 1   /* MAP_ANONYMOUS, madvise: optional, see big_grow */
 #include "subtitle_internal.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,7 +171,12 @@ int sub_looks_like_timing(const char *s, size_t len)
     const char *e = s + len;
     while (s < e && (*s == ' ' || *s == '\t'))
         s++;
-    if (s >= e || *s < '0' || *s > '9')
+    /* Starts like a timestamp: digits, ':', a digit ("10 --> 20 apples"
+     * inside a cue is text, not a broken timing line). */
+    const char *d = s;
+    while (d < e && *d >= '0' && *d <= '9')
+        d++;
+    if (d == s || e - d < 2 || d[0] != ':' || d[1] < '0' || d[1] > '9')
         return 0;
     for (const char *p = s; p + 3 <= e; p++) {
         p = memchr(p, '-', (size_t)(e - p));
@@ -376,6 +382,20 @@ char *sub_strndup(sub_builder *b, const char *s, size_t n)
     return p;
 }
 
+void sub_warn(sub_builder *b, long line, const char *fmt, ...)
+{
+    if (b->out->warnings.count >= SUB_MAX_WARNINGS) {
+        b->warnings_dropped++;
+        return;
+    }
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sm_warn(&b->out->warnings, line, "%s", msg);
+}
+
 static int oom(sub_builder *b) { return sm_fail(b->err, b->name, 0, "out of memory"); }
 
 /* ---- markup removal --------------------------------------------------------- */
@@ -554,18 +574,18 @@ int sub_cue_begin(sub_builder *b, double start, double end, long line)
     if (end < start) {
         format_time(start, t1, sizeof t1);
         format_time(end, t2, sizeof t2);
-        sm_warn(&out->warnings, line, "cue %d ends (%s) before it starts (%s)", ord, t2, t1);
+        sub_warn(b, line, "cue %d ends (%s) before it starts (%s)", ord, t2, t1);
     }
     if (b->check_order && b->have_prev) {
         if (start < b->prev_start) {
             format_time(start, t1, sizeof t1);
             format_time(b->prev_start, t2, sizeof t2);
-            sm_warn(&out->warnings, line, "cue %d starts (%s) before the previous cue (%s): out of order",
+            sub_warn(b, line, "cue %d starts (%s) before the previous cue (%s): out of order",
                     ord, t1, t2);
         } else if (start < b->prev_end) {
             format_time(start, t1, sizeof t1);
             format_time(b->prev_end, t2, sizeof t2);
-            sm_warn(&out->warnings, line, "cue %d starts (%s) before the previous cue ends (%s): overlap",
+            sub_warn(b, line, "cue %d starts (%s) before the previous cue ends (%s): overlap",
                     ord, t1, t2);
         }
     }
@@ -602,7 +622,7 @@ static int push_segment(sub_builder *b, const char *display, long line, const ch
     g->text = NULL;
     g->annotations = NULL;
     g->n_annotations = 0;
-    g->speaker_hint = voice;   /* provisional: settled in analyse_cue */
+    g->speaker_hint = voice;   /* provisional: settled in analyse_segment */
     g->line = line;
     return 0;
 }
@@ -845,7 +865,7 @@ int sub_cue_end(sub_builder *b)
     sm_subtitles *out = b->out;
     sm_cue *c = &out->cues[out->n_cues - 1];
     if (c->n_segments == 0) {
-        sm_warn(&out->warnings, c->line, "cue %d has no text", c->ordinal);
+        sub_warn(b, c->line, "cue %d has no text", c->ordinal);
         if (push_segment(b, "", c->line, NULL))
             return -1;
     }
@@ -1039,6 +1059,9 @@ int sm_subtitles_parse(const char *name, const char *utf8, size_t len,
     }
     if (rc == 0)
         rc = sub_cue_end(&b);
+    out->warnings_total = out->warnings.count + b.warnings_dropped;
+    if (b.warnings_dropped)
+        sm_warn(&out->warnings, 0, "%zu more warnings not listed", b.warnings_dropped);
     if (rc == 0 && out->n_cues == 0)
         rc = sm_fail(err, name, 0, "no subtitle cues found (not %s?)",
                      out->format == SM_SUBS_SRT ? "a subtitle file: no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line"

@@ -47,10 +47,22 @@ typedef struct sub_builder {
     int have_prev;
     double prev_start, prev_end;
 
+    size_t warnings_dropped;
+
     /* String pool (blocks owned by out->arena). */
     char *pool;
     size_t pool_left, pool_block;
 } sub_builder;
+
+/* A warning for out->warnings.  At most SUB_MAX_WARNINGS are kept (a huge
+ * broken file must not cost a malloc per line); the rest are counted and
+ * summed up in one last warning. */
+#define SUB_MAX_WARNINGS 10000
+void sub_warn(sub_builder *b, long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* Strings and small arrays owned by the document (out->arena). */
 void *sub_alloc(sub_builder *b, size_t n);
@@ -95,8 +107,8 @@ int sub_parse_timing_line(const char *s, size_t len, int frac_ms,
 /* The line contains "-->". */
 int sub_has_arrow(const char *s, size_t len);
 
-/* The line looks like a timing line: after spaces it starts with a digit
- * and contains "-->". */
+/* The line looks like a timing line: after spaces it starts like a
+ * timestamp ("12:3") and contains "-->". */
 int sub_looks_like_timing(const char *s, size_t len);
 
 /* ---- line iteration -------------------------------------------------------- */

@@ -43,7 +43,7 @@ static int vtt_start_cue(sub_builder *b, sub_lines *r, const char *s, size_t n, 
     if (sub_lines_unterminated(r))
         return sm_fail(b->err, b->name, r->no, "file ends inside a timing line (truncated?)");
     if (after_text)
-        sm_warn(&b->out->warnings, r->no, "missing blank line before cue %d", (int)b->out->n_cues + 1);
+        sub_warn(b, r->no, "missing blank line before cue %d", (int)b->out->n_cues + 1);
     return sub_cue_begin(b, start, end, r->no);
 }
 
@@ -59,7 +59,7 @@ int sub_parse_vtt(sub_builder *b, const char *text, size_t len)
         ;
     while (sub_peek_line(&r, &s, &n, &next) && !sub_is_blank(s, n)) {
         if (sub_has_arrow(s, n)) {
-            sm_warn(&b->out->warnings, r.no + 1, "missing blank line after the WEBVTT header");
+            sub_warn(b, r.no + 1, "missing blank line after the WEBVTT header");
             break;
         }
         sub_next_line(&r, &s, &n);
@@ -97,19 +97,19 @@ int sub_parse_vtt(sub_builder *b, const char *text, size_t len)
         }
         if (state == SKIPPING)
             continue;
+        if (keyword_line(s, n, "NOTE") || keyword_line(s, n, "STYLE") || keyword_line(s, n, "REGION")) {
+            state = SKIPPING;
+            continue;
+        }
         if (sub_has_arrow(s, n)) {
             if (vtt_start_cue(b, &r, s, n, 0))
                 return -1;
             state = IN_CUE;
             continue;
         }
-        if (keyword_line(s, n, "NOTE") || keyword_line(s, n, "STYLE") || keyword_line(s, n, "REGION")) {
-            state = SKIPPING;
-            continue;
-        }
         if (sub_peek_line(&r, &ns, &nn, &next) && sub_has_arrow(ns, nn))
             continue;   /* a cue identifier */
-        sm_warn(&b->out->warnings, r.no, "block without a timing line; skipped");
+        sub_warn(b, r.no, "block without a timing line; skipped");
         state = SKIPPING;
     }
     return 0;
