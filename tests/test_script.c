@@ -226,6 +226,24 @@ static void plain_flush_left(void **state)
     sm_script_free(&s);
 }
 
+/* Scene numbers at the right only; a number inside the heading stays. */
+static void plain_right_scene_numbers(void **state)
+{
+    (void)state;
+    const char *t =
+        "     INT. HOUSE - DAY        12\n\n     Ann.\n\n                    ANN\n          Hi.\n\n"
+        "     INT. ROOM 12 - DAY\n\n                    ANN\n          Bye.\n\n"
+        "                    BOB\n          No.\n";
+    sm_script s = parse_ok("t.txt", t);
+    check_block(&s, 0, SM_BLOCK_SCENE_HEADING, NULL, "INT. HOUSE - DAY");
+    assert_string_equal(s.blocks[0].scene_number, "12");
+    check_block(&s, 3, SM_BLOCK_SCENE_HEADING, NULL, "INT. ROOM 12 - DAY");
+    assert_null(s.blocks[3].scene_number);
+    check_block(&s, 5, SM_BLOCK_DIALOGUE, "BOB", "No.");
+    assert_int_equal(s.warnings.count, 0);
+    sm_script_free(&s);
+}
+
 /* ---- Fountain ---- */
 
 static void fountain_elements(void **state)
@@ -454,6 +472,7 @@ int main(void)
         cmocka_unit_test(plain_layout),
         cmocka_unit_test(plain_headers_and_tabs),
         cmocka_unit_test(plain_flush_left),
+        cmocka_unit_test(plain_right_scene_numbers),
         cmocka_unit_test(fountain_elements),
         cmocka_unit_test(fountain_unclosed_boneyard_warns),
         cmocka_unit_test(transcript_paragraphs),

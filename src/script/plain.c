@@ -609,6 +609,15 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
     }
     reader r = {.b = b, .L = L, .n = n};
     measure(L, n, &r.lay);
+    if (!r.lay.indented) {
+        size_t deep = 0;
+        for (size_t i = 0; i < n; i++)
+            deep += !(L[i].flags & L_BLANK) && L[i].indent >= 10;
+        if (deep >= 3)
+            sm_warn(&b->script->warnings, 0,
+                    "no consistent indentation for cues and dialogue; reading them by shape "
+                    "(an ALL-CAPS cue line above its speech)");
+    }
     if (drop_repeated_headers(L, n, r.lay.indented ? r.lay.action : -1) < 0) {
         free(L);
         return sm_fail(err, name, 0, "out of memory");
@@ -637,6 +646,7 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
             }
             r.text.len = 0;
             sm_sbuf_put(&r.text, s, sn);
+            const char *trailing_number = NULL;
             size_t last = i;
             while (last + 1 < n && r.text.len && (r.text.p[r.text.len - 1] == '-' || r.text.p[r.text.len - 1] == ',') &&
                    (L[last + 1].flags & (L_CAPS | L_BLANK | L_DROP)) == L_CAPS &&
@@ -653,11 +663,30 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
                     while (r.text.len && r.text.p[r.text.len - 1] == ' ')
                         r.text.len--;
                 }
+            } else {
+                /* Numbered at the right only: "INT. HOUSE - DAY      12".  Two
+                 * spaces at least, so "INT. ROOM 12" keeps its number. */
+                size_t e = r.text.len, k = e;
+                while (k > 0 && r.text.p[k - 1] != ' ')
+                    k--;
+                size_t tl = e - k;
+                if (tl && k >= 3 && r.text.p[k - 2] == ' ' &&
+                    scene_number_token(r.text.p + k, tl) == tl) {
+                    char tmp[16];
+                    size_t nl = tl < sizeof tmp ? tl : sizeof tmp - 1;
+                    memcpy(tmp, r.text.p + k, nl);
+                    if (nl && tmp[nl - 1] == '.')
+                        nl--;
+                    trailing_number = sm_builder_str(b, tmp, nl, 1);
+                    r.text.len = k;
+                    while (r.text.len && r.text.p[r.text.len - 1] == ' ')
+                        r.text.len--;
+                }
             }
             sm_block *blk = sm_builder_add(b, SM_BLOCK_SCENE_HEADING, (long)i + 1, (long)last + 1);
             if (blk) {
                 blk->text = sm_builder_str(b, r.text.p, r.text.len, 0);
-                blk->scene_number = num ? sm_builder_str(b, num, num_len, 1) : NULL;
+                blk->scene_number = num ? sm_builder_str(b, num, num_len, 1) : trailing_number;
             }
             more = 0;
             i = last + 1;
