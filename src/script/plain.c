@@ -144,7 +144,22 @@ static int heading_shape(const char *s, size_t n, const char **num, size_t *num_
             return 1;
         }
     }
-    return sm_heading_prefix(s, n, 1) > 0;
+    if (sm_heading_prefix(s, n, 1) > 0)
+        return 1;
+    /* "FLASHBACK - INT. AIRPORT - DAY", "DREAM: EXT. FIELD": a short caps
+     * label before the heading. */
+    for (size_t i = 1; i + 3 < n && i < 24; i++) {
+        if (sm_is_lower((unsigned char)s[i]))
+            return 0;
+        size_t skip = 0;
+        if (s[i] == ' ' && s[i + 1] == '-' && s[i + 2] == ' ')
+            skip = 3;
+        else if (s[i] == ':' && s[i + 1] == ' ')
+            skip = 2;
+        if (skip && sm_heading_prefix(s + i + skip, n - i - skip, 1))
+            return 1;
+    }
+    return 0;
 }
 
 /* ---- measuring the file -------------------------------------------------- */
