@@ -64,7 +64,17 @@ static int align_files(const char *script_path, const char *subs_path, FILE *sin
     sm_alignment a;
     int rc = sm_align(&sc, &su, NULL, &a, &err);
     if (rc == 0) {
-        sm_alignment_write_jsonl(sink, &sc, &su, &a);
+        /* Into memory: the output is produced in full, and no disk or device
+         * speed enters the figure. */
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (mem) {
+            sm_alignment_write_jsonl(mem, &sc, &su, &a);
+            fclose(mem);
+        }
+        free(buf);
+        (void)sink;
         if (segments)
             *segments = su.n_segments;
         sm_alignment_free(&a);
@@ -84,8 +94,9 @@ static long peak_rss_kb(void)
 static void bench_film(const char *dir, FILE *sink)
 {
     char sp[4096], tp[4096];
-    snprintf(sp, sizeof sp, "%s/screenplay.txt", dir);
-    snprintf(tp, sizeof tp, "%s/subtitles.srt", dir);
+    if (snprintf(sp, sizeof sp, "%s/screenplay.txt", dir) >= (int)sizeof sp ||
+        snprintf(tp, sizeof tp, "%s/subtitles.srt", dir) >= (int)sizeof tp)
+        return;
     if (file_size(sp) < 0 || file_size(tp) < 0)
         return;
     enum { RUNS = 21 };
@@ -155,8 +166,9 @@ static void bench_episodes(const char *friends, FILE *sink)
         for (size_t i = 0; i < n; i++) {
             char sp[4096], tp[4096];
             size_t s = 0;
-            snprintf(sp, sizeof sp, "%s/%s/transcript.txt", friends, names[i]);
-            snprintf(tp, sizeof tp, "%s/%s/subtitles.srt", friends, names[i]);
+            if (snprintf(sp, sizeof sp, "%s/%s/transcript.txt", friends, names[i]) >= (int)sizeof sp ||
+                snprintf(tp, sizeof tp, "%s/%s/subtitles.srt", friends, names[i]) >= (int)sizeof tp)
+                continue;
             if (file_size(sp) < 0 || align_files(sp, tp, sink, &s))
                 continue;
             segs += s;
@@ -177,17 +189,14 @@ int main(int argc, char **argv)
         snprintf(data, sizeof data, "%s", argv[1]);
     else
         snprintf(data, sizeof data, "%s", SM_SHARED_DATA);
-    FILE *sink = fopen("/dev/null", "w");
-    if (!sink)
-        return 1;
+    FILE *sink = NULL;
     char dir[4096];
     const char *films[] = {"the_assignment", "birthday_girl"};
     for (size_t i = 0; i < 2; i++) {
-        snprintf(dir, sizeof dir, "%s/movies/%s", data, films[i]);
-        bench_film(dir, sink);
+        if (snprintf(dir, sizeof dir, "%s/movies/%s", data, films[i]) < (int)sizeof dir)
+            bench_film(dir, sink);
     }
-    snprintf(dir, sizeof dir, "%s/friends", data);
-    bench_episodes(dir, sink);
-    fclose(sink);
+    if (snprintf(dir, sizeof dir, "%s/friends", data) < (int)sizeof dir)
+        bench_episodes(dir, sink);
     return 0;
 }

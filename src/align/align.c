@@ -196,16 +196,30 @@ static void assign_short(aligner *A)
 
 /* A scene the edit moved leaves, after the monotone backbone, a run of
  * unassigned segments in one place and a run of unassigned blocks in
- * another.  Pair each such segment run with the block run sharing the most
- * unique bigrams, and align the two on their own. */
+ * another.  Each such segment run votes, bigram by bigram, for the block run
+ * that holds the same word pair (pairs found in several runs do not vote);
+ * the run with the most votes is aligned with it on its own.  One hash
+ * table over all block runs keeps this linear in the script's length. */
+typedef struct bigram_slot {
+    uint64_t key;        /* (a << 32 | b) + 1; 0 = empty */
+    int32_t run;         /* block run holding it, -1 when in several */
+} bigram_slot;
+
+static size_t bigram_find(const bigram_slot *tab, size_t cap, uint64_t key)
+{
+    size_t j = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+    while (tab[j].key && tab[j].key != key)
+        j = (j + 1) & (cap - 1);
+    return j;
+}
+
 static void recover_moves(aligner *A)
 {
     const sm_script *sc = A->script;
     size_t nseg = A->subs->n_segments;
-    /* block runs: maximal runs of dialogue blocks with nothing assigned */
     typedef struct { uint32_t s0, s1; } range;
     range *bruns = NULL;
-    size_t nb = 0, capb = 0;
+    size_t nb = 0, capb = 0, grams = 0;
     for (size_t b = 0; b < sc->n_blocks;) {
         if (sc->blocks[b].kind != SM_BLOCK_DIALOGUE || A->blk[b].assigned || A->blk[b].ntok == 0) {
             b++;
@@ -230,14 +244,27 @@ static void recover_moves(aligner *A)
         }
         bruns[nb].s0 = s0;
         bruns[nb].s1 = s1;
+        grams += s1 - s0;
         nb++;
     }
-    if (nb == 0) {
-        free(bruns);
-        return;
-    }
-    align_anchor *anchors = NULL;
-    size_t acap = 0;
+    size_t cap = 64;
+    while (cap < grams * 2)
+        cap *= 2;
+    bigram_slot *tab = nb ? calloc(cap, sizeof *tab) : NULL;
+    uint32_t *votes = nb ? calloc(nb, sizeof *votes) : NULL;
+    if (!tab || !votes)
+        goto done;
+    for (size_t r = 0; r < nb; r++)
+        for (uint32_t s = bruns[r].s0; s + 1 < bruns[r].s1; s++) {
+            uint64_t key = (((uint64_t)A->S.tok[s] << 32) | A->S.tok[s + 1]) + 1;
+            size_t j = bigram_find(tab, cap, key);
+            if (!tab[j].key) {
+                tab[j].key = key;
+                tab[j].run = (int32_t)r;
+            } else if (tab[j].run != (int32_t)r) {
+                tab[j].run = -1;
+            }
+        }
     for (size_t i = 0; i < nseg;) {
         if (A->seg[i].block >= 0 || A->seg[i].ntok == 0) {
             i++;
@@ -253,27 +280,21 @@ static void recover_moves(aligner *A)
         i = j;
         if (t1 - t0 < 6)
             continue;
-        size_t best = SIZE_MAX, best_score = 0;
-        for (size_t r = 0; r < nb; r++) {
-            size_t max = (bruns[r].s1 - bruns[r].s0) < (t1 - t0) ? (bruns[r].s1 - bruns[r].s0) : (t1 - t0);
-            if (max > acap) {
-                align_anchor *a = realloc(anchors, max * sizeof *a);
-                if (!a)
-                    goto done;
-                anchors = a;
-                acap = max;
-            }
-            size_t k = align_find_anchors(A->S.tok, bruns[r].s0, bruns[r].s1, A->T.tok, t0, t1, 2,
-                                          anchors, max);
-            size_t score = 0;
-            for (size_t x = 0; x < k; x++)
-                score += anchors[x].len;
-            if (score > best_score) {
-                best_score = score;
+        memset(votes, 0, nb * sizeof *votes);
+        for (uint32_t t = t0; t + 1 < t1; t++) {
+            uint64_t key = (((uint64_t)A->T.tok[t] << 32) | A->T.tok[t + 1]) + 1;
+            size_t k = bigram_find(tab, cap, key);
+            if (tab[k].key && tab[k].run >= 0)
+                votes[tab[k].run]++;
+        }
+        size_t best = SIZE_MAX;
+        uint32_t best_votes = 1;   /* at least two shared word pairs */
+        for (size_t r = 0; r < nb; r++)
+            if (votes[r] > best_votes) {
+                best_votes = votes[r];
                 best = r;
             }
-        }
-        if (best == SIZE_MAX || best_score < 4)
+        if (best == SIZE_MAX)
             continue;
         for (uint32_t t = t0; t < t1; t++)
             A->match_t[t] = -1;
@@ -281,7 +302,8 @@ static void recover_moves(aligner *A)
         assign_strong(A, first_seg, j, EV_MOVED);
     }
 done:
-    free(anchors);
+    free(votes);
+    free(tab);
     free(bruns);
 }
 

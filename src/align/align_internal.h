@@ -69,7 +69,7 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
 /* Exact LCS of S[s0,s1) and T[t0,t1) by dynamic programming; sets
  * match_t[t] = s for the matched pairs.  The caller keeps the area small
  * ((s1-s0)*(t1-t0) <= ALIGN_DP_MAX_CELLS).  Returns matched count, -1 OOM. */
-#define ALIGN_DP_MAX_CELLS (1u << 21)
+#define ALIGN_DP_MAX_CELLS (1u << 18)
 long align_lcs_dp(const uint32_t *S, size_t s0, size_t s1,
                   const uint32_t *T, size_t t0, size_t t1, int32_t *match_t);
 

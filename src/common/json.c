@@ -153,19 +153,51 @@ void sm_json_double(sm_json *j, double v)
     put(j, b, (size_t)n);
 }
 
+/* Fixed decimals without printf: times and confidences are most of what
+ * alignment output prints, and snprintf's float path is slow. */
 void sm_json_fixed(sm_json *j, double v, int decimals)
 {
+    static const double pow10[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
     if (!isfinite(v)) {
         sm_json_null(j);
         return;
     }
-    char b[48];
-    int n = snprintf(b, sizeof b, "%.*f", decimals, v);
-    trim_zeros(b, &n);
-    if (n == 2 && b[0] == '-' && b[1] == '0')
-        n = snprintf(b, sizeof b, "0");
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9 || fabs(v) * pow10[decimals] >= 9e15) {
+        char b[64];
+        int n = snprintf(b, sizeof b, "%.*f", decimals, v);
+        trim_zeros(b, &n);
+        value_prefix(j);
+        put(j, b, (size_t)n);
+        return;
+    }
+    long long scaled = llround(v * pow10[decimals]);
+    int negative = scaled < 0;
+    unsigned long long u = negative ? (unsigned long long)(-scaled) : (unsigned long long)scaled;
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u || n <= decimals);
+    /* digits holds the number backwards; drop trailing fraction zeros */
+    int skip = 0;
+    while (skip < decimals && digits[skip] == '0')
+        skip++;
+    char b[40];
+    int len = 0;
+    if (negative)
+        b[len++] = '-';
+    for (int k = n - 1; k >= decimals; k--)
+        b[len++] = digits[k];
+    if (skip < decimals) {
+        b[len++] = '.';
+        for (int k = decimals - 1; k >= skip; k--)
+            b[len++] = digits[k];
+    }
     value_prefix(j);
-    put(j, b, (size_t)n);
+    put(j, b, (size_t)len);
 }
 
 void sm_json_bool(sm_json *j, int v)
