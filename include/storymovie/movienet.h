@@ -4,7 +4,8 @@
  *   ROOT/shot/tt....txt              "start end k0 k1 k2" per shot, from shot 0,
  *                                    end inclusive, k0..k2 keyframe frame indices
  *   ROOT/tt.../shot_%04d_img_%d.jpg  keyframes (img 0..2 of that shot); also
- *                                    looked for under ROOT/keyframes/ and ROOT/frame/
+ *                                    looked for under ROOT/keyframes/, frame/,
+ *                                    240P/ and keyf_240p/
  *   ROOT/meta/tt....json             imdb_id, title, cast [{id,name,character}], ...
  *   ROOT/annotation/tt....json       cast (person boxes with pid), scene, story
  *   ROOT/script/tt....script         screenplay (plain text)
@@ -163,7 +164,7 @@ int sm_movie_keyframe_frame(const sm_movie *m, int shot, int img, long *frame, s
 const sm_mn_cast *sm_movie_cast(const sm_movie *m, const char *pid);
 
 /* Where the JPEG of a keyframe is: ROOT/<movie>/shot_..jpg, then
- * ROOT/keyframes/..., ROOT/frame/...  Writes the path into buf and returns
+ * ROOT/keyframes/..., ROOT/frame/..., ROOT/240P/..., ROOT/keyf_240p/...  Writes the path into buf and returns
  * 0, or -1 when no candidate exists (buf then holds the first candidate). */
 int sm_movienet_keyframe_path(const char *root, const sm_keyframe *k, char *buf, size_t size);
 

@@ -219,8 +219,19 @@ static void keyframe_size(const story_ctx *c, frame_info *f)
         return;
     f->size_tried = 1;
     char path[1200];
-    if (sm_movienet_keyframe_path(c->movie->root, &f->key, path, sizeof path) != 0)
+    const char *given = c->in->images[f - c->frames];
+    /* An absolute image path in the record is the picture the boxes were
+     * drawn on: prefer it to the corpus's copy. */
+    if (given && given[0] == '/' && strlen(given) < sizeof path) {
+        memcpy(path, given, strlen(given) + 1);
+        FILE *probe = fopen(path, "rb");
+        if (probe)
+            fclose(probe);
+        else if (sm_movienet_keyframe_path(c->movie->root, &f->key, path, sizeof path) != 0)
+            return;
+    } else if (sm_movienet_keyframe_path(c->movie->root, &f->key, path, sizeof path) != 0) {
         return;
+    }
     sm_error err;
     int w, h;
     if (sm_jpeg_size(path, &w, &h, &err) == 0) {

@@ -488,7 +488,9 @@ const sm_mn_cast *sm_movie_cast(const sm_movie *m, const char *pid)
 
 int sm_movienet_keyframe_path(const char *root, const sm_keyframe *k, char *buf, size_t size)
 {
-    static const char *const dirs[] = {"", "keyframes/", "frame/"};
+    /* The layout of SPEC first, then the folder names MovieNet's keyframe
+     * downloads unpack to. */
+    static const char *const dirs[] = {"", "keyframes/", "frame/", "240P/", "keyf_240p/"};
     struct stat st;
     for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
         snprintf(buf, size, "%s/%s%s/shot_%04d_img_%d.jpg", root, dirs[d], k->movie, k->shot, k->img);
