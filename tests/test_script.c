@@ -244,6 +244,32 @@ static void plain_right_scene_numbers(void **state)
     sm_script_free(&s);
 }
 
+/* Scripts that save blank lines: a cue straight after action or speech. */
+static void plain_no_blank_before_cue(void **state)
+{
+    (void)state;
+    const char *t =
+        "               INT. HOUSE - DAY\n\n"
+        "               John enters the room.\n"
+        "                                     JOHN\n"
+        "                         Hello.\n"
+        "                                     MARY\n"
+        "                              (surprised)\n"
+        "                         Oh! Hi.\n"
+        "               She sits.\n\n"
+        "                                     JOHN\n"
+        "                         NO!\n"
+        "                         I mean yes.\n";
+    sm_script s = parse_ok("t.txt", t);
+    check_block(&s, 1, SM_BLOCK_ACTION, NULL, "John enters the room.");
+    check_block(&s, 2, SM_BLOCK_DIALOGUE, "JOHN", "Hello.");
+    check_block(&s, 3, SM_BLOCK_DIALOGUE, "MARY", "Oh! Hi.");
+    check_block(&s, 4, SM_BLOCK_ACTION, NULL, "She sits.");
+    check_block(&s, 5, SM_BLOCK_DIALOGUE, "JOHN", "NO! I mean yes.");
+    assert_int_equal(s.n_blocks, 6);
+    sm_script_free(&s);
+}
+
 /* ---- Fountain ---- */
 
 static void fountain_elements(void **state)
@@ -473,6 +499,7 @@ int main(void)
         cmocka_unit_test(plain_headers_and_tabs),
         cmocka_unit_test(plain_flush_left),
         cmocka_unit_test(plain_right_scene_numbers),
+        cmocka_unit_test(plain_no_blank_before_cue),
         cmocka_unit_test(fountain_elements),
         cmocka_unit_test(fountain_unclosed_boneyard_warns),
         cmocka_unit_test(transcript_paragraphs),

@@ -198,9 +198,14 @@ static int cue_shape(const pline *L, size_t n, size_t i)
     size_t nx = next_kept(L, n, i);
     if (nx >= n || (L[nx].flags & L_BLANK))
         return 0;
-    /* A cue stands alone: a blank line (or a dropped page line) above it. */
+    /* A cue stands alone: a blank line (or a dropped page line) above it,
+     * or, in scripts that save blank lines, a line well left of it (the
+     * action or speech before) with its own speech starting left of it. */
     size_t pv = i ? i - 1 : (size_t)-1;
-    return pv == (size_t)-1 || (L[pv].flags & (L_BLANK | L_DROP));
+    if (pv == (size_t)-1 || (L[pv].flags & (L_BLANK | L_DROP)))
+        return 1;
+    return L[pv].indent < l->indent - 4 && L[nx].indent < l->indent - 4 && L[nx].indent > L[pv].indent - 1 &&
+           l->indent >= 10;
 }
 
 static uint64_t key_hash(const char *s, size_t n, int *has_digit)
