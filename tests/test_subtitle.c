@@ -356,7 +356,8 @@ static void speaker_labels(void **state)
              "10\n00:00:19,000 --> 00:00:20,000\n[JOEY] How you doin'?\n\n"
              "11\n00:00:21,000 --> 00:00:22,000\nWAIT, WHAT: no.\n\n"
              "12\n00:00:23,000 --> 00:00:24,000\nOkay, they have issues like:\n\n"
-             "13\n00:00:25,000 --> 00:00:26,000\n- Joey: Hi.\n- And you?\n",
+             "13\n00:00:25,000 --> 00:00:26,000\n- Joey: Hi.\n- And you?\n\n"
+             "14\n00:00:27,000 --> 00:00:28,000\nJOEY, ROSS & MONICA: Eh.\n",
              &s);
     const sm_segment *g = s.segments;
     assert_string_equal(g[0].speaker_hint, "CHANDLER");
@@ -388,6 +389,8 @@ static void speaker_labels(void **state)
     assert_null(g[13].speaker_hint);
     assert_null(g[14].speaker_hint);                 /* not every segment labelled */
     assert_string_equal(g[14].text, "Joey: Hi.");
+    assert_string_equal(g[16].speaker_hint, "JOEY, ROSS & MONICA");
+    assert_string_equal(g[16].text, "Eh.");
     sm_subtitles_free(&s);
 }
 

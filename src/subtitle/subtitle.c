@@ -685,7 +685,9 @@ int sub_cue_line(sub_builder *b, const char *s, size_t len, long line)
  * ROSS:", "MAN #2:", "DR. GREEN:".  Letters must be capitals (at least two
  * of them), the first character a letter, and the colon followed by a space
  * or the end: "10:30" or "AT 10:30" never qualify, nor "Well:" (mixed case,
- * see mixed_label), nor anything with a comma, '!' or '?'.  Sets *name_len
+ * see mixed_label), nor anything with '!', '?' or quotes.  A comma only in
+ * a list of names joined by '&' ("JOEY, ROSS & MONICA:"): an all-caps
+ * "NO, WAIT: ..." is speech.  Sets *name_len
  * (label without colon and trailing spaces) and *skip (bytes up to the
  * speech). */
 static int upper_label(const char *t, size_t n, size_t *name_len, size_t *skip)
@@ -693,12 +695,17 @@ static int upper_label(const char *t, size_t n, size_t *name_len, size_t *skip)
     if (n < 3 || t[0] < 'A' || t[0] > 'Z')
         return 0;
     size_t i = 0, letters = 0, words = 1;
+    int comma = 0, amp = 0;
     for (; i < n && i < 48; i++) {
         unsigned char c = (unsigned char)t[i];
         if (c == ':')
             break;
         if (c >= 'A' && c <= 'Z')
             letters++;
+        else if (c == ',')
+            comma = 1;
+        else if (c == '&')
+            amp = 1;
         else if (c == ' ') {
             if (t[i - 1] != ' ')
                 words++;
@@ -709,6 +716,8 @@ static int upper_label(const char *t, size_t n, size_t *name_len, size_t *skip)
             return 0;
     }
     if (i >= n || t[i] != ':' || letters < 2 || words > 6)
+        return 0;
+    if (comma && !amp)   /* "JOEY, ROSS & MONICA:" is a label; "NO, WAIT:" is shouting */
         return 0;
     if (i + 1 < n && t[i + 1] != ' ')
         return 0;
