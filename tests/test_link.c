@@ -288,6 +288,59 @@ static void one_story_record(void **state)
     sm_film_alignment_free(&al);
 }
 
+/* char1 on image 1 and char4 on image 2 both match Martha's boxes: each
+ * gets the name, and each points at the other. */
+static void split_character_flagged(void **state)
+{
+    (void)state;
+    sm_movie m;
+    sm_shot shots[4];
+    sm_mn_person persons[4];
+    sm_mn_cast cast[2];
+    make_movie(&m, shots, persons, cast);
+    persons[3] = (sm_mn_person){3, 0, 100, 100, 300, 400, 1000, 500, "nm1"};
+    m.n_persons = 4;
+    static const char split_cot[] =
+        "## Image 1\n### Characters\n"
+        "| Character ID | Name | Description | Emotions | Actions | Narrative Function | Bounding Box |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| char1 | Woman | A woman | Calm | Stands | Protagonist | 50,50,150,200 |\n"
+        "## Image 2\n### Characters\n"
+        "| Character ID | Name | Description | Emotions | Actions | Narrative Function | Bounding Box |\n"
+        "|---|---|---|---|---|---|---|\n"
+        "| char4 | Lady | A woman in a coat | Calm | Sits | Stranger | 100,100,300,400 |\n";
+    sm_story_set set;
+    memset(&set, 0, sizeof set);
+    sm_story *story = sm_story_add(&set, "s3", split_cot, strlen(split_cot), "", 0);
+    const char *images[] = {"tt0000001/shot_0001_img_1.jpg", "tt0000001/shot_0003_img_0.jpg"};
+    sm_link_input in = {"s3", images, 2, story, "stories.jsonl", 1, NULL};
+    sm_link_options opt;
+    sm_link_options_init(&opt);
+    sm_link_stats stats;
+    sm_error err;
+    sm_json j;
+    sm_json_init(&j);
+    assert_int_equal(sm_link_story(&j, &in, &m, NULL, "none", &opt, &stats, &err), 0);
+    json_t *rec = json_loads(j.buf, 0, NULL);
+    json_t *chars = json_object_get(rec, "characters");
+    assert_int_equal(json_array_size(chars), 2);
+    for (size_t k = 0; k < 2; k++) {
+        json_t *c = json_array_get(chars, k);
+        assert_string_equal(json_string_value(json_object_get(c, "name")), "Martha Hale");
+        json_t *same = json_object_get(json_object_get(c, "evidence"), "same_cast_as");
+        assert_int_equal(json_array_size(same), 1);
+        assert_string_equal(json_string_value(json_array_get(same, 0)), k == 0 ? "char4" : "char1");
+    }
+    /* No keyframe JPEG for shot 3 and image 2's annotation resolution is
+     * known: image 2 is compared unscaled, and that is reported. */
+    json_t *problems = json_object_get(rec, "problems");
+    assert_int_equal(json_array_size(problems), 2);
+    assert_non_null(strstr(json_string_value(json_array_get(problems, 1)), "unscaled"));
+    json_decref(rec);
+    sm_json_free(&j);
+    sm_story_set_free(&set);
+}
+
 static void story_movie_errors(void **state)
 {
     (void)state;
@@ -311,6 +364,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alignment_read_back),
         cmocka_unit_test(one_story_record),
+        cmocka_unit_test(split_character_flagged),
         cmocka_unit_test(story_movie_errors),
     };
     return cmocka_run_group_tests(tests, make_root, remove_root);

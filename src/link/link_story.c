@@ -203,6 +203,7 @@ typedef struct char_result {
     size_t candidates;        /* of those, images whose shot/img has annotated persons */
     vote *votes;
     size_t n_votes;
+    const vote *best;         /* the pid it takes, or NULL */
 } char_result;
 
 static char_result *find_char(char_result *cs, size_t n, uint32_t number)
@@ -426,20 +427,23 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
             goto done;
     }
 
+    /* The best cast pid per char: most images, then the higher IoU sum;
+     * "others" (uncredited people) can win, and then the char has no name. */
+    for (size_t i = 0; i < n_cs; i++) {
+        char_result *cr = &cs[i];
+        for (size_t v = 0; v < cr->n_votes; v++) {
+            const vote *x = &cr->votes[v];
+            const vote *b = cr->best;
+            if (!b || x->frames > b->frames || (x->frames == b->frames && x->iou_sum > b->iou_sum) ||
+                (x->frames == b->frames && x->iou_sum == b->iou_sum && strcmp(x->pid, b->pid) < 0))
+                cr->best = x;
+        }
+    }
     sm_json_key(j, "characters");
     sm_json_begin_array(j);
     for (size_t i = 0; i < n_cs; i++) {
         char_result *cr = &cs[i];
-        /* The best cast pid: most images, then the higher IoU sum; "others"
-         * (uncredited people) can win, and then the char has no name. */
-        const vote *best = NULL;
-        for (size_t v = 0; v < cr->n_votes; v++) {
-            const vote *x = &cr->votes[v];
-            if (!best || x->frames > best->frames ||
-                (x->frames == best->frames && x->iou_sum > best->iou_sum) ||
-                (x->frames == best->frames && x->iou_sum == best->iou_sum && strcmp(x->pid, best->pid) < 0))
-                best = x;
-        }
+        const vote *best = cr->best;
         const sm_mn_cast *cast = best ? sm_movie_cast(m, best->pid) : NULL;
         const char *name = cast ? (cast->character ? cast->character : NULL) : NULL;
         char id[24];
@@ -476,6 +480,25 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
             if (&cr->votes[v] != best)
                 others += cr->votes[v].frames;
         sm_json_kv_int(j, "conflicting_frames", (long long)others);
+        /* Two char ids that take the same cast member: the chain of thought
+         * split one person in two (or the boxes are ambiguous). */
+        if (cast) {
+            int opened = 0;
+            for (size_t k = 0; k < n_cs; k++) {
+                if (k == i || !cs[k].best || strcmp(cs[k].best->pid, best->pid) != 0)
+                    continue;
+                if (!opened) {
+                    sm_json_key(j, "same_cast_as");
+                    sm_json_begin_array(j);
+                    opened = 1;
+                }
+                char other[24];
+                snprintf(other, sizeof other, "char%u", cs[k].number);
+                sm_json_string(j, other);
+            }
+            if (opened)
+                sm_json_end_array(j);
+        }
         const speaker_count *agree = NULL;
         if (name)
             for (size_t s = 0; s < n_spk; s++)
