@@ -429,6 +429,20 @@ static void transcript_paragraphs(void **state)
     sm_script_free(&s);
 }
 
+static void transcript_wrapped_scene(void **state)
+{
+    (void)state;
+    const char *t = "[Scene: Monica and Rachel's,\neveryone is there.]\nRoss: Hi.\nRachel: Hey.\nJoey: Yo.\n";
+    sm_script s = parse_as_ok(t, SM_SCRIPT_TRANSCRIPT);
+    check_block(&s, 0, SM_BLOCK_SCENE_HEADING, NULL, "Monica and Rachel's, everyone is there.");
+    assert_int_equal(s.blocks[0].end_line, 2);
+    check_block(&s, 1, SM_BLOCK_DIALOGUE, "Ross", "Hi.");
+    assert_int_equal(s.blocks[1].line, 3);
+    check_block(&s, 3, SM_BLOCK_DIALOGUE, "Joey", "Yo.");
+    assert_int_equal(s.n_blocks, 4);
+    sm_script_free(&s);
+}
+
 /* ---- refusals and robustness ---- */
 
 static void empty_is_an_error(void **state)
@@ -503,6 +517,7 @@ int main(void)
         cmocka_unit_test(fountain_elements),
         cmocka_unit_test(fountain_unclosed_boneyard_warns),
         cmocka_unit_test(transcript_paragraphs),
+        cmocka_unit_test(transcript_wrapped_scene),
         cmocka_unit_test(empty_is_an_error),
         cmocka_unit_test(odd_inputs_do_not_crash),
         cmocka_unit_test(long_repeated_input),

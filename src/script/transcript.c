@@ -227,18 +227,34 @@ int sm_parse_transcript(const char *name, const char *text, size_t len, sm_build
         if (is_scene_line(s, n)) {
             flush(b, &pd, &speech, &paren, &para);
             in_header = 0;
-            /* "[Scene: Central Perk, ...]" -> "Central Perk, ..." */
-            const char *in = s + 1;
-            size_t inl = n - 1;
-            if (inl && (in[inl - 1] == ']' || in[inl - 1] == ')'))
+            /* "[Scene: Central Perk, ...]" -> "Central Perk, ...".  A long
+             * description may wrap: it runs to the closing bracket. */
+            char close = s[0] == '[' ? ']' : ')';
+            long first_line = line_no;
+            para.len = 0;
+            sm_sbuf_put(&para, s + 6, n - 6);
+            while (para.len && para.p[para.len - 1] != close && p < end) {
+                const char *nl2 = memchr(p, '\n', (size_t)(end - p));
+                const char *t = p;
+                size_t tn = (size_t)((nl2 ? nl2 : end) - p);
+                sm_trim(&t, &tn);
+                if (tn == 0 || t[0] == '[' || t[0] == '(' || speaker_prefix(t, tn))
+                    break;
+                sm_sbuf_join(&para, ' ', t, tn);
+                line_no++;
+                p = nl2 ? nl2 + 1 : end;
+            }
+            const char *in = para.p ? para.p : "";
+            size_t inl = para.len;
+            if (inl && in[inl - 1] == close)
                 inl--;
-            in += 5, inl -= 5;
             if (inl && in[0] == ':')
                 in++, inl--;
             sm_trim(&in, &inl);
-            sm_block *blk = sm_builder_add(b, SM_BLOCK_SCENE_HEADING, line_no, line_no);
+            sm_block *blk = sm_builder_add(b, SM_BLOCK_SCENE_HEADING, first_line, line_no);
             if (blk)
                 blk->text = sm_builder_str(b, in, inl, 0);
+            para.len = 0;
             continue;
         }
         if (is_place_line(s, n)) {
