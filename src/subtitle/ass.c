@@ -159,7 +159,7 @@ int sub_parse_ass(sub_builder *b, const char *text, size_t len)
             continue;   /* Comment:, Picture:, Sound:, Movie:, Command:, junk */
         if (!have_format) {
             sub_warn(b, r.no, "no Format line before the first Dialogue line; "
-                                             "assuming the ASS default field order");
+                     "assuming the ASS default field order");
             have_format = 1;
         }
         const char *fields[ASS_MAX_FIELDS];

@@ -89,12 +89,12 @@ static int start_cue(srt_state *st, const char *s, size_t n, int after_text)
         long idx = st->index;
         if (st->have_prev_index && idx != st->prev_index + 1)
             sub_warn(b, st->index_line,
-                    "SRT index %ld %s after %ld (cues are numbered by position: this is cue %d)", idx,
-                    idx == st->prev_index ? "repeated" : idx > st->prev_index ? "skips ahead" : "goes back",
-                    st->prev_index, ordinal);
+                     "SRT index %ld %s after %ld (cues are numbered by position: this is cue %d)", idx,
+                     idx == st->prev_index ? "repeated" : idx > st->prev_index ? "skips ahead" : "goes back",
+                     st->prev_index, ordinal);
         else if (!st->have_prev_index && idx != ordinal)
             sub_warn(b, st->index_line,
-                    "SRT index %ld for cue %d (cues are numbered by position)", idx, ordinal);
+                     "SRT index %ld for cue %d (cues are numbered by position)", idx, ordinal);
         st->have_prev_index = 1;
         st->prev_index = idx;
         st->have_index = 0;
@@ -146,7 +146,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
                 if (sub_cue_end(b))
                     return -1;
                 sub_warn(b, st.r.no, "missing blank line before cue %d",
-                        (int)b->out->n_cues + 1);
+                         (int)b->out->n_cues + 1);
                 st.have_index = 1;
                 st.index = value;
                 st.index_line = st.r.no;

@@ -178,14 +178,7 @@ int sub_looks_like_timing(const char *s, size_t len)
         d++;
     if (d == s || e - d < 2 || d[0] != ':' || d[1] < '0' || d[1] > '9')
         return 0;
-    for (const char *p = s; p + 3 <= e; p++) {
-        p = memchr(p, '-', (size_t)(e - p));
-        if (!p || p + 3 > e)
-            return 0;
-        if (p[1] == '-' && p[2] == '>')
-            return 1;
-    }
-    return 0;
+    return sub_has_arrow(d, (size_t)(e - d));
 }
 
 int sub_parse_timing_line(const char *s, size_t len, int frac_ms,
@@ -383,9 +376,9 @@ char *sub_strndup(sub_builder *b, const char *s, size_t n)
 }
 
 void sub_warn(sub_builder *b, long line, const char *fmt, ...)
-{
-    if (b->out->warnings.count >= SUB_MAX_WARNINGS) {
-        b->warnings_dropped++;
+              {
+              if (b->out->warnings.count >= SUB_MAX_WARNINGS) {
+              b->warnings_dropped++;
         return;
     }
     char msg[400];
@@ -581,12 +574,12 @@ int sub_cue_begin(sub_builder *b, double start, double end, long line)
             format_time(start, t1, sizeof t1);
             format_time(b->prev_start, t2, sizeof t2);
             sub_warn(b, line, "cue %d starts (%s) before the previous cue (%s): out of order",
-                    ord, t1, t2);
+                     ord, t1, t2);
         } else if (start < b->prev_end) {
             format_time(start, t1, sizeof t1);
             format_time(b->prev_end, t2, sizeof t2);
             sub_warn(b, line, "cue %d starts (%s) before the previous cue ends (%s): overlap",
-                    ord, t1, t2);
+                     ord, t1, t2);
         }
     }
     b->have_prev = 1;
