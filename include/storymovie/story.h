@@ -150,7 +150,8 @@ typedef struct sm_story {
 /* A file of stories.  All memory of every story lives in `arena`. */
 typedef struct sm_story_set {
     char *name;                 /* file name, for messages */
-    char *data;                 /* the file text */
+    char *data;                 /* the file text; JSON strings are decoded in place, so
+                                   after reading it no longer holds the original lines */
     size_t len;
     sm_story *items;
     size_t count, cap;
@@ -165,7 +166,7 @@ typedef struct sm_story_set {
  * that is not a JSON object becomes a `broken` story with an issue.  Returns
  * 0, or -1 (err set) when the file cannot be read. */
 int sm_story_read_file(const char *path, sm_story_set *set, sm_error *err);
-/* The same on bytes in memory (copied). */
+/* The same on bytes in memory (copied first). */
 int sm_story_read_buffer(const char *name, const char *data, size_t len,
                          sm_story_set *set, sm_error *err);
 /* Parse one record given as strings (copied into the set); cot may be NULL

@@ -6,6 +6,7 @@ fx="$SM_SOURCE_DIR/tests/fixtures/story"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0
+[ -x "$SM" ] || { echo "story e2e: no storymovie binary at $SM"; exit 1; }
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 expect_rc() {  # expect_rc WANT CMD...
     local want=$1; shift
