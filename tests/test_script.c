@@ -212,7 +212,7 @@ static void plain_flush_left(void **state)
     (void)state;
     const char *t =
         "EXT. BEACH - DAY\n\nWaves. MARY walks.\n\nMARY\nWhere is everyone?\n\n"
-        "JOHN (O.C.)\n(distant)\nOver here!\n\nShe runs.\n\nFADE OUT.\n";
+        "JOHN (O.C.)\n(distant)\nOver here!\n\nShe runs.\n\nANGLE ON JOHN\nHe waves.\n\nFADE OUT.\n";
     sm_script s = parse_as_ok(t, SM_SCRIPT_PLAIN);
     check_block(&s, 0, SM_BLOCK_SCENE_HEADING, NULL, "EXT. BEACH - DAY");
     check_block(&s, 1, SM_BLOCK_ACTION, NULL, "Waves. MARY walks.");
@@ -221,8 +221,9 @@ static void plain_flush_left(void **state)
     assert_string_equal(s.blocks[3].extension, "O.C.");
     assert_string_equal(s.blocks[3].parenthetical, "distant");
     check_block(&s, 4, SM_BLOCK_ACTION, NULL, "She runs.");
-    check_block(&s, 5, SM_BLOCK_TRANSITION, NULL, "FADE OUT.");
-    assert_int_equal(s.n_blocks, 6);
+    check_block(&s, 5, SM_BLOCK_ACTION, NULL, "ANGLE ON JOHN\nHe waves.");
+    check_block(&s, 6, SM_BLOCK_TRANSITION, NULL, "FADE OUT.");
+    assert_int_equal(s.n_blocks, 7);
     sm_script_free(&s);
 }
 

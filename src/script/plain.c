@@ -184,12 +184,33 @@ static size_t next_kept(const pline *L, size_t n, size_t i)
     return i;
 }
 
+/* Camera and editing directions that look like cues (short, ALL CAPS,
+ * text below) but never speak: "ANGLE ON JOHN", "INSERT - THE LETTER". */
+static int direction_word(const char *s, size_t n)
+{
+    static const char *const words[] = {
+        "ANGLE", "CLOSE", "CLOSEUP", "CLOSE-UP", "INSERT", "POV", "P.O.V.", "WIDE", "ON", "BACK",
+        "SERIES", "MONTAGE", "INTERCUT", "SUPER", "SUPERIMPOSED", "TITLE", "TITLES", "LATER",
+        "MOMENTS", "THE", "END", "CONTINUOUS", "FADE", "CUT", "DISSOLVE", "EXTREME", "REVERSE",
+        "FLASHBACK", "OVER", "SFX", "NEW", "SAME", "MOVING", "TRACKING", "AERIAL", "ESTABLISHING",
+    };
+    size_t w = 0;
+    while (w < n && s[w] != ' ' && s[w] != ':' && s[w] != '-')
+        w++;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i]) == w && memcmp(s, words[i], w) == 0)
+            /* "THE" only as "THE END" */
+            return strcmp(words[i], "THE") != 0 || sm_has_prefix_ci(s, n, "THE END");
+    return 0;
+}
+
 static int cue_shape(const pline *L, size_t n, size_t i)
 {
     const pline *l = &L[i];
     if ((l->flags & (L_BLANK | L_CAPS | L_DROP)) != L_CAPS || l->n > 60)
         return 0;
-    if (l->s[l->n - 1] == ':' || l->s[0] == '(' || transition_shape(l->s, l->n))
+    if (l->s[l->n - 1] == ':' || l->s[0] == '(' || transition_shape(l->s, l->n) ||
+        direction_word(l->s, l->n))
         return 0;
     const char *num;
     size_t num_len;
@@ -418,7 +439,8 @@ static size_t read_title(reader *r, size_t i)
         if (!(l->flags & L_BLANK) && !(l->flags & L_DROP)) {
             const char *num;
             size_t nl;
-            if (l->indent <= r->lay.action + 2 || heading_shape(l->s, l->n, &num, &nl) || is_cue(r, end))
+            if (l->indent <= r->lay.action + 2 || heading_shape(l->s, l->n, &num, &nl) ||
+                transition_shape(l->s, l->n) || is_cue(r, end))
                 break;
         }
         end++;

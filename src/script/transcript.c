@@ -116,21 +116,23 @@ static void split_speech(const char *s, size_t n, sm_sbuf *speech, sm_sbuf *pare
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c == '(' || c == '[') {
+            /* A direction is a group closed before any other group opens.
+             * An opening bracket without its close (common in drafts and
+             * hand-typed transcripts) is kept as text: swallowing the rest
+             * of the speech would lose the very words the aligner needs. */
             char close = c == '(' ? ')' : ']';
             size_t j = i + 1;
-            int depth = 1;
-            while (j < n && depth) {
-                if (s[j] == c)
-                    depth++;
-                else if (s[j] == close)
-                    depth--;
+            while (j < n && s[j] != close && s[j] != '(' && s[j] != '[')
                 j++;
+            if (j < n && s[j] == close) {
+                const char *in = s + i + 1;
+                size_t inl = j - i - 1;
+                sm_trim(&in, &inl);
+                sm_sbuf_join(paren, ' ', in, inl);
+                i = j + 1;
+                continue;
             }
-            const char *in = s + i + 1;
-            size_t inl = (depth ? j : j - 1) - i - 1;
-            sm_trim(&in, &inl);
-            sm_sbuf_join(paren, ' ', in, inl);
-            i = j;
+            i++;   /* unclosed: drop the bracket itself, keep what follows */
             continue;
         }
         if (sm_is_space(c)) {
