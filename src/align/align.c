@@ -33,6 +33,7 @@
 #define CONF_MATCH_SHORT  0.90   /* a one/two word segment in a consistent place */
 #define CONF_HINT         0.97   /* the subtitle's own label names a script speaker */
 #define CONF_HINT_OTHER   0.90   /* a label that names nobody in the script */
+#define CONF_LOCAL        0.90   /* its words are in one script line between its matched neighbours */
 #define CONF_INSIDE       0.93   /* between two segments of the same block */
 #define CONF_CONTINUES    0.88   /* the sentence runs on from the previous segment */
 #define CONF_BETWEEN      0.86   /* the one unmatched script line between two matched */
@@ -44,6 +45,7 @@ enum evidence {
     EV_MATCH,
     EV_MATCH_SHORT,
     EV_MOVED,
+    EV_LOCAL,
     EV_INSIDE,
     EV_CONTINUES,
     EV_BETWEEN,
@@ -53,7 +55,7 @@ enum evidence {
 };
 
 static const char *evidence_name[] = {
-    NULL, "match", "match", "match-short", "moved", "inside", "continues", "between", "turn",
+    NULL, "match", "match", "match-short", "moved", "local", "inside", "continues", "between", "turn",
     "hint", "hint"
 };
 
@@ -88,40 +90,54 @@ void sm_align_options_init(sm_align_options *o)
 
 /* ---- 3. segment -> block ------------------------------------------------- */
 
-/* The block most of segment i's matched tokens fall in, with how many, and
- * how many of those sit in runs of two or more consecutive matches (in both
- * S and T): isolated single-word matches are what a long LCS produces by
- * chance. */
-static long best_block(const aligner *A, size_t i, uint32_t *count, uint32_t *solid)
+static int same_speaker(const aligner *A, long b1, long b2);
+
+/* The block most of segment i's matched tokens fall in.  `count` is how
+ * many of the segment's tokens matched that block or a nearby block of the
+ * same speaker (a subtitle may merge two short lines of one person, or the
+ * script may split one speech in two), `solid` how many of those sit in runs
+ * of two or more consecutive matches (isolated one-word matches are what a
+ * long LCS produces by chance), `other` how many matched someone else. */
+static long best_block(const aligner *A, size_t i, uint32_t *count, uint32_t *solid,
+                       uint32_t *other)
 {
     const seg_state *g = &A->seg[i];
     long best = -1;
-    uint32_t best_n = 0, best_solid = 0;
+    uint32_t best_n = 0, total = 0;
     for (uint32_t t = g->first; t < g->first + g->ntok; t++) {
         int32_t s = A->match_t[t];
         if (s < 0)
             continue;
+        total++;
         long b = (long)A->S.unit[s];
         if (b == best)
             continue;
-        uint32_t n = 0, sol = 0;
-        for (uint32_t u = t; u < g->first + g->ntok; u++) {
-            int32_t su = A->match_t[u];
-            if (su < 0 || (long)A->S.unit[su] != b)
-                continue;
-            n++;
-            int run = (u > 0 && A->match_t[u - 1] == su - 1) ||
-                      (u + 1 < A->T.n && A->match_t[u + 1] == su + 1);
-            sol += run;
-        }
+        uint32_t n = 0;
+        for (uint32_t u = t; u < g->first + g->ntok; u++)
+            if (A->match_t[u] >= 0 && (long)A->S.unit[A->match_t[u]] == b)
+                n++;
         if (n > best_n) {
             best = b;
             best_n = n;
-            best_solid = sol;
         }
     }
-    *count = best_n;
-    *solid = best_solid;
+    uint32_t n = 0, sol = 0;
+    if (best >= 0) {
+        for (uint32_t u = g->first; u < g->first + g->ntok; u++) {
+            int32_t su = A->match_t[u];
+            if (su < 0)
+                continue;
+            long b = (long)A->S.unit[su];
+            if (b != best && (labs(b - best) > 8 || !same_speaker(A, b, best)))
+                continue;
+            n++;
+            sol += (u > g->first && A->match_t[u - 1] == su - 1) ||
+                   (u + 1 < g->first + g->ntok && A->match_t[u + 1] == su + 1);
+        }
+    }
+    *count = n;
+    *solid = sol;
+    *other = total - n;
     return best;
 }
 
@@ -131,9 +147,9 @@ static void assign_strong(aligner *A, size_t from, size_t to, enum evidence stro
         seg_state *g = &A->seg[i];
         if (g->block >= 0 || g->ntok == 0)
             continue;
-        uint32_t c, solid;
-        long b = best_block(A, i, &c, &solid);
-        if (b < 0)
+        uint32_t c, solid, other;
+        long b = best_block(A, i, &c, &solid, &other);
+        if (b < 0 || other * 2 > c)
             continue;
         enum evidence ev = EV_NONE;
         if (c >= 3 && solid >= 3 && 2 * c >= g->ntok)
@@ -173,8 +189,8 @@ static void assign_short(aligner *A)
         seg_state *g = &A->seg[i];
         if (g->block >= 0 || g->ntok == 0 || g->ntok > 3)
             continue;
-        uint32_t c, solid;
-        long b = best_block(A, i, &c, &solid);
+        uint32_t c, solid, other;
+        long b = best_block(A, i, &c, &solid, &other);
         if (b < 0 || c < g->ntok)
             continue;
         long p = prev_assigned(A, i), n = next_assigned(A, i);
@@ -189,6 +205,61 @@ static void assign_short(aligner *A)
             g->matched = c;
             A->blk[b].assigned++;
         }
+    }
+}
+
+/* Between two reliably matched neighbours the script offers only a few
+ * lines.  A segment the LCS left out (its words were taken by a repeat, or
+ * the film says the lines in another order) belongs to the one line among
+ * those that holds most of its words, when that line is clearly the best. */
+static void assign_local(aligner *A)
+{
+    const sm_script *sc = A->script;
+    for (size_t i = 0; i < A->subs->n_segments; i++) {
+        seg_state *g = &A->seg[i];
+        if (g->block >= 0 || g->ntok == 0)
+            continue;
+        long p = prev_assigned(A, i), n = next_assigned(A, i);
+        if (p < 0 || n < 0)
+            continue;
+        long bp = A->seg[p].block, bn = A->seg[n].block;
+        if (bp > bn)
+            continue;
+        int lines = 0;
+        for (long b = bp; b >= 0 && b <= bn; b = A->dialogue_next[b])
+            lines++;
+        if (lines > 6)
+            continue;
+        long best = -1;
+        uint32_t best_score = 0;
+        int tie = 0;
+        for (long b = bp; b >= 0 && b <= bn; b = A->dialogue_next[b]) {
+            const block_state *bs = &A->blk[b];
+            uint32_t score = 0;
+            for (uint32_t t = g->first; t < g->first + g->ntok; t++) {
+                /* count each segment word once if the line has it */
+                for (uint32_t s = bs->first; s < bs->first + bs->ntok; s++)
+                    if (A->S.tok[s] == A->T.tok[t]) {
+                        score++;
+                        break;
+                    }
+            }
+            if (score > best_score) {
+                best_score = score;
+                best = b;
+                tie = 0;
+            } else if (score == best_score && score > 0 && !same_speaker(A, b, best)) {
+                tie = 1;
+            }
+        }
+        uint32_t need = (g->ntok * 3 + 4) / 5;   /* 60%, rounded up */
+        if (g->ntok >= 4 && need < 3)
+            need = 3;
+        if (best < 0 || tie || best_score < need || sc->blocks[best].kind != SM_BLOCK_DIALOGUE)
+            continue;
+        g->block = best;
+        g->ev = EV_LOCAL;
+        g->matched = best_score;
     }
 }
 
@@ -490,6 +561,7 @@ static double evidence_confidence(enum evidence ev)
     case EV_MATCH: return CONF_MATCH;
     case EV_MATCH_SHORT: return CONF_MATCH_SHORT;
     case EV_MOVED: return CONF_MATCH;
+    case EV_LOCAL: return CONF_LOCAL;
     case EV_INSIDE: return CONF_INSIDE;
     case EV_CONTINUES: return CONF_CONTINUES;
     case EV_BETWEEN: return CONF_BETWEEN;
@@ -627,6 +699,7 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
     assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
     recover_moves(&A);
     assign_short(&A);
+    assign_local(&A);
     extend(&A);
     finish(&A, opt, out);
     time_blocks(&A, out);
