@@ -43,7 +43,7 @@ static void usage(FILE *f)
 "   \"text\":\"Yeah, I think, for us...\",\"display\":\"Yeah, I think, for us...\",\n"
 "   \"annotations\":[],\"speaker_hint\":null,\"line\":30}\n"
 "  cue, segment  cue ordinal (from 1) and segment number inside the cue (from 1)\n"
-"  start, end    the cue's times in seconds, to the millisecond\n"
+"  start, end    the cue's times in seconds, with three decimals\n"
 "  display       the segment as shown: markup and the leading dash removed,\n"
 "                its lines joined by one space\n"
 "  text          the speech only: display without hearing-impaired\n"
@@ -105,13 +105,34 @@ static void usage(FILE *f)
         f);
 }
 
+/* A time as seconds with exactly three decimals ("4.000", as SPEC's
+ * examples write them; sm_json_fixed would trim the zeros). */
+static void kv_time(sm_json *j, const char *key, double v)
+{
+    sm_json_key(j, key);
+    if (!(v >= 0 && v < 1e15)) {   /* also catches NaN */
+        sm_json_fixed(j, v, 3);
+        return;
+    }
+    unsigned long long ms = (unsigned long long)(v * 1000.0 + 0.5);
+    char buf[32], *p = buf + sizeof buf;
+    for (int i = 0; i < 3; i++, ms /= 10)
+        *--p = (char)('0' + ms % 10);
+    *--p = '.';
+    do {
+        *--p = (char)('0' + ms % 10);
+        ms /= 10;
+    } while (ms);
+    sm_json_raw(j, p, (size_t)(buf + sizeof buf - p));
+}
+
 static void write_segment(sm_json *j, const sm_segment *g)
 {
     sm_json_begin_object(j);
     sm_json_kv_int(j, "cue", g->cue);
     sm_json_kv_int(j, "segment", g->index);
-    sm_json_kv_fixed(j, "start", g->start, 3);
-    sm_json_kv_fixed(j, "end", g->end, 3);
+    kv_time(j, "start", g->start);
+    kv_time(j, "end", g->end);
     sm_json_kv_string(j, "text", g->text);
     sm_json_kv_string(j, "display", g->display);
     sm_json_key(j, "annotations");
