@@ -89,6 +89,47 @@ static void alignment_read_back(void **state)
     assert_int_equal(sm_film_alignment_read("/nonexistent.jsonl", &al, &err), -1);
 }
 
+/* The fast reader and jansson (used for lines with nested values) decode
+ * strings identically. */
+static void alignment_escapes_both_paths(void **state)
+{
+    (void)state;
+    const char *fast =
+        "{\"type\":\"segment\",\"cue\":7,\"segment\":2,\"start\":1.5,\"end\":2e0,"
+        "\"text\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ a\\tb \xc3\xa9\",\"speaker\":\"Zo\\u00eb\","
+        "\"confidence\":0.5,\"block\":null,\"flag\":true}\n";
+    const char *nested =
+        "{\"type\":\"segment\",\"cue\":7,\"segment\":2,\"start\":1.5,\"end\":2e0,"
+        "\"text\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ a\\tb \xc3\xa9\",\"speaker\":\"Zo\\u00eb\","
+        "\"confidence\":0.5,\"block\":null,\"extra\":{\"a\":[1,2]}}\n";
+    sm_film_alignment a, b;
+    sm_error err;
+    assert_int_equal(sm_film_alignment_parse("f", fast, strlen(fast), &a, &err), 0);
+    assert_int_equal(sm_film_alignment_parse("n", nested, strlen(nested), &b, &err), 0);
+    assert_int_equal(a.n_segments, 1);
+    assert_int_equal(b.n_segments, 1);
+    assert_string_equal(a.segments[0].text, "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ / a\tb \xc3\xa9");
+    assert_string_equal(a.segments[0].text, b.segments[0].text);
+    assert_string_equal(a.segments[0].speaker, "Zo\xc3\xab");
+    assert_string_equal(a.segments[0].speaker, b.segments[0].speaker);
+    assert_true(a.segments[0].end == 2.0 && b.segments[0].end == 2.0);
+    assert_int_equal(a.segments[0].block, 0);
+    assert_int_equal(a.segments[0].cue, 7);
+    sm_film_alignment_free(&a);
+    sm_film_alignment_free(&b);
+
+    /* A real-valued cue is not an integer: both paths refuse it. */
+    const char *real_cue = "{\"type\":\"segment\",\"cue\":1.0,\"start\":1,\"end\":2}\n";
+    assert_int_equal(sm_film_alignment_parse("r", real_cue, strlen(real_cue), &a, &err), -1);
+    /* A lone surrogate goes to jansson, which refuses it with a message. */
+    const char *lone = "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\\ud800\"}\n";
+    assert_int_equal(sm_film_alignment_parse("l", lone, strlen(lone), &a, &err), -1);
+    assert_non_null(strstr(err.message, "not a JSON object"));
+    /* Trailing garbage after the object. */
+    const char *trail = "{\"type\":\"note\"} x\n";
+    assert_int_equal(sm_film_alignment_parse("t", trail, strlen(trail), &a, &err), -1);
+}
+
 /* A film at 25 fps with four 100-frame shots; a story on shot 1 img 1
  * (frame 150 = 6.0 s, shot on screen 4.0-8.0 s) and shot 3 img 0
  * (frame 310 = 12.4 s, 12.0-16.0 s). */
@@ -363,6 +404,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alignment_read_back),
+        cmocka_unit_test(alignment_escapes_both_paths),
         cmocka_unit_test(one_story_record),
         cmocka_unit_test(split_character_flagged),
         cmocka_unit_test(story_movie_errors),

@@ -38,6 +38,291 @@ static const char *dup_string(sm_arena *a, json_t *v)
     return json_is_string(v) ? sm_arena_strdup(a, json_string_value(v)) : NULL;
 }
 
+/* One record's fields, whichever parser read them. */
+typedef struct line_rec {
+    char type[16];
+    int has_cue, has_segment, has_block, has_scene;       /* integers */
+    long long cue, segment, block, scene;
+    int has_start, has_end, has_confidence;               /* numbers */
+    double start, end, confidence;
+    const char *text, *speaker, *kind, *timing;           /* strings in the arena, or NULL */
+} line_rec;
+
+/* --- the fast path: the flat objects `storymovie align` writes --------
+ *
+ * Reading a thousand films' alignments back (a resumed build) parses some
+ * 3 million records; building a jansson tree for each costs more than
+ * aligning the film again.  The records are flat objects of strings,
+ * numbers and literals, so a scanner for exactly that reads them several
+ * times faster.  Anything else (a nested value, malformed JSON) returns
+ * FALLBACK and the line goes to jansson, which also words the errors. */
+enum { SCAN_OK = 0, SCAN_FALLBACK = 1, SCAN_OOM = 2 };
+
+static const char *skip_ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+static int hex4(const char *p, const char *e, unsigned *out)
+{
+    if (e - p < 4)
+        return -1;
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (unsigned)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* *pp at the opening quote.  Decodes into the arena when a is not NULL
+ * (*out), else only skips.  Decoded text is never longer than raw. */
+static int scan_string(const char **pp, const char *e, sm_arena *a, const char **out)
+{
+    const char *p = *pp + 1;
+    const char *q = p;
+    while (q < e && *q != '"') {
+        if ((unsigned char)*q < 0x20)
+            return SCAN_FALLBACK;
+        q += *q == '\\' ? 2 : 1;
+    }
+    if (q >= e)
+        return SCAN_FALLBACK;
+    *pp = q + 1;
+    if (!a)
+        return SCAN_OK;
+    char *dst = sm_arena_alloc(a, (size_t)(q - p) + 1);
+    if (!dst)
+        return SCAN_OOM;
+    size_t n = 0;
+    while (p < q) {
+        if (*p != '\\') {
+            dst[n++] = *p++;
+            continue;
+        }
+        p++;
+        switch (*p++) {
+        case '"': dst[n++] = '"'; break;
+        case '\\': dst[n++] = '\\'; break;
+        case '/': dst[n++] = '/'; break;
+        case 'b': dst[n++] = '\b'; break;
+        case 'f': dst[n++] = '\f'; break;
+        case 'n': dst[n++] = '\n'; break;
+        case 'r': dst[n++] = '\r'; break;
+        case 't': dst[n++] = '\t'; break;
+        case 'u': {
+            unsigned cp, lo;
+            if (hex4(p, q, &cp) != 0)
+                return SCAN_FALLBACK;
+            p += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                if (q - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, q, &lo) != 0 ||
+                    lo < 0xDC00 || lo > 0xDFFF)
+                    return SCAN_FALLBACK;
+                p += 6;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                return SCAN_FALLBACK;
+            }
+            if (cp == 0)
+                return SCAN_FALLBACK;   /* a NUL inside: let jansson decide */
+            /* \uXXXX is 6 bytes raw, at most 4 decoded: it fits. */
+            if (cp < 0x80) {
+                dst[n++] = (char)cp;
+            } else if (cp < 0x800) {
+                dst[n++] = (char)(0xC0 | (cp >> 6));
+                dst[n++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                dst[n++] = (char)(0xE0 | (cp >> 12));
+                dst[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                dst[n++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                dst[n++] = (char)(0xF0 | (cp >> 18));
+                dst[n++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+                dst[n++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+                dst[n++] = (char)(0x80 | (cp & 0x3F));
+            }
+            break;
+        }
+        default:
+            return SCAN_FALLBACK;
+        }
+    }
+    dst[n] = '\0';
+    *out = dst;
+    return SCAN_OK;
+}
+
+/* A JSON number; *is_int as jansson decides it (no '.', 'e' or 'E'). */
+static int scan_number(const char **pp, const char *e, double *v, long long *iv, int *is_int)
+{
+    const char *p = *pp;
+    char buf[64];
+    size_t n = 0;
+    *is_int = 1;
+    while (p < e && n < sizeof buf - 1 &&
+           ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E')) {
+        if (*p == '.' || *p == 'e' || *p == 'E')
+            *is_int = 0;
+        buf[n++] = *p++;
+    }
+    buf[n] = '\0';
+    if (n == 0 || n == sizeof buf - 1)
+        return SCAN_FALLBACK;
+    char *stop;
+    if (*is_int) {
+        *iv = strtoll(buf, &stop, 10);
+        *v = (double)*iv;
+    } else {
+        *v = strtod(buf, &stop);
+    }
+    if (*stop != '\0')
+        return SCAN_FALLBACK;
+    *pp = p;
+    return SCAN_OK;
+}
+
+static int key_is(const char *k, size_t n, const char *want)
+{
+    return strlen(want) == n && memcmp(k, want, n) == 0;
+}
+
+static int scan_record(const char *p, const char *e, sm_arena *a, line_rec *r)
+{
+    memset(r, 0, sizeof *r);
+    p = skip_ws(p, e);
+    if (p == e || *p != '{')
+        return SCAN_FALLBACK;
+    p = skip_ws(p + 1, e);
+    if (p < e && *p == '}')
+        return skip_ws(p + 1, e) == e ? SCAN_OK : SCAN_FALLBACK;
+    for (;;) {
+        if (p == e || *p != '"')
+            return SCAN_FALLBACK;
+        const char *key = p + 1;
+        int rc = scan_string(&p, e, NULL, NULL);
+        if (rc != SCAN_OK)
+            return rc;
+        size_t klen = (size_t)(p - 1 - key);
+        if (memchr(key, '\\', klen))
+            return SCAN_FALLBACK;
+        p = skip_ws(p, e);
+        if (p == e || *p != ':')
+            return SCAN_FALLBACK;
+        p = skip_ws(p + 1, e);
+        if (p == e)
+            return SCAN_FALLBACK;
+        if (*p == '"') {
+            const char **slot = NULL;
+            if (key_is(key, klen, "text"))
+                slot = &r->text;
+            else if (key_is(key, klen, "speaker"))
+                slot = &r->speaker;
+            else if (key_is(key, klen, "kind"))
+                slot = &r->kind;
+            else if (key_is(key, klen, "timing"))
+                slot = &r->timing;
+            if (key_is(key, klen, "type")) {
+                const char *t0 = p + 1;
+                if ((rc = scan_string(&p, e, NULL, NULL)) != SCAN_OK)
+                    return rc;
+                size_t tlen = (size_t)(p - 1 - t0);
+                if (tlen >= sizeof r->type || memchr(t0, '\\', tlen))
+                    return SCAN_FALLBACK;
+                memcpy(r->type, t0, tlen);
+                r->type[tlen] = '\0';
+            } else if ((rc = scan_string(&p, e, slot ? a : NULL, slot)) != SCAN_OK) {
+                return rc;
+            }
+        } else if ((*p >= '0' && *p <= '9') || *p == '-') {
+            double v;
+            long long iv = 0;
+            int is_int;
+            if ((rc = scan_number(&p, e, &v, &iv, &is_int)) != SCAN_OK)
+                return rc;
+            if (key_is(key, klen, "start"))
+                r->has_start = 1, r->start = v;
+            else if (key_is(key, klen, "end"))
+                r->has_end = 1, r->end = v;
+            else if (key_is(key, klen, "confidence"))
+                r->has_confidence = 1, r->confidence = v;
+            else if (key_is(key, klen, "cue"))
+                r->has_cue = is_int, r->cue = iv;
+            else if (key_is(key, klen, "segment"))
+                r->has_segment = is_int, r->segment = iv;
+            else if (key_is(key, klen, "block"))
+                r->has_block = is_int, r->block = iv;
+            else if (key_is(key, klen, "scene"))
+                r->has_scene = is_int, r->scene = iv;
+        } else if (e - p >= 4 && memcmp(p, "null", 4) == 0) {
+            p += 4;
+        } else if (e - p >= 4 && memcmp(p, "true", 4) == 0) {
+            p += 4;
+        } else if (e - p >= 5 && memcmp(p, "false", 5) == 0) {
+            p += 5;
+        } else {
+            return SCAN_FALLBACK;   /* nested value or not JSON */
+        }
+        p = skip_ws(p, e);
+        if (p < e && *p == ',') {
+            p = skip_ws(p + 1, e);
+            continue;
+        }
+        if (p < e && *p == '}')
+            return skip_ws(p + 1, e) == e ? SCAN_OK : SCAN_FALLBACK;
+        return SCAN_FALLBACK;
+    }
+}
+
+/* --- the general path ------------------------------------------------ */
+
+static int jansson_record(const char *name, long line, const char *text, size_t n, sm_arena *a,
+                          line_rec *r, sm_error *err)
+{
+    memset(r, 0, sizeof *r);
+    json_error_t jerr;
+    json_t *o = json_loadb(text, n, 0, &jerr);
+    if (!o || !json_is_object(o)) {
+        json_decref(o);
+        return sm_fail(err, name, line, "not a JSON object%s%s", o ? "" : ": ", o ? "" : jerr.text);
+    }
+    const char *type = json_string_value(json_object_get(o, "type"));
+    if (type)
+        snprintf(r->type, sizeof r->type, "%s", type);
+    json_t *v;
+    if (json_is_integer(v = json_object_get(o, "cue")))
+        r->has_cue = 1, r->cue = json_integer_value(v);
+    if (json_is_integer(v = json_object_get(o, "segment")))
+        r->has_segment = 1, r->segment = json_integer_value(v);
+    if (json_is_integer(v = json_object_get(o, "block")))
+        r->has_block = 1, r->block = json_integer_value(v);
+    if (json_is_integer(v = json_object_get(o, "scene")))
+        r->has_scene = 1, r->scene = json_integer_value(v);
+    if (json_is_number(v = json_object_get(o, "start")))
+        r->has_start = 1, r->start = json_number_value(v);
+    if (json_is_number(v = json_object_get(o, "end")))
+        r->has_end = 1, r->end = json_number_value(v);
+    if (json_is_number(v = json_object_get(o, "confidence")))
+        r->has_confidence = 1, r->confidence = json_number_value(v);
+    r->text = dup_string(a, json_object_get(o, "text"));
+    r->speaker = dup_string(a, json_object_get(o, "speaker"));
+    r->kind = dup_string(a, json_object_get(o, "kind"));
+    r->timing = dup_string(a, json_object_get(o, "timing"));
+    json_decref(o);
+    return 0;
+}
+
 int sm_film_alignment_parse(const char *name, const char *text, size_t len,
                             sm_film_alignment *out, sm_error *err)
 {
@@ -45,6 +330,7 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
     size_t seg_cap = 0, blk_cap = 0;
     const char *p = text, *end = text + len;
     long line = 0;
+    sm_arena *a = &out->arena;
     while (p < end) {
         line++;
         const char *eol = memchr(p, '\n', (size_t)(end - p));
@@ -58,71 +344,58 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
             k++;
         if (k == n)
             continue;
-        json_error_t jerr;
-        json_t *o = json_loadb(rec, n, 0, &jerr);
-        if (!o || !json_is_object(o)) {
-            json_decref(o);
+        line_rec r;
+        int rc = scan_record(rec, rec + n, a, &r);
+        if (rc == SCAN_OOM) {
             sm_film_alignment_free(out);
-            return sm_fail(err, name, line, "not a JSON object%s%s", o ? "" : ": ", o ? "" : jerr.text);
+            return sm_fail(err, name, line, "out of memory");
         }
-        const char *type = json_string_value(json_object_get(o, "type"));
-        sm_arena *a = &out->arena;
-        int bad = 0;
-        if (type && strcmp(type, "segment") == 0) {
-            json_t *start = json_object_get(o, "start"), *stop = json_object_get(o, "end");
-            if (!json_is_number(start) || !json_is_number(stop) ||
-                !json_is_integer(json_object_get(o, "cue"))) {
-                bad = 1;
-            } else if (grow((void **)&out->segments, out->n_segments, &seg_cap, sizeof *out->segments)) {
-                json_decref(o);
-                sm_film_alignment_free(out);
-                return sm_fail(err, name, line, "out of memory");
-            } else {
-                sm_film_segment *s = &out->segments[out->n_segments++];
-                s->cue = (int)json_integer_value(json_object_get(o, "cue"));
-                s->segment = (int)json_integer_value(json_object_get(o, "segment"));
-                s->start = json_number_value(start);
-                s->end = json_number_value(stop);
-                s->text = dup_string(a, json_object_get(o, "text"));
-                s->speaker = dup_string(a, json_object_get(o, "speaker"));
-                s->confidence = json_number_value(json_object_get(o, "confidence"));
-                json_t *b = json_object_get(o, "block");
-                s->block = json_is_integer(b) ? (long)json_integer_value(b) : 0;
-            }
-        } else if (type && strcmp(type, "block") == 0) {
-            if (!json_is_integer(json_object_get(o, "block")) ||
-                !json_is_string(json_object_get(o, "kind"))) {
-                bad = 1;
-            } else if (grow((void **)&out->blocks, out->n_blocks, &blk_cap, sizeof *out->blocks)) {
-                json_decref(o);
-                sm_film_alignment_free(out);
-                return sm_fail(err, name, line, "out of memory");
-            } else {
-                sm_film_block *b = &out->blocks[out->n_blocks++];
-                memset(b, 0, sizeof *b);
-                b->block = (long)json_integer_value(json_object_get(o, "block"));
-                b->kind = dup_string(a, json_object_get(o, "kind"));
-                b->scene = (int)json_integer_value(json_object_get(o, "scene"));
-                b->speaker = dup_string(a, json_object_get(o, "speaker"));
-                b->text = dup_string(a, json_object_get(o, "text"));
-                b->timing = dup_string(a, json_object_get(o, "timing"));
-                json_t *start = json_object_get(o, "start"), *stop = json_object_get(o, "end");
-                if (json_is_number(start) && json_is_number(stop)) {
-                    b->timed = 1;
-                    b->start = json_number_value(start);
-                    b->end = json_number_value(stop);
-                }
-            }
-        } else {
-            /* Other record types may be added to the contract: skip them. */
-        }
-        if (bad) {
-            sm_fail(err, name, line, "a %s record without its required fields", type);
-            json_decref(o);   /* after the message: type points into o */
+        if (rc == SCAN_FALLBACK && jansson_record(name, line, rec, n, a, &r, err) != 0) {
             sm_film_alignment_free(out);
             return -1;
         }
-        json_decref(o);
+        if (strcmp(r.type, "segment") == 0) {
+            if (!r.has_start || !r.has_end || !r.has_cue) {
+                sm_film_alignment_free(out);
+                return sm_fail(err, name, line, "a segment record without its required fields");
+            }
+            if (grow((void **)&out->segments, out->n_segments, &seg_cap, sizeof *out->segments)) {
+                sm_film_alignment_free(out);
+                return sm_fail(err, name, line, "out of memory");
+            }
+            sm_film_segment *s = &out->segments[out->n_segments++];
+            s->cue = (int)r.cue;
+            s->segment = (int)r.segment;
+            s->start = r.start;
+            s->end = r.end;
+            s->text = r.text;
+            s->speaker = r.speaker;
+            s->confidence = r.confidence;
+            s->block = r.has_block ? (long)r.block : 0;
+        } else if (strcmp(r.type, "block") == 0) {
+            if (!r.has_block || !r.kind) {
+                sm_film_alignment_free(out);
+                return sm_fail(err, name, line, "a block record without its required fields");
+            }
+            if (grow((void **)&out->blocks, out->n_blocks, &blk_cap, sizeof *out->blocks)) {
+                sm_film_alignment_free(out);
+                return sm_fail(err, name, line, "out of memory");
+            }
+            sm_film_block *b = &out->blocks[out->n_blocks++];
+            memset(b, 0, sizeof *b);
+            b->block = (long)r.block;
+            b->kind = r.kind;
+            b->scene = (int)r.scene;
+            b->speaker = r.speaker;
+            b->text = r.text;
+            b->timing = r.timing;
+            if (r.has_start && r.has_end) {
+                b->timed = 1;
+                b->start = r.start;
+                b->end = r.end;
+            }
+        }
+        /* Other record types may be added to the contract: skipped. */
     }
     return 0;
 }
