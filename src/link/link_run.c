@@ -197,6 +197,24 @@ static sm_item_status film_item(size_t i, void *ctx, char *why, size_t why_size)
         snprintf(why, why_size, "%s", f->reason ? f->reason : "cannot load film");
         return SM_ITEM_FAILED;
     }
+    if (m.have == 0) {
+        /* Nothing of the film is there: one line says it better than six. */
+        char buf[1300];
+        snprintf(buf, sizeof buf, "not in the corpus %s: no fps, shot file, meta, annotation, "
+                 "screenplay or subtitles for it", job->corpus->root);
+        f->reason = strdup(buf);
+        f->failed = 1;
+        for (size_t s = 0; s < f->n_stories; s++) {
+            const sm_link_input *in = &job->inputs[f->stories[s]];
+            snprintf(buf, sizeof buf, "%s:%ld: story %s: film %s is not in the corpus",
+                     in->source ? in->source : "", in->line, in->story_id ? in->story_id : "?", f->id);
+            job->errors[f->stories[s]] = strdup(buf);
+        }
+        sm_movie_free(&m);
+        f->seconds = now() - t0;
+        snprintf(why, why_size, "%s", f->reason ? f->reason : "not in the corpus");
+        return SM_ITEM_FAILED;
+    }
     if (m.problems.count) {
         f->problems = calloc(m.problems.count, sizeof *f->problems);
         for (size_t p = 0; f->problems && p < m.problems.count; p++)

@@ -8,6 +8,7 @@
 #   tt0000003  broken meta JSON        -> stories linked, characters unnamed
 #   tt0000004  empty shot file         -> stories not linked
 #   tt0000005  not in video_info (fps) -> stories not linked
+#   tt0000006  no file at all           -> "not in the corpus"
 # plus stories with a keyframe beyond the shot file and a non-keyframe image.
 # Regenerate after an intended change:
 #   SM_UPDATE_GOLDEN=1 ctest --test-dir BUILD -R e2e_build_broken
@@ -43,6 +44,7 @@ cp "$SAMPLE/stories.jsonl" "$S"
 for id in tt0000002 tt0000003 tt0000004 tt0000005; do
     sed "s/$SRC/$id/g" "$SAMPLE/stories.jsonl" >> "$S"
 done
+head -1 "$SAMPLE/stories.jsonl" | sed "s/$SRC/tt0000006/g" >> "$S"
 # A keyframe beyond the shot file (the sample has 93 shots) and an image that
 # is not a keyframe name.
 head -1 "$SAMPLE/stories.jsonl" | sed 's/tt9999901_lamp_room/beyond_shots/; s/shot_0045_img_1/shot_0500_img_1/' >> "$S"
