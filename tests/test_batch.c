@@ -93,6 +93,12 @@ static void manifest_short_row_names_line(void **state)
     assert_int_equal(sm_manifest_read(path, 3, &m, &err), -1);
     assert_non_null(strstr(err.message, "cannot read manifest"));
 
+    snprintf(path, sizeof path, "%s/bom.tsv", tmpdir);
+    write_file(path, "\xEF\xBB\xBFtt1\ta\tb\n");
+    assert_int_equal(sm_manifest_read_paths(path, 3, (size_t)-1, &m, &err), 0);
+    assert_string_equal(m.rows[0].fields[0], "tt1");
+    sm_manifest_free(&m);
+
     snprintf(path, sizeof path, "%s/noid.tsv", tmpdir);
     write_file(path, "\ta\tb\n");
     assert_int_equal(sm_manifest_read(path, 3, &m, &err), -1);

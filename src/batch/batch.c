@@ -120,6 +120,11 @@ int sm_manifest_read_paths(const char *path, size_t min_fields, size_t first_pat
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             len--;
         line[len] = '\0';
+        if (line_no == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            /* A UTF-8 byte-order mark (spreadsheet exports): not part of the id. */
+            memmove(line, line + 3, len - 2);
+            len -= 3;
+        }
         size_t lead = 0;
         while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
             lead++;
