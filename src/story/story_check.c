@@ -267,7 +267,8 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
     /* How many images the story has: the record says so; a bare model
      * output only has its own chain of thought to go by. */
     int nimages = s->has_images ? (int)s->nimages
-                : s->has_frame_count ? (int)s->frame_count : (int)s->nimage_sections;
+                : s->has_frame_count && s->frame_count >= 0 && s->frame_count <= 100000
+                ? (int)s->frame_count : (int)s->nimage_sections;
 
     if (s->has_cot) {
         if (s->nimage_sections == 0)
