@@ -325,6 +325,50 @@ static void messy_tags(void **state)
     sm_story_set_free(&set);
 }
 
+
+/* The record reader's own JSON parser (escapes decoded in place) and the
+ * jansson fallback must read the same record the same way. */
+static void json_escapes_and_fallback(void **state)
+{
+    (void)state;
+    static const char lines[] =
+        /* fast path: escapes, a surrogate pair, a nested unknown field */
+        "{\"story_id\":\"a\\u00e9\\ud83d\\ude00\",\"images\":[\"x\",1],\"frame_count\":1.0,"
+        "\"chain_of_thought\":\"## Image 1\\n\\t\\\"q\\\"\\\\\\/\",\"story\":\"<gdi image1>x</gdi>\","
+        "\"extra\":{\"a\":[true,false,null,-1.5e3]}}\n"
+        /* an escaped key: only jansson decodes it */
+        "{\"story\\u005fid\":\"b\",\"images\":[\"x\"],\"frame_count\":1,"
+        "\"chain_of_thought\":\"c\\u00e9\",\"story\":\"s\"}\n"
+        /* \u0000 is refused by both */
+        "{\"story_id\":\"c\\u0000\",\"images\":[],\"frame_count\":0,\"chain_of_thought\":\"\",\"story\":\"\"}\n"
+        /* trailing garbage */
+        "{\"story_id\":\"d\"} x\n";
+    sm_story_set set;
+    sm_error err;
+    assert_int_equal(sm_story_read_buffer("j.jsonl", lines, sizeof lines - 1, &set, &err), 0);
+    assert_int_equal(set.count, 4);
+    const sm_story *a = &set.items[0];
+    assert_false(a->broken);
+    assert_string_equal(a->story_id, "a\xc3\xa9\xf0\x9f\x98\x80");
+    assert_int_equal(a->nimages, 1);                     /* the 1 is reported, not kept */
+    assert_false(a->has_frame_count);                    /* 1.0 is not an integer */
+    assert_string_equal(a->cot, "## Image 1\n\t\"q\"\\/");
+    assert_int_equal(a->cot_len, strlen("## Image 1\n\t\"q\"\\/"));
+    assert_string_equal(a->text, "<gdi image1>x</gdi>");
+    char got[256];
+    codes_of(a, got, sizeof got);
+    assert_string_equal(got, "field,field");             /* images[1], frame_count */
+    const sm_story *b = &set.items[1];
+    assert_false(b->broken);
+    assert_string_equal(b->story_id, "b");
+    assert_string_equal(b->cot, "c\xc3\xa9");
+    assert_int_equal(b->record_line, 2);
+    assert_true(set.items[2].broken);
+    assert_true(set.items[3].broken);
+    assert_int_equal(set.items[3].record_line, 4);
+    sm_story_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +378,7 @@ int main(void)
         cmocka_unit_test(plain_text),
         cmocka_unit_test(boxes_and_ids),
         cmocka_unit_test(messy_tags),
+        cmocka_unit_test(json_escapes_and_fallback),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
