@@ -407,11 +407,12 @@ static void vtt_basic(void **state)
              "intro\n00:01.000 --> 00:04.500 align:start position:10%\n<v Joey>How you doin'?</v>\n\n"
              "00:00:05.000 --> 00:00:06.000\n<v.loud Ross>- Hi!\n- <v Rachel>Hey &amp; hello &lt;3</v>\n\n"
              "3\n00:07.000 --> 00:08.000\n<c.yellow>Tom</c> <00:07.500>&amp; Jerry&#33; &nbsp;x\n"
-             "00:09.000 --> 00:10.000\nno blank line\n",
+             "00:09.000 --> 00:10.000\nno blank line\n\n"
+             "00:11.000 --> 00:12.000\n<v Monica>\nOn its own line</v>\n\n"
+             "00:13.000 --> 00:14.000\n<v Joey>Hi\n<v Ross>more\n- next\n",
              &s);
     assert_int_equal(s.format, SM_SUBS_WEBVTT);
     assert_string_equal(sm_subtitle_format_name(s.format), "webvtt");
-    assert_int_equal(s.n_cues, 4);
     assert_time(s.cues[0].start, 1.0);
     assert_time(s.cues[0].end, 4.5);
     assert_int_equal(s.cues[0].line, 15);
@@ -424,6 +425,12 @@ static void vtt_basic(void **state)
     assert_string_equal(s.segments[2].text, "Hey & hello <3");
     assert_string_equal(s.segments[3].text, "Tom & Jerry! x");
     assert_true(has_warning(&s, 25, "missing blank line"));
+    assert_string_equal(s.segments[5].speaker_hint, "Monica");
+    assert_string_equal(s.segments[5].text, "On its own line");
+    assert_int_equal(s.n_cues, 6);
+    assert_string_equal(s.segments[6].speaker_hint, "Joey");
+    assert_string_equal(s.segments[6].text, "Hi more");
+    assert_null(s.segments[7].speaker_hint);
     sm_subtitles_free(&s);
 }
 

@@ -595,6 +595,7 @@ int sub_cue_begin(sub_builder *b, double start, double end, long line)
     b->in_cue = 1;
     b->cue_line = line;
     b->cue_speaker = NULL;
+    b->pending_voice = NULL;
     b->seg_open = 0;
     return 0;
 }
@@ -638,8 +639,18 @@ int sub_cue_line(sub_builder *b, const char *s, size_t len, long line)
     if (strip_markup(b, s, len, &t, &n, &voice, &voice_len))
         return oom(b);
     sub_trim(&t, &n);
-    if (n == 0)
+    const char *line_voice = NULL;
+    if (voice) {
+        line_voice = sub_strndup(b, voice, voice_len);
+        if (!line_voice)
+            return oom(b);
+    }
+    if (n == 0) {
+        /* A <v Name> alone on its line speaks for the text that follows. */
+        if (line_voice)
+            b->pending_voice = line_voice;
         return 0;
+    }
     int dash = (t[0] == '-');
     if (dash || !b->seg_open) {
         if (b->seg_open && close_segment(b))
@@ -660,11 +671,11 @@ int sub_cue_line(sub_builder *b, const char *s, size_t len, long line)
             n = (size_t)(e - t);
         }
     }
-    if (voice && !b->seg_voice) {
-        b->seg_voice = sub_strndup(b, voice, voice_len);
-        if (!b->seg_voice)
-            return oom(b);
-    }
+    if (!line_voice)
+        line_voice = b->pending_voice;
+    b->pending_voice = NULL;
+    if (line_voice && !b->seg_voice)
+        b->seg_voice = line_voice;
     if (grow((void **)&b->seg, &b->seg_cap, b->seg_len + n + 2, 1))
         return oom(b);
     if (b->seg_len && n)

@@ -33,6 +33,7 @@ typedef struct sub_builder {
     char *seg;
     size_t seg_len, seg_cap;
     const char *seg_voice;     /* first WebVTT <v Name> seen in the segment (arena) */
+    const char *pending_voice; /* a <v Name> not yet given to a segment */
 
     /* Scratch for one line / one segment analysis. */
     char *tmp;
