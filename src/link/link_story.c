@@ -1,6 +1,7 @@
 /* link_story.c - one story's record: frame times, window, script context,
  * synopsis, and real names for its char# ids (see include/storymovie/link.h). */
 #include "storymovie/link.h"
+#include "storymovie/script.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -128,44 +129,31 @@ static void sort_by_time(story_ctx *c)
 
 /* ------------------------------------------------------------- names */
 
-/* Lower-case ASCII letters and digits; other ASCII dropped; UTF-8 bytes
- * kept as they are ("Zoë" keeps its ë).  The same key for "O'NEIL" and
- * "O'Neil". */
-static size_t name_key(const char *s, size_t n, char *buf, size_t size)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && s[i] && k + 1 < size; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch >= 'A' && ch <= 'Z')
-            buf[k++] = (char)(ch - 'A' + 'a');
-        else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch >= 0x80)
-            buf[k++] = (char)ch;
-    }
-    buf[k] = '\0';
-    return k;
-}
-
 /* Script speakers are written "MARTHA", "PRICE", "DR. HALE (V.O.)"; cast
  * characters "Martha Hale", "Owen Price".  A speaker agrees with a
- * character when its key equals the whole name's key or one word's. */
+ * character when its key (sm_speaker_key, the aligner's normalisation:
+ * extensions dropped, case folded, letters and digits only) equals the
+ * key of the whole name or of one of its words. */
 static int speaker_matches(const char *character, const char *speaker)
 {
-    char sk[128], ck[128];
-    /* Drop a parenthesised extension from the speaker. */
-    const char *paren = strchr(speaker, '(');
-    size_t slen = paren ? (size_t)(paren - speaker) : strlen(speaker);
-    if (name_key(speaker, slen, sk, sizeof sk) == 0)
+    char sk[128], ck[128], word[128];
+    if (sm_speaker_key(speaker, sk, sizeof sk) == 0)
         return 0;
-    if (name_key(character, strlen(character), ck, sizeof ck) > 0 && strcmp(sk, ck) == 0)
+    if (sm_speaker_key(character, ck, sizeof ck) > 0 && strcmp(sk, ck) == 0)
         return 1;
     const char *p = character;
     while (*p) {
-        while (*p == ' ' || *p == '-' || *p == '"' || *p == '\'' || *p == '.')
+        while (*p == ' ' || *p == '-' || *p == '/' || *p == '"')
             p++;
         const char *w = p;
-        while (*p && *p != ' ' && *p != '-' && *p != '"')
+        while (*p && *p != ' ' && *p != '-' && *p != '/' && *p != '"')
             p++;
-        if (p > w && name_key(w, (size_t)(p - w), ck, sizeof ck) >= 2 && strcmp(sk, ck) == 0)
+        size_t n = (size_t)(p - w);
+        if (n == 0 || n >= sizeof word)
+            continue;
+        memcpy(word, w, n);
+        word[n] = '\0';
+        if (sm_speaker_key(word, ck, sizeof ck) >= 2 && strcmp(sk, ck) == 0)
             return 1;
     }
     return 0;
