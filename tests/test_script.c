@@ -484,6 +484,38 @@ static void odd_inputs_do_not_crash(void **state)
         }
 }
 
+/* Megabytes of one repeated pathological line, in every reader: must end
+ * quickly and without exhausting the stack (no recursion per line, no
+ * quadratic rescans). */
+static void pathological_repeats(void **state)
+{
+    (void)state;
+    const char *units[] = {
+        "#\n", "= x\n", "JOHN\n", "(\n", "[[\n", "/*\n", "*/\n", "A: (\n", "   JOHN\n  x\n", "INT. X\n",
+        "@\n", "~\n", ">x<\n", "12.\n", "(MORE)\n", "                    JOHN\n          hi\n", "[Scene: x\n",
+        "x [[y\n", "Title: x\n", "  \n",
+    };
+    size_t size = 1u << 19;
+    char *big = malloc(size + 1);
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        size_t k = strlen(units[u]), n = 0;
+        while (n + k <= size) {
+            memcpy(big + n, units[u], k);
+            n += k;
+        }
+        big[n] = '\0';
+        for (int f = SM_SCRIPT_PLAIN; f <= SM_SCRIPT_TRANSCRIPT; f++) {
+            sm_script s;
+            sm_error err = {0};
+            if (sm_script_parse_as("big", big, n, (sm_script_format)f, &s, &err) == 0) {
+                assert_true(s.n_blocks > 0);
+                sm_script_free(&s);
+            }
+        }
+    }
+    free(big);
+}
+
 /* A long input parses in linear time and keeps every block. */
 static void long_repeated_input(void **state)
 {
@@ -522,6 +554,7 @@ int main(void)
         cmocka_unit_test(empty_is_an_error),
         cmocka_unit_test(odd_inputs_do_not_crash),
         cmocka_unit_test(long_repeated_input),
+        cmocka_unit_test(pathological_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

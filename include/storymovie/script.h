@@ -22,6 +22,10 @@
 extern "C" {
 #endif
 
+/* More blocks than this is not a screenplay (the longest films have a few
+ * thousand); parsing stops with an error instead of using gigabytes. */
+#define SM_SCRIPT_MAX_BLOCKS 10000000u
+
 typedef enum sm_script_format {
     SM_SCRIPT_PLAIN,        /* IMSDb-style, indentation */
     SM_SCRIPT_FOUNTAIN,

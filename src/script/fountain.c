@@ -384,8 +384,11 @@ static int character_shape(const char *s, size_t n)
     return sm_all_caps(s, n, 1);
 }
 
-/* Read one paragraph: lines [from, to). */
-static void read_paragraph(freader *r, size_t from, size_t to)
+/* Read the element that starts the paragraph [from, to); returns the line
+ * after it.  One-line elements (headings, sections, ...) leave the rest of
+ * the paragraph to the caller, which loops (no recursion: a paragraph of a
+ * million "#" lines must not exhaust the stack). */
+static size_t read_element(freader *r, size_t from, size_t to)
 {
     const char *raw, *s;
     size_t rn, n;
@@ -396,9 +399,7 @@ static void read_paragraph(freader *r, size_t from, size_t to)
 
     if (all_equals(s, n)) {
         add(r, SM_BLOCK_PAGE_BREAK, from, from);
-        if (!single)
-            read_paragraph(r, from + 1, to);
-        return;
+        return from + 1;
     }
     if (s[0] == '#' || (s[0] == '=' && !(n >= 2 && s[1] == '='))) {
         sm_block_kind kind = s[0] == '#' ? SM_BLOCK_SECTION : SM_BLOCK_SYNOPSIS;
@@ -409,9 +410,7 @@ static void read_paragraph(freader *r, size_t from, size_t to)
         size_t tn = n - k;
         sm_trim(&t, &tn);
         set_text(r, add(r, kind, from, from), t, tn);
-        if (!single)
-            read_paragraph(r, from + 1, to);
-        return;
+        return from + 1;
     }
     if (s[0] == '~' || (s[0] == '>' && n >= 2 && s[n - 1] == '<')) {
         /* Lyrics / centered lines: a run of such lines is one block. */
@@ -439,18 +438,14 @@ static void read_paragraph(freader *r, size_t from, size_t to)
         if (all.failed)
             r->b->failed = 1;
         sm_sbuf_free(&all);
-        if (k < to)
-            read_paragraph(r, k, to);
-        return;
+        return k;
     }
     if (s[0] == '>') {
         const char *t = s + 1;
         size_t tn = n - 1;
         sm_trim(&t, &tn);
         set_text(r, add(r, SM_BLOCK_TRANSITION, from, from), t, tn);
-        if (!single)
-            read_paragraph(r, from + 1, to);
-        return;
+        return from + 1;
     }
     int forced_heading = s[0] == '.' && n >= 2 && s[1] != '.';
     if (forced_heading || (s[0] != '!' && sm_heading_prefix(s, n, 0) && (single || sm_all_caps(s, n, 0)))) {
@@ -463,14 +458,12 @@ static void read_paragraph(freader *r, size_t from, size_t to)
         set_text(r, blk, t, tn);
         if (blk)
             blk->scene_number = num ? sm_builder_str(r->b, num, num_len, 1) : NULL;
-        if (!single)
-            read_paragraph(r, from + 1, to);
-        return;
+        return from + 1;
     }
     if (single && s[0] != '!' && s[0] != '@' && n >= 3 && memcmp(s + n - 3, "TO:", 3) == 0 &&
         sm_all_caps(s, n, 0)) {
         set_text(r, add(r, SM_BLOCK_TRANSITION, from, from), s, n);
-        return;
+        return to;
     }
     if (!single && (s[0] == '@' || (s[0] != '!' && character_shape(s, n)))) {
         const char *cue = s[0] == '@' ? s + 1 : s;
@@ -482,7 +475,7 @@ static void read_paragraph(freader *r, size_t from, size_t to)
         }
         sm_block *blk = add(r, SM_BLOCK_DIALOGUE, from, to - 1);
         if (!blk)
-            return;
+            return to;
         sm_builder_speaker(r->b, blk, cue, cn);
         r->buf.len = r->paren.len = 0;
         for (size_t k = from + 1; k < to; k++) {
@@ -511,7 +504,7 @@ static void read_paragraph(freader *r, size_t from, size_t to)
             if (r->last_dialogue != (size_t)-1)
                 r->b->script->blocks[r->last_dialogue].dual = 1;
         }
-        return;
+        return to;
     }
     /* Action: every line as written (indentation kept), '!' removed. */
     r->buf.len = 0;
@@ -535,6 +528,7 @@ static void read_paragraph(freader *r, size_t from, size_t to)
     sm_block *blk = add(r, SM_BLOCK_ACTION, from, last);
     if (blk)
         blk->text = sm_builder_str(r->b, r->buf.p, r->buf.len, 0);
+    return to;
 }
 
 int sm_parse_fountain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err)
@@ -569,7 +563,8 @@ int sm_parse_fountain(const char *name, const char *text, size_t len, sm_builder
         while (to > k + 1 && is_blankish(&r, to - 1))
             to--;
         size_t before = b->script->n_blocks;
-        read_paragraph(&r, k, to);
+        for (size_t at = k; at < to;)
+            at = read_element(&r, at, to);
         /* Dual dialogue pairs a speech with the one just before it. */
         if (b->script->n_blocks > before)
             r.last_dialogue = b->script->blocks[b->script->n_blocks - 1].kind == SM_BLOCK_DIALOGUE

@@ -172,6 +172,12 @@ size_t sm_heading_prefix(const char *s, size_t n, int upper_only)
 sm_block *sm_builder_add(sm_builder *b, sm_block_kind kind, long line, long end_line)
 {
     sm_script *s = b->script;
+    if (s->n_blocks >= SM_SCRIPT_MAX_BLOCKS) {
+        /* 88 bytes a block: a file of one-character lines would need ~40
+         * times its size; refuse instead of exhausting memory. */
+        b->too_many = 1;
+        return NULL;
+    }
     if (s->n_blocks == b->blocks_cap) {
         size_t cap = b->blocks_cap ? b->blocks_cap * 2 : b->blocks_hint > 256 ? b->blocks_hint : 256;
         sm_block *blocks = realloc(s->blocks, cap * sizeof *blocks);
@@ -491,13 +497,16 @@ int sm_script_parse_as(const char *name, const char *utf8, size_t len,
     /* Every block starts on its own line, so the line count bounds the
      * block count: reserving that never grows (and copies) the array, and
      * the pages of the reserve that are never written cost nothing. */
-    sm_builder b = {.script = out, .blocks_hint = (size_t)line_no};
+    size_t hint = (size_t)line_no < (1u << 20) ? (size_t)line_no : (1u << 20);
+    sm_builder b = {.script = out, .blocks_hint = hint};
     int rc;
     switch (format) {
     case SM_SCRIPT_FOUNTAIN: rc = sm_parse_fountain(name, utf8, len, &b, err); break;
     case SM_SCRIPT_TRANSCRIPT: rc = sm_parse_transcript(name, utf8, len, &b, err); break;
     default: rc = sm_parse_plain(name, utf8, len, &b, err); break;
     }
+    if (rc == 0 && b.too_many)
+        rc = sm_fail(err, name, 0, "more than %u blocks: not a screenplay", (unsigned)SM_SCRIPT_MAX_BLOCKS);
     if (rc == 0 && b.failed)
         rc = sm_fail(err, name, 0, "out of memory");
     if (rc == 0 && out->n_blocks == 0)

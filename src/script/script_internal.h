@@ -33,6 +33,7 @@ typedef struct sm_builder {
     size_t blocks_hint;  /* first capacity of the block array */
     int scene;          /* current scene ordinal */
     int failed;         /* out of memory at some point */
+    int too_many;       /* SM_SCRIPT_MAX_BLOCKS reached */
 } sm_builder;
 
 /* Append a zeroed block of `kind` (a scene heading opens the next scene). */
