@@ -317,8 +317,8 @@ int main(int argc, char **argv)
     size_t detections = 0;
     for (size_t i = 0; i < ps.count; i++) {
         sm_detection *cd, *rd;
-        size_t nc = sm_grounding_detections(&ps.items[i], &cd);
-        size_t nr = sm_grounding_detections(&rs.items[i], &rd);
+        size_t nc = sm_grounding_detections(&ps.items[i], NULL, &cd);
+        size_t nr = sm_grounding_detections(&rs.items[i], NULL, &rd);
         sm_grounding_story g;
         if (nc == (size_t)-1 || nr == (size_t)-1 ||
             sm_grounding_score(cd, nc, rd, nr, SM_GROUNDING_PER_IMAGE, &g) != 0) {

@@ -221,8 +221,8 @@ static void detections_from_fixture(void **state)
      * ranks [TP, FP, TP] of 3 references: (1, 1/3), (.5, 1/3), (2/3, 2/3)
      * -> t 0..0.3: 1 (4 points), t .4..0.6: 2/3 (3 points): AP = 6/11. */
     sm_detection *cd, *rd;
-    size_t nc = sm_grounding_detections(&pred.items[0], &cd);
-    size_t nr = sm_grounding_detections(&ref.items[0], &rd);
+    size_t nc = sm_grounding_detections(&pred.items[0], NULL, &cd);
+    size_t nr = sm_grounding_detections(&ref.items[0], NULL, &rd);
     assert_int_equal(nc, 3);
     assert_int_equal(nr, 3);
     assert_true(cd[0].person && cd[1].person && !cd[2].person);
@@ -240,6 +240,44 @@ static void detections_from_fixture(void **state)
     sm_story_set_free(&ref);
 }
 
+
+static void quirk_detections(void **state)
+{
+    (void)state;
+    static const char cot[] =
+        "## Image 1\n### Characters\n"
+        "| Character ID | Name | Description | Emotions | Actions | Narrative Function | Bounding Box |\n"
+        "| char1 | A | d | e | a | n | [1,2,3,4] |\n"
+        "| char2 | B | d | e | a | n | 1.5,2,3,4 |\n"
+        "| char3 | C | d | e | a | n | 600, 0, 700, 100 |\n"
+        "| char4 | D | d | e | a | n | -10,0,50,10 |\n";
+    sm_story_set set;
+    sm_error err;
+    assert_int_equal(sm_story_read_buffer("q", "", 0, &set, &err), 0);
+    sm_story *s = sm_story_add(&set, "q", cot, sizeof cot - 1, "", 0);
+    assert_non_null(s);
+    sm_detection *d;
+    /* Per image: every readable box (4). */
+    assert_int_equal(sm_grounding_detections(s, NULL, &d), 4);
+    free(d);
+    /* Quirks: int() refuses "[1" and "1.5": chars 3 and 4 remain, in pixels. */
+    sm_grounding_options q = {SM_GROUNDING_REFERENCE_QUIRKS, 0, 0};
+    assert_int_equal(sm_grounding_detections(s, &q, &d), 2);
+    assert_true(d[0].box[0] == 600 && d[1].box[0] == -10);
+    free(d);
+    /* Quirks with a 640x360 image: 600,0,700,100 -> x = 600/640 = .9375,
+     * w = 100/640 = .15625 (each clamped alone, so x + w = 1.09375 > 1),
+     * y = 0, h = 100/360; -10,0,50,10 -> x = clamp(-10/640) = 0,
+     * w = 60/640 = .09375. */
+    q.image_width = 640, q.image_height = 360;
+    assert_int_equal(sm_grounding_detections(s, &q, &d), 2);
+    assert_true(fabs(d[0].box[0] - 0.9375) < EPS && fabs(d[0].box[2] - 1.09375) < EPS);
+    assert_true(fabs(d[0].box[3] - 100.0 / 360) < EPS);
+    assert_true(d[1].box[0] == 0 && fabs(d[1].box[2] - 0.09375) < EPS);
+    free(d);
+    sm_story_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +290,7 @@ int main(void)
         cmocka_unit_test(images_matter_unless_quirks),
         cmocka_unit_test(macro_average),
         cmocka_unit_test(detections_from_fixture),
+        cmocka_unit_test(quirk_detections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,10 +32,6 @@ typedef struct sm_detection {
  * no +1 pixel convention).  0 when either box has no area. */
 double sm_box_iou(const double a[4], const double b[4]);
 
-/* The detections of a story, in chain-of-thought order: one per
- * Characters/Objects row whose box could be read.  *out is malloc'd
- * (NULL when none).  Returns the count, or (size_t)-1 on OOM. */
-size_t sm_grounding_detections(const sm_story *s, sm_detection **out);
 
 typedef struct sm_prf {
     size_t tp, fp, fn;
@@ -52,6 +48,21 @@ typedef enum sm_grounding_mode {
     SM_GROUNDING_REFERENCE_QUIRKS   /* as the StoryReasoning code: across images, and its
                                        floating-point recall thresholds */
 } sm_grounding_mode;
+
+typedef struct sm_grounding_options {
+    sm_grounding_mode mode;
+    /* REFERENCE_QUIRKS with a size: boxes are normalised by it and clamped
+     * as the original code does (x, y, w, h each into [0,1]).  0: pixels. */
+    int image_width, image_height;
+} sm_grounding_options;
+
+/* The detections of a story, in chain-of-thought order: one per
+ * Characters/Objects row whose box could be read (in REFERENCE_QUIRKS mode
+ * only boxes of four integers without brackets, as int() reads them).
+ * opt may be NULL (per image, pixels).  *out is malloc'd (NULL when none).
+ * Returns the count, or (size_t)-1 on OOM. */
+size_t sm_grounding_detections(const sm_story *s, const sm_grounding_options *opt,
+                               sm_detection **out);
 
 /* Score one story's candidates against its references.  Returns 0, -1 on OOM. */
 int sm_grounding_score(const sm_detection *cand, size_t ncand,

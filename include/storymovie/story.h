@@ -70,6 +70,8 @@ typedef struct sm_story_row {
     sm_entity_id id;            /* Characters/Objects: the first cell */
     int has_box;                /* Characters/Objects: four numbers were read */
     int box_strict;             /* ... and written exactly as x1,y1,x2,y2 */
+    int box_ints;               /* ... as four integers without brackets (spaces allowed):
+                                   what the StoryReasoning code's int() parsing accepts */
     double box[4];              /* x1, y1, x2, y2 in pixels */
 } sm_story_row;
 

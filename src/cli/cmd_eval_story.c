@@ -13,7 +13,7 @@
 
 static const char grounding_usage[] =
 "usage: storymovie eval grounding --pred PRED --ref REF [--per-story]\n"
-"                                 [--reference-quirks] [-o OUT]\n"
+"                                 [--reference-quirks [--image-size WxH]] [-o OUT]\n"
 "\n"
 "Grounding precision, recall, F1 and mAP of predicted stories against\n"
 "reference stories (SPEC \"Metrics\", as in StoryReasoning).\n"
@@ -46,10 +46,15 @@ static const char grounding_usage[] =
 "  --per-story          one JSON line per paired story before the summary\n"
 "  --reference-quirks   reproduce the original StoryReasoning code: match\n"
 "                       across images (a person in image 2 can match one in\n"
-"                       image 9), and recall thresholds i*0.1 in floating point\n"
-"                       (numpy.arange), so that recall 0.3 misses t = 0.3.  Its\n"
-"                       clamping of boxes to the image is not reproduced (the\n"
-"                       records carry no image sizes)\n"
+"                       image 9), recall thresholds i*0.1 in floating point\n"
+"                       (numpy.arange), so that recall 0.3 misses t = 0.3, and\n"
+"                       only boxes of four integers without brackets (what its\n"
+"                       int() accepts; spaces are fine)\n"
+"  --image-size WxH     with --reference-quirks: also normalise boxes by a WxH\n"
+"                       image and clamp x, y, w, h each to [0,1] as that code\n"
+"                       does (the records carry no image sizes; without this\n"
+"                       option pixel boxes are compared, which only differs for\n"
+"                       boxes reaching outside the image)\n"
 "  -o OUT               write the JSON lines to OUT instead of standard output\n"
 "\n"
 "Output (JSON Lines; numbers are fractions in [0,1]):\n"
@@ -127,6 +132,7 @@ static const char language_usage[] =
 typedef struct eval_args {
     const char *pred, *ref, *out;
     int per_story, quirks;
+    int image_width, image_height;
 } eval_args;
 
 static int parse_args(int argc, char **argv, int allow_quirks, eval_args *a, const char *help)
@@ -149,6 +155,14 @@ static int parse_args(int argc, char **argv, int allow_quirks, eval_args *a, con
             a->per_story = 1;
         else if (allow_quirks && strcmp(argv[i], "--reference-quirks") == 0)
             a->quirks = 1;
+        else if (allow_quirks && strcmp(argv[i], "--image-size") == 0 && i + 1 < argc) {
+            char extra;
+            if (sscanf(argv[++i], "%dx%d%c", &a->image_width, &a->image_height, &extra) != 2 ||
+                a->image_width <= 0 || a->image_height <= 0) {
+                cli_errorf("eval %s: --image-size wants WxH, e.g. 1280x720, not '%s'", argv[0], argv[i]);
+                return 2;
+            }
+        }
         else {
             cli_errorf("eval %s: unexpected argument '%s'; see 'storymovie eval %s --help'",
                        argv[0], argv[i], argv[0]);
@@ -334,6 +348,7 @@ int cmd_eval_grounding(int argc, char **argv)
         return 1;
     }
     sm_grounding_mode mode = a.quirks ? SM_GROUNDING_REFERENCE_QUIRKS : SM_GROUNDING_PER_IMAGE;
+    sm_grounding_options gopt = {mode, a.image_width, a.image_height};
     sm_grounding_summary sum;
     memset(&sum, 0, sizeof sum);
     sm_json j;
@@ -344,7 +359,8 @@ int cmd_eval_grounding(int argc, char **argv)
             continue;
         const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];
         sm_detection *cd, *rd;
-        size_t nc = sm_grounding_detections(ps, &cd), nr = sm_grounding_detections(rs, &rd);
+        size_t nc = sm_grounding_detections(ps, &gopt, &cd);
+        size_t nr = sm_grounding_detections(rs, &gopt, &rd);
         sm_grounding_story g;
         if (nc == (size_t)-1 || nr == (size_t)-1 || sm_grounding_score(cd, nc, rd, nr, mode, &g) != 0) {
             failed = 1;

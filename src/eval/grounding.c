@@ -45,7 +45,26 @@ double sm_box_iou(const double a[4], const double b[4])
     return inter / (aw * ah + bw * bh - inter);
 }
 
-size_t sm_grounding_detections(const sm_story *s, sm_detection **out)
+static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
+
+/* The original's parse_bounding_box: x, y, w, h normalised by the image
+ * size and each clamped to [0,1] on its own (so x + w may pass 1). */
+static void quirk_normalise(double box[4], int w, int h)
+{
+    double x = clamp01(box[0] / w), y = clamp01(box[1] / h);
+    double bw = clamp01((box[2] - box[0]) / w), bh = clamp01((box[3] - box[1]) / h);
+    box[0] = x, box[1] = y, box[2] = x + bw, box[3] = y + bh;
+}
+
+static int usable(const sm_story_row *row, const sm_grounding_options *opt)
+{
+    if (!row->has_box)
+        return 0;
+    return opt && opt->mode == SM_GROUNDING_REFERENCE_QUIRKS ? row->box_ints : 1;
+}
+
+size_t sm_grounding_detections(const sm_story *s, const sm_grounding_options *opt,
+                               sm_detection **out)
 {
     size_t n = 0;
     *out = NULL;
@@ -53,24 +72,28 @@ size_t sm_grounding_detections(const sm_story *s, sm_detection **out)
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &s->image_sections[i].tables[k];
             for (uint32_t r = 0; r < tab->nrows; r++)
-                n += tab->rows[r].has_box != 0;
+                n += usable(&tab->rows[r], opt) != 0;
         }
     if (n == 0)
         return 0;
     sm_detection *d = malloc(n * sizeof *d);
     if (!d)
         return (size_t)-1;
+    int normalise = opt && opt->mode == SM_GROUNDING_REFERENCE_QUIRKS &&
+                    opt->image_width > 0 && opt->image_height > 0;
     size_t j = 0;
     for (uint32_t i = 0; i < s->nimage_sections; i++)
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &s->image_sections[i].tables[k];
             for (uint32_t r = 0; r < tab->nrows; r++) {
                 const sm_story_row *row = &tab->rows[r];
-                if (!row->has_box)
+                if (!usable(row, opt))
                     continue;
                 d[j].image = s->image_sections[i].number;
                 d[j].person = k == SM_TABLE_CHARACTERS;
                 memcpy(d[j].box, row->box, sizeof d[j].box);
+                if (normalise)
+                    quirk_normalise(d[j].box, opt->image_width, opt->image_height);
                 j++;
             }
         }

@@ -77,10 +77,10 @@ static size_t parse_number(const char *s, size_t n, double *out)
 /* Read "x1,y1,x2,y2".  Tolerated (and flagged through *strict = 0): white
  * space anywhere, surrounding [] or (), decimals, a sign.  Returns 0 when
  * four numbers were read and nothing else is left. */
-int story_parse_box(const char *s, size_t n, double box[4], int *strict)
+int story_parse_box(const char *s, size_t n, double box[4], int *strict, int *ints)
 {
     size_t i = 0;
-    int tidy = 1;
+    int tidy = 1, integers = 1;
     while (n > 0 && story_is_space((unsigned char)s[n - 1]))
         n--, tidy = 0;
     while (i < n && story_is_space((unsigned char)s[i]))
@@ -89,7 +89,7 @@ int story_parse_box(const char *s, size_t n, double box[4], int *strict)
         char want = s[i] == '[' ? ']' : ')';
         if (n == 0 || s[n - 1] != want)
             return -1;
-        i++, n--, tidy = 0;
+        i++, n--, tidy = 0, integers = 0;
     }
     for (int k = 0; k < 4; k++) {
         while (i < n && story_is_space((unsigned char)s[i]))
@@ -104,9 +104,12 @@ int story_parse_box(const char *s, size_t n, double box[4], int *strict)
         size_t used = parse_number(s + i, n - i, &box[k]);
         if (used == 0)
             return -1;
-        for (size_t j = i; j < i + used; j++)
+        for (size_t j = i; j < i + used; j++) {
             if (s[j] == '.' || s[j] == '+')
                 tidy = 0;
+            if (s[j] == '.')
+                integers = 0;
+        }
         i += used;
     }
     while (i < n && story_is_space((unsigned char)s[i]))
@@ -114,6 +117,7 @@ int story_parse_box(const char *s, size_t n, double box[4], int *strict)
     if (i != n)
         return -1;
     *strict = tidy;
+    *ints = integers;
     return 0;
 }
 
@@ -273,7 +277,7 @@ static void read_row(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_tab
         return;
     }
     const sm_span *bc = &cells[col];
-    if (story_parse_box(t + bc->off, bc->len, r->box, &r->box_strict) != 0) {
+    if (story_parse_box(t + bc->off, bc->len, r->box, &r->box_strict, &r->box_ints) != 0) {
         sm_story_issue_add(set, s, SM_FIELD_COT, bc->off, "box",
                            "bounding box \"%.*s\" is not four numbers x1,y1,x2,y2",
                            (int)(bc->len > 60 ? 60 : bc->len), t + bc->off);

@@ -71,6 +71,6 @@ static inline void story_trim(const char *t, uint32_t *a, uint32_t *b)
 }
 
 /* Parse a bounding box cell; see story_cot.c. */
-int story_parse_box(const char *s, size_t n, double box[4], int *strict);
+int story_parse_box(const char *s, size_t n, double box[4], int *strict, int *ints);
 
 #endif

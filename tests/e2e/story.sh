@@ -102,6 +102,9 @@ has "$tmp/out" '"map":0.30303,"unpaired_pred":["pred-only"],"unpaired_ref":["ref
 has "$tmp/err" "1 predicted stories without reference, 1 references without prediction"
 expect_rc 0 "$SM" eval grounding --pred "$fx/ground_pred.jsonl" --ref "$fx/ground_ref.jsonl" --reference-quirks
 has "$tmp/out" '"mode":"reference-quirks","stories":5,"precision":0.666667'
+expect_rc 0 "$SM" eval grounding --pred "$fx/ground_pred.jsonl" --ref "$fx/ground_ref.jsonl" --reference-quirks --image-size 640x360
+has "$tmp/out" '"mode":"reference-quirks","stories":5,"precision":0.666667'
+expect_rc 2 "$SM" eval grounding --pred "$fx/ground_pred.jsonl" --ref "$fx/ground_ref.jsonl" --image-size 640
 
 expect_rc 0 "$SM" eval language --pred "$fx/lang_pred.jsonl" --ref "$fx/lang_ref.jsonl" -o "$tmp/lang.jsonl"
 has "$tmp/lang.jsonl" '"bleu1":0.795413,"bleu2":0.713025,"bleu3":0.56668,"bleu4":0,"rouge_l":0.834475'
