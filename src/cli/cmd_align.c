@@ -265,13 +265,12 @@ static int run_manifest(const char *manifest, const char *out_dir, int jobs, con
         sm_manifest_free(&m);
         return 1;
     }
-    size_t segs = 0, answered = 0, blocks = 0, matched = 0, dialogue = 0;
+    size_t segs = 0, answered = 0, matched = 0, dialogue = 0;
     for (size_t i = 0; i < m.n_rows; i++) {
         if (br.status[i] != SM_ITEM_DONE)
             continue;
         segs += ctx.results[i].segments;
         answered += ctx.results[i].answered;
-        blocks += ctx.results[i].blocks;
         matched += ctx.results[i].matched_blocks;
         dialogue += ctx.results[i].dialogue_blocks;
         if (ctx.results[i].note[0] && !args->quiet)
