@@ -8,6 +8,10 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= $(BUILD)/demo
 
+# CMake's generated makefiles recurse; without this every step of a build
+# is framed by "Entering/Leaving directory" lines that bury the output.
+MAKEFLAGS += --no-print-directory
+
 .PHONY: all setup build test test-unit test-asan test-fuzz demo bench clean
 
 all: build
