@@ -2,7 +2,8 @@
  *
  *   bench_script [DATA_DIR]
  *
- * DATA_DIR defaults to $SM_SHARED_DATA, then ../shared/data and
+ * DATA_DIR defaults to $SM_SHARED_DATA, then the data directory the build
+ * was configured with (CMake SM_SHARED_DATA), then ../shared/data and
  * ../../shared/data.  Measured: the largest plain screenplay (movies/),
  * the largest Fountain file, the largest transcript (friends/), and a
  * synthetic ~50 MB screenplay made by repeating the largest one.  Each is
@@ -154,8 +155,8 @@ static void bench_file(const char *label, const char *path)
 
 int main(int argc, char **argv)
 {
-    const char *candidates[] = {argc > 1 ? argv[1] : NULL, getenv("SM_SHARED_DATA"), "../shared/data",
-                                "../../shared/data"};
+    const char *candidates[] = {argc > 1 ? argv[1] : NULL, getenv("SM_SHARED_DATA"), SM_SHARED_DATA,
+                                "../shared/data", "../../shared/data"};
     const char *data = NULL;
     for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
         struct stat st;

@@ -1,7 +1,8 @@
 /* bench_subtitle.c - subtitle parse throughput.
  *
  * usage: bench_subtitle [DATA_DIR_OR_FILE]
- * (default: $SM_SHARED_DATA, else ../shared/data, ../../shared/data)
+ * (default: $SM_SHARED_DATA, else the build's configured data directory,
+ * ../shared/data, ../../shared/data)
  *
  * Finds the largest subtitle file (.srt .vtt .ass .ssa) under the data
  * directory and prints MB/s (input bytes, 10^6 per MB, one core) for
@@ -124,7 +125,7 @@ static double measure(const char *label, const unsigned char *raw, size_t raw_le
 int main(int argc, char **argv)
 {
     const char *where = argc > 1 ? argv[1] : getenv("SM_SHARED_DATA");
-    const char *fallbacks[] = {"../shared/data", "../../shared/data", "../../../shared/data"};
+    const char *fallbacks[] = {SM_SHARED_DATA, "../shared/data", "../../shared/data", "../../../shared/data"};
     struct stat st;
     char best[4096] = "";
     off_t best_len = 0;

@@ -151,12 +151,9 @@ int main(int argc, char **argv)
     if (env && env[0]) {
         snprintf(data, sizeof data, "%s", env);
     } else {
-        /* bench/bench_text.c -> ../shared/data beside the source tree */
-        snprintf(data, sizeof data, "%s", __FILE__);
-        char *slash = strrchr(data, '/');
-        if (slash)
-            *slash = 0;
-        strncat(data, "/../../shared/data", sizeof data - strlen(data) - 1);
+        /* The data directory the build was configured with (CMake's
+         * SM_SHARED_DATA: ../shared/data beside the source tree). */
+        snprintf(data, sizeof data, "%s", SM_SHARED_DATA);
     }
     if (nftw(data, visit, 16, FTW_PHYS) != 0 || largest_size < 0) {
         fprintf(stderr, "bench_text: no test data in %s (set SM_SHARED_DATA or name files)\n",
