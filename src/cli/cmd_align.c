@@ -89,6 +89,9 @@ typedef struct align_args {
  * output is then well-formed and abstains everywhere, with a message. */
 static int is_blank_file(const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return 0;   /* the reader reports what it is */
     FILE *f = fopen(path, "rb");
     if (!f)
         return 0;
