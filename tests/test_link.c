@@ -130,6 +130,56 @@ static void alignment_escapes_both_paths(void **state)
     assert_int_equal(sm_film_alignment_parse("t", trail, strlen(trail), &a, &err), -1);
 }
 
+/* Found by fuzz/fuzz_link_alignment.c: the fast scanner accepted lines
+ * jansson refuses (invalid UTF-8, numbers that are not JSON, bad escapes
+ * in fields it skips), so a damaged file could pass invalid UTF-8 or an
+ * infinite time on into link's records; and with a repeated key it kept
+ * the first string where jansson keeps the last value.  Every such line
+ * must now read as jansson reads it. */
+static void alignment_fast_path_is_jansson(void **state)
+{
+    (void)state;
+    static const char *const refused[] = {
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"sp\x9c\x9e\":\"A\"}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"a\xff\"}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\xc0\xaf\"}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\xed\xa0\x80\"}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\xe2\x82\"}",
+        "{\"type\":\"segment\",\"cue\":01,\"start\":1,\"end\":2}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1.,\"end\":2}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":-.5,\"end\":2}",
+        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":1E400}",
+        "{\"type\":\"segment\",\"cue\":99999999999999999999,\"start\":1,\"end\":2}",
+        "{\"type\":\"note\",\"x\":\"\\q\"}",
+        "{\"type\":\"note\",\"x\":\"\\u0000\"}",
+        "{\"type\":\"note\",\"x\":\"\\udc00\"}",
+        "{\"type\":\"note\",\"x\":\"a\\",
+    };
+    sm_film_alignment a;
+    sm_error err;
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        if (sm_film_alignment_parse("u", refused[i], strlen(refused[i]), &a, &err) != -1)
+            fail_msg("accepted: %s", refused[i]);
+        assert_null(a.segments);
+    }
+    /* Still on the fast path and still read: valid UTF-8 of every length. */
+    const char *utf8 = "{\"type\":\"segment\",\"cue\":1,\"start\":0,\"end\":-0.5e-1,"
+                       "\"text\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}";
+    assert_int_equal(sm_film_alignment_parse("u", utf8, strlen(utf8), &a, &err), 0);
+    assert_string_equal(a.segments[0].text, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    assert_true(a.segments[0].end == -0.05);
+    sm_film_alignment_free(&a);
+    /* A repeated key: the last value, as jansson reads it. */
+    const char *twice = "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,"
+                        "\"speaker\":\"A\",\"speaker\":null,\"text\":\"x\",\"text\":\"y\"}";
+    assert_int_equal(sm_film_alignment_parse("u", twice, strlen(twice), &a, &err), 0);
+    assert_null(a.segments[0].speaker);
+    assert_string_equal(a.segments[0].text, "y");
+    sm_film_alignment_free(&a);
+    const char *cue_twice = "{\"type\":\"segment\",\"cue\":1,\"cue\":\"1\",\"start\":1,\"end\":2}";
+    assert_int_equal(sm_film_alignment_parse("u", cue_twice, strlen(cue_twice), &a, &err), -1);
+}
+
 /* A film at 25 fps with four 100-frame shots; a story on shot 1 img 1
  * (frame 150 = 6.0 s, shot on screen 4.0-8.0 s) and shot 3 img 0
  * (frame 310 = 12.4 s, 12.0-16.0 s). */
@@ -405,6 +455,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alignment_read_back),
         cmocka_unit_test(alignment_escapes_both_paths),
+        cmocka_unit_test(alignment_fast_path_is_jansson),
         cmocka_unit_test(one_story_record),
         cmocka_unit_test(split_character_flagged),
         cmocka_unit_test(story_movie_errors),

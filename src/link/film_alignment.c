@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,6 +87,63 @@ static int hex4(const char *p, const char *e, unsigned *out)
     return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), 0 when it is not one.
+ * jansson refuses such bytes; so must the scanner, or a damaged file
+ * would pass invalid UTF-8 on into link's JSON records. */
+static size_t utf8_sequence(const unsigned char *s, const unsigned char *e)
+{
+    unsigned c = s[0], cp;
+    size_t n;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, cp = c & 0x07;
+    else
+        return 0;
+    if ((size_t)(e - s) < n)
+        return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+/* Raw length of the valid escape at q (a backslash): 2, 6 for \uXXXX, 12
+ * for a surrogate pair; 0 for what jansson refuses (an unknown escape, a
+ * lone surrogate, \u0000).  Checked even for strings the scanner skips,
+ * since jansson refuses the whole line for any of them. */
+static size_t escape_length(const char *q, const char *e)
+{
+    unsigned cp, lo;
+    if (e - q < 2)
+        return 0;
+    switch (q[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        return 2;
+    case 'u':
+        if (hex4(q + 2, e, &cp) != 0 || cp == 0 || (cp >= 0xDC00 && cp <= 0xDFFF))
+            return 0;
+        if (cp < 0xD800 || cp > 0xDBFF)
+            return 6;
+        if (e - q < 12 || q[6] != '\\' || q[7] != 'u' || hex4(q + 8, e, &lo) != 0 ||
+            lo < 0xDC00 || lo > 0xDFFF)
+            return 0;
+        return 12;
+    default:
+        return 0;
+    }
+}
+
 /* *pp at the opening quote.  Decodes into the arena when a is not NULL
  * (*out), else only skips.  Decoded text is never longer than raw. */
 static int scan_string(const char **pp, const char *e, sm_arena *a, const char **out)
@@ -93,9 +151,22 @@ static int scan_string(const char **pp, const char *e, sm_arena *a, const char *
     const char *p = *pp + 1;
     const char *q = p;
     while (q < e && *q != '"') {
-        if ((unsigned char)*q < 0x20)
+        unsigned char c = (unsigned char)*q;
+        if (c < 0x20)
             return SCAN_FALLBACK;
-        q += *q == '\\' ? 2 : 1;
+        if (c == '\\') {
+            size_t n = escape_length(q, e);
+            if (n == 0)
+                return SCAN_FALLBACK;
+            q += n;
+        } else if (c < 0x80) {
+            q++;
+        } else {
+            size_t n = utf8_sequence((const unsigned char *)q, (const unsigned char *)e);
+            if (n == 0)
+                return SCAN_FALLBACK;
+            q += n;
+        }
     }
     if (q >= e)
         return SCAN_FALLBACK;
@@ -164,7 +235,42 @@ static int scan_string(const char **pp, const char *e, sm_arena *a, const char *
     return SCAN_OK;
 }
 
-/* A JSON number; *is_int as jansson decides it (no '.', 'e' or 'E'). */
+/* Whether buf is a number by JSON's grammar:
+ * -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+ * strtod alone also takes "01", "1." and "-.5", which jansson refuses. */
+static int json_number_syntax(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        s++;
+        if (*s < '0' || *s > '9')
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (*s < '0' || *s > '9')
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* A JSON number; *is_int as jansson decides it (no '.', 'e' or 'E').
+ * What jansson refuses (bad syntax, an integer beyond long long, a real
+ * that overflows to infinity) falls back to it for the error message. */
 static int scan_number(const char **pp, const char *e, double *v, long long *iv, int *is_int)
 {
     const char *p = *pp;
@@ -178,14 +284,19 @@ static int scan_number(const char **pp, const char *e, double *v, long long *iv,
         buf[n++] = *p++;
     }
     buf[n] = '\0';
-    if (n == 0 || n == sizeof buf - 1)
+    if (n == 0 || n == sizeof buf - 1 || !json_number_syntax(buf))
         return SCAN_FALLBACK;
     char *stop;
+    errno = 0;
     if (*is_int) {
         *iv = strtoll(buf, &stop, 10);
         *v = (double)*iv;
+        if (errno == ERANGE)
+            return SCAN_FALLBACK;
     } else {
         *v = strtod(buf, &stop);
+        if (!isfinite(*v))
+            return SCAN_FALLBACK;
     }
     if (*stop != '\0')
         return SCAN_FALLBACK;
@@ -198,6 +309,25 @@ static int key_is(const char *k, size_t n, const char *want)
     return strlen(want) == n && memcmp(k, want, n) == 0;
 }
 
+/* The keys the reader uses.  jansson keeps the last of duplicate keys
+ * whatever their types, the scanner only fills slots: a record that
+ * repeats one of these goes to jansson so both read it the same way. */
+static const char *const used_keys[] = {"type", "text", "speaker", "kind", "timing", "start",
+                                        "end", "confidence", "cue", "segment", "block", "scene"};
+
+static int repeats_used_key(const char *k, size_t n, unsigned *seen)
+{
+    for (unsigned i = 0; i < sizeof used_keys / sizeof *used_keys; i++) {
+        if (key_is(k, n, used_keys[i])) {
+            if (*seen & (1u << i))
+                return 1;
+            *seen |= 1u << i;
+            return 0;
+        }
+    }
+    return 0;
+}
+
 static int scan_record(const char *p, const char *e, sm_arena *a, line_rec *r)
 {
     memset(r, 0, sizeof *r);
@@ -207,6 +337,7 @@ static int scan_record(const char *p, const char *e, sm_arena *a, line_rec *r)
     p = skip_ws(p + 1, e);
     if (p < e && *p == '}')
         return skip_ws(p + 1, e) == e ? SCAN_OK : SCAN_FALLBACK;
+    unsigned seen = 0;
     for (;;) {
         if (p == e || *p != '"')
             return SCAN_FALLBACK;
@@ -215,7 +346,7 @@ static int scan_record(const char *p, const char *e, sm_arena *a, line_rec *r)
         if (rc != SCAN_OK)
             return rc;
         size_t klen = (size_t)(p - 1 - key);
-        if (memchr(key, '\\', klen))
+        if (memchr(key, '\\', klen) || repeats_used_key(key, klen, &seen))
             return SCAN_FALLBACK;
         p = skip_ws(p, e);
         if (p == e || *p != ':')
