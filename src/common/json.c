@@ -62,21 +62,32 @@ void sm_json_end_object(sm_json *j) { putc1(j, '}'); j->need_comma = 1; }
 void sm_json_begin_array(sm_json *j) { value_prefix(j); putc1(j, '['); j->need_comma = 0; }
 void sm_json_end_array(sm_json *j) { putc1(j, ']'); j->need_comma = 1; }
 
+/* Bytes that need escaping: controls, '"' and '\\'.  Everything else
+ * (UTF-8 included) is copied in runs. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+};
+
 static void put_escaped(sm_json *j, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     if (reserve(j, n + 2))
         return;
     j->buf[j->len++] = '"';
-    size_t run = 0;   /* bytes copied verbatim in one go: the common case */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            run++;
-            continue;
-        }
-        put(j, s + i - run, run);
-        run = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t start = i;
+        while (i < n && !needs_escape[(unsigned char)s[i]])
+            i++;
+        put(j, s + start, i - start);
+        if (i == n)
+            break;
+        unsigned char c = (unsigned char)s[i++];
         char esc[7];
         switch (c) {
         case '"': put(j, "\\\"", 2); break;
@@ -90,7 +101,6 @@ static void put_escaped(sm_json *j, const char *s, size_t n)
             put(j, esc, 6);
         }
     }
-    put(j, s + n - run, run);
     putc1(j, '"');
 }
 
