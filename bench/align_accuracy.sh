@@ -6,6 +6,9 @@
 set -eu
 sm=$1
 data=${2:-$(dirname "$0")/../../shared/data}
+# Absolute: the manifests written below name files by this path, and align
+# reads a manifest's relative paths against the manifest's own directory.
+[ -d "$data" ] && data=$(cd "$data" && pwd)
 tools=$data/../tools
 friends=$data/friends
 if [ ! -d "$friends" ]; then
@@ -27,13 +30,16 @@ for d in "$friends"/*/; do
 done > "$work/verbatim.tsv"
 run verbatim "$work/verbatim.tsv"
 
-if command -v python3 >/dev/null 2>&1 && [ -f "$tools/draftify.py" ]; then
+# The interpreter's own path, resolved once: a version-manager shim (pyenv)
+# costs a second or more per call, and draftify runs once per episode.
+py=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) || py=
+if [ -n "$py" ] && [ -f "$tools/draftify.py" ]; then
     for seed in ${SEEDS:-1 2 3}; do
         mkdir -p "$work/draft$seed-scripts"
         : > "$work/draft$seed.tsv"
         for d in "$friends"/*/; do
             id=$(basename "$d")
-            python3 "$tools/draftify.py" "$d/transcript.txt" "$seed" > "$work/draft$seed-scripts/$id.txt"
+            "$py" "$tools/draftify.py" "$d/transcript.txt" "$seed" > "$work/draft$seed-scripts/$id.txt"
             printf '%s\t%s\t%s\n' "$id" "$work/draft$seed-scripts/$id.txt" "$d/subtitles.srt" >> "$work/draft$seed.tsv"
         done
         run "draft$seed" "$work/draft$seed.tsv"
