@@ -442,6 +442,14 @@ static double speech_fidelity(const aligner *A)
     return speech ? (double)matched / (double)speech : 0.0;
 }
 
+static size_t count_assigned(const aligner *A)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < A->subs->n_segments; i++)
+        n += A->seg[i].block >= 0;
+    return n;
+}
+
 /* ---- 5. extension ------------------------------------------------------ */
 
 static const char *speaker_of(const aligner *A, long block)
@@ -769,7 +777,14 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
         A.match_t[t] = -1;
     align_match_range(A.S.tok, 0, A.S.n, A.T.tok, 0, A.T.n, A.match_t, 0);
     assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
-    recover_moves(&A);
+    /* Each pass pairs every unassigned stretch with one block run; what a
+     * stretch held of other runs is found by the next pass. */
+    for (int pass = 0; pass < 4; pass++) {
+        size_t before = count_assigned(&A);
+        recover_moves(&A);
+        if (count_assigned(&A) == before)
+            break;
+    }
     assign_short(&A);
     A.fidelity = speech_fidelity(&A);
     assign_local(&A);
