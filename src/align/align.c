@@ -35,6 +35,7 @@
 #define CONF_HINT_OTHER   0.90   /* a label that names nobody in the script */
 #define CONF_LOCAL        0.93   /* its words are in the one free script line between its matched neighbours */
 #define CONF_LOCAL_NEAR   0.80   /* ... in a neighbour's script line */
+#define NEAR_GAP_SECONDS  5.0    /* ... said at most this long after (before) that neighbour */
 #define CONF_INSIDE       0.93   /* between two segments of the same block */
 /* A script is "faithful" when this share of the speech segments matched
  * (Friends transcripts: 0.76-0.97, median 0.89; draft-like scripts made from
@@ -83,6 +84,7 @@ typedef struct aligner {
     seg_state *seg;
     block_state *blk;
     double fidelity;          /* share of speech segments matched: how closely the script follows the film */
+    uint32_t *names;          /* per block: ids of up to two words of its speaker's name */
     long *dialogue_prev;      /* previous dialogue block index, -1 */
     long *dialogue_next;
 } aligner;
@@ -306,6 +308,15 @@ static void assign_local(aligner *A)
          * script follows the film closely the shared words win. */
         const sm_segment *me = &A->subs->segments[i];
         if (best == bp && A->subs->segments[p].cue == me->cue && A->fidelity < FAITHFUL_SCRIPT)
+            continue;
+        /* Words shared with a neighbour's line count only when the segment
+         * follows that neighbour closely: after a long pause the film has
+         * usually moved on (another scene, an added line). */
+        const sm_segment *sp = &A->subs->segments[p], *sn = &A->subs->segments[n];
+        if (A->blk[best].assigned &&
+            ((best == bp && me->start - sp->end > NEAR_GAP_SECONDS) ||
+             (best == bn && sn->start - me->end > NEAR_GAP_SECONDS) ||
+             (best != bp && best != bn)))
             continue;
         g->block = best;
         /* A line no other segment took is a far better sign than a word
@@ -551,6 +562,35 @@ static void extend(aligner *A)
     }
 }
 
+/* People seldom say their own name: a segment that addresses its assigned
+ * speaker by name ("Good night, John." given to JOHN), where the script line
+ * does not have that name, was placed on its other words by chance. */
+static void drop_self_address(aligner *A)
+{
+    for (size_t i = 0; i < A->subs->n_segments; i++) {
+        seg_state *g = &A->seg[i];
+        if (g->block < 0)
+            continue;
+        const uint32_t *nm = A->names + 2 * g->block;
+        const block_state *bs = &A->blk[g->block];
+        for (uint32_t t = g->first; t < g->first + g->ntok; t++) {
+            uint32_t w = A->T.tok[t];
+            if (w != nm[0] && w != nm[1])
+                continue;
+            int in_line = 0;
+            for (uint32_t s = bs->first; s < bs->first + bs->ntok && !in_line; s++)
+                in_line = A->S.tok[s] == w;
+            if (!in_line) {
+                if (g->ev <= EV_MOVED)
+                    A->blk[g->block].assigned--;
+                g->block = -1;
+                g->ev = EV_NONE;
+                break;
+            }
+        }
+    }
+}
+
 /* ---- 7. timing ----------------------------------------------------------- */
 
 static void time_blocks(const aligner *A, sm_alignment *out)
@@ -749,7 +789,8 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
         rc = sm_fail(err, "", 0, "out of memory");
         goto done;
     }
-    if (align_build_sequences(script, subs, &A.S, &A.T)) {
+    A.names = malloc((2 * script->n_blocks + 2) * sizeof *A.names);
+    if (!A.names || align_build_sequences_names(script, subs, &A.S, &A.T, A.names)) {
         rc = sm_fail(err, "", 0, "out of memory");
         goto done;
     }
@@ -789,6 +830,7 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
     A.fidelity = speech_fidelity(&A);
     assign_local(&A);
     extend(&A);
+    drop_self_address(&A);
     finish(&A, opt, out);
     time_blocks(&A, out);
     for (size_t b = 0; b < script->n_blocks; b++)
@@ -805,6 +847,7 @@ done:
     if (rc)
         sm_alignment_free(out);
     free(A.match_t);
+    free(A.names);
     free(A.seg);
     free(A.blk);
     free(A.dialogue_prev);

@@ -49,6 +49,12 @@ typedef struct align_seq {
  * with one table so equal words get equal ids.  Returns 0 or -1 (OOM). */
 int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
                           align_seq *S, align_seq *T);
+/* As align_build_sequences, and also the ids of the words of each dialogue
+ * block's speaker name (up to two words of 3+ letters: "Dr. Green" gives
+ * "green"), in names[2*b], names[2*b+1]; UINT32_MAX where none.  names has
+ * 2 * n_blocks entries. */
+int align_build_sequences_names(const sm_script *script, const sm_subtitles *subs,
+                                align_seq *S, align_seq *T, uint32_t *names);
 
 int align_seq_push(align_seq *q, uint32_t tok, uint32_t unit);
 void align_seq_free(align_seq *q);

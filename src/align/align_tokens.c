@@ -153,6 +153,41 @@ static int tokenize_into(align_interner *in, sm_tokens *tok, const char *text,
 int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
                           align_seq *S, align_seq *T)
 {
+    return align_build_sequences_names(script, subs, S, T, NULL);
+}
+
+/* Titles are not what people call each other. */
+static int is_title(const char *w)
+{
+    static const char *titles[] = {"mr", "mrs", "ms", "miss", "dr", "the", "sir", "young", "old", NULL};
+    for (int i = 0; titles[i]; i++)
+        if (strcmp(w, titles[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int name_words(align_interner *in, sm_tokens *tok, const char *name, uint32_t out[2])
+{
+    out[0] = out[1] = UINT32_MAX;
+    sm_tokens_clear(tok);
+    if (!name || sm_tokenize(name, strlen(name), 0, tok))
+        return 0;
+    int n = 0;
+    for (size_t k = 0; k < tok->count && n < 2; k++) {
+        const char *w = sm_token_norm(tok, k);
+        if (tok->items[k].norm_length < 3 || is_title(w))
+            continue;
+        uint32_t id = align_intern(in, w, tok->items[k].norm_length);
+        if (id == UINT32_MAX)
+            return -1;
+        out[n++] = id;
+    }
+    return 0;
+}
+
+int align_build_sequences_names(const sm_script *script, const sm_subtitles *subs,
+                                align_seq *S, align_seq *T, uint32_t *names)
+{
     memset(S, 0, sizeof *S);
     memset(T, 0, sizeof *T);
     align_interner in;
@@ -169,6 +204,11 @@ int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
         /* Only dialogue is ever spoken: action and headings stay out of S. */
         if (script->blocks[b].kind == SM_BLOCK_DIALOGUE)
             rc = tokenize_into(&in, &tok, script->blocks[b].text, S, (uint32_t)b);
+        if (names && rc == 0) {
+            names[2 * b] = names[2 * b + 1] = UINT32_MAX;
+            if (script->blocks[b].kind == SM_BLOCK_DIALOGUE)
+                rc = name_words(&in, &tok, script->blocks[b].speaker, names + 2 * b);
+        }
     }
     if (rc == 0)
         S->block_first[script->n_blocks] = (uint32_t)S->n;
