@@ -569,8 +569,8 @@ static void drop_self_address(aligner *A)
 {
     for (size_t i = 0; i < A->subs->n_segments; i++) {
         seg_state *g = &A->seg[i];
-        if (g->block < 0)
-            continue;
+        if (g->block < 0 || g->ev == EV_MATCH_STRONG)
+            continue;   /* three words in a row outweigh a name */
         const uint32_t *nm = A->names + 2 * g->block;
         const block_state *bs = &A->blk[g->block];
         for (uint32_t t = g->first; t < g->first + g->ntok; t++) {
