@@ -41,6 +41,7 @@
  * (Friends transcripts: 0.76-0.97, median 0.89; draft-like scripts made from
  * them: 0.43-0.78, median 0.67). */
 #define FAITHFUL_SCRIPT   0.80
+#define CONF_CONTINUES    0.90   /* the sentence runs on from the previous segment */
 #define CONF_BETWEEN      0.86   /* the one unmatched script line between two matched */
 #define CONF_TURN         0.80   /* the other side of a two-speaker dash cue */
 
@@ -53,6 +54,7 @@ enum evidence {
     EV_LOCAL,
     EV_LOCAL_NEAR,
     EV_INSIDE,
+    EV_CONTINUES,
     EV_BETWEEN,
     EV_TURN,
     EV_HINT,
@@ -60,7 +62,7 @@ enum evidence {
 };
 
 static const char *evidence_name[] = {
-    NULL, "match", "match", "match-short", "moved", "local", "local-near", "inside", "between", "turn",
+    NULL, "match", "match", "match-short", "moved", "local", "local-near", "inside", "continues", "between", "turn",
     "hint", "hint"
 };
 
@@ -474,6 +476,22 @@ static int same_speaker(const aligner *A, long b1, long b2)
     return k1 && k2 && strcmp(k1, k2) == 0;
 }
 
+static int runs_on(const char *prev, const char *next)
+{
+    size_t n = strlen(prev);
+    while (n > 0 && prev[n - 1] == ' ')
+        n--;
+    if (n == 0)
+        return 0;
+    unsigned char last = (unsigned char)prev[n - 1];
+    if (!(last == ',' || (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z') ||
+          (last >= '0' && last <= '9')))
+        return 0;
+    while (*next == ' ' || *next == '.')
+        next++;
+    return *next >= 'a' && *next <= 'z';
+}
+
 /* How many of segment i's words script block b has (each counted once). */
 static uint32_t shared_words(const aligner *A, size_t i, long b)
 {
@@ -517,6 +535,17 @@ static void extend(aligner *A)
                 g->ev = EV_INSIDE;
                 continue;
             }
+        }
+        /* A sentence broken over two cues: the previous segment stops
+         * without any punctuation (or on a comma) and this one goes on in
+         * lower case.  A trailing "..." is not that: in subtitles it marks
+         * a speaker cut off, often by someone else. */
+        if (p >= 0 && p == (long)i - 1 && su->segments[i].index == 1 &&
+            su->segments[i].start - su->segments[p].end < 1.0 &&
+            runs_on(su->segments[p].text, su->segments[i].text)) {
+            g->block = bp;
+            g->ev = EV_CONTINUES;
+            continue;
         }
         /* One unmatched script line between two matched ones, and this
          * segment shares words with it: a line rewritten beyond matching. */
@@ -674,6 +703,7 @@ static double evidence_confidence(enum evidence ev)
     case EV_LOCAL: return CONF_LOCAL;
     case EV_LOCAL_NEAR: return CONF_LOCAL_NEAR;
     case EV_INSIDE: return CONF_INSIDE;
+    case EV_CONTINUES: return CONF_CONTINUES;
     case EV_BETWEEN: return CONF_BETWEEN;
     case EV_TURN: return CONF_TURN;
     case EV_HINT: return CONF_HINT;
