@@ -19,6 +19,7 @@
 
 #include "align/align_internal.h"
 #include "storymovie/align.h"
+#include "storymovie/io.h"
 
 static double now(void)
 {
@@ -184,6 +185,7 @@ static void bench_episodes(const char *friends, FILE *sink)
 
 int main(int argc, char **argv)
 {
+    sm_process_init();   /* as the storymovie command does */
     char data[4096];
     if (argc > 1)
         snprintf(data, sizeof data, "%s", argv[1]);

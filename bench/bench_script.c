@@ -20,6 +20,7 @@
 
 #include "storymovie/script.h"
 #include "storymovie/text.h"
+#include "storymovie/io.h"
 
 static double now(void)
 {
@@ -155,6 +156,7 @@ static void bench_file(const char *label, const char *path)
 
 int main(int argc, char **argv)
 {
+    sm_process_init();   /* as the storymovie command does */
     const char *candidates[] = {argc > 1 ? argv[1] : NULL, getenv("SM_SHARED_DATA"), SM_SHARED_DATA,
                                 "../shared/data", "../../shared/data"};
     const char *data = NULL;

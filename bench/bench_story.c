@@ -20,6 +20,7 @@
 #include "storymovie/eval.h"
 #include "storymovie/json.h"
 #include "storymovie/story.h"
+#include "storymovie/io.h"
 
 #define STORIES 626
 #define IMAGES 13
@@ -284,6 +285,7 @@ static void write_file(const char *dir, const char *name, const buf *b)
 
 int main(int argc, char **argv)
 {
+    sm_process_init();   /* as the storymovie command does */
     make_vocab();
     buf ref = {0}, pred = {0};
     make_set(0, &ref);

@@ -22,6 +22,7 @@
 
 #include "storymovie/subtitle.h"
 #include "storymovie/text.h"
+#include "storymovie/io.h"
 
 static double clock_s(clockid_t id)
 {
@@ -124,6 +125,7 @@ static double measure(const char *label, const unsigned char *raw, size_t raw_le
 
 int main(int argc, char **argv)
 {
+    sm_process_init();   /* as the storymovie command does */
     const char *where = argc > 1 ? argv[1] : getenv("SM_SHARED_DATA");
     const char *fallbacks[] = {SM_SHARED_DATA, "../shared/data", "../../shared/data", "../../../shared/data"};
     struct stat st;

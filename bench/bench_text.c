@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "storymovie/text.h"
+#include "storymovie/io.h"
 
 static double now(void)
 {
@@ -141,6 +142,7 @@ static void bench_file(const char *path)
 
 int main(int argc, char **argv)
 {
+    sm_process_init();   /* as the storymovie command does */
     if (argc > 1) {
         for (int i = 1; i < argc; i++)
             bench_file(argv[i]);

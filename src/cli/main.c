@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "storymovie/io.h"
 
 static const struct command {
     const char *name;
@@ -39,6 +40,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    sm_process_init();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 int sm_output_open(sm_output *o, const char *path, sm_error *err)
 {
@@ -104,4 +107,12 @@ int sm_mkdir_p(const char *path, sm_error *err)
     if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return sm_fail(err, path, 0, "not a directory");
     return 0;
+}
+
+void sm_process_init(void)
+{
+#if defined(__GLIBC__)
+    mallopt(M_MMAP_THRESHOLD, 64 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
 }

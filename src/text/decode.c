@@ -368,8 +368,25 @@ static void detect_legacy_charset(const unsigned char *b, size_t n, char *charse
     uchardet_t ud = uchardet_new();
     if (!ud)
         return;
-    /* The first MiB says all there is to say, and bounds the time spent. */
-    if (uchardet_handle_data(ud, (const char *)b, n < (1u << 20) ? n : (1u << 20)) == 0) {
+    /* Only lines with non-ASCII bytes tell 8-bit charsets apart, and in a
+     * mostly English subtitle file they are few: feeding just those lines
+     * (whole, for their context) makes detection many times faster without
+     * changing what is detected.  The first MiB of them is plenty. */
+    size_t fed = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && fed < (1u << 20) && rc == 0;) {
+        const unsigned char *nl = memchr(b + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - b) + 1 : n;
+        size_t k = i;
+        while (k < end && b[k] < 0x80)
+            k++;
+        if (k < end) {
+            rc = uchardet_handle_data(ud, (const char *)b + i, end - i);
+            fed += end - i;
+        }
+        i = end;
+    }
+    if (rc == 0) {
         uchardet_data_end(ud);
         const char *guess = uchardet_get_charset(ud);
         /* ISO-8859-1 is read as WINDOWS-1252, its superset for printable
