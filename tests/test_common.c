@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "storymovie/arena.h"
@@ -94,6 +95,26 @@ static void atomic_output_appears_whole(void **state)
     assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Writing to a device must not replace the device with a file. */
+static void output_to_device_writes_in_place(void **state)
+{
+    (void)state;
+    sm_output o;
+    sm_error err;
+    struct stat before, after;
+    assert_int_equal(sm_output_open(&o, "/tmp", &err), -1);   /* a directory */
+    if (stat("/dev/null", &before) != 0 || !S_ISCHR(before.st_mode)) {
+        print_message("skip: /dev/null is not a character device on this machine\n");
+        return;
+    }
+    assert_int_equal(sm_output_open(&o, "/dev/null", &err), 0);
+    fputs("discarded", o.fp);
+    assert_int_equal(sm_output_commit(&o, &err), 0);
+    assert_int_equal(stat("/dev/null", &after), 0);
+    assert_true(S_ISCHR(after.st_mode));
+    assert_true(after.st_rdev == before.st_rdev);
+}
+
 static void error_format(void **state)
 {
     (void)state;
@@ -119,6 +140,7 @@ int main(void)
         cmocka_unit_test(json_numbers),
         cmocka_unit_test(arena_strings),
         cmocka_unit_test(atomic_output_appears_whole),
+        cmocka_unit_test(output_to_device_writes_in_place),
         cmocka_unit_test(error_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,9 +18,11 @@ typedef struct sm_output {
     FILE *fp;             /* write here */
     char *path;           /* final path; NULL for stdout */
     char *tmp_path;       /* temporary file */
+    int direct;           /* a device or FIFO, written in place */
 } sm_output;
 
-/* path NULL or "-" means stdout. */
+/* path NULL or "-" means stdout; a path that is not a regular file (a
+ * device such as /dev/null, a FIFO) is written in place. */
 int sm_output_open(sm_output *o, const char *path, sm_error *err);
 /* Flush, fsync, close and rename into place.  Returns 0 or -1. */
 int sm_output_commit(sm_output *o, sm_error *err);

@@ -18,6 +18,19 @@ int sm_output_open(sm_output *o, const char *path, sm_error *err)
         o->fp = stdout;
         return 0;
     }
+    /* Only a regular file can be replaced atomically.  A device, a FIFO or a
+     * terminal (-o /dev/null, -o /dev/stdout, a named pipe) is written in
+     * place: renaming a temporary over it would replace the device itself. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            return sm_fail(err, path, 0, "is a directory");
+        o->fp = fopen(path, "wb");
+        if (!o->fp)
+            return sm_fail(err, path, 0, "cannot write: %s", strerror(errno));
+        o->direct = 1;
+        return 0;
+    }
     size_t n = strlen(path);
     o->path = strdup(path);
     o->tmp_path = malloc(n + 32);
@@ -45,6 +58,14 @@ int sm_output_commit(sm_output *o, sm_error *err)
     if (!o->fp)
         return sm_fail(err, o->path ? o->path : "-", 0, "output not open");
     if (!o->path) {
+        if (o->direct) {
+            int bad = ferror(o->fp) != 0;
+            if (fclose(o->fp) != 0)
+                bad = 1;
+            o->fp = NULL;
+            o->direct = 0;
+            return bad ? sm_fail(err, "-o", 0, "write error: %s", strerror(errno)) : 0;
+        }
         if (fflush(o->fp) != 0)
             return sm_fail(err, "-", 0, "write error on standard output: %s", strerror(errno));
         o->fp = NULL;
@@ -77,6 +98,9 @@ int sm_output_commit(sm_output *o, sm_error *err)
 
 void sm_output_abort(sm_output *o)
 {
+    if (o->fp && o->direct)
+        fclose(o->fp);
+    o->direct = 0;
     if (o->fp && o->path) {
         fclose(o->fp);
         unlink(o->tmp_path);
