@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,3 +45,30 @@ int cli_is_help(const char *arg)
 }
 
 int cli_stderr_is_tty(void) { return isatty(STDERR_FILENO); }
+
+int cli_option_long(const char *cmd, const char *opt, const char *value, long lo, long hi,
+                    long *out)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (end == value || *end || v < lo || v > hi) {
+        cli_errorf("%s: %s '%s': need a whole number from %ld to %ld", cmd, opt, value, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_option_double(const char *cmd, const char *opt, const char *value, double lo, int lo_open,
+                      double hi, double *out)
+{
+    char *end;
+    double v = strtod(value, &end);
+    if (end == value || *end || !(lo_open ? v > lo : v >= lo) || !(v <= hi)) {
+        cli_errorf("%s: %s '%s': need a number in %c%g, %g]", cmd, opt, value, lo_open ? '(' : '[',
+                   lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

@@ -18,6 +18,13 @@ void cli_errorf(const char *fmt, ...)
 /* Print warnings as "storymovie: warning: FILE:LINE: MESSAGE", at most
  * `limit` of them, then a count of the rest. */
 void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit);
+/* Option values: a whole number in [lo, hi], or a number in [lo, hi]
+ * (lo excluded when lo_open).  On a bad value print
+ * "storymovie: CMD: OPT 'VALUE': need ..." and return -1. */
+int cli_option_long(const char *cmd, const char *opt, const char *value, long lo, long hi,
+                    long *out);
+int cli_option_double(const char *cmd, const char *opt, const char *value, double lo, int lo_open,
+                      double hi, double *out);
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 /* stderr is a terminal: progress output is allowed. */

@@ -327,12 +327,9 @@ int cmd_align(int argc, char **argv)
                 return 2;
             }
         } else if (!strcmp(a, "--min-confidence") && has_next) {
-            char *end;
-            args.opt.min_confidence = strtod(argv[++i], &end);
-            if (*end || args.opt.min_confidence < 0 || args.opt.min_confidence > 1) {
-                cli_errorf("align: --min-confidence takes a number in [0,1]");
+            if (cli_option_double("align", "--min-confidence", argv[++i], 0.0, 0, 1.0,
+                                  &args.opt.min_confidence))
                 return 2;
-            }
         } else if (!strcmp(a, "--no-hints")) {
             args.opt.use_hints = 0;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -342,12 +339,9 @@ int cmd_align(int argc, char **argv)
         } else if (!strcmp(a, "--out") && has_next) {
             out_dir = argv[++i];
         } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1024) {
-                cli_errorf("align: --jobs takes a number from 1 to 1024");
+            long v;
+            if (cli_option_long("align", "--jobs", argv[++i], 1, 1024, &v))
                 return 2;
-            }
             jobs = (int)v;
         } else if (!strcmp(a, "--shard") && has_next) {
             shard = argv[++i];

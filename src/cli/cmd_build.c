@@ -117,20 +117,13 @@ int cmd_build(int argc, char **argv)
         } else if (!strcmp(a, "--shard") && has_next) {
             shard = argv[++i];
         } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1024) {
-                cli_errorf("build: --jobs '%s': need a number from 1 to 1024", argv[i]);
+            long v;
+            if (cli_option_long("build", "--jobs", argv[++i], 1, 1024, &v))
                 return 2;
-            }
             jobs = (int)v;
         } else if (!strcmp(a, "--iou") && has_next) {
-            char *end;
-            iou_min = strtod(argv[++i], &end);
-            if (*end || !(iou_min > 0.0 && iou_min <= 1.0)) {
-                cli_errorf("build: --iou '%s': need a number in (0, 1]", argv[i]);
+            if (cli_option_double("build", "--iou", argv[++i], 0.0, 1, 1.0, &iou_min))
                 return 2;
-            }
         } else if (!strcmp(a, "--force")) {
             force = 1;
         } else if (!strcmp(a, "--strict")) {

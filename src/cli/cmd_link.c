@@ -113,20 +113,13 @@ int cmd_link(int argc, char **argv)
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
             output = argv[++i];
         } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            char *end;
-            long v = strtol(argv[++i], &end, 10);
-            if (*end || v < 1 || v > 1024) {
-                cli_errorf("link: --jobs '%s': need a number from 1 to 1024", argv[i]);
+            long v;
+            if (cli_option_long("link", "--jobs", argv[++i], 1, 1024, &v))
                 return 2;
-            }
             jobs = (int)v;
         } else if (!strcmp(a, "--iou") && has_next) {
-            char *end;
-            iou_min = strtod(argv[++i], &end);
-            if (*end || !(iou_min > 0.0 && iou_min <= 1.0)) {
-                cli_errorf("link: --iou '%s': need a number in (0, 1]", argv[i]);
+            if (cli_option_double("link", "--iou", argv[++i], 0.0, 1, 1.0, &iou_min))
                 return 2;
-            }
         } else if (!strcmp(a, "--no-padding")) {
             padding = 0;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
