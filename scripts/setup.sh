@@ -4,7 +4,7 @@
 # and `make test`, so a fresh Debian machine needs nothing else.
 set -eu
 
-PACKAGES="gcc clang make cmake pkg-config libutf8proc-dev libuchardet-dev libjansson-dev libcmocka-dev python3"
+PACKAGES="gcc clang make cmake pkg-config libutf8proc-dev libuchardet-dev libjansson-dev libcmocka-dev python3 time"
 
 missing=""
 for p in $PACKAGES; do
