@@ -121,6 +121,8 @@ int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_err
         return -1;
     int rc = read_tsv(path, &t, 1, out, err);
     sm_text_free(&t);
+    if (rc == 0 && out->count == 0)
+        rc = sm_fail(err, path, 0, "no gold segments (a gold TSV has a header line and one row per segment)");
     if (rc)
         sm_speaker_labels_free(out);
     return rc;
