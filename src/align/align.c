@@ -2,7 +2,7 @@
  *
  * The method (after the StoryMovie pipeline, made robust to real scripts):
  *  1. Tokenise the script's dialogue (S) and the subtitles' speech (T) into
- *     normalised, interned tokens.
+ *     normalised, interned tokens (align_tokens.c).
  *  2. Backbone: unique n-gram anchors reduced to their longest monotone chain
  *     (align_anchor.c), exact LCS in the gaps between anchors (align_lcs.c).
  *     Large stretches with no shared evidence stay unmatched instead of being
@@ -12,11 +12,15 @@
  *     matched tokens belong to, when the match is strong enough to trust.
  *  4. Moved scenes: runs of unassigned segments are matched again against
  *     runs of unassigned script blocks anywhere in the script.
- *  5. Extension: unassigned segments take a speaker from their neighbours
- *     only where that is safe: inside one block, a sentence that runs on,
- *     a single unmatched script line between two matched ones.
- *  6. The subtitles' own speaker labels override, when present.
- *  7. Confidence per evidence kind; blocks and scenes get times.
+ *  5. Local placement: short segments, words taken by repeats and rewritten
+ *     lines go to the script line between their matched neighbours that
+ *     holds their words.
+ *  6. Extension: segments with no words matched take a speaker from their
+ *     neighbours only where that is safe (inside one line, a sentence that
+ *     runs on, a rewritten line between two matched ones); guesses from the
+ *     turn order alone only where the script follows the film closely.
+ *  7. The subtitles' own speaker labels name their speaker.
+ *  8. Confidence per evidence kind; blocks and scenes get times.
  * Weak evidence abstains: a null speaker is better than a wrong one. */
 #include "align/align_internal.h"
 
@@ -24,10 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-/* Confidence per kind of evidence.  These are what the evidence is worth
- * (measured as precision on the Friends development episodes, verbatim and
- * draft-like scripts, then rounded down), not tuned per file. */
+/* Confidence per kind of evidence: what the evidence is worth, measured as
+ * precision on the Friends development episodes (verbatim and draft-like
+ * scripts) and rounded down, not tuned per file. */
 #define CONF_MATCH_STRONG 0.99   /* >= 3 tokens in order, most of the segment */
 #define CONF_MATCH        0.96   /* 2+ tokens, half the segment or more */
 #define CONF_MATCH_SHORT  0.90   /* a one/two word segment in a consistent place */
@@ -35,35 +38,36 @@
 #define CONF_HINT_OTHER   0.90   /* a label that names nobody in the script */
 #define CONF_LOCAL        0.93   /* its words are in the one free script line between its matched neighbours */
 #define CONF_LOCAL_NEAR   0.80   /* ... in a neighbour's script line */
-#define NEAR_GAP_SECONDS  5.0    /* ... said at most this long after (before) that neighbour */
 #define CONF_INSIDE       0.93   /* between two segments of the same block */
+#define CONF_CONTINUES    0.90   /* the sentence runs on from the previous segment */
+#define CONF_BETWEEN      0.80   /* the one unmatched script line between two matched */
+#define CONF_TURN         0.80   /* the other side of a two-speaker dash cue */
+
+/* A neighbour's line is borrowed only by a segment said at most this long
+ * after (before) that neighbour. */
+#define NEAR_GAP_SECONDS  5.0
 /* A script is "faithful" when this share of the speech segments matched
  * (Friends transcripts: 0.76-0.97, median 0.89; draft-like scripts made from
  * them: 0.43-0.78, median 0.67). */
 #define FAITHFUL_SCRIPT   0.80
-#define CONF_CONTINUES    0.90   /* the sentence runs on from the previous segment */
-#define CONF_BETWEEN      0.86   /* the one unmatched script line between two matched */
-#define CONF_TURN         0.80   /* the other side of a two-speaker dash cue */
 
 enum evidence {
     EV_NONE = 0,
     EV_MATCH_STRONG,
     EV_MATCH,
     EV_MATCH_SHORT,
-    EV_MOVED,
+    EV_MOVED,          /* everything up to here is "reliable": neighbours lean on it */
     EV_LOCAL,
     EV_LOCAL_NEAR,
     EV_INSIDE,
     EV_CONTINUES,
     EV_BETWEEN,
-    EV_TURN,
-    EV_HINT,
-    EV_HINT_OTHER
+    EV_TURN
 };
 
 static const char *evidence_name[] = {
-    NULL, "match", "match", "match-short", "moved", "local", "local-near", "inside", "continues", "between", "turn",
-    "hint", "hint"
+    NULL, "match", "match", "match-short", "moved", "local", "local-near", "inside", "continues",
+    "between", "turn"
 };
 
 typedef struct seg_state {
@@ -706,8 +710,6 @@ static double evidence_confidence(enum evidence ev)
     case EV_CONTINUES: return CONF_CONTINUES;
     case EV_BETWEEN: return CONF_BETWEEN;
     case EV_TURN: return CONF_TURN;
-    case EV_HINT: return CONF_HINT;
-    case EV_HINT_OTHER: return CONF_HINT_OTHER;
     default: return 0;
     }
 }
