@@ -303,7 +303,10 @@ static void assign_local(aligner *A)
                 tie = 1;
             }
         }
-        uint32_t need = (g->ntok * 3 + 4) / 5;   /* 60%, rounded up */
+        /* Half its words in a line no other segment took, 60% in a
+         * neighbour's line (which has already been said once). */
+        uint32_t need = A->blk[best >= 0 ? best : 0].assigned ? (g->ntok * 3 + 4) / 5
+                                                              : (g->ntok + 1) / 2;
         if (g->ntok >= 4 && need < 3)
             need = 3;
         if (best < 0 || tie || best_score < need || sc->blocks[best].kind != SM_BLOCK_DIALOGUE)
