@@ -277,6 +277,28 @@ static int refuse_broken(const sm_story_set *set)
     return 0;
 }
 
+/* Read FILE whole (refusing records that are not JSON) and open the output:
+ * what `story text` and `story entities` both start with.  0, or -1 after
+ * reporting the problem with nothing left to free. */
+static int open_stories(const char *file, const char *out_path, sm_story_set *set, sm_output *out)
+{
+    sm_error err;
+    if (sm_story_read_file(file, set, &err) != 0) {
+        cli_report(&err);
+        return -1;
+    }
+    if (refuse_broken(set) != 0) {
+        sm_story_set_free(set);
+        return -1;
+    }
+    if (sm_output_open(out, out_path, &err) != 0) {
+        cli_report(&err);
+        sm_story_set_free(set);
+        return -1;
+    }
+    return 0;
+}
+
 static int run_text(int argc, char **argv)
 {
     int plain = 0;
@@ -285,21 +307,10 @@ static int run_text(int argc, char **argv)
     if (rc)
         return rc;
     sm_story_set set;
-    sm_error err;
-    if (sm_story_read_file(file, &set, &err) != 0) {
-        cli_report(&err);
-        return 1;
-    }
-    if (refuse_broken(&set) != 0) {
-        sm_story_set_free(&set);
-        return 1;
-    }
     sm_output out;
-    if (sm_output_open(&out, out_path, &err) != 0) {
-        cli_report(&err);
-        sm_story_set_free(&set);
+    sm_error err;
+    if (open_stories(file, out_path, &set, &out) != 0)
         return 1;
-    }
     sm_json j;
     sm_json_init(&j);
     char *buf = NULL;
@@ -555,21 +566,10 @@ static int run_entities(int argc, char **argv)
     if (rc)
         return rc;
     sm_story_set set;
-    sm_error err;
-    if (sm_story_read_file(file, &set, &err) != 0) {
-        cli_report(&err);
-        return 1;
-    }
-    if (refuse_broken(&set) != 0) {
-        sm_story_set_free(&set);
-        return 1;
-    }
     sm_output out;
-    if (sm_output_open(&out, out_path, &err) != 0) {
-        cli_report(&err);
-        sm_story_set_free(&set);
+    sm_error err;
+    if (open_stories(file, out_path, &set, &out) != 0)
         return 1;
-    }
     sm_json j;
     sm_json_init(&j);
     int failed = 0;
