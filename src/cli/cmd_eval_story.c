@@ -331,6 +331,21 @@ static int finish_output(sm_output *out, sm_json *j, int failed)
     return 0;
 }
 
+/* Pair the stories of both files and open the output: how both scorers
+ * start.  0, or -1 after reporting, with nothing left to free. */
+static int open_pairs(const eval_args *a, paired *p, sm_output *out)
+{
+    sm_error err;
+    if (read_pairs(a, p) != 0)
+        return -1;
+    if (sm_output_open(out, a->out, &err) != 0) {
+        cli_report(&err);
+        paired_free(p);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_eval_grounding(int argc, char **argv)
 {
     eval_args a;
@@ -338,15 +353,9 @@ int cmd_eval_grounding(int argc, char **argv)
     if (rc >= 0)
         return rc;
     paired p;
-    if (read_pairs(&a, &p) != 0)
-        return 1;
     sm_output out;
-    sm_error err;
-    if (sm_output_open(&out, a.out, &err) != 0) {
-        cli_report(&err);
-        paired_free(&p);
+    if (open_pairs(&a, &p, &out) != 0)
         return 1;
-    }
     sm_grounding_mode mode = a.quirks ? SM_GROUNDING_REFERENCE_QUIRKS : SM_GROUNDING_PER_IMAGE;
     sm_grounding_options gopt = {mode, a.image_width, a.image_height};
     sm_grounding_summary sum;
@@ -450,15 +459,9 @@ int cmd_eval_language(int argc, char **argv)
     if (rc >= 0)
         return rc;
     paired p;
-    if (read_pairs(&a, &p) != 0)
-        return 1;
     sm_output out;
-    sm_error err;
-    if (sm_output_open(&out, a.out, &err) != 0) {
-        cli_report(&err);
-        paired_free(&p);
+    if (open_pairs(&a, &p, &out) != 0)
         return 1;
-    }
     sm_vocab *v = sm_vocab_new();
     sm_words cw = {0}, rw = {0};
     sm_bleu bleu;
