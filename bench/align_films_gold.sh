@@ -58,7 +58,9 @@ done
 echo "speaker attribution on the feature-film gold ($sm)"
 # shellcheck disable=SC2086
 "$py" - $args <<'EOF'
-import json, re, sys
+import json, re, signal, sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # quiet under | head
 
 LABELS = ("script", "context", "not_decidable", "not_speech")
 DECIDABLE = ("script", "context")
