@@ -4,7 +4,8 @@
 # and `make test`, so a fresh Debian machine needs nothing else.
 set -eu
 
-PACKAGES="gcc clang make cmake pkg-config libutf8proc-dev libuchardet-dev libjansson-dev libcmocka-dev python3 time"
+PACKAGES="gcc clang make cmake pkg-config libutf8proc-dev libuchardet-dev libjansson-dev libcmocka-dev python3 time
+          libcurl4-openssl-dev libsqlite3-dev libssl-dev"
 
 missing=""
 for p in $PACKAGES; do

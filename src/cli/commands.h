@@ -15,5 +15,6 @@ int cmd_eval(int argc, char **argv);       /* cmd_eval.c: dispatches to the thre
 int cmd_eval_speakers(int argc, char **argv);   /* cmd_eval_speakers.c */
 int cmd_eval_grounding(int argc, char **argv);  /* cmd_eval_story.c */
 int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
+int cmd_llm(int argc, char **argv);        /* cmd_llm.c: llm run */
 
 #endif

@@ -18,6 +18,7 @@ static const struct command {
     {"build", cmd_build, "the main job: align every film of a MovieNet corpus, then link its stories"},
     {"story", cmd_story, "check story records, print their text or entities"},
     {"eval", cmd_eval, "score speakers, grounding or language against a reference"},
+    {"llm", cmd_llm, "send a Batch file of model requests (cache, retries, N in flight)"},
 };
 
 static void usage(FILE *f)
