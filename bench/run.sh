@@ -45,10 +45,11 @@ for b in "$BUILD"/bench_*; do
     name=$(basename "$b")
     heading "$name"
     # bench_story takes an output directory and bench_text file names, not
-    # a data directory: they run bare (bench_text reads $SM_SHARED_DATA).
+    # a data directory: they run bare (bench_text reads $SM_SHARED_DATA);
+    # bench_llm starts its own local server and needs no data.
     # The others take the data directory as their argument.
     case $name in
-        bench_story|bench_text) "$b" ;;
+        bench_story|bench_text|bench_llm) "$b" ;;
         *) if [ -d "$DATA" ]; then "$b" "$DATA"; else "$b"; fi ;;
     esac
     rc=$?

@@ -353,6 +353,7 @@ int sm_llm_submit(sm_llm *llm, sm_llm_request *r, sm_error *err)
         return sm_fail(err, "", 0, "no request (out of memory?)");
     if (llm->fatal) {
         sm_llm_request_free(r);
+        clear_progress(llm);
         if (err)
             *err = llm->fatal_err;
         return -1;
@@ -368,7 +369,7 @@ int sm_llm_submit(sm_llm *llm, sm_llm_request *r, sm_error *err)
             set_fatal(llm, err);
             llm->pending--;
             sm_llm_request_free(r);
-            return -1;
+            goto out;
         }
         if (found) {
             deliver(llm, r, SM_LLM_FROM_CACHE, c.status, c.response, c.response_len, NULL, 0, c.latency);
@@ -404,7 +405,7 @@ int sm_llm_submit(sm_llm *llm, sm_llm_request *r, sm_error *err)
             set_fatal(llm, err);
             llm->pending--;
             sm_llm_request_free(r);
-            return -1;
+            goto out;
         }
         deliver_nowhere(llm, r, SM_LLM_WRITTEN, NULL);
         goto out;
@@ -433,6 +434,7 @@ int sm_llm_submit(sm_llm *llm, sm_llm_request *r, sm_error *err)
     }
 out:
     if (llm->fatal) {
+        clear_progress(llm);
         if (err)
             *err = llm->fatal_err;
         return -1;

@@ -47,7 +47,7 @@ static const char schema[] =
     "  latency           REAL,\n"
     "  created           TEXT NOT NULL,\n"
     "  source            TEXT NOT NULL\n"
-    ")";
+    ") WITHOUT ROWID";
 
 static int db_fail(llm_cache *c, sm_error *err, const char *what)
 {
