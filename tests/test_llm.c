@@ -193,6 +193,19 @@ static void images_as_data_file_or_none(void **state)
     assert_non_null(strstr(r->body, "/a%20frame%2B1.jpg\"}}"));
     sm_llm_request_free(r);
 
+    /* a relative path is made absolute against the working directory */
+    char old[4096], want_url[512];
+    assert_non_null(getcwd(old, sizeof old));
+    assert_int_equal(chdir(tmpdir), 0);
+    sm_llm_part rel[] = {{NULL, "shot_0001_img_0.jpg"}};
+    b = sm_llm_body_new(&p);
+    assert_int_equal(sm_llm_body_message(b, "user", rel, 1, &err), 0);
+    r = sm_llm_request_new(b, "tell", "s1", NULL, &err);
+    snprintf(want_url, sizeof want_url, "\"url\":\"file://%s/shot_0001_img_0.jpg\"", tmpdir);
+    assert_non_null(strstr(r->body, want_url));
+    sm_llm_request_free(r);
+    assert_int_equal(chdir(old), 0);
+
     /* none: only the text is left, so the content is a plain string */
     p.images = SM_LLM_IMAGES_NONE;
     b = sm_llm_body_new(&p);

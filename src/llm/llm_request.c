@@ -9,7 +9,6 @@
  * Frames are the bulk of a body with --images data (22 frames of ~100 KB
  * make a 3 MB body): the file is read into a reused buffer and encoded by
  * OpenSSL straight into the body, with no intermediate copies per part. */
-#define _XOPEN_SOURCE 700          /* realpath */
 #include "llm/llm_internal.h"
 
 #include <errno.h>
@@ -165,27 +164,37 @@ static int data_url(sm_llm_body *b, const char *path, sm_error *err)
 }
 
 /* "file:///abs/path" with every byte outside [A-Za-z0-9-._~/] percent-
- * encoded (vLLM turns the URL back into a path with url2pathname). */
+ * encoded (vLLM turns the URL back into a path with url2pathname).  A
+ * relative path is made absolute against the working directory; symbolic
+ * links and ".." are left for the server, which resolves the path itself
+ * before checking it against --allowed-local-media-path.  One access()
+ * per frame: realpath() would cost a system call per path component. */
 static int file_url(sm_llm_body *b, const char *path, sm_error *err)
 {
     static const char hex[] = "0123456789ABCDEF";
-    char *abs = realpath(path, NULL);
-    if (!abs)
-        return sm_fail(err, path, 0, "cannot find frame: %s", strerror(errno));
+    if (access(path, R_OK) != 0)
+        return sm_fail(err, path, 0, "cannot read frame: %s", strerror(errno));
+    char cwd[PATH_MAX];
+    if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
+        return sm_fail(err, path, 0, "cannot make the path absolute: %s", strerror(errno));
     b->url.len = 0;
     int bad = llm_buf_add(&b->url, "\"file://", 8);
-    for (const unsigned char *p = (const unsigned char *)abs; *p && !bad; p++) {
-        unsigned char c = *p;
-        int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
-        if (plain) {
-            bad = llm_buf_add(&b->url, p, 1);
-        } else {
-            char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            bad = llm_buf_add(&b->url, esc, 3);
+    for (int part = path[0] == '/' ? 1 : 0; part < 2 && !bad; part++) {
+        const unsigned char *p = (const unsigned char *)(part == 0 ? cwd : path);
+        for (; *p && !bad; p++) {
+            unsigned char c = *p;
+            int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                        c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+            if (plain) {
+                bad = llm_buf_add(&b->url, p, 1);
+            } else {
+                char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+                bad = llm_buf_add(&b->url, esc, 3);
+            }
         }
+        if (part == 0 && !bad && (cwd[0] == '\0' || cwd[strlen(cwd) - 1] != '/'))
+            bad = llm_buf_add(&b->url, "/", 1);
     }
-    free(abs);
     if (bad || llm_buf_add(&b->url, "\"", 1))
         return sm_fail(err, path, 0, "out of memory");
     return 0;
