@@ -30,6 +30,7 @@
 #include <curl/curl.h>
 
 #include "storymovie/llm.h"
+#include "../tests/llm_server_spawn.h"
 
 static char dir[64];
 static char prompt[12000];
@@ -148,47 +149,16 @@ static pid_t server;
 
 static int start_server(double delay, int *port)
 {
-    char portfile[128], script[512], delay_s[32], python[512] = "";
-    snprintf(portfile, sizeof portfile, "%s/port", dir);
-    snprintf(script, sizeof script, "%s/tests/llm_server.py", SM_SOURCE_DIR);
-    snprintf(delay_s, sizeof delay_s, "%g", delay);
-    FILE *f = popen("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", "r");
-    if (f) {
-        if (!fgets(python, sizeof python, f))
-            python[0] = '\0';
-        pclose(f);
-    }
-    python[strcspn(python, "\n")] = '\0';
-    if (!python[0])
-        return -1;
-    unlink(portfile);
-    server = fork();
-    if (server == 0) {
-        execl(python, python, script, "--port-file", portfile, "--delay", delay_s, "--max-seconds", "600",
-              (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 300; i++) {
-        FILE *p = fopen(portfile, "r");
-        if (p) {
-            int ok = fscanf(p, "%d", port) == 1;
-            fclose(p);
-            if (ok)
-                return 0;
-        }
-        struct timespec ts = {0, 100000000};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
+    char d[32];
+    snprintf(d, sizeof d, "%g", delay);
+    server = llm_server_start(dir, d, port);
+    return server > 0 ? 0 : -1;
 }
 
 static void stop_server(void)
 {
-    if (server > 0) {
-        kill(server, SIGTERM);
-        waitpid(server, NULL, 0);
-        server = 0;
-    }
+    llm_server_stop(server);
+    server = 0;
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ud)

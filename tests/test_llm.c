@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "storymovie/llm.h"
+#include "llm_server_spawn.h"
 
 static char tmpdir[64];
 
@@ -89,23 +90,6 @@ static sm_llm_request *text_request(const sm_llm_params *p, const char *story, c
 
 static pid_t server_pid;
 static int server_port;
-static char python[512];
-
-/* The interpreter, resolved once: a version-manager shim in front of
- * python3 can cost a second a call. */
-static const char *find_python(void)
-{
-    if (python[0])
-        return python;
-    FILE *f = popen("python3 -c 'import sys; print(sys.executable)' 2>/dev/null", "r");
-    if (f) {
-        if (!fgets(python, sizeof python, f))
-            python[0] = '\0';
-        pclose(f);
-    }
-    python[strcspn(python, "\n")] = '\0';
-    return python[0] ? python : NULL;
-}
 
 /* ---- bodies and ids ---- */
 
@@ -566,7 +550,7 @@ static void cache_refuses_other_files(void **state)
     assert_string_equal(err.file, path);
     char cmd[1200];
     tmp_path(path, sizeof path, "other.sqlite");
-    const char *py = find_python();
+    const char *py = llm_server_python();
     snprintf(cmd, sizeof cmd,
              "%s -c \"import sqlite3; c=sqlite3.connect('%s'); c.execute('create table t(x)'); c.commit()\"",
              py ? py : "false", path);
@@ -580,45 +564,17 @@ static void cache_refuses_other_files(void **state)
 
 static int start_server(void **state)
 {
-    (void)state;
     if (make_tmpdir(state))
         return -1;
-    char portfile[256], script[512];
-    tmp_path(portfile, sizeof portfile, "port");
-    snprintf(script, sizeof script, "%s/tests/llm_server.py", SM_SOURCE_DIR);
-    const char *py = find_python();
-    if (!py)
-        return 0;   /* no python3: the live tests skip */
-    server_pid = fork();
-    if (server_pid == 0) {
-        setenv("LLM_SERVER_EXPECT_KEY", "sk-test-0123456789abcdef", 1);
-        execl(py, py, script, "--port-file", portfile, "--max-seconds", "300", (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 300; i++) {   /* up to 30 s on a loaded machine */
-        char *t = read_all(portfile);
-        if (t) {
-            server_port = atoi(t);
-            free(t);
-            return 0;
-        }
-        int st;
-        if (waitpid(server_pid, &st, WNOHANG) == server_pid) {
-            server_pid = 0;
-            return 0;   /* no python3: the tests skip */
-        }
-        struct timespec ts = {0, 100000000};
-        nanosleep(&ts, NULL);
-    }
-    return 0;
+    setenv("LLM_SERVER_EXPECT_KEY", "sk-test-0123456789abcdef", 1);
+    server_pid = llm_server_start(tmpdir, NULL, &server_port);
+    unsetenv("LLM_SERVER_EXPECT_KEY");
+    return server_pid < 0 ? -1 : 0;   /* 0: no python3, the live tests skip */
 }
 
 static int stop_server(void **state)
 {
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-    }
+    llm_server_stop(server_pid);
     return remove_tmpdir(state);
 }
 
