@@ -19,12 +19,12 @@
 
 static sm_detection person(int image, double x1, double x2)
 {
-    return (sm_detection){image, 1, {x1, 0, x2, 10}};
+    return (sm_detection){image, 1, {x1, 0, x2, 10}, {SM_ENT_CHAR, 1}};
 }
 
 static sm_detection object(int image, double x1, double x2)
 {
-    return (sm_detection){image, 0, {x1, 0, x2, 10}};
+    return (sm_detection){image, 0, {x1, 0, x2, 10}, {SM_ENT_OBJ, 1}};
 }
 
 static void iou_edge_cases(void **state)

@@ -26,6 +26,7 @@ typedef struct sm_detection {
     int image;              /* image number of the table it came from */
     int person;             /* Characters row (label "person") or Objects row */
     double box[4];          /* x1, y1, x2, y2 */
+    sm_entity_id id;        /* the row's id (kind SM_ENT_NONE when malformed) */
 } sm_detection;
 
 /* Intersection over union of two x1,y1,x2,y2 boxes (continuous coordinates,
@@ -63,6 +64,14 @@ typedef struct sm_grounding_options {
  * Returns the count, or (size_t)-1 on OOM. */
 size_t sm_grounding_detections(const sm_story *s, const sm_grounding_options *opt,
                                sm_detection **out);
+
+/* The one-to-one matching itself: ref_of_cand[c] = the reference matched
+ * to candidate c, or -1 (greedy by IoU, as described in grounding.c).
+ * ref_of_cand holds ncand entries.  Returns the number of matches, or
+ * (size_t)-1 on OOM. */
+size_t sm_grounding_match(const sm_detection *cand, size_t ncand,
+                          const sm_detection *ref, size_t nref,
+                          sm_grounding_mode mode, long *ref_of_cand);
 
 /* Score one story's candidates against its references.  Returns 0, -1 on OOM. */
 int sm_grounding_score(const sm_detection *cand, size_t ncand,

@@ -16,5 +16,7 @@ int cmd_eval_speakers(int argc, char **argv);   /* cmd_eval_speakers.c */
 int cmd_eval_grounding(int argc, char **argv);  /* cmd_eval_story.c */
 int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
 int cmd_llm(int argc, char **argv);        /* cmd_llm.c: llm run */
+int cmd_dataset(int argc, char **argv);    /* cmd_dataset.c */
+int cmd_export(int argc, char **argv);     /* cmd_export.c */
 
 #endif

@@ -19,6 +19,8 @@ static const struct command {
     {"story", cmd_story, "check story records, print their text or entities"},
     {"eval", cmd_eval, "score speakers, grounding or language against a reference"},
     {"llm", cmd_llm, "send a Batch file of model requests (cache, retries, N in flight)"},
+    {"dataset", cmd_dataset, "write a Hugging Face dataset of stories; synthetic negatives"},
+    {"export", cmd_export, "write SFT or DPO training rows for TRL or LLaMA-Factory"},
 };
 
 static void usage(FILE *f)

@@ -91,6 +91,7 @@ size_t sm_grounding_detections(const sm_story *s, const sm_grounding_options *op
                     continue;
                 d[j].image = s->image_sections[i].number;
                 d[j].person = k == SM_TABLE_CHARACTERS;
+                d[j].id = row->id;
                 memcpy(d[j].box, row->box, sizeof d[j].box);
                 if (normalise)
                     quirk_normalise(d[j].box, opt->image_width, opt->image_height);
@@ -154,14 +155,14 @@ double sm_ap11(const unsigned char *is_tp, size_t ncand, size_t nref, sm_groundi
     return ap;
 }
 
-int sm_grounding_score(const sm_detection *cand, size_t ncand,
-                       const sm_detection *ref, size_t nref,
-                       sm_grounding_mode mode, sm_grounding_story *out)
+size_t sm_grounding_match(const sm_detection *cand, size_t ncand,
+                          const sm_detection *ref, size_t nref,
+                          sm_grounding_mode mode, long *ref_of_cand)
 {
-    memset(out, 0, sizeof *out);
-    size_t npairs = 0, cap = 0;
+    size_t npairs = 0, cap = 0, matched = 0;
     pair *pairs = NULL;
-    for (size_t c = 0; c < ncand; c++)
+    for (size_t c = 0; c < ncand; c++) {
+        ref_of_cand[c] = -1;
         for (size_t r = 0; r < nref; r++) {
             if (cand[c].person != ref[r].person)
                 continue;
@@ -175,26 +176,47 @@ int sm_grounding_score(const sm_detection *cand, size_t ncand,
                 pair *p = realloc(pairs, cap * sizeof *p);
                 if (!p) {
                     free(pairs);
-                    return -1;
+                    return (size_t)-1;
                 }
                 pairs = p;
             }
             pairs[npairs++] = (pair){iou, (uint32_t)c, (uint32_t)r};
         }
+    }
     if (npairs > 1)
         qsort(pairs, npairs, sizeof *pairs, cmp_pair);
-    unsigned char *cand_tp = calloc(ncand + 1, 1), *ref_used = calloc(nref + 1, 1);
-    if (!cand_tp || !ref_used) {
-        free(pairs), free(cand_tp), free(ref_used);
-        return -1;
+    unsigned char *ref_used = calloc(nref + 1, 1);
+    if (!ref_used) {
+        free(pairs);
+        return (size_t)-1;
     }
     for (size_t i = 0; i < npairs; i++) {
-        if (cand_tp[pairs[i].cand] || ref_used[pairs[i].ref])
+        if (ref_of_cand[pairs[i].cand] >= 0 || ref_used[pairs[i].ref])
             continue;
-        cand_tp[pairs[i].cand] = 1;
+        ref_of_cand[pairs[i].cand] = (long)pairs[i].ref;
         ref_used[pairs[i].ref] = 1;
+        matched++;
     }
     free(pairs);
+    free(ref_used);
+    return matched;
+}
+
+int sm_grounding_score(const sm_detection *cand, size_t ncand,
+                       const sm_detection *ref, size_t nref,
+                       sm_grounding_mode mode, sm_grounding_story *out)
+{
+    memset(out, 0, sizeof *out);
+    long *ref_of_cand = malloc((ncand + 1) * sizeof *ref_of_cand);
+    unsigned char *cand_tp = calloc(ncand + 1, 1);
+    if (!ref_of_cand || !cand_tp ||
+        sm_grounding_match(cand, ncand, ref, nref, mode, ref_of_cand) == (size_t)-1) {
+        free(ref_of_cand), free(cand_tp);
+        return -1;
+    }
+    for (size_t c = 0; c < ncand; c++)
+        cand_tp[c] = ref_of_cand[c] >= 0;
+    free(ref_of_cand);
 
     size_t nc_person = 0, nr_person = 0;
     for (size_t c = 0; c < ncand; c++) {
@@ -214,7 +236,6 @@ int sm_grounding_score(const sm_detection *cand, size_t ncand,
     finish_prf(&out->objects, ncand - nc_person, nref - nr_person);
     out->ap = sm_ap11(cand_tp, ncand, nref, mode);
     free(cand_tp);
-    free(ref_used);
     return 0;
 }
 
