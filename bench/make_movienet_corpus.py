@@ -2,7 +2,7 @@
 """make_movienet_corpus.py - a synthetic MovieNet-layout corpus for benchmarks.
 
     python3 bench/make_movienet_corpus.py OUT_DIR [--films 1000] [--stories-per-film 4]
-                                          [--data /work/shared/data] [--seed 1]
+                                          [--data /work/shared/data] [--seed 1] [--no-text]
 
 Writes OUT_DIR/movienet/ (the corpus) and OUT_DIR/stories.jsonl.  Every film
 reuses, by symbolic link, a real screenplay and subtitle pair of the shared
@@ -20,6 +20,13 @@ generated to fit it:
   stories.jsonl        ~N x 4 StoryReasoning records: 5-22 keyframes from a
                        stretch of the film, Characters boxes = the annotation's
                        boxes scaled to 320x180 with a few pixels of jitter
+
+With --no-text the films get no screenplay or subtitles (20-minute films,
+cast "Person 1".."Person 4"): enough for `dataset` and `export`, which read
+only the stories and their frames, and it needs no shared data.  Its
+keyframes are files of their own (a copy of the small JPEG each), as in a
+real corpus: hard links to one shared inode would hit the filesystem's limit
+of links per file.
 
 Deterministic for a given seed.  Needs only the Python standard library.
 """
@@ -108,10 +115,11 @@ def main():
     ap.add_argument("--stories-per-film", type=int, default=4)
     ap.add_argument("--data", default=os.environ.get("SM_SHARED_DATA", "/work/shared/data"))
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-text", action="store_true", help="no screenplays or subtitles")
     args = ap.parse_args()
 
-    pairs = sources(args.data)
-    if not pairs:
+    pairs = [] if args.no_text else sources(args.data)
+    if not pairs and not args.no_text:
         sys.exit("make_movienet_corpus: no screenplay/subtitle pairs under %s" % args.data)
     rng = random.Random(args.seed)
     root = os.path.join(args.out, "movienet")
@@ -124,6 +132,8 @@ def main():
     src_info = []
     for script, subs in pairs:
         src_info.append((script, subs, duration(subs), speakers(script)))
+    if args.no_text:
+        src_info.append((None, None, 1200.0, ["Person %d" % k for k in range(1, 5)]))
 
     video_info = {}
     n_stories = 0
@@ -134,6 +144,8 @@ def main():
             fps = FPS_CHOICES[film % len(FPS_CHOICES)]
             video_info[mid] = {"fps": fps, "width": RES_W, "height": RES_H}
             for kind, path, ext in (("script", script, ".script"), ("subtitle", subs, ".srt")):
+                if path is None:
+                    continue
                 link = os.path.join(root, kind, mid + ext)
                 if os.path.lexists(link):
                     os.unlink(link)
@@ -169,7 +181,11 @@ def main():
                     name = "%s/shot_%04d_img_%d.jpg" % (mid, shot, img)
                     link = os.path.join(root, name)
                     if not os.path.lexists(link):
-                        os.symlink(os.path.relpath(jpeg, kdir), link)
+                        if args.no_text:
+                            with open(link, "wb") as f:
+                                f.write(jpeg_320x180())
+                        else:
+                            os.symlink(os.path.relpath(jpeg, kdir), link)
                     images.append(name)
                     rows = []
                     for c in range(rng.randint(1, 3)):

@@ -5,7 +5,8 @@
 #
 # Runs each benchmark executable BUILD_DIR/bench_* (they print figures and
 # assert nothing), then the speaker-attribution accuracy run
-# (bench/align_accuracy.sh) and the 1,000-film build timing
+# (bench/align_accuracy.sh), the 2,000-story dataset and exports
+# (bench/bench_dataset.sh) and the 1,000-film build timing
 # (bench/bench_build.sh), each under a heading.  The shared data is read in
 # place from $SM_SHARED_DATA, by default ../shared/data beside the
 # repository; a benchmark that finds no data says so and measures nothing.
@@ -59,6 +60,9 @@ done
 
 heading "speaker attribution accuracy (bench/align_accuracy.sh)"
 sh "$HERE/bench/align_accuracy.sh" "$BUILD/storymovie" "$DATA" || note_failure align_accuracy.sh $?
+
+heading "2,000-story dataset and exports (bench/bench_dataset.sh)"
+sh "$HERE/bench/bench_dataset.sh" "$BUILD" || note_failure bench_dataset.sh $?
 
 heading "1,000-film build (bench/bench_build.sh)"
 sh "$HERE/bench/bench_build.sh" "$BUILD" || note_failure bench_build.sh $?
