@@ -142,11 +142,22 @@ static void emit(buf *out, const char *text, uint32_t a, uint32_t b, const edits
     put(out, text + cur, b - cur);
 }
 
+/* n bytes and a NUL (the text may hold NUL bytes of its own) */
+static char *copy_bytes(const char *p, size_t n)
+{
+    char *c = malloc(n + 1);
+    if (c) {
+        memcpy(c, p, n);
+        c[n] = '\0';
+    }
+    return c;
+}
+
 static char *dup_buf(buf *b)
 {
     if (b->failed)
         return NULL;
-    char *s = b->p ? b->p : strdup("");
+    char *s = b->p ? b->p : copy_bytes("", 0);
     b->p = NULL;
     return s;
 }
@@ -465,7 +476,17 @@ int sm_story_trim(const sm_story *s, const int *keep, int nkeep, sm_trimmed *out
         else
             new_of_old[keep[i]] = i + 1;
     }
-    if (rc == 0 && (trim_cot(s, new_of_old, n, out) != 0 || trim_story(s, new_of_old, out) != 0)) {
+    if (rc == 0 && nkeep == n) {
+        /* every frame kept: the text as it is */
+        out->cot = copy_bytes(s->cot, s->cot_len);
+        out->story = copy_bytes(s->text, s->text_len);
+        out->cot_len = s->cot_len;
+        out->story_len = s->text_len;
+        if (!out->cot || !out->story) {
+            sm_trimmed_free(out);
+            rc = sm_fail(err, id, 0, "out of memory");
+        }
+    } else if (rc == 0 && (trim_cot(s, new_of_old, n, out) != 0 || trim_story(s, new_of_old, out) != 0)) {
         sm_trimmed_free(out);
         rc = sm_fail(err, id, 0, "out of memory");
     }
