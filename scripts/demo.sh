@@ -8,7 +8,10 @@
 # link), then prints a digest of one story's context record: its frames
 # with their times in the film, the dialogue spoken over them with the
 # speakers the aligner found, the names found for its char# ids, and the
-# synopsis paragraph it falls in.
+# synopsis paragraph it falls in.  Then the training data: a Hugging Face
+# dataset of the sample's stories, SFT exports for TRL and LLaMA-Factory
+# (cut to 4 frames), a DPO export from hand-written told samples, each held
+# to the trainers' rules by tests/check_export.py, and a short summary.
 set -eu
 
 SM=${1:?usage: sh scripts/demo.sh PATH/TO/storymovie OUTDIR [STORY_ID]}
@@ -106,3 +109,48 @@ if rec["problems"]:
 print()
 print("All records: %s (one JSON line per story; see 'storymovie link --help')" % path)
 EOF
+
+# ---- training data -----------------------------------------------------------
+DS="$OUT/dataset"
+echo >&2
+echo "== storymovie dataset --stories sample/stories.jsonl --out $DS --split-by story" >&2
+"$SM" dataset --stories "$HERE/sample/stories.jsonl" --movienet "$HERE/sample/movienet" \
+    --out "$DS" --split-by story
+for fmt in trl llamafactory; do
+    echo "== storymovie export sft --format $fmt --max-images 4 --out $OUT/sft-$fmt" >&2
+    "$SM" export sft --dataset "$DS" --format $fmt --max-images 4 --out "$OUT/sft-$fmt"
+done
+echo "== storymovie export dpo --samples tests/fixtures/dataset/told_sample.jsonl --out $OUT/dpo-llamafactory" >&2
+"$SM" export dpo --dataset "$DS" --samples "$HERE/tests/fixtures/dataset/told_sample.jsonl" \
+    --format llamafactory --out "$OUT/dpo-llamafactory"
+
+python3 - "$OUT" "$HERE" <<'EOF2'
+import json, os, subprocess, sys
+
+out, here = sys.argv[1], sys.argv[2]
+print()
+print("Training data (docs/dataset.md, docs/export.md; recipes/ trains on it)")
+ds = os.path.join(out, "dataset")
+n = {s: sum(1 for _ in open(os.path.join(ds, s, "metadata.jsonl"))) for s in ("train", "test")}
+print("  dataset   %s: %d train and %d test stories (split by story: the sample is one film)"
+      % (ds, n["train"], n["test"]))
+row = json.loads(open(os.path.join(out, "sft-llamafactory", "storymovie_sft_train.jsonl")).readline())
+user, answer = row["messages"][1]["content"], row["messages"][2]["content"]
+print("  SFT row   %s: system, user (%d <image> + \"%s\"), assistant (%d characters, %d <gdi> blocks)"
+      % (row["story_id"], user.count("<image>"), user.replace("<image>", ""), len(answer),
+         answer.count("<gdi ")))
+print("            cut to 4 of 7 frames: the chain of thought keeps images 1, 3, 5, 7 as 1-4")
+print("  DPO       hand-written told samples (tests/fixtures/dataset/told_sample.jsonl), reward =")
+print("            structure + grounding + re-identification:")
+print("              story               sample  reward  structure  grounding  re-id  role")
+for line in open(os.path.join(out, "dpo-llamafactory", "rewards.jsonl")):
+    r = json.loads(line)
+    role = r["role"] or ("(%s)" % r["excluded"] if r["excluded"] else "-")
+    print("              %-19s %6d  %6.2f  %9.0f  %9.2f  %5.2f  %s"
+          % (r["story_id"], r["sample"], r["reward"], r["structure"], r["grounding"] or 0, r["reid"], role))
+print("  checks    tests/check_export.py, the rules each trainer enforces:")
+for d in ("dataset", "sft-trl", "sft-llamafactory", "dpo-llamafactory"):
+    res = subprocess.run([sys.executable, os.path.join(here, "tests", "check_export.py"),
+                          os.path.join(out, d)], capture_output=True, text=True)
+    print("            " + (res.stdout.strip().splitlines() or ["?"])[-1].replace("check_export: ", ""))
+EOF2

@@ -16,4 +16,7 @@ grep -q "image 1  tt9999901/shot_0057_img_1.jpg  shot 57, frame 4913, at 3:24.91
 grep -q 'char2  "Man in raincoat"  -> Owen Price (played by Gareth Lloyd-Penn)' "$T/digest" || fail "name line"
 grep -Eq "^ +[0-9]:[0-9.]+  [A-Z]+ +[A-Za-z]" "$T/digest" || fail "no dialogue line with a speaker"
 grep -q "build: 2 stories: 2 linked, 0 failed" "$T/stderr" || fail "no build summary on stderr"
+grep -q "^Training data" "$T/digest" || fail "no training-data summary"
+grep -Eq "tt9999901_kitchen +0 +3.00 .* chosen$" "$T/digest" || fail "no DPO reward table"
+[ "$(grep -c "^            OK: " "$T/digest")" -eq 4 ] || fail "an export failed its checker"
 echo "ok"
