@@ -6,8 +6,9 @@
 # reward picks the pairs the hand-written samples are built to give.
 set -u
 [ -x "$SM" ] || { echo "export e2e: no storymovie binary at $SM"; exit 1; }
-command -v python3 >/dev/null 2>&1 || { echo "export e2e: python3 not found; skipped"; exit 77; }
-PY=$(command -v python3)
+# the interpreter itself, resolved once (a version-manager shim costs ~1 s a call)
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -n "$PY" ] \
+    || { echo "export e2e: python3 not found; skipped"; exit 77; }
 src="$SM_SOURCE_DIR"
 fx="$src/tests/fixtures/dataset"
 check="$PY $src/tests/check_export.py"
