@@ -92,26 +92,46 @@ static int parse_seed(const char *v, unsigned long long *out)
     return 0;
 }
 
+/* The options both forms take.  1: argv[*i] was one (and its value is
+ * consumed), 0: it was not, -1: a bad value (reported). */
+typedef struct common {
+    const char **stories, **movienet, **out;
+    unsigned long long *seed;
+    int *quiet;
+} common;
+
+static int common_option(int argc, char **argv, int *i, const common *c)
+{
+    const char *a = argv[*i];
+    int has_value = *i + 1 < argc;
+    if (strcmp(a, "--stories") == 0 && has_value)
+        *c->stories = argv[++*i];
+    else if (strcmp(a, "--movienet") == 0 && has_value)
+        *c->movienet = argv[++*i];
+    else if ((strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) && has_value)
+        *c->out = argv[++*i];
+    else if (strcmp(a, "--seed") == 0 && has_value)
+        return parse_seed(argv[++*i], c->seed) == 0 ? 1 : -1;
+    else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
+        *c->quiet = 1;
+    else
+        return 0;
+    return 1;
+}
+
 static int run_negatives(int argc, char **argv)
 {
     sm_negatives_options o;
     memset(&o, 0, sizeof o);
     int quiet = 0;
+    common c = {&o.stories, &o.movienet, &o.out, &o.seed, &quiet};
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "--stories") == 0 && i + 1 < argc)
-            o.stories = argv[++i];
-        else if (strcmp(a, "--movienet") == 0 && i + 1 < argc)
-            o.movienet = argv[++i];
-        else if ((strcmp(a, "--out") == 0 || strcmp(a, "-o") == 0) && i + 1 < argc)
-            o.out = argv[++i];
-        else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
-            if (parse_seed(argv[++i], &o.seed) != 0)
-                return 2;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-            quiet = 1;
-        else {
-            cli_errorf("dataset negatives: unexpected argument '%s'; see 'storymovie dataset --help'", a);
+        int r = common_option(argc, argv, &i, &c);
+        if (r < 0)
+            return 2;
+        if (r == 0) {
+            cli_errorf("dataset negatives: unexpected argument '%s'; see 'storymovie dataset --help'",
+                       argv[i]);
             return 2;
         }
     }
@@ -145,18 +165,15 @@ int cmd_dataset(int argc, char **argv)
     sm_dataset_options o;
     sm_dataset_options_init(&o);
     int quiet = 0;
+    common c = {&o.stories, &o.movienet, &o.out, &o.seed, &quiet};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--stories") == 0 && i + 1 < argc)
-            o.stories = argv[++i];
-        else if (strcmp(a, "--movienet") == 0 && i + 1 < argc)
-            o.movienet = argv[++i];
-        else if (strcmp(a, "--out") == 0 && i + 1 < argc)
-            o.out = argv[++i];
-        else if (strcmp(a, "--seed") == 0 && i + 1 < argc) {
-            if (parse_seed(argv[++i], &o.seed) != 0)
-                return 2;
-        } else if (strcmp(a, "--test-fraction") == 0 && i + 1 < argc) {
+        int r = common_option(argc, argv, &i, &c);
+        if (r < 0)
+            return 2;
+        if (r > 0)
+            continue;
+        if (strcmp(a, "--test-fraction") == 0 && i + 1 < argc) {
             if (cli_option_double("dataset", a, argv[++i], 0, 0, 1, &o.test_fraction) != 0)
                 return 2;
         } else if (strcmp(a, "--split-by") == 0 && i + 1 < argc) {
@@ -171,8 +188,6 @@ int cmd_dataset(int argc, char **argv)
             }
         } else if (strcmp(a, "--copy") == 0)
             o.copy = 1;
-        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-            quiet = 1;
         else {
             cli_errorf("dataset: unexpected argument '%s'; see 'storymovie dataset --help'", a);
             return 2;

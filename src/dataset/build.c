@@ -101,22 +101,11 @@ static size_t collect_films(ds_input *in, const char ***films_out, size_t **film
     return nfilms;
 }
 
-static int make_dir(const char *path, sm_error *err)
-{
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return sm_fail(err, path, 0, "cannot create directory: %s", strerror(errno));
-    return 0;
-}
-
 static void write_row(sm_json *j, const ds_story *d, unsigned extras, char *const *file_names)
 {
     const sm_story *s = d->s;
     sm_json_begin_object(j);
-    sm_json_key(j, "file_names");
-    sm_json_begin_array(j);
-    for (uint32_t i = 0; i < s->nimages; i++)
-        sm_json_string(j, file_names[i]);
-    sm_json_end_array(j);
+    ds_write_string_list(j, "file_names", (const char *const *)file_names, s->nimages);
     sm_json_kv_string(j, "story_id", s->story_id);
     sm_json_kv_string(j, "movie", d->movie);
     sm_json_kv_int(j, "frame_count", (long long)s->nimages);
@@ -124,11 +113,7 @@ static void write_row(sm_json *j, const ds_story *d, unsigned extras, char *cons
     sm_json_stringn(j, s->cot, s->cot_len);
     sm_json_key(j, "story");
     sm_json_stringn(j, s->text, s->text_len);
-    sm_json_key(j, "source_images");
-    sm_json_begin_array(j);
-    for (uint32_t i = 0; i < s->nimages; i++)
-        sm_json_string(j, s->images[i]);
-    sm_json_end_array(j);
+    ds_write_string_list(j, "source_images", s->images, s->nimages);
     /* StoryMovie fields: present in every row when any record has them, with
      * the same type in every row ("" / "{}" / "[]" / 0 where a record lacks
      * one), because the loader requires one schema for both splits.  names
@@ -155,7 +140,7 @@ static int place_frames(const char *split_dir, const ds_story *d, int copy, char
     const sm_story *s = d->s;
     char rel[512], path[8192];
     snprintf(path, sizeof path, "%s/images/%s", split_dir, s->story_id);
-    if (make_dir(path, err) != 0)
+    if (ds_make_dir(path, err) != 0)
         return -1;
     for (uint32_t i = 0; i < s->nimages; i++) {
         snprintf(rel, sizeof rel, "images/%s/%03u%s", s->story_id, i + 1, ds_image_ext(s->images[i]));
@@ -213,7 +198,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
         char *mpath = split_dir[k] ? ds_join(split_dir[k], "metadata.jsonl") : NULL;
         if (!images || !mpath)
             rc = sm_fail(err, o->out, 0, "out of memory");
-        else if (make_dir(split_dir[k], err) != 0 || make_dir(images, err) != 0)
+        else if (ds_make_dir(split_dir[k], err) != 0 || ds_make_dir(images, err) != 0)
             rc = -1;
         else if (!(meta[k] = fopen(mpath, "wb")))
             rc = sm_fail(err, mpath, 0, "cannot write: %s", strerror(errno));

@@ -35,6 +35,9 @@ int ds_remove_tree(const char *path);
  * *copied is incremented for a copy.  0 or -1 (err names the file). */
 int ds_link_or_copy(const char *src, const char *dst, int copy, size_t *copied, sm_error *err);
 
+/* mkdir that accepts an existing directory.  0 or -1. */
+int ds_make_dir(const char *path, sm_error *err);
+
 /* Write a whole file (inside an output directory being built). */
 int ds_write_file(const char *path, const char *data, size_t len, sm_error *err);
 
@@ -150,6 +153,9 @@ void ds_write_assistant(sm_json *j, sm_export_format f, const char *text, size_t
  * "<video>" and "<audio>" anywhere in a message as media placeholders.
  * Returns the placeholder found, or NULL. */
 const char *ds_placeholder_in(const char *text, size_t len);
+
+/* "key": [v[0], ..., v[n-1]] */
+void ds_write_string_list(sm_json *j, const char *key, const char *const *v, size_t n);
 
 /* dataset_info.json stanza for one file. */
 void ds_write_dataset_info_entry(sm_json *j, const char *name, const char *file, int ranking);

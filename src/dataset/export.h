@@ -18,7 +18,6 @@ typedef struct ds_export {
 } ds_export;
 
 int ds_export_prompt(const sm_export_options *o, ds_prompt *p, sm_error *err);
-int ds_make_dir(const char *path, sm_error *err);
 int ds_export_open(ds_export *x, const sm_export_options *o, const char *kind, sm_error *err);
 int ds_export_split(ds_export *x, int split, const char *name, sm_error *err);
 int ds_export_image(ds_export *x, int split, const char *dirname, int index, const char *src,

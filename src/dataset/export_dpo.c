@@ -522,11 +522,7 @@ static int write_pairs(dpo *d, const ds_prompt *prompt_text, sm_export_summary *
             sm_json *j = &x.json;
             sm_json_begin_object(j);
             if (o->format == SM_EXPORT_TRL) {
-                sm_json_key(j, "file_names");
-                sm_json_begin_array(j);
-                for (size_t k = 0; k < n; k++)
-                    sm_json_string(j, paths[k]);
-                sm_json_end_array(j);
+                ds_write_string_list(j, "file_names", (const char *const *)paths, n);
                 sm_json_kv_string(j, "story_id", chosen->story_id);
                 sm_json_key(j, "prompt");
             } else {
@@ -540,11 +536,7 @@ static int write_pairs(dpo *d, const ds_prompt *prompt_text, sm_export_summary *
             sm_json_key(j, "rejected");
             write_answer(j, o->format, rejected);
             if (o->format == SM_EXPORT_LLAMAFACTORY) {
-                sm_json_key(j, "images");
-                sm_json_begin_array(j);
-                for (size_t k = 0; k < n; k++)
-                    sm_json_string(j, paths[k]);
-                sm_json_end_array(j);
+                ds_write_string_list(j, "images", (const char *const *)paths, n);
                 sm_json_kv_string(j, "story_id", chosen->story_id);
             }
             sm_json_end_object(j);

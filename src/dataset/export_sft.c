@@ -41,13 +41,6 @@ int ds_export_prompt(const sm_export_options *o, ds_prompt *p, sm_error *err)
     return 0;
 }
 
-int ds_make_dir(const char *path, sm_error *err)
-{
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return sm_fail(err, path, 0, "cannot create directory: %s", strerror(errno));
-    return 0;
-}
-
 int ds_export_open(ds_export *x, const sm_export_options *o, const char *kind, sm_error *err)
 {
     memset(x, 0, sizeof *x);
@@ -262,11 +255,7 @@ int sm_export_sft(const sm_export_options *o, sm_export_summary *sum, sm_error *
         sm_json *j = &x.json;
         sm_json_begin_object(j);
         if (o->format == SM_EXPORT_TRL) {
-            sm_json_key(j, "file_names");
-            sm_json_begin_array(j);
-            for (int k = 0; k < it->nkeep; k++)
-                sm_json_string(j, paths[k]);
-            sm_json_end_array(j);
+            ds_write_string_list(j, "file_names", (const char *const *)paths, (size_t)it->nkeep);
             sm_json_kv_string(j, "story_id", r->story_id);
         }
         sm_json_key(j, "messages");
@@ -275,11 +264,7 @@ int sm_export_sft(const sm_export_options *o, sm_export_summary *sum, sm_error *
         ds_write_assistant(j, o->format, it->answer, it->answer_len);
         sm_json_end_array(j);
         if (o->format == SM_EXPORT_LLAMAFACTORY) {
-            sm_json_key(j, "images");
-            sm_json_begin_array(j);
-            for (int k = 0; k < it->nkeep; k++)
-                sm_json_string(j, paths[k]);
-            sm_json_end_array(j);
+            ds_write_string_list(j, "images", (const char *const *)paths, (size_t)it->nkeep);
             sm_json_kv_string(j, "story_id", r->story_id);
         }
         sm_json_end_object(j);

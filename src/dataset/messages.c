@@ -110,6 +110,15 @@ const char *ds_placeholder_in(const char *text, size_t len)
     return NULL;
 }
 
+void ds_write_string_list(sm_json *j, const char *key, const char *const *v, size_t n)
+{
+    sm_json_key(j, key);
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < n; i++)
+        sm_json_string(j, v[i]);
+    sm_json_end_array(j);
+}
+
 void ds_write_dataset_info_entry(sm_json *j, const char *name, const char *file, int ranking)
 {
     /* As LLaMA-Factory's src/llamafactory/data/parser.py reads a stanza:

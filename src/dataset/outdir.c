@@ -246,6 +246,13 @@ void ds_outdir_abort(ds_outdir *d)
     d->final = d->tmp = NULL;
 }
 
+int ds_make_dir(const char *path, sm_error *err)
+{
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return sm_fail(err, path, 0, "cannot create directory: %s", strerror(errno));
+    return 0;
+}
+
 int ds_write_file(const char *path, const char *data, size_t len, sm_error *err)
 {
     FILE *f = fopen(path, "wb");
