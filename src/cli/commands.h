@@ -18,5 +18,6 @@ int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
 int cmd_llm(int argc, char **argv);        /* cmd_llm.c: llm run */
 int cmd_dataset(int argc, char **argv);    /* cmd_dataset.c */
 int cmd_export(int argc, char **argv);     /* cmd_export.c */
+int cmd_view(int argc, char **argv);       /* cmd_view.c */
 
 #endif

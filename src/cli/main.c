@@ -21,6 +21,7 @@ static const struct command {
     {"llm", cmd_llm, "send a Batch file of model requests (cache, retries, N in flight)"},
     {"dataset", cmd_dataset, "write a Hugging Face dataset of stories; synthetic negatives"},
     {"export", cmd_export, "write SFT or DPO training rows for TRL or LLaMA-Factory"},
+    {"view", cmd_view, "write an HTML page to look at stories, frames, boxes and alignments"},
 };
 
 static void usage(FILE *f)
