@@ -12,12 +12,16 @@ DEMO_OUT   ?= $(BUILD)/demo
 # is framed by "Entering/Leaving directory" lines that bury the output.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup build test test-unit test-asan test-fuzz demo bench clean
+.PHONY: all setup setup-test build test test-unit test-asan test-fuzz demo bench clean
 
 all: build
 
 setup:
 	@sh scripts/setup.sh
+
+# Only the tests need a headless browser (for the pages of `storymovie view`).
+setup-test:
+	@sh scripts/setup.sh test
 
 build: setup
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -29,10 +33,10 @@ build: setup
 # cannot mistake a sanitizer abort for a clean refusal.
 test: test-unit test-asan test-fuzz
 
-test-unit: build
+test-unit: build setup-test
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-test-asan: setup
+test-asan: setup-test
 	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSM_SANITIZE=ON \
 	    -DCMAKE_C_COMPILER=clang >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)

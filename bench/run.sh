@@ -6,8 +6,9 @@
 # Runs each benchmark executable BUILD_DIR/bench_* (they print figures and
 # assert nothing), then the speaker-attribution accuracy run
 # (bench/align_accuracy.sh), the 2,000-story dataset and exports
-# (bench/bench_dataset.sh) and the 1,000-film build timing
-# (bench/bench_build.sh), each under a heading.  The shared data is read in
+# (bench/bench_dataset.sh), the 1,000-film build timing
+# (bench/bench_build.sh) and the view page of a 1,600-segment film drawn in
+# headless Chromium (bench/view_render.py), each under a heading.  The shared data is read in
 # place from $SM_SHARED_DATA, by default ../shared/data beside the
 # repository; a benchmark that finds no data says so and measures nothing.
 # Exit status: non-zero when a benchmark fails (the others still run).
@@ -66,6 +67,9 @@ sh "$HERE/bench/bench_dataset.sh" "$BUILD" || note_failure bench_dataset.sh $?
 
 heading "1,000-film build (bench/bench_build.sh)"
 sh "$HERE/bench/bench_build.sh" "$BUILD" || note_failure bench_build.sh $?
+
+heading "view: a 1,600-segment film's page in headless Chromium (bench/view_render.py)"
+python3 "$HERE/bench/view_render.py" "$BUILD/storymovie" || note_failure view_render.py $?
 
 echo
 if [ "$status" -eq 0 ]; then echo "bench: all benchmarks run"; else echo "bench: some benchmarks failed (see above)"; fi

@@ -8,7 +8,9 @@
 # link), then prints a digest of one story's context record: its frames
 # with their times in the film, the dialogue spoken over them with the
 # speakers the aligner found, the names found for its char# ids, and the
-# synopsis paragraph it falls in.  Then the training data: a Hugging Face
+# synopsis paragraph it falls in; writes OUTDIR/view.html, the pages to
+# look at (storymovie view: frames with their boxes, the stories' tags, the
+# film's alignment).  Then the training data: a Hugging Face
 # dataset of the sample's stories, SFT exports for TRL and LLaMA-Factory
 # (cut to 4 frames), a DPO export from hand-written told samples, each held
 # to the trainers' rules by tests/check_export.py, and a short summary.
@@ -23,8 +25,15 @@ echo "== storymovie build $HERE/sample/movienet --stories sample/stories.jsonl -
 "$SM" build "$HERE/sample/movienet" --stories "$HERE/sample/stories.jsonl" --out "$OUT" --force
 echo >&2
 
+echo "== storymovie view --context $OUT/context.jsonl --stories sample/stories.jsonl --alignment $OUT/align/tt9999901.jsonl -o $OUT/view.html" >&2
+"$SM" view --context "$OUT/context.jsonl" --stories "$HERE/sample/stories.jsonl" \
+    --movienet "$HERE/sample/movienet" --alignment "$OUT/align/tt9999901.jsonl" -o "$OUT/view.html"
+PAGE="file://$(cd "$OUT" && pwd)/view.html"
+echo >&2
+
 if ! command -v python3 >/dev/null 2>&1; then
     echo "demo: python3 not found; the records are in $OUT/context.jsonl" >&2
+    echo "Open in a browser: $PAGE"
     exit 0
 fi
 
@@ -154,3 +163,5 @@ for d in ("dataset", "sft-trl", "sft-llamafactory", "dpo-llamafactory"):
                           os.path.join(out, d)], capture_output=True, text=True)
     print("            " + (res.stdout.strip().splitlines() or ["?"])[-1].replace("check_export: ", ""))
 EOF2
+
+echo "Open in a browser: $PAGE  (frames with their boxes, the stories' tags, the film's alignment)"

@@ -2,6 +2,11 @@
 # setup.sh - install the Debian packages storymovie needs, when missing.
 # Idempotent and quiet when everything is there; called by `make`, `make demo`
 # and `make test`, so a fresh Debian machine needs nothing else.
+#
+#   sh scripts/setup.sh        what the build needs
+#   sh scripts/setup.sh test   also what only the tests need (headless Chromium
+#                              for the pages of `storymovie view`; large, so
+#                              not installed for make/make demo)
 set -eu
 
 PACKAGES="gcc clang make cmake pkg-config libutf8proc-dev libuchardet-dev libjansson-dev libcmocka-dev python3 time
@@ -22,7 +27,28 @@ if command -v clang >/dev/null 2>&1; then
         fi
     fi
 fi
-[ -z "$missing" ] && exit 0
+# The test extras: a failure to get them is not fatal, the browser tests
+# then skip and say why.
+install_test_extras() {
+    [ "${1:-}" = test ] || return 0
+    extra=""
+    for p in chromium chromium-driver; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || extra="$extra $p"
+    done
+    [ -z "$extra" ] && return 0
+    echo "setup: installing (tests only):$extra" >&2
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && sudo="sudo"
+    if ! { DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $extra >/dev/null 2>&1 ||
+           { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+             $sudo apt-get install -y -qq --no-install-recommends $extra >/dev/null 2>&1; }; }; then
+        echo "setup: could not install$extra: the browser tests will be skipped" >&2
+    fi
+}
+if [ -z "$missing" ]; then
+    install_test_extras "${1:-}"
+    exit 0
+fi
 
 echo "setup: installing:$missing" >&2
 SUDO=""
@@ -42,4 +68,5 @@ if command -v clang >/dev/null 2>&1; then
         $SUDO apt-get install -y -qq --no-install-recommends "libclang-rt-$v-dev" >/dev/null || true
     fi
 fi
+install_test_extras "${1:-}"
 echo "setup: done" >&2

@@ -183,15 +183,23 @@ def film_checks(b, align_path):
     n_rows = b.run("return document.querySelectorAll('.row:not(.head)').length")
     check(n_rows == len(segs) + len(alone), "alignment rows: %d, want %d segments + %d blocks no segment says"
           % (n_rows, len(segs), len(alone)))
-    marks = b.run("return [document.querySelectorAll('.lane')[0].querySelectorAll('.mark').length,"
-                  " document.querySelectorAll('.cell.abst').length]")
-    check(marks[0] == len(segs), "one overview mark per segment: %d" % marks[0])
-    check(marks[1] == sum(1 for s in segs if s["speaker"] is None), "abstentions marked: %d" % marks[1])
+    abst = b.run("return document.querySelectorAll('.cell.abst').length")
+    check(abst == sum(1 for s in segs if s["speaker"] is None), "abstentions marked: %d" % abst)
     spk = b.run("""var c = {}; document.querySelectorAll('.row .spk:not(.none)').forEach(e => {
-        (c[e.textContent] = c[e.textContent] || new Set()).add(e.style.backgroundColor); });
+        (c[e.textContent] = c[e.textContent] || new Set()).add(getComputedStyle(e).backgroundColor); });
         return Object.keys(c).map(k => [k, c[k].size, Array.from(c[k])[0]])""")
     check(all(n == 1 for _, n, _ in spk) and len({c for _, _, c in spk}) == len(spk),
           "one colour per speaker: %s" % spk)
+    # The overview: the first segment's colour where it starts, on both lanes.
+    first = segs[0]
+    lanes = b.run("""var T = arguments[0], t = arguments[1];
+        return Array.from(document.querySelectorAll('.lane canvas')).map(c => {
+          var d = c.getContext('2d').getImageData(Math.floor(c.width * t / T) + 1, 5, 1, 1).data;
+          return 'rgb(' + d[0] + ', ' + d[1] + ', ' + d[2] + ')'; })""",
+        max(max(s["end"] for s in segs), max(bl["end"] or 0 for bl in blocks)), first["start"])
+    colour = dict((k, c) for k, _, c in spk)[first["speaker"]]
+    check(lanes == [colour, colour], "overview lanes draw %s's colour %s at %.1f s: %s"
+          % (first["speaker"], colour, first["start"], lanes))
     # The filter: none, then MARTHA alone.
     b.click(b.element(".controls button:nth-of-type(2)"))
     check(b.run("return document.querySelectorAll('.row:not(.head):not(.hidden)').length") == 0, "'none' hides every row")

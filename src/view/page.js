@@ -12,7 +12,9 @@
 (function () {
   'use strict';
 
+  var started = performance.now();
   var D = JSON.parse(document.getElementById('sm-data').textContent);
+  var parsed = performance.now();
   var app = document.getElementById('app');
   var IMAGES = D.images || [];
   var STORIES = D.stories || [];
@@ -83,27 +85,31 @@
     return typeof v === 'string' ? v : JSON.stringify(v);
   }
 
-  /* Speakers: one colour per name ("MARTHA (V.O.)" is MARTHA). */
+  /* Speakers: one colour per name ("MARTHA (V.O.)" is MARTHA), as a class
+   * (sp0, sp1, ...) whose rule, added to the page's own style sheet, sets
+   * --sc: thousands of lines then carry a class instead of a style each.
+   * The colours come from the palette, never from the data. */
   var PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e8590c', '#0c8599', '#8c564b',
                  '#d6336c', '#5c940d', '#364fc7', '#a61e4d', '#087f5b', '#b08900', '#6741d9'];
-  var speakerColours = new Map();
+  var sheet = document.styleSheets[0];
+  var speakers = new Map();   /* key -> [class, colour] */
   function speakerKey(name) {
     return String(name).replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toUpperCase();
   }
-  function speakerColour(name) {
-    var k = speakerKey(name);
-    if (!speakerColours.has(k)) {
-      var i = speakerColours.size;
-      speakerColours.set(k, i < PALETTE.length ? PALETTE[i]
-        : 'hsl(' + ((i * 137.5) % 360).toFixed(0) + ',55%,42%)');
+  function speaker(name) {
+    var k = speakerKey(name), sp = speakers.get(k);
+    if (!sp) {
+      var i = speakers.size;
+      sp = ['sp' + i, i < PALETTE.length ? PALETTE[i] : 'hsl(' + ((i * 137.5) % 360).toFixed(0) + ',55%,42%)'];
+      speakers.set(k, sp);
+      sheet.insertRule('.' + sp[0] + '{--sc:' + sp[1] + '}', sheet.cssRules.length);
     }
-    return speakerColours.get(k);
+    return sp;
   }
+  function speakerColour(name) { return speaker(name)[1]; }
   function speakerChip(name) {
     if (name === null || name === undefined) return el('span', 'spk none', 'abstained');
-    var c = el('span', 'spk', name);
-    c.style.background = speakerColour(name);
-    return c;
+    return el('span', 'spk ' + speaker(name)[0], name);
   }
   var LOW = 0.5;
   function confidence(conf, speaker) {
@@ -691,18 +697,18 @@
     var page = el('main', 'page');
     add(app, bar, page);
     var SP = F.sp, seg = F.seg, blk = F.blk;
-    var NOSPK = -1, NOSCRIPTSPK = -2;
+    var SPK = SP.map(speakerKey);
 
     var answered = 0, low = 0, timedBlocks = 0, interp = 0;
     var count = new Map();
     function bump(k) { count.set(k, (count.get(k) || 0) + 1); }
     seg.forEach(function (s) {
-      if (s[4] >= 0) { answered++; if (s[5] < LOW) low++; bump(speakerKey(SP[s[4]])); } else bump('\u0000abst');
+      if (s[4] >= 0) { answered++; if (s[5] < LOW) low++; bump(SPK[s[4]]); } else bump('\u0000abst');
     });
     blk.forEach(function (b) {
       if (b[5] !== null) timedBlocks++;
       if (b[7] === 'interpolated') interp++;
-      bump(b[3] >= 0 ? speakerKey(SP[b[3]]) : '\u0000nosp');
+      bump(b[3] >= 0 ? SPK[b[3]] : '\u0000nosp');
     });
     var head = section('Alignment', plural(seg.length, 'subtitle segment') + ' · ' + plural(blk.length, 'script block'));
     add(head, el('div', 'small', answered + ' segments with a speaker (' +
@@ -745,7 +751,7 @@
     var fp = add(el('section', 'panel'), controls);
     add(page, fp);
 
-    /* Overview of the whole film */
+    /* Overview of the whole film: one canvas a lane. */
     var T = 1;
     seg.forEach(function (s) { T = Math.max(T, s[3]); });
     blk.forEach(function (b) { if (b[6] !== null) T = Math.max(T, b[6]); });
@@ -757,39 +763,59 @@
       tk.style.left = (100 * x / T) + '%';
       add(ticks, tk);
     }
+    var W = 2000, H = 18;
     function lane(name, cls) {
       var l = el('div', 'lane' + (cls ? ' ' + cls : ''));
       add(l, el('span', 'lane-name', name));
       add(ov, l);
       return l;
     }
-    var segLane = lane('subtitles'), blkLane = lane('script'), stLane = F.stories.length ? lane('stories', 'stories') : null;
-    add(ov, ticks);
-    var segMarks = [], blkMarks = [];
-    function markAt(parent, a, b, colour, cls) {
-      var m = el('div', 'mark' + (cls ? ' ' + cls : ''));
-      m.style.left = (100 * a / T) + '%';
-      m.style.width = Math.max(0, 100 * (b - a) / T) + '%';
-      if (colour) m.style.background = colour;
-      add(parent, m);
-      return m;
+    function canvasLane(name) {
+      var c = el('canvas');
+      c.width = W;
+      c.height = H;
+      add(lane(name), c);
+      return c;
     }
-    var segFrag = document.createDocumentFragment(), blkFrag = document.createDocumentFragment();
-    seg.forEach(function (s) {
-      segMarks.push(s[4] >= 0 ? markAt(segFrag, s[2], s[3], speakerColour(SP[s[4]]), s[5] < LOW ? 'low' : '')
-                              : markAt(segFrag, s[2], s[3], null, 'abst'));
-    });
-    blk.forEach(function (b) {
-      if (b[5] === null) { blkMarks.push(null); return; }
-      blkMarks.push(b[3] >= 0 ? markAt(blkFrag, b[5], b[6], speakerColour(SP[b[3]]), b[7] === 'interpolated' ? 'low' : '')
-                              : markAt(blkFrag, b[5], b[6], null, 'nosp'));
-    });
-    segLane.appendChild(segFrag);
-    blkLane.appendChild(blkFrag);
+    var segCanvas = canvasLane('subtitles'), blkCanvas = canvasLane('script');
+    var stLane = F.stories.length ? lane('stories', 'stories') : null;
+    add(ov, ticks);
+    function hatch(ctx) {
+      var p = document.createElement('canvas');
+      p.width = p.height = 4;
+      var g = p.getContext('2d');
+      g.fillStyle = '#868e96';
+      g.fillRect(0, 0, 1, 4);
+      g.fillRect(2, 0, 1, 4);
+      return ctx.createPattern(p, 'repeat');
+    }
+    /* Each item at its time, coloured by speaker: hatched grey when
+     * abstained, light grey without a speaker, faded when below LOW or
+     * interpolated, nearly gone when filtered out. */
+    function drawLanes() {
+      [[segCanvas, seg, 2, 3, 4], [blkCanvas, blk, 5, 6, 3]].forEach(function (L) {
+        var ctx = L[0].getContext('2d'), items = L[1], abst = hatch(ctx);
+        ctx.clearRect(0, 0, W, H);
+        items.forEach(function (it) {
+          if (it[L[2]] === null) return;
+          var sp = it[L[4]], key = sp >= 0 ? SPK[sp] : (L[1] === seg ? '\u0000abst' : '\u0000nosp');
+          var faded = L[1] === seg ? sp >= 0 && it[5] < LOW : it[7] === 'interpolated';
+          var on = selected.has(key) && (!lowOnly.checked || (L[1] === seg && (sp < 0 || it[5] < LOW)));
+          ctx.globalAlpha = on ? (faded ? 0.45 : 1) : 0.08;
+          ctx.fillStyle = sp >= 0 ? speakerColour(SP[sp]) : L[1] === seg ? abst : '#ced4da';
+          var x = W * it[L[2]] / T;
+          ctx.fillRect(x, 0, Math.max(1.5, W * (it[L[3]] - it[L[2]]) / T), H);
+        });
+        ctx.globalAlpha = 1;
+      });
+    }
     if (stLane) F.stories.forEach(function (w) {
-      var m = markAt(stLane, w[1], w[2], null, 'win');
+      var m = el('div', 'mark win');
+      m.style.left = (100 * w[1] / T) + '%';
+      m.style.width = (100 * (w[2] - w[1]) / T) + '%';
       m.title = w[0] + ' ' + clock(w[1]) + '–' + clock(w[2]);
       if (storyById.has(w[0])) m.addEventListener('click', function (ev) { ev.stopPropagation(); location.hash = storyHash(w[0]); });
+      add(stLane, m);
     });
     var op = add(el('section', 'panel'), el('h2', null, 'The whole film'), ov,
                  el('div', 'small muted', 'Each mark is a subtitle segment (top) or a script block (middle) at its time, ' +
@@ -816,56 +842,59 @@
     blk.forEach(function (b, i) {
       var t = b[5] !== null ? b[5] : lastT;
       if (b[5] !== null) lastT = b[5];
-      if (!placed[i]) rows.push({ t: t, s: -1, b: i, cont: -1 });
+      if (!placed[i]) rows.push({ t: t, s: -1, b: i, cont: -1, untimed: b[5] === null });
     });
     rows.sort(function (a, b) { return a.t - b.t; });
 
+    /* A row is a few elements only: thousands are drawn at once. */
     var list = el('div', 'rows');
     add(list, add(el('div', 'row head'), el('div', null, 'time'), el('div', null, 'subtitle segment'), el('div', null, 'script block')));
     var rowEls = new Array(rows.length), lineRow = new Map();
-    var frag = document.createDocumentFragment();
+    function segCell(s) {
+      var c = document.createElement('div');
+      var sp = s[4] >= 0 ? SP[s[4]] : null;
+      c.className = sp === null ? 'cell abst' : 'cell ' + speaker(sp)[0] + (s[5] < LOW ? ' lowc' : '');
+      c.append(el('span', 'meta', s[0] + (s[1] > 1 ? '.' + s[1] : '')), speakerChip(sp), confidence(s[5], sp),
+               el('span', 'txt', s[6] === null ? '' : s[6]));
+      return c;
+    }
+    function blockCell(b, first) {
+      var c = document.createElement('div');
+      if (!first) {
+        c.className = 'cell cont';
+        c.textContent = '↳ #' + b[0] + ' continued';
+        return c;
+      }
+      c.className = 'cell kind-' + b[1] + (b[3] >= 0 ? ' ' + speaker(SP[b[3]])[0] : '');
+      c.append(el('span', 'meta', '#' + b[0] + (b[1] !== 'dialogue' ? ' ' + b[1].replace('_', ' ') : '')));
+      if (b[3] >= 0) c.append(speakerChip(SP[b[3]]));
+      c.append(el('span', 'txt', b[4] === null ? '' : b[4]));
+      if (b[5] === null) c.append(el('span', 'untimed', 'untimed'));
+      else if (b[7] === 'interpolated') c.append(el('span', 'meta', '(interpolated)'));
+      return c;
+    }
+    /* Rows in chunks the browser may leave undrawn while off screen. */
+    var chunk = null;
     rows.forEach(function (r, k) {
-      var row = el('div', 'row');
-      add(row, el('div', 'time', clock(r.t)));
-      var sc = el('div', 'cell');
-      if (r.s >= 0) {
-        var s = seg[r.s];
-        lineRow.set(s[0] + '.' + s[1], k);
-        add(sc, el('span', 'meta', s[0] + (s[1] > 1 ? '.' + s[1] : '')), speakerChip(s[4] >= 0 ? SP[s[4]] : null), ' ',
-            confidence(s[5], s[4] >= 0 ? SP[s[4]] : null), ' ', el('span', 'txt', s[6] === null ? '' : s[6]));
-        if (s[4] >= 0) sc.style.borderLeftColor = speakerColour(SP[s[4]]);
-        else sc.classList.add('abst');
-        if (s[4] >= 0 && s[5] < LOW) sc.classList.add('lowc');
-      }
-      var bc = el('div', 'cell');
+      if (k % 64 === 0) { chunk = el('div', 'chunk'); list.appendChild(chunk); }
+      var row = document.createElement('div');
+      row.className = 'row';
+      var time = el('div', r.untimed ? 'time muted' : 'time', r.untimed ? '–' : clock(r.t));
       var bi = r.b >= 0 ? r.b : r.cont;
-      if (bi >= 0) {
-        var b = blk[bi];
-        if (r.b >= 0) {
-          bc.classList.add('kind-' + b[1]);
-          add(bc, el('span', 'meta', '#' + b[0] + (b[1] !== 'dialogue' ? ' ' + b[1].replace('_', ' ') : '')));
-          if (b[3] >= 0) { add(bc, speakerChip(SP[b[3]]), ' '); bc.style.borderLeftColor = speakerColour(SP[b[3]]); }
-          add(bc, el('span', 'txt', b[4] === null ? '' : b[4]));
-          if (b[5] === null) add(bc, el('span', 'untimed', ' untimed'));
-          else if (b[7] === 'interpolated') add(bc, el('span', 'meta', ' (interpolated)'));
-        } else {
-          bc.classList.add('cont');
-          add(bc, '↳ #' + b[0] + ' continued');
-        }
-      }
-      add(row, sc, bc);
+      if (r.s >= 0) lineRow.set(seg[r.s][0] + '.' + seg[r.s][1], k);
+      row.append(time, r.s >= 0 ? segCell(seg[r.s]) : el('div', 'cell'),
+                 bi >= 0 ? blockCell(blk[bi], r.b >= 0) : el('div', 'cell'));
       rowEls[k] = row;
-      frag.appendChild(row);
+      chunk.appendChild(row);
     });
-    list.appendChild(frag);
     var lp = add(el('section', 'panel'), el('h2', null, 'Segment by segment'), list);
     add(page, lp);
 
     function rowKeys(r) {
       var ks = [];
-      if (r.s >= 0) { var s = seg[r.s]; ks.push(s[4] >= 0 ? speakerKey(SP[s[4]]) : '\u0000abst'); }
+      if (r.s >= 0) { var s = seg[r.s]; ks.push(s[4] >= 0 ? SPK[s[4]] : '\u0000abst'); }
       var bi = r.b >= 0 ? r.b : r.cont;
-      if (bi >= 0 && r.s < 0) { var b = blk[bi]; ks.push(b[3] >= 0 ? speakerKey(SP[b[3]]) : '\u0000nosp'); }
+      if (bi >= 0 && r.s < 0) { var b = blk[bi]; ks.push(b[3] >= 0 ? SPK[b[3]] : '\u0000nosp'); }
       return ks;
     }
     var keysOf = rows.map(rowKeys);
@@ -876,15 +905,7 @@
         if (show && onlyLow) show = r.s >= 0 && (seg[r.s][4] < 0 || seg[r.s][5] < LOW);
         rowEls[k].classList.toggle('hidden', !show);
       });
-      seg.forEach(function (s, i) {
-        var key = s[4] >= 0 ? speakerKey(SP[s[4]]) : '\u0000abst';
-        segMarks[i].classList.toggle('off', !selected.has(key) || (onlyLow && s[4] >= 0 && s[5] >= LOW));
-      });
-      blk.forEach(function (b, i) {
-        if (!blkMarks[i]) return;
-        var key = b[3] >= 0 ? speakerKey(SP[b[3]]) : '\u0000nosp';
-        blkMarks[i].classList.toggle('off', !selected.has(key) || onlyLow);
-      });
+      drawLanes();
     }
     function goTo(k) {
       if (k < 0 || !rowEls[k]) return;
@@ -898,7 +919,8 @@
       while (lo < rows.length && rowEls[lo].classList.contains('hidden')) lo++;
       goTo(lo);
     }
-    [segLane, blkLane].forEach(function (l) {
+    drawLanes();
+    [segCanvas, blkCanvas].forEach(function (l) {
       l.addEventListener('click', function (ev) {
         var r = l.getBoundingClientRect();
         goToTime(T * (ev.clientX - r.left) / r.width);
@@ -935,10 +957,12 @@
 
   window.addEventListener('hashchange', route);
   route();
+  var built = performance.now();
   /* Layout is part of drawing: ask for it before taking the time. */
   void document.body.offsetHeight;
   var done = performance.now();
-  window.smView = { renderMs: done, stories: STORIES.length, films: FILMS.length };
+  window.smView = { renderMs: done, stories: STORIES.length, films: FILMS.length,
+                    phases: { html: started, json: parsed - started, build: built - parsed, layout: done - built } };
   requestAnimationFrame(function () {
     window.smView.paintMs = performance.now();
     document.documentElement.setAttribute('data-rendered', '1');

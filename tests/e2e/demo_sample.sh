@@ -19,4 +19,7 @@ grep -q "build: 2 stories: 2 linked, 0 failed" "$T/stderr" || fail "no build sum
 grep -q "^Training data" "$T/digest" || fail "no training-data summary"
 grep -Eq "tt9999901_kitchen +0 +3.00 .* chosen$" "$T/digest" || fail "no DPO reward table"
 [ "$(grep -c "^            OK: " "$T/digest")" -eq 4 ] || fail "an export failed its checker"
+grep -q "^Open in a browser: file:///.*/view.html" "$T/digest" || fail "no page to open"
+grep -q "view: 2 stories (2 with a story record), 1 film; 13 frames (13 keyframes found" "$T/stderr" || fail "no view summary"
+[ -s "$T/out/view.html" ] || fail "no view.html"
 echo "ok"
