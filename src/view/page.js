@@ -133,7 +133,7 @@
       search.type = 'search';
       search.placeholder = 'filter by story id or film';
       add(p, add(el('div', 'controls'), search));
-      var t = table(['story', 'film', 'frames', 'window', 'lines (with speaker)', 'names',
+      var t = table(['', 'story', 'film', 'frames', 'window', 'lines (with speaker)', 'names',
                      'story record', 'checks', 'judge', 'QA']);
       t.table.className = 'index';
       var rows = [];
@@ -141,7 +141,15 @@
         var tr = el('tr');
         var withSpk = s.dialogue.filter(function (d) { return d[4] !== null; }).length;
         var named = s.chars.filter(function (c) { return c.name; }).length;
-        add(tr, add(el('td'), link(s.id, storyHash(s.id))),
+        var thumb = el('td', 'thumb'), f0 = s.frames.slice().sort(function (a, b) { return a.t - b.t; })[0];
+        if (f0 && f0.src >= 0) {
+          var img = el('img');
+          img.loading = 'lazy';
+          img.alt = '';
+          img.src = IMAGES[f0.src];
+          add(thumb, img);
+        }
+        add(tr, thumb, add(el('td'), link(s.id, storyHash(s.id))),
             td((s.title || '') + ' ' + s.movie),
             td(s.frames.length, 'num'),
             td(clock(s.window.start) + '–' + clock(s.window.end), 'time'),
