@@ -4,7 +4,7 @@
  * the page opened from disk (file://) loads it without any server and the
  * page stays small; it keeps working as long as the page and the corpus
  * keep their places.  --embed-images puts each keyframe into the page as a
- * data: URI instead (base64, OpenSSL), for a page that travels alone.
+ * data: URI instead (base64), for a page that travels alone.
  * Either way every keyframe is written once, however many stories show it.
  *
  * The boxes are drawn in the keyframe's own pixels, so its size is read
@@ -14,12 +14,11 @@
 #include "view/view_internal.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "storymovie/llm.h"
 #include "storymovie/movienet.h"
 
 #define MAX_EMBEDDED_IMAGE (64u << 20)  /* a keyframe is kilobytes; anything this big is not one */
@@ -172,22 +171,14 @@ static int write_data_uri(view_images *im, const char *path, int *w, int *h, sm_
     const char *ext = strrchr(path, '.');
     const char *prefix = ext && strcmp(ext, ".png") == 0 ? "data:image/png;base64,"
                                                          : "data:image/jpeg;base64,";
-    size_t plen = strlen(prefix), blen = (len + 2) / 3 * 4;
+    size_t plen = strlen(prefix), blen = sm_llm_base64_len(len);
     char *uri = malloc(plen + blen + 1);
     if (!uri) {
         free(data);
         return sm_fail(err, path, 0, "out of memory");
     }
     memcpy(uri, prefix, plen);
-    /* EVP_EncodeBlock takes an int length: whole triples in large pieces. */
-    size_t in = 0, out = plen;
-    while (in < len) {
-        size_t take = len - in;
-        if (take > (size_t)INT_MAX / 4 * 3)
-            take = (size_t)INT_MAX / 4 * 3;
-        out += (size_t)EVP_EncodeBlock((unsigned char *)uri + out, data + in, (int)take);
-        in += take;
-    }
+    size_t out = plen + sm_llm_base64(data, len, uri + plen);
     sm_json_stringn(im->list, uri, out);
     im->stats->image_bytes += len;
     free(uri);

@@ -19,6 +19,8 @@
 #include <openssl/evp.h>
 #include <string.h>
 
+#include "storymovie/llm.h"
+
 static int put(FILE *f, const char *s, size_t n, size_t *written)
 {
     if (n && fwrite(s, 1, n, f) != n)
@@ -99,7 +101,7 @@ static int csp_hash(const char *s, size_t n, char out[64])
     if (!EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
         return -1;
     memcpy(out, "'sha256-", 8);
-    int b = EVP_EncodeBlock((unsigned char *)out + 8, md, 32);   /* 44 characters */
+    size_t b = sm_llm_base64(md, 32, out + 8);   /* 44 characters */
     out[8 + b] = '\'';
     out[9 + b] = '\0';
     return 0;

@@ -20,13 +20,15 @@
 
 #include "storymovie/movienet.h"
 
-static void emit_marks(sm_json *j, const sm_context_marks *m)
+static void emit_ints(sm_json *j, const int *v, size_t n)
 {
     sm_json_begin_array(j);
-    for (size_t i = 0; i < m->n_frames; i++)
-        sm_json_int(j, m->frames[i]);
+    for (size_t i = 0; i < n; i++)
+        sm_json_int(j, v[i]);
     sm_json_end_array(j);
 }
+
+static void emit_marks(sm_json *j, const sm_context_marks *m) { emit_ints(j, m->frames, m->n_frames); }
 
 static void emit_between(sm_json *j, const sm_context_marks *m)
 {
@@ -192,10 +194,7 @@ static void emit_characters(sm_json *j, const sm_context *c)
         sm_json_kv_string(j, "pid", ch->pid);
         sm_json_kv_int(j, "boxes", ev->boxes);
         sm_json_key(j, "matched");
-        sm_json_begin_array(j);
-        for (size_t k = 0; k < ev->n_matched_frames; k++)
-            sm_json_int(j, ev->matched_frames[k]);
-        sm_json_end_array(j);
+        emit_ints(j, ev->matched_frames, ev->n_matched_frames);
         if (ev->has_iou) {
             sm_json_kv_fixed(j, "iou", ev->iou_mean, 3);
             sm_json_kv_fixed(j, "iou_min", ev->iou_min, 3);
