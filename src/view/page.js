@@ -107,6 +107,9 @@
     return sp;
   }
   function speakerColour(name) { return speaker(name)[1]; }
+  /* The films' speakers first, in their order: a speaker keeps its colour
+   * whichever page is opened first. */
+  FILMS.forEach(function (f) { f.sp.forEach(speaker); });
   function speakerChip(name) {
     if (name === null || name === undefined) return el('span', 'spk none', 'abstained');
     return el('span', 'spk ' + speaker(name)[0], name);
@@ -316,16 +319,22 @@
         frame.style.aspectRatio = '16 / 9';
         img.addEventListener('load', function () { draw(img.naturalWidth || 16, img.naturalHeight || 9); });
       }
+      img.addEventListener('error', function () {
+        add(frame, el('span', 'missing', f.kf + ' (could not be loaded from ' + IMAGES[f.src].slice(0, 80) + ')'));
+        if (!(w > 0 && h > 0)) drawUnsized();
+      });
     } else {
       add(frame, el('span', 'missing', f.kf + (D.inputs && D.inputs.movienet ? ' (image not found)' : ' (no --movienet)')));
     }
-    if (w > 0 && h > 0) draw(w, h);
-    else if (f.src < 0) {
+    /* Without the image's size, a frame that holds every box. */
+    function drawUnsized() {
       var W = 16, H = 9;
       boxes.forEach(function (b) { W = Math.max(W, b[5]); H = Math.max(H, b[6]); });
       W = Math.max(W, H * 16 / 9); H = Math.max(H, W * 9 / 16);
       draw(W, H);
     }
+    if (w > 0 && h > 0) draw(w, h);
+    else if (f.src < 0) drawUnsized();
     add(card, head, frame);
     var foot = el('div', 'card-foot');
     if (lines.length) {
