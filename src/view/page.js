@@ -705,144 +705,44 @@
 
   /* ------------------------------------------------------------ film */
 
+  /* A film page's state: the alignment, its rows, the filter. */
+  var ABST = '\u0000abst', NOSP = '\u0000nosp';   /* filter keys of no speaker */
+
   function renderFilm(F, at) {
     var bar = el('header', 'bar');
     add(bar, el('h1', null, F.film), el('span', 'sub', (F.title || '') + ' · ' + F.file));
     var nav = el('span', 'nav');
     if (hasIndex) add(nav, link('index', ''));
-    add(bar, nav);
-    var page = el('main', 'page');
-    add(app, bar, page);
-    var SP = F.sp, seg = F.seg, blk = F.blk;
-    var SPK = SP.map(speakerKey);
+    add(app, add(bar, nav));
+    var V = filmState(F);
+    add(app, add(el('main', 'page'), filmSummary(V), filmFilter(V), filmOverview(V), filmList(V)));
+    drawLanes(V);
+    if (at && V.lineRow.has(at)) requestAnimationFrame(function () { goTo(V, V.lineRow.get(at)); });
+  }
 
-    var answered = 0, low = 0, timedBlocks = 0, interp = 0;
-    var count = new Map();
-    function bump(k) { count.set(k, (count.get(k) || 0) + 1); }
-    seg.forEach(function (s) {
-      if (s[4] >= 0) { answered++; if (s[5] < LOW) low++; bump(SPK[s[4]]); } else bump('\u0000abst');
+  function filmState(F) {
+    var V = { F: F, SP: F.sp, SPK: F.sp.map(speakerKey), seg: F.seg, blk: F.blk, count: new Map(), T: 1 };
+    V.segKey = function (s) { return s[4] >= 0 ? V.SPK[s[4]] : ABST; };
+    V.blkKey = function (b) { return b[3] >= 0 ? V.SPK[b[3]] : NOSP; };
+    function bump(k) { V.count.set(k, (V.count.get(k) || 0) + 1); }
+    V.seg.forEach(function (s) { bump(V.segKey(s)); V.T = Math.max(V.T, s[3]); });
+    V.blk.forEach(function (b) { bump(V.blkKey(b)); if (b[6] !== null) V.T = Math.max(V.T, b[6]); });
+    V.rows = filmRows(V.seg, V.blk);
+    V.keysOf = V.rows.map(function (r) {
+      if (r.s >= 0) return V.segKey(V.seg[r.s]);
+      return V.blkKey(V.blk[r.b]);
     });
-    blk.forEach(function (b) {
-      if (b[5] !== null) timedBlocks++;
-      if (b[7] === 'interpolated') interp++;
-      bump(b[3] >= 0 ? SPK[b[3]] : '\u0000nosp');
-    });
-    var head = section('Alignment', plural(seg.length, 'subtitle segment') + ' · ' + plural(blk.length, 'script block'));
-    add(head, el('div', 'small', answered + ' segments with a speaker (' +
-                 (seg.length ? (100 * answered / seg.length).toFixed(1) : '0') + '%), ' + (seg.length - answered) +
-                 ' abstained, ' + low + ' below confidence ' + LOW + ' · ' + timedBlocks + ' blocks timed (' + interp +
-                 ' interpolated), ' + (blk.length - timedBlocks) + ' untimed'));
-    add(page, head);
+    V.selected = new Set(Array.from(V.count.keys()).concat([ABST, NOSP]));
+    V.lowOnly = el('input');
+    V.lowOnly.type = 'checkbox';
+    return V;
+  }
 
-    /* Speaker filter */
-    var keys = [];
-    SP.forEach(function (name) { var k = speakerKey(name); if (keys.indexOf(k) < 0) keys.push(k); });
-    keys.sort(function (a, b) { return (count.get(b) || 0) - (count.get(a) || 0); });
-    var selected = new Set(keys.concat(['\u0000abst', '\u0000nosp']));
-    var controls = el('div', 'controls');
-    var chips = [];
-    function chip(key, label, colour) {
-      var c = el('span', 'chip');
-      var dot = el('span', 'dot');
-      dot.style.background = colour;
-      add(c, dot, label, el('span', 'n', count.get(key) || 0));
-      c.addEventListener('click', function () {
-        if (selected.has(key)) selected.delete(key); else selected.add(key);
-        c.classList.toggle('off', !selected.has(key));
-        applyFilter();
-      });
-      chips.push({ key: key, el: c });
-      return c;
-    }
-    add(controls, el('span', 'small muted', 'speakers:'));
-    keys.forEach(function (k) { add(controls, chip(k, k, speakerColour(k))); });
-    add(controls, chip('\u0000abst', 'abstained', '#adb5bd'), chip('\u0000nosp', 'script without speaker', '#dee2e6'));
-    var all = el('button', null, 'all'), none = el('button', null, 'none');
-    all.addEventListener('click', function () { chips.forEach(function (c) { selected.add(c.key); }); syncChips(); applyFilter(); });
-    none.addEventListener('click', function () { selected.clear(); syncChips(); applyFilter(); });
-    var lowOnly = el('input');
-    lowOnly.type = 'checkbox';
-    lowOnly.addEventListener('change', applyFilter);
-    add(controls, all, none, add(el('label', 'small'), lowOnly, ' only abstentions and low confidence'));
-    function syncChips() { chips.forEach(function (c) { c.el.classList.toggle('off', !selected.has(c.key)); }); }
-    var fp = add(el('section', 'panel'), controls);
-    add(page, fp);
-
-    /* Overview of the whole film: one canvas a lane. */
-    var T = 1;
-    seg.forEach(function (s) { T = Math.max(T, s[3]); });
-    blk.forEach(function (b) { if (b[6] !== null) T = Math.max(T, b[6]); });
-    var ov = el('div', 'ov');
-    var ticks = el('div', 'ticks');
-    var step = [30, 60, 120, 300, 600, 900, 1800].find(function (x) { return T / x <= 14; }) || 3600;
-    for (var x = 0; x <= T; x += step) {
-      var tk = el('span', null, clock(x).replace(/\.0$/, ''));
-      tk.style.left = (100 * x / T) + '%';
-      add(ticks, tk);
-    }
-    var W = 2000, H = 18;
-    function lane(name, cls) {
-      var l = el('div', 'lane' + (cls ? ' ' + cls : ''));
-      add(l, el('span', 'lane-name', name));
-      add(ov, l);
-      return l;
-    }
-    function canvasLane(name) {
-      var c = el('canvas');
-      c.width = W;
-      c.height = H;
-      add(lane(name), c);
-      return c;
-    }
-    var segCanvas = canvasLane('subtitles'), blkCanvas = canvasLane('script');
-    var stLane = F.stories.length ? lane('stories', 'stories') : null;
-    add(ov, ticks);
-    function hatch(ctx) {
-      var p = document.createElement('canvas');
-      p.width = p.height = 4;
-      var g = p.getContext('2d');
-      g.fillStyle = '#868e96';
-      g.fillRect(0, 0, 1, 4);
-      g.fillRect(2, 0, 1, 4);
-      return ctx.createPattern(p, 'repeat');
-    }
-    /* Each item at its time, coloured by speaker: hatched grey when
-     * abstained, light grey without a speaker, faded when below LOW or
-     * interpolated, nearly gone when filtered out. */
-    function drawLanes() {
-      [[segCanvas, seg, 2, 3, 4], [blkCanvas, blk, 5, 6, 3]].forEach(function (L) {
-        var ctx = L[0].getContext('2d'), items = L[1], abst = hatch(ctx);
-        ctx.clearRect(0, 0, W, H);
-        items.forEach(function (it) {
-          if (it[L[2]] === null) return;
-          var sp = it[L[4]], key = sp >= 0 ? SPK[sp] : (L[1] === seg ? '\u0000abst' : '\u0000nosp');
-          var faded = L[1] === seg ? sp >= 0 && it[5] < LOW : it[7] === 'interpolated';
-          var on = selected.has(key) && (!lowOnly.checked || (L[1] === seg && (sp < 0 || it[5] < LOW)));
-          ctx.globalAlpha = on ? (faded ? 0.45 : 1) : 0.08;
-          ctx.fillStyle = sp >= 0 ? speakerColour(SP[sp]) : L[1] === seg ? abst : '#ced4da';
-          var x = W * it[L[2]] / T;
-          ctx.fillRect(x, 0, Math.max(1.5, W * (it[L[3]] - it[L[2]]) / T), H);
-        });
-        ctx.globalAlpha = 1;
-      });
-    }
-    if (stLane) F.stories.forEach(function (w) {
-      var m = el('div', 'mark win');
-      m.style.left = (100 * w[1] / T) + '%';
-      m.style.width = (100 * (w[2] - w[1]) / T) + '%';
-      m.title = w[0] + ' ' + clock(w[1]) + '–' + clock(w[2]);
-      if (storyById.has(w[0])) m.addEventListener('click', function (ev) { ev.stopPropagation(); location.hash = storyHash(w[0]); });
-      add(stLane, m);
-    });
-    var op = add(el('section', 'panel'), el('h2', null, 'The whole film'), ov,
-                 el('div', 'small muted', 'Each mark is a subtitle segment (top) or a script block (middle) at its time, ' +
-                    'coloured by speaker; hatched: abstained; faded: confidence below ' + LOW +
-                    ' or an interpolated time. Click to go there.'));
-    add(page, op);
-
-    /* Rows: each segment with the block it says (the block's first
-     * segment shows the block), then blocks no segment says, at their
-     * time; an untimed block sits after the block before it. */
+  /* Rows: each segment with the block it says (the block's first segment
+   * shows the block, the others say "continued"), then the blocks no
+   * segment says, at their time; an untimed block sits after the block
+   * before it in the script.  In time order. */
+  function filmRows(seg, blk) {
     var bIndex = new Map();
     blk.forEach(function (b, i) { bIndex.set(b[0], i); });
     var placed = new Uint8Array(blk.length);
@@ -861,12 +761,139 @@
       if (b[5] !== null) lastT = b[5];
       if (!placed[i]) rows.push({ t: t, s: -1, b: i, cont: -1, untimed: b[5] === null });
     });
-    rows.sort(function (a, b) { return a.t - b.t; });
+    return rows.sort(function (a, b) { return a.t - b.t; });
+  }
 
-    /* A row is a few elements only: thousands are drawn at once. */
-    var list = el('div', 'rows');
-    add(list, add(el('div', 'row head'), el('div', null, 'time'), el('div', null, 'subtitle segment'), el('div', null, 'script block')));
-    var rowEls = new Array(rows.length), lineRow = new Map();
+  function filmSummary(V) {
+    var seg = V.seg, blk = V.blk;
+    var answered = seg.filter(function (s) { return s[4] >= 0; }).length;
+    var low = seg.filter(function (s) { return s[4] >= 0 && s[5] < LOW; }).length;
+    var timed = blk.filter(function (b) { return b[5] !== null; }).length;
+    var interp = blk.filter(function (b) { return b[7] === 'interpolated'; }).length;
+    var p = section('Alignment', plural(seg.length, 'subtitle segment') + ' · ' + plural(blk.length, 'script block'));
+    return add(p, el('div', 'small', answered + ' segments with a speaker (' +
+                     (seg.length ? (100 * answered / seg.length).toFixed(1) : '0') + '%), ' + (seg.length - answered) +
+                     ' abstained, ' + low + ' below confidence ' + LOW + ' · ' + timed + ' blocks timed (' + interp +
+                     ' interpolated), ' + (blk.length - timed) + ' untimed'));
+  }
+
+  /* A chip per speaker (most lines first), then the two kinds without one. */
+  function filmFilter(V) {
+    var keys = [];
+    V.SPK.forEach(function (k) { if (keys.indexOf(k) < 0) keys.push(k); });
+    keys.sort(function (a, b) { return (V.count.get(b) || 0) - (V.count.get(a) || 0); });
+    var controls = el('div', 'controls'), chips = [];
+    function chip(key, label, colour) {
+      var c = el('span', 'chip'), dot = el('span', 'dot');
+      dot.style.background = colour;
+      add(c, dot, label, el('span', 'n', V.count.get(key) || 0));
+      c.addEventListener('click', function () {
+        if (V.selected.has(key)) V.selected.delete(key); else V.selected.add(key);
+        sync();
+      });
+      chips.push({ key: key, el: c });
+      return c;
+    }
+    function sync() {
+      chips.forEach(function (c) { c.el.classList.toggle('off', !V.selected.has(c.key)); });
+      applyFilter(V);
+    }
+    add(controls, el('span', 'small muted', 'speakers:'));
+    keys.forEach(function (k) { add(controls, chip(k, k, speakerColour(k))); });
+    add(controls, chip(ABST, 'abstained', '#adb5bd'), chip(NOSP, 'script without speaker', '#dee2e6'));
+    var all = el('button', null, 'all'), none = el('button', null, 'none');
+    all.addEventListener('click', function () { chips.forEach(function (c) { V.selected.add(c.key); }); sync(); });
+    none.addEventListener('click', function () { V.selected.clear(); sync(); });
+    V.lowOnly.addEventListener('change', function () { applyFilter(V); });
+    add(controls, all, none, add(el('label', 'small'), V.lowOnly, ' only abstentions and low confidence'));
+    return add(el('section', 'panel'), controls);
+  }
+
+  /* Overview of the whole film: a canvas for each lane, the stories'
+   * windows as marks. */
+  var LANE_W = 2000, LANE_H = 18;
+  function filmOverview(V) {
+    var T = V.T, ov = el('div', 'ov'), ticks = el('div', 'ticks');
+    var step = [30, 60, 120, 300, 600, 900, 1800].find(function (x) { return T / x <= 14; }) || 3600;
+    for (var x = 0; x <= T; x += step) {
+      var tk = el('span', null, clock(x).replace(/\.0$/, ''));
+      tk.style.left = (100 * x / T) + '%';
+      add(ticks, tk);
+    }
+    function lane(name, cls) {
+      var l = add(el('div', 'lane' + (cls ? ' ' + cls : '')), el('span', 'lane-name', name));
+      add(ov, l);
+      return l;
+    }
+    function canvasLane(name) {
+      var c = el('canvas');
+      c.width = LANE_W;
+      c.height = LANE_H;
+      add(lane(name), c);
+      c.addEventListener('click', function (ev) {
+        var r = c.getBoundingClientRect();
+        goToTime(V, T * (ev.clientX - r.left) / r.width);
+      });
+      return c;
+    }
+    V.segCanvas = canvasLane('subtitles');
+    V.blkCanvas = canvasLane('script');
+    if (V.F.stories.length) {
+      var stLane = lane('stories', 'stories');
+      V.F.stories.forEach(function (w) {
+        var m = el('div', 'mark win');
+        m.style.left = (100 * w[1] / T) + '%';
+        m.style.width = (100 * (w[2] - w[1]) / T) + '%';
+        m.title = w[0] + ' ' + clock(w[1]) + '–' + clock(w[2]);
+        if (storyById.has(w[0])) m.addEventListener('click', function () { location.hash = storyHash(w[0]); });
+        add(stLane, m);
+      });
+    }
+    add(ov, ticks);
+    return add(el('section', 'panel'), el('h2', null, 'The whole film'), ov,
+               el('div', 'small muted', 'Each mark is a subtitle segment (top) or a script block (middle) at its time, ' +
+                  'coloured by speaker; hatched: abstained; faded: confidence below ' + LOW +
+                  ' or an interpolated time. Click to go there.'));
+  }
+
+  function hatch(ctx) {
+    var p = document.createElement('canvas');
+    p.width = p.height = 4;
+    var g = p.getContext('2d');
+    g.fillStyle = '#868e96';
+    g.fillRect(0, 0, 1, 4);
+    g.fillRect(2, 0, 1, 4);
+    return ctx.createPattern(p, 'repeat');
+  }
+
+  /* Each item at its time, coloured by speaker: hatched grey when
+   * abstained, light grey without a speaker, faded when below LOW or
+   * interpolated, nearly gone when filtered out. */
+  function drawLanes(V) {
+    var onlyLow = V.lowOnly.checked;
+    function lane(canvas, items, from, to, sp, keyOf, faded, shown, none) {
+      var ctx = canvas.getContext('2d');
+      ctx.clearRect(0, 0, LANE_W, LANE_H);
+      items.forEach(function (it) {
+        if (it[from] === null) return;
+        ctx.globalAlpha = V.selected.has(keyOf(it)) && shown(it) ? (faded(it) ? 0.45 : 1) : 0.08;
+        ctx.fillStyle = it[sp] >= 0 ? speakerColour(V.SP[it[sp]]) : none;
+        ctx.fillRect(LANE_W * it[from] / V.T, 0, Math.max(1.5, LANE_W * (it[to] - it[from]) / V.T), LANE_H);
+      });
+      ctx.globalAlpha = 1;
+    }
+    lane(V.segCanvas, V.seg, 2, 3, 4, V.segKey,
+         function (s) { return s[4] >= 0 && s[5] < LOW; },
+         function (s) { return !onlyLow || s[4] < 0 || s[5] < LOW; }, hatch(V.segCanvas.getContext('2d')));
+    lane(V.blkCanvas, V.blk, 5, 6, 3, V.blkKey,
+         function (b) { return b[7] === 'interpolated'; },
+         function () { return !onlyLow; }, '#ced4da');
+  }
+
+  /* A row is a few elements only: thousands are drawn at once, in chunks
+   * the browser may leave undrawn while they are off screen. */
+  function filmList(V) {
+    var SP = V.SP, seg = V.seg, blk = V.blk;
     function segCell(s) {
       var c = document.createElement('div');
       var sp = s[4] >= 0 ? SP[s[4]] : null;
@@ -890,60 +917,51 @@
       else if (b[7] === 'interpolated') c.append(el('span', 'meta', '(interpolated)'));
       return c;
     }
-    /* Rows in chunks the browser may leave undrawn while off screen. */
-    var chunk = null;
-    rows.forEach(function (r, k) {
+    var list = el('div', 'rows'), chunk = null;
+    add(list, add(el('div', 'row head'), el('div', null, 'time'), el('div', null, 'subtitle segment'),
+                  el('div', null, 'script block')));
+    V.rowEls = new Array(V.rows.length);
+    V.lineRow = new Map();
+    V.rows.forEach(function (r, k) {
       if (k % 64 === 0) { chunk = el('div', 'chunk'); list.appendChild(chunk); }
       var row = document.createElement('div');
       row.className = 'row';
-      var time = el('div', r.untimed ? 'time muted' : 'time', r.untimed ? '–' : clock(r.t));
       var bi = r.b >= 0 ? r.b : r.cont;
-      if (r.s >= 0) lineRow.set(seg[r.s][0] + '.' + seg[r.s][1], k);
-      row.append(time, r.s >= 0 ? segCell(seg[r.s]) : el('div', 'cell'),
+      if (r.s >= 0) V.lineRow.set(seg[r.s][0] + '.' + seg[r.s][1], k);
+      row.append(el('div', r.untimed ? 'time muted' : 'time', r.untimed ? '–' : clock(r.t)),
+                 r.s >= 0 ? segCell(seg[r.s]) : el('div', 'cell'),
                  bi >= 0 ? blockCell(blk[bi], r.b >= 0) : el('div', 'cell'));
-      rowEls[k] = row;
+      V.rowEls[k] = row;
       chunk.appendChild(row);
     });
-    var lp = add(el('section', 'panel'), el('h2', null, 'Segment by segment'), list);
-    add(page, lp);
+    return add(el('section', 'panel'), el('h2', null, 'Segment by segment'), list);
+  }
 
-    function rowKeys(r) {
-      var ks = [];
-      if (r.s >= 0) { var s = seg[r.s]; ks.push(s[4] >= 0 ? SPK[s[4]] : '\u0000abst'); }
-      var bi = r.b >= 0 ? r.b : r.cont;
-      if (bi >= 0 && r.s < 0) { var b = blk[bi]; ks.push(b[3] >= 0 ? SPK[b[3]] : '\u0000nosp'); }
-      return ks;
-    }
-    var keysOf = rows.map(rowKeys);
-    function applyFilter() {
-      var onlyLow = lowOnly.checked;
-      rows.forEach(function (r, k) {
-        var show = keysOf[k].some(function (x) { return selected.has(x); });
-        if (show && onlyLow) show = r.s >= 0 && (seg[r.s][4] < 0 || seg[r.s][5] < LOW);
-        rowEls[k].classList.toggle('hidden', !show);
-      });
-      drawLanes();
-    }
-    function goTo(k) {
-      if (k < 0 || !rowEls[k]) return;
-      rowEls[k].scrollIntoView({ block: 'center' });
-      rowEls[k].classList.add('flash');
-      setTimeout(function () { rowEls[k].classList.remove('flash'); }, 1600);
-    }
-    function goToTime(t) {
-      var lo = 0, hi = rows.length - 1;
-      while (lo < hi) { var mid = (lo + hi) >> 1; if (rows[mid].t < t) lo = mid + 1; else hi = mid; }
-      while (lo < rows.length && rowEls[lo].classList.contains('hidden')) lo++;
-      goTo(lo);
-    }
-    drawLanes();
-    [segCanvas, blkCanvas].forEach(function (l) {
-      l.addEventListener('click', function (ev) {
-        var r = l.getBoundingClientRect();
-        goToTime(T * (ev.clientX - r.left) / r.width);
-      });
+  /* A row shows when its segment's speaker (or, alone, its block's) is
+   * selected; "only abstentions and low confidence" keeps those segments. */
+  function applyFilter(V) {
+    var onlyLow = V.lowOnly.checked, seg = V.seg;
+    V.rows.forEach(function (r, k) {
+      var show = V.selected.has(V.keysOf[k]);
+      if (show && onlyLow) show = r.s >= 0 && (seg[r.s][4] < 0 || seg[r.s][5] < LOW);
+      V.rowEls[k].classList.toggle('hidden', !show);
     });
-    if (at && lineRow.has(at)) requestAnimationFrame(function () { goTo(lineRow.get(at)); });
+    drawLanes(V);
+  }
+
+  function goTo(V, k) {
+    var row = V.rowEls[k];
+    if (!row) return;
+    row.scrollIntoView({ block: 'center' });
+    row.classList.add('flash');
+    setTimeout(function () { row.classList.remove('flash'); }, 1600);
+  }
+
+  function goToTime(V, t) {
+    var rows = V.rows, lo = 0, hi = rows.length - 1;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (rows[mid].t < t) lo = mid + 1; else hi = mid; }
+    while (lo < rows.length && V.rowEls[lo].classList.contains('hidden')) lo++;
+    goTo(V, lo);
   }
 
   /* ------------------------------------------------------------ routing */
