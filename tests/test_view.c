@@ -71,6 +71,16 @@ static void tmp_make(tmp *t)
     snprintf(t->page, sizeof t->page, "%s/page.html", t->dir);
 }
 
+/* A fresh directory for the page, and options that write it there from
+ * the sample's context records. */
+static void page_setup(tmp *t, sm_view_options *o)
+{
+    tmp_make(t);
+    sm_view_options_init(o);
+    o->context_path = CONTEXT;
+    o->out_path = t->page;
+}
+
 static void tmp_path(const tmp *t, const char *name, char *out, size_t size)
 {
     snprintf(out, size, "%s/%s", t->dir, name);
@@ -223,13 +233,10 @@ static void sample_page(void **state)
 {
     (void)state;
     tmp t;
-    tmp_make(&t);
     sm_view_options o;
-    sm_view_options_init(&o);
-    o.context_path = CONTEXT;
+    page_setup(&t, &o);
     o.stories_path = STORIES;
     o.movienet_root = SAMPLE "/movienet";
-    o.out_path = t.page;
     sm_view_stats st;
     char *html = write_page(&o, &st, 1, NULL, 0);
     assert_int_equal(st.stories, 2);
@@ -280,15 +287,12 @@ static void storymovie_page(void **state)
 {
     (void)state;
     tmp t;
-    tmp_make(&t);
     sm_view_options o;
-    sm_view_options_init(&o);
-    o.context_path = CONTEXT;
+    page_setup(&t, &o);
     o.stories_path = FIXTURES "/storymovie.jsonl";
     o.failures_path = FIXTURES "/failures.jsonl";
     o.verdicts_path = FIXTURES "/verdicts.jsonl";
     o.qa_path = FIXTURES "/qa.jsonl";
-    o.out_path = t.page;
     sm_view_stats st;
     char *html = write_page(&o, &st, 1, NULL, 0);
     assert_int_equal(st.with_story, 1);
