@@ -96,6 +96,12 @@ sm_script_format sm_script_detect(const char *name, const char *utf8, size_t len
  * Writes at most size-1 bytes plus NUL into buf; returns the length. */
 size_t sm_speaker_key(const char *name, char *buf, size_t size);
 
+/* Whether a script speaker ("MARTHA", "DR. HALE (V.O.)") is the person with
+ * this name ("Martha Hale"): the speaker's key equals the key of the whole
+ * name or of one of its words (words of one letter do not count).  Link uses
+ * it to find a char's lines, verification to check who says a quotation. */
+int sm_speaker_agrees(const char *name, const char *speaker);
+
 #ifdef __cplusplus
 }
 #endif

@@ -129,36 +129,6 @@ static void sort_by_time(story_ctx *c)
 
 /* ------------------------------------------------------------- names */
 
-/* Script speakers are written "MARTHA", "PRICE", "DR. HALE (V.O.)"; cast
- * characters "Martha Hale", "Owen Price".  A speaker agrees with a
- * character when its key (sm_speaker_key, the aligner's normalisation:
- * extensions dropped, case folded, letters and digits only) equals the
- * key of the whole name or of one of its words. */
-static int speaker_matches(const char *character, const char *speaker)
-{
-    char sk[128], ck[128], word[128];
-    if (sm_speaker_key(speaker, sk, sizeof sk) == 0)
-        return 0;
-    if (sm_speaker_key(character, ck, sizeof ck) > 0 && strcmp(sk, ck) == 0)
-        return 1;
-    const char *p = character;
-    while (*p) {
-        while (*p == ' ' || *p == '-' || *p == '/' || *p == '"')
-            p++;
-        const char *w = p;
-        while (*p && *p != ' ' && *p != '-' && *p != '/' && *p != '"')
-            p++;
-        size_t n = (size_t)(p - w);
-        if (n == 0 || n >= sizeof word)
-            continue;
-        memcpy(word, w, n);
-        word[n] = '\0';
-        if (sm_speaker_key(word, ck, sizeof ck) >= 2 && strcmp(sk, ck) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 static double iou(const double a[4], const double b[4])
 {
     double ix = fmin(a[2], b[2]) - fmax(a[0], b[0]);
@@ -490,7 +460,7 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
         const speaker_count *agree = NULL;
         if (name)
             for (size_t s = 0; s < n_spk; s++)
-                if (speaker_matches(name, spk[s].speaker) && (!agree || spk[s].lines > agree->lines))
+                if (sm_speaker_agrees(name, spk[s].speaker) && (!agree || spk[s].lines > agree->lines))
                     agree = &spk[s];
         if (name) {
             sm_json_kv_string(j, "speaker", agree ? agree->speaker : NULL);

@@ -336,6 +336,34 @@ size_t sm_speaker_key(const char *name, char *buf, size_t size)
     return out;
 }
 
+/* Script speakers are written "MARTHA", "PRICE", "DR. HALE (V.O.)"; cast
+ * characters "Martha Hale", "Owen Price": a speaker is a person when its key
+ * equals the key of the whole name or of one of its words. */
+int sm_speaker_agrees(const char *name, const char *speaker)
+{
+    char sk[128], ck[128], word[128];
+    if (!name || !speaker || sm_speaker_key(speaker, sk, sizeof sk) == 0)
+        return 0;
+    if (sm_speaker_key(name, ck, sizeof ck) > 0 && strcmp(sk, ck) == 0)
+        return 1;
+    const char *p = name;
+    while (*p) {
+        while (*p == ' ' || *p == '-' || *p == '/' || *p == '"')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ' && *p != '-' && *p != '/' && *p != '"')
+            p++;
+        size_t n = (size_t)(p - w);
+        if (n == 0 || n >= sizeof word)
+            continue;
+        memcpy(word, w, n);
+        word[n] = '\0';
+        if (sm_speaker_key(word, ck, sizeof ck) >= 2 && strcmp(sk, ck) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* ---- names -------------------------------------------------------------- */
 
 const char *sm_script_format_name(sm_script_format f)
