@@ -1,0 +1,271 @@
+/* prompt.c - the text `generate ground` sends to the model (version
+ * SM_GROUND_PROMPT_VERSION): what the story is, what the film says about its
+ * frames, and the rules its rewrite is checked against.
+ *
+ * The rules here say in words what verify.c checks; change one and the
+ * other changes with it, and the version with both. */
+#include "ground/ground_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storymovie/script.h"
+
+const char sm_ground_system_prompt[] =
+    "You rewrite short stories told about a sequence of frames from a film. A story marks "
+    "what it says about the frames with tags: <gdi imageN>...</gdi> holds the text for image "
+    "N, <gdo ID>...</gdo> marks a mention of a character or object, <gda ID>...</gda> an "
+    "action of that character, and <gdl ID>...</gdl> a landmark or background. The IDs (char1, "
+    "obj2, lm1, bg1, ...) are defined in the chain of thought, which describes every frame in "
+    "tables. You are given the film's script for the time the frames cover: the real names "
+    "of the characters and what is really said, and by whom. Rewrite the story so that it "
+    "uses the real names and the real dialogue, while keeping every grounding tag.";
+
+/* A growable text. */
+typedef struct buf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} buf;
+
+static void put(buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void put(buf *b, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        if (gr_grow(&b->s, &b->cap, b->len + (size_t)n + 1 + 256, 1) != 0) {
+            b->failed = 1;
+            return;
+        }
+    }
+}
+
+static void put_text(buf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (gr_grow(&b->s, &b->cap, b->len + n + 1, 1) != 0) {
+        b->failed = 1;
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static char *finish(buf *b)
+{
+    if (b->failed) {
+        free(b->s);
+        return NULL;
+    }
+    if (!b->s)
+        put_text(b, "", 0);
+    return b->failed ? NULL : b->s;
+}
+
+/* 107.2 -> "1:47.2" */
+static void put_time(buf *b, double t)
+{
+    if (t < 0)
+        t = 0;
+    long tenths = (long)(t * 10 + 0.5);
+    put(b, "%ld:%02ld.%ld", tenths / 600, (tenths / 10) % 60, tenths % 10);
+}
+
+static void put_where(buf *b, const sm_context_marks *m)
+{
+    if (m->n_frames == 1)
+        put(b, "image %d", m->frames[0]);
+    else if (m->n_frames > 1) {
+        put(b, "images ");
+        for (size_t i = 0; i < m->n_frames; i++)
+            put(b, "%s%d", i ? "," : "", m->frames[i]);
+    } else if (m->has_between && m->between[0] && m->between[1])
+        put(b, "between images %d and %d", m->between[0], m->between[1]);
+    else if (m->has_between && m->between[1])
+        put(b, "before image %d", m->between[1]);
+    else if (m->has_between && m->between[0])
+        put(b, "after image %d", m->between[0]);
+    else
+        put(b, "in the window");
+}
+
+/* Text on one line (action keeps its line breaks in the record). */
+static void put_line(buf *b, const char *s)
+{
+    int space = 0, any = 0;
+    for (; s && *s; s++) {
+        if (*s == '\n' || *s == '\r' || *s == '\t' || *s == ' ') {
+            space = 1;
+            continue;
+        }
+        if (space && any)
+            put_text(b, " ", 1);
+        space = 0;
+        any = 1;
+        put_text(b, s, 1);
+    }
+}
+
+/* The char a screenplay speaker is, if any. */
+static const sm_context_character *char_of_speaker(const sm_context *c, const char *speaker)
+{
+    if (!speaker)
+        return NULL;
+    for (size_t i = 0; i < c->n_characters; i++)
+        if (c->characters[i].name && sm_speaker_agrees(c->characters[i].name, speaker))
+            return &c->characters[i];
+    return NULL;
+}
+
+char *sm_ground_prompt(const sm_story *s, const sm_context *c)
+{
+    buf b = {0};
+    put(&b, "# The story to rewrite\n\n");
+    put(&b, "Film: %s\n", c->title ? c->title : c->movie);
+    put(&b, "Frames: %d images, from ", (int)c->n_frames);
+    put_time(&b, c->window.first_frame);
+    put(&b, " to ");
+    put_time(&b, c->window.last_frame);
+    put(&b, " into the film.\n\n");
+
+    put(&b, "## Chain of thought\n\n");
+    put_text(&b, s->cot, s->cot_len);
+    put(&b, "\n\n## Original story\n\n");
+    put_text(&b, s->text, s->text_len);
+    put(&b, "\n\n");
+
+    put(&b, "# What the film says about these frames\n\n");
+    put(&b, "## Real names of the characters\n\n");
+    if (c->n_characters == 0)
+        put(&b, "No character of the chain of thought could be named.\n");
+    for (size_t i = 0; i < c->n_characters; i++) {
+        const sm_context_character *ch = &c->characters[i];
+        if (ch->name) {
+            put(&b, "- %s is %s", ch->id, ch->name);
+            if (ch->evidence.speaker)
+                put(&b, " (%s in the script)", ch->evidence.speaker);
+            put(&b, "\n");
+        } else {
+            put(&b, "- %s: no name is known; do not give %s a name\n", ch->id, ch->id);
+        }
+    }
+
+    put(&b, "\n## Script context\n\n");
+    if (!c->alignment) {
+        put(&b, "The film's script and subtitles could not be matched for these frames: "
+                "nothing is known of what is said, so quote nothing.\n");
+    } else {
+        for (size_t i = 0; i < c->n_scenes; i++) {
+            put(&b, "Scene: ");
+            put_line(&b, c->scenes[i].heading ? c->scenes[i].heading : "(no heading)");
+            put(&b, " (");
+            put_where(&b, &c->scenes[i].marks);
+            put(&b, ")\n");
+        }
+        int any_action = 0;
+        for (size_t i = 0; i < c->n_script; i++) {
+            const sm_context_block *bl = &c->script[i];
+            if (strcmp(bl->kind, "action") != 0 || !bl->text)
+                continue;
+            if (!any_action++)
+                put(&b, "\nAction described by the script:\n");
+            put(&b, "- ");
+            put_time(&b, bl->start);
+            put(&b, ", ");
+            put_where(&b, &bl->marks);
+            put(&b, ": ");
+            put_line(&b, bl->text);
+            put(&b, "\n");
+        }
+        put(&b, "\nDialogue heard while the frames are on screen (subtitles in order, with "
+                "the speaker the script gives each line):\n");
+        if (c->n_dialogue == 0)
+            put(&b, "- nothing is said.\n");
+        for (size_t i = 0; i < c->n_dialogue; i++) {
+            const sm_context_segment *d = &c->dialogue[i];
+            const sm_context_character *ch = char_of_speaker(c, d->speaker);
+            put(&b, "- ");
+            put_time(&b, d->start);
+            put(&b, ", ");
+            put_where(&b, &d->marks);
+            if (!d->speaker)
+                put(&b, ", speaker unknown: ");
+            else if (ch)
+                put(&b, ", %s (%s, %s): ", d->speaker, ch->name, ch->id);
+            else
+                put(&b, ", %s: ", d->speaker);
+            put_line(&b, d->text ? d->text : "");
+            put(&b, "\n");
+        }
+    }
+
+    /* The examples use a char of this story and its name. */
+    const char *ex_id = "char1", *ex_name = "Martha";
+    for (size_t i = 0; i < c->n_characters; i++)
+        if (c->characters[i].name) {
+            ex_id = c->characters[i].id;
+            ex_name = c->characters[i].name;
+            break;
+        }
+    char ex_first[64];
+    size_t fl = strcspn(ex_name, " ");
+    snprintf(ex_first, sizeof ex_first, "%.*s", (int)(fl < sizeof ex_first ? fl : sizeof ex_first - 1), ex_name);
+    put(&b, "\n# Rules\n\n"
+            "1. Keep every grounding tag of the original story: one <gdi imageN> block per "
+            "image, in order, and in each block every <gdo>, <gda> and <gdl> tag with its IDs. "
+            "You may change the words inside the tags and around them, and add tags that use "
+            "IDs of the chain of thought.\n"
+            "2. Call each character with a real name above by that name (full, first or last "
+            "name) inside one of its <gdo> tags at least once, for example <gdo %s>%s</gdo>. "
+            "Never give a character another person's name, and give no name to a character "
+            "whose name is not known.\n"
+            "3. Quote only lines of the dialogue above, word for word, in double quotes, and "
+            "never invent a line. A quotation may be a part of a line.\n"
+            "4. Give every quoted line to the character who says it in the dialogue above, as "
+            "the subject of the sentence with the quotation: <gdo %s>%s</gdo> <gda %s>says</gda>, "
+            "\"...\" or \"...,\" <gdo %s>%s</gdo> <gda %s>says</gda>. Do not quote a line whose "
+            "speaker is unknown as anyone's.\n"
+            "5. State no relationship, feeling or motive that the script context does not "
+            "support.\n\n"
+            "Answer with the rewritten story only: the <gdi> blocks with the tags inline, "
+            "without a heading, notes or code fences.\n",
+        ex_id, ex_first, ex_id, ex_first, ex_id, ex_id, ex_first, ex_id);
+    return finish(&b);
+}
+
+char *sm_ground_retry_prompt(const sm_ground_verdict *v)
+{
+    buf b = {0};
+    put(&b, "The story was checked against the rules and the script, and it has %s:\n",
+        v->count == 1 ? "this problem" : "these problems");
+    size_t shown = v->count > 30 ? 30 : v->count;
+    for (size_t i = 0; i < shown; i++)
+        put(&b, "- %s\n", v->problems[i].message);
+    if (shown < v->count)
+        put(&b, "- and %zu more of the same kinds\n", v->count - shown);
+    put(&b, "\nWrite the whole story again with every problem fixed, keeping what was right. "
+            "Answer with the story only.\n");
+    return finish(&b);
+}
