@@ -98,17 +98,32 @@ static const char *tag_name(uint32_t kind)
     return kind == SM_TAG_GDO ? "gdo" : kind == SM_TAG_GDA ? "gda" : kind == SM_TAG_GDL ? "gdl" : "gdi";
 }
 
-/* Every (image, kind, id) of the source's tags is in the answer. */
+/* Every (image, kind, id) of the source's tags is in the answer.  One
+ * problem per image, naming every tag it lost. */
 static int check_tags_kept(sm_ground_verdict *v, const sm_story *src, const sm_story *ans)
 {
-    for (uint32_t i = 0; i < src->ntags; i++) {
-        const sm_story_tag *g = &src->tags[i];
-        if (g->kind == SM_TAG_GDI)
+    char lost[480];
+    size_t len = 0, n_lost = 0;
+    int image = -1;
+    for (uint32_t i = 0; i <= src->ntags; i++) {
+        const sm_story_tag *g = i < src->ntags ? &src->tags[i] : NULL;
+        if (g && g->kind == SM_TAG_GDI)
             continue;
+        /* A new image (or the end): report what the last one lost. */
+        if ((!g || g->image != image) && n_lost) {
+            if (gr_problem_add(v, "tag-dropped", 1, "image %d: the original story's %s %s missing; "
+                               "keep every grounding tag", image, lost,
+                               n_lost == 1 ? "tag is" : "tags are") != 0)
+                return -1;
+            len = n_lost = 0;
+        }
+        if (!g)
+            break;
+        image = g->image;
         for (uint32_t k = 0; k < g->nids; k++) {
             sm_entity_id id = g->ids[k];
             int dup = 0, kept = 0;
-            /* Report each (image, kind, id) once. */
+            /* Each (image, kind, id) once. */
             for (uint32_t e = 0; e < i && !dup; e++)
                 dup = src->tags[e].kind == g->kind && src->tags[e].image == g->image &&
                       tag_has(&src->tags[e], id);
@@ -123,10 +138,10 @@ static int check_tags_kept(sm_ground_verdict *v, const sm_story *src, const sm_s
                 continue;
             char idbuf[24];
             sm_entity_id_format(id, idbuf, sizeof idbuf);
-            if (gr_problem_add(v, "tag-dropped", 1,
-                               "image %d: the original story's <%s %s> tag is missing; keep every "
-                               "grounding tag", g->image, tag_name(g->kind), idbuf) != 0)
-                return -1;
+            if (len + 40 < sizeof lost)
+                len += (size_t)snprintf(lost + len, sizeof lost - len, "%s<%s %s>",
+                                        n_lost ? ", " : "", tag_name(g->kind), idbuf);
+            n_lost++;
         }
     }
     return 0;
