@@ -10,10 +10,14 @@
 # speakers the aligner found, the names found for its char# ids, and the
 # synopsis paragraph it falls in; writes OUTDIR/view.html, the pages to
 # look at (storymovie view: frames with their boxes, the stories' tags, the
-# film's alignment).  Then the training data: a Hugging Face
-# dataset of the sample's stories, SFT exports for TRL and LLaMA-Factory
-# (cut to 4 frames), a DPO export from hand-written told samples, each held
-# to the trainers' rules by tests/check_export.py, and a short summary.
+# film's alignment).  Then `generate ground` rewrites the stories with the
+# real names and dialogue, from model answers replayed from sample/ground
+# (written by hand for this project), and shows one story before and
+# after, with the verdict on each attempt.  Then the training data: a
+# Hugging Face dataset of the sample's stories, SFT exports for TRL and
+# LLaMA-Factory (cut to 4 frames), a DPO export from hand-written told
+# samples, each held to the trainers' rules by tests/check_export.py, and a
+# short summary.
 set -eu
 
 SM=${1:?usage: sh scripts/demo.sh PATH/TO/storymovie OUTDIR [STORY_ID]}
@@ -117,6 +121,55 @@ if rec["problems"]:
     print("Problems: " + "; ".join(rec["problems"]))
 print()
 print("All records: %s (one JSON line per story; see 'storymovie link --help')" % path)
+EOF
+
+echo >&2
+echo "== storymovie generate ground --stories sample/stories.jsonl --context $OUT/context.jsonl --out $OUT/ground --model hand-written-sample --responses sample/ground/responses.jsonl" >&2
+echo "   The model's answers are replayed from sample/ground/responses.jsonl (written by hand" >&2
+echo "   for this project, no model was run).  To ask a live model instead, replace the last" >&2
+echo "   two options with --api-base http://localhost:8000/v1 --model NAME (key in STORYMOVIE_API_KEY)." >&2
+rm -rf "$OUT/ground"
+"$SM" generate ground --stories "$HERE/sample/stories.jsonl" --context "$OUT/context.jsonl" \
+    --out "$OUT/ground" --model hand-written-sample --responses "$HERE/sample/ground/responses.jsonl"
+echo >&2
+
+python3 - "$HERE/sample/stories.jsonl" "$OUT/ground" "$STORY" <<'EOF'
+import json, re, sys
+
+stories_path, out, wanted = sys.argv[1:4]
+source = {r["story_id"]: r for r in map(json.loads, open(stories_path, encoding="utf-8"))}
+rewritten = {r["story_id"]: r for r in map(json.loads, open(out + "/stories.jsonl", encoding="utf-8"))}
+verdicts = [v for v in map(json.loads, open(out + "/verdicts.jsonl", encoding="utf-8"))
+            if v["story_id"] == wanted]
+
+def blocks(story):
+    """Tag-free text of each <gdi imageN> block."""
+    for n, body in re.findall(r"<gdi image(\d+)>(.*?)</gdi>", story, re.S):
+        yield int(n), " ".join(re.sub(r"<[^>]+>", "", body).split())
+
+print("Story %s before (the original story; tags left out here):" % wanted)
+for n, text in blocks(source[wanted]["story"]):
+    print("  %d. %s" % (n, text))
+print()
+for v in verdicts:
+    print("Attempt %d: %s" % (v["attempt"], "passed verification" if v["passed"]
+                              else "failed verification; asked again with these problems:"))
+    for p in v["problems"]:
+        print("  [%s] %s" % (p["code"], p["message"]))
+print()
+rec = rewritten.get(wanted)
+if rec:
+    print("After (attempt %d; the file keeps every tag):" % rec["attempts"])
+    for n, text in blocks(rec["story"]):
+        print("  %d. %s" % (n, text))
+    print("Names: " + ", ".join("%s = %s" % kv for kv in rec["names"].items()))
+    print("Its quotations, each found in the window's subtitles:")
+    for q in rec["quotes"]:
+        said = q["speaker"] or "(speaker unknown)"
+        print("  cue %-3s said by %-7s given to %-12s %s" % (q["cue"], said, q["attributed_to"] or "nobody", q["text"]))
+print()
+print("All: %s/stories.jsonl (StoryMovie records), failures.jsonl, verdicts.jsonl, summary.json"
+      " (docs/generate.md)" % out)
 EOF
 
 # ---- training data -----------------------------------------------------------

@@ -19,5 +19,6 @@ int cmd_llm(int argc, char **argv);        /* cmd_llm.c: llm run */
 int cmd_dataset(int argc, char **argv);    /* cmd_dataset.c */
 int cmd_export(int argc, char **argv);     /* cmd_export.c */
 int cmd_view(int argc, char **argv);       /* cmd_view.c */
+int cmd_generate(int argc, char **argv);   /* cmd_generate.c: generate ground|tell */
 
 #endif

@@ -19,6 +19,7 @@ static const struct command {
     {"story", cmd_story, "check story records, print their text or entities"},
     {"eval", cmd_eval, "score speakers, grounding or language against a reference"},
     {"llm", cmd_llm, "send a Batch file of model requests (cache, retries, N in flight)"},
+    {"generate", cmd_generate, "stories from a model: ground (real names and dialogue, verified), tell"},
     {"dataset", cmd_dataset, "write a Hugging Face dataset of stories; synthetic negatives"},
     {"export", cmd_export, "write SFT or DPO training rows for TRL or LLaMA-Factory"},
     {"view", cmd_view, "write an HTML page to look at stories, frames, boxes and alignments"},

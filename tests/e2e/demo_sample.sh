@@ -22,4 +22,12 @@ grep -Eq "tt9999901_kitchen +0 +3.00 .* chosen$" "$T/digest" || fail "no DPO rew
 grep -q "^Open in a browser: file:///.*/view.html" "$T/digest" || fail "no page to open"
 grep -q "view: 2 stories (2 with a story record), 1 film; 13 frames (13 keyframes found" "$T/stderr" || fail "no view summary"
 [ -s "$T/out/view.html" ] || fail "no view.html"
+# generate ground, replayed from the hand-written sample answers
+grep -q "replayed from sample/ground/responses.jsonl (written by hand" "$T/stderr" || fail "no replay notice"
+grep -q -- "--api-base http://localhost:8000/v1 --model NAME" "$T/stderr" || fail "no live-server hint"
+grep -q "generate ground: 2 stories: 2 passed" "$T/stderr" || fail "no generate summary"
+grep -q "^Attempt 1: failed verification" "$T/digest" || fail "no failed attempt"
+grep -q "^  \[quote-invented\] " "$T/digest" || fail "no problem listed"
+grep -q "^After (attempt 3" "$T/digest" || fail "no story after"
+grep -q "^  cue 50  said by MARTHA  given to Martha Hale" "$T/digest" || fail "no quotation line"
 echo "ok"
