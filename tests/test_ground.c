@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "storymovie/ground.h"
+#include "ground/ground_internal.h"
 
 #define CONTEXT SM_SOURCE_DIR "/tests/golden/build_sample.context.jsonl"
 #define STORIES SM_SOURCE_DIR "/sample/stories.jsonl"
@@ -71,6 +72,12 @@ static void lose(found *f)
 }
 
 /* ------------------------------------------------------------ quotations */
+
+static void test_word_lists(void **state)
+{
+    (void)state;
+    assert_true(gr_word_lists_sorted());    /* they are binary-searched */
+}
 
 static void test_marks(void **state)
 {
@@ -432,6 +439,7 @@ static void test_record(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_word_lists),
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_matching),
         cmocka_unit_test(test_no_alignment),

@@ -51,11 +51,17 @@ int gr_capitalised(const char *text, uint32_t off, uint32_t len);
 size_t gr_token_at(const gr_text *t, uint32_t off);
 /* The text of story[off..off+len) without markup, white space collapsed,
  * into the arena; NULL on OOM. */
-char *gr_visible(gr_text *t, sm_arena *a, uint32_t off, uint32_t len);
+char *gr_visible(const gr_text *t, sm_arena *a, uint32_t off, uint32_t len);
 
 /* A word after which a name is an object, never a subject or a label
  * ("to", "of", "with", ...); norm is a normalised token. */
 int gr_is_preposition(const char *norm);
+
+/* sm_quotes_find on a text already read. */
+int gr_quotes_find(const gr_text *t, sm_quotes *out);
+
+/* The word lists of quotes.c are sorted for their binary search (a test). */
+int gr_word_lists_sorted(void);
 
 /* Growable array of problems (verify.c). */
 int gr_problem_add(sm_ground_verdict *v, const char *code, int rule, const char *fmt, ...)

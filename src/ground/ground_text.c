@@ -106,12 +106,24 @@ static int add_people(gr_text *t)
         t->n_people++;
     }
     /* Speakers who are none of the chars: "Price said" names Owen Price even
-     * in a story where he has no char id. */
+     * in a story where he has no char id.  Each distinct speaker once (a
+     * window has many lines and few speakers). */
+    const char **distinct = malloc(cap * sizeof *distinct);
+    size_t n_distinct = 0;
+    if (!distinct)
+        return -1;
     for (size_t i = 0; i < c->n_dialogue + c->n_script; i++) {
         const char *spk = i < c->n_dialogue ? c->dialogue[i].speaker
                                             : c->script[i - c->n_dialogue].speaker;
-        if (!spk || !*spk)
-            continue;
+        size_t k = 0;
+        while (spk && *spk && k < n_distinct && strcmp(distinct[k], spk) != 0)
+            k++;
+        if (spk && *spk && k == n_distinct)
+            distinct[n_distinct++] = spk;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n_distinct && rc == 0; i++) {
+        const char *spk = distinct[i];
         int known = 0;
         char key[128], other[128];
         sm_speaker_key(spk, key, sizeof key);
@@ -120,19 +132,18 @@ static int add_people(gr_text *t)
             if (q->character)
                 known = sm_speaker_agrees(q->name, spk);
             else
-                known = sm_speaker_key(q->name, other, sizeof other) > 0 &&
-                        strcmp(key, other) == 0;
+                known = sm_speaker_key(q->name, other, sizeof other) > 0 && strcmp(key, other) == 0;
         }
         if (known || !key[0])
             continue;
         gr_person *p = &t->people[t->n_people];
         memset(p, 0, sizeof *p);
         p->name = spk;
-        if (name_words(t, p, spk) != 0)
-            return -1;
+        rc = name_words(t, p, spk);
         t->n_people++;
     }
-    return 0;
+    free(distinct);
+    return rc;
 }
 
 int gr_text_open(gr_text *t, const sm_story *s, const sm_context *c)
@@ -235,7 +246,7 @@ int gr_capitalised(const char *text, uint32_t off, uint32_t len)
     return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
 
-char *gr_visible(gr_text *t, sm_arena *a, uint32_t off, uint32_t len)
+char *gr_visible(const gr_text *t, sm_arena *a, uint32_t off, uint32_t len)
 {
     char *out = sm_arena_alloc(a, (size_t)len + 1);
     if (!out)

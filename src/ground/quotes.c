@@ -15,58 +15,78 @@
 
 /* ------------------------------------------------------------ word lists */
 
-static int in_list(const char *w, const char *const *list)
+static int cmp_word(const void *key, const void *item)
 {
-    for (int i = 0; list[i]; i++)
-        if (strcmp(w, list[i]) == 0)
-            return 1;
-    return 0;
+    return strcmp((const char *)key, *(const char *const *)item);
 }
+
+/* The lists below are in strcmp order, NULL-terminated: a binary search
+ * (every word of every story is looked up in several). */
+static int in_list(const char *w, const char *const *list, size_t n)
+{
+    return bsearch(w, list, n, sizeof *list, cmp_word) != NULL;
+}
+#define IN_LIST(w, list) in_list((w), (list), sizeof(list) / sizeof *(list) - 1)
 
 /* Verbs that introduce speech, in the forms a story uses. */
 static const char *const speech_verbs[] = {
-    "say", "says", "said", "saying", "ask", "asks", "asked", "asking", "reply", "replies",
-    "replied", "replying", "answer", "answers", "answered", "answering", "tell", "tells", "told",
-    "telling", "shout", "shouts", "shouted", "shouting", "whisper", "whispers", "whispered",
-    "whispering", "murmur", "murmurs", "murmured", "mutter", "mutters", "muttered", "call",
-    "calls", "called", "calling", "cry", "cries", "cried", "add", "adds", "added", "continue",
-    "continues", "continued", "insist", "insists", "insisted", "snap", "snaps", "snapped",
-    "demand", "demands", "demanded", "explain", "explains", "explained", "admit", "admits",
-    "admitted", "confess", "confesses", "confessed", "declare", "declares", "declared",
-    "announce", "announces", "announced", "protest", "protests", "protested", "repeat",
-    "repeats", "repeated", "read", "reads", "recite", "recites", "recited", "warn", "warns",
-    "warned", "remark", "remarks", "remarked", "retort", "retorts", "retorted", "interrupt",
-    "interrupts", "interrupted", "begin", "begins", "began", "greet", "greets", "greeted",
-    "speak", "speaks", "spoke", "respond", "responds", "responded", "counter", "counters",
-    "countered", "exclaim", "exclaims", "exclaimed", "sigh", "sighs", "sighed", "breathe",
-    "breathes", "breathed", "yell", "yells", "yelled", "state", "states", "stated", "agree",
-    "agrees", "agreed", "offer", "offers", "offered", "plead", "pleads", "pleaded", "concede",
-    "concedes", "conceded", "observe", "observes", "observed", "press", "presses", "pressed",
-    "finish", "finishes", "finished", "point", "points", "pointed", "quote", "quotes",
-    "quoted", "promise", "promises", "promised", "beg", "begs", "begged", NULL};
+    "add", "added", "adds", "admit", "admits", "admitted", "agree", "agreed", "agrees",
+    "announce", "announced", "announces", "answer", "answered", "answering", "answers", "ask",
+    "asked", "asking", "asks", "beg", "began", "begged", "begin", "begins", "begs", "breathe",
+    "breathed", "breathes", "call", "called", "calling", "calls", "concede", "conceded",
+    "concedes", "confess", "confessed", "confesses", "continue", "continued", "continues",
+    "counter", "countered", "counters", "cried", "cries", "cry", "declare", "declared",
+    "declares", "demand", "demanded", "demands", "exclaim", "exclaimed", "exclaims", "explain",
+    "explained", "explains", "finish", "finished", "finishes", "greet", "greeted", "greets",
+    "insist", "insisted", "insists", "interrupt", "interrupted", "interrupts", "murmur",
+    "murmured", "murmurs", "mutter", "muttered", "mutters", "observe", "observed", "observes",
+    "offer", "offered", "offers", "plead", "pleaded", "pleads", "point", "pointed", "points",
+    "press", "pressed", "presses", "promise", "promised", "promises", "protest", "protested",
+    "protests", "quote", "quoted", "quotes", "read", "reads", "recite", "recited", "recites",
+    "remark", "remarked", "remarks", "repeat", "repeated", "repeats", "replied", "replies",
+    "reply", "replying", "respond", "responded", "responds", "retort", "retorted", "retorts",
+    "said", "say", "saying", "says", "shout", "shouted", "shouting", "shouts", "sigh", "sighed",
+    "sighs", "snap", "snapped", "snaps", "speak", "speaks", "spoke", "state", "stated",
+    "states", "tell", "telling", "tells", "told", "warn", "warned", "warns", "whisper",
+    "whispered", "whispering", "whispers", "yell", "yelled", "yells", NULL};
 
 /* Words that start a new clause: the subject of "as she says" is "she". */
 static const char *const clause_words[] = {
-    "as", "while", "when", "and", "but", "then", "before", "after", "until", "because", "so",
-    "though", "although", "whereas", "once", "where", "who", "whom", "which", "that", NULL};
+    "after", "although", "and", "as", "because", "before", "but", "once", "so", "that", "then",
+    "though", "until", "when", "where", "whereas", "which", "while", "who", "whom", NULL};
 
 /* A reference right after one of these is an object, never the subject. */
 static const char *const prepositions[] = {
-    "to", "at", "with", "from", "for", "toward", "towards", "beside", "behind", "of", "on",
-    "over", "about", "by", "into", "onto", "upon", "past", "around", "like", "than", "near",
-    "against", "across", "between", "among", "under", "without", "through", "after", "before",
-    NULL};
+    "about", "across", "after", "against", "among", "around", "at", "before", "behind",
+    "beside", "between", "by", "for", "from", "into", "like", "near", "of", "on", "onto",
+    "over", "past", "than", "through", "to", "toward", "towards", "under", "upon", "with",
+    "without", NULL};
 
 /* A <gdo> mention that is only one of these is an object or a possessive. */
 static const char *const object_pronouns[] = {
-    "him", "her", "his", "hers", "its", "them", "their", "theirs", "me", "my", "us", "our",
-    "himself", "herself", "themselves", NULL};
+    "her", "hers", "herself", "him", "himself", "his", "its", "me", "my", "our", "their",
+    "theirs", "them", "themselves", "us", NULL};
 
 static int is_abbreviation(const char *w)
 {
-    static const char *const abbr[] = {"mr", "mrs", "ms", "mx", "dr", "st", "prof", "jr", "sr",
-                                       "vs", "capt", "rev", "fr", "no", NULL};
-    return in_list(w, abbr);
+    static const char *const abbr[] = {"capt", "dr", "fr", "jr", "mr", "mrs", "ms", "mx", "no",
+                                       "prof", "rev", "sr", "st", "vs", NULL};
+    return IN_LIST(w, abbr);
+}
+
+static int sorted(const char *const *list, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(list[i - 1], list[i]) >= 0)
+            return 0;
+    return 1;
+}
+#define SORTED(list) sorted((list), sizeof(list) / sizeof *(list) - 1)
+
+int gr_word_lists_sorted(void)
+{
+    return SORTED(speech_verbs) && SORTED(clause_words) && SORTED(prepositions) &&
+           SORTED(object_pronouns);
 }
 
 /* ------------------------------------------------------- finding quotes */
@@ -195,14 +215,14 @@ typedef struct frame {
     size_t n_bounds, cap_bounds;
 } frame;
 
-int gr_is_preposition(const char *norm) { return in_list(norm, prepositions); }
+int gr_is_preposition(const char *norm) { return IN_LIST(norm, prepositions); }
 
 static int prev_is_preposition(const gr_text *t, uint32_t at, uint32_t from)
 {
     size_t k = gr_token_at(t, at);
     if (k == 0 || t->tokens.items[k - 1].offset < from)
         return 0;
-    return in_list(sm_token_norm(&t->tokens, k - 1), prepositions);
+    return IN_LIST(sm_token_norm(&t->tokens, k - 1), prepositions);
 }
 
 static int push_ref(frame *f, ref r)
@@ -252,7 +272,7 @@ static int tag_ref(const gr_text *t, const sm_story_tag *g, uint32_t a, ref *r)
     if (k < t->tokens.count && t->tokens.items[k].offset < g->content.off + g->content.len &&
         (k + 1 >= t->tokens.count ||
          t->tokens.items[k + 1].offset >= g->content.off + g->content.len) &&
-        in_list(sm_token_norm(&t->tokens, k), object_pronouns))
+        IN_LIST(sm_token_norm(&t->tokens, k), object_pronouns))
         r->candidate = 0;
     uint32_t after = g->closed ? g->close.off + g->close.len : g->content.off + g->content.len;
     const char *p = s->text + after;
@@ -329,7 +349,7 @@ static int read_frame(const gr_text *t, uint32_t a, uint32_t b, frame *f)
             k++;
             continue;
         }
-        if (in_list(sm_token_norm(&t->tokens, k), clause_words) &&
+        if (IN_LIST(sm_token_norm(&t->tokens, k), clause_words) &&
             push_bound(f, tok->offset) != 0)
             return -1;
         if (!gr_capitalised(s->text, tok->offset, tok->length)) {
@@ -353,7 +373,8 @@ static int read_frame(const gr_text *t, uint32_t a, uint32_t b, frame *f)
         }
         k += used;
     }
-    qsort(f->refs, f->n, sizeof *f->refs, cmp_ref);
+    if (f->n > 1)
+        qsort(f->refs, f->n, sizeof *f->refs, cmp_ref);
 
     /* Clause boundaries: , ; : ( ) and dashes outside markup, with the
      * words that open a clause found above. */
@@ -375,7 +396,8 @@ static int read_frame(const gr_text *t, uint32_t a, uint32_t b, frame *f)
             return -1;
         i += dash ? 3 : 1;
     }
-    qsort(f->bounds, f->n_bounds, sizeof *f->bounds, cmp_u32);
+    if (f->n_bounds > 1)
+        qsort(f->bounds, f->n_bounds, sizeof *f->bounds, cmp_u32);
     return 0;
 }
 
@@ -398,7 +420,7 @@ static verb find_verb(const gr_text *t, uint32_t a, uint32_t b, int last)
 {
     verb v = {0, 0, 0};
     for (size_t k = gr_token_at(t, a); k < t->tokens.count && t->tokens.items[k].offset < b; k++) {
-        if (t->tok_gdo[k] >= 0 || !in_list(sm_token_norm(&t->tokens, k), speech_verbs))
+        if (t->tok_gdo[k] >= 0 || !IN_LIST(sm_token_norm(&t->tokens, k), speech_verbs))
             continue;
         v.found = 1;
         v.at = t->tokens.items[k].offset;
@@ -555,22 +577,93 @@ static int attribute_tail(const gr_text *t, sm_quote *q, uint32_t a, uint32_t b,
 
 /* --------------------------------------------------------------- matching */
 
-typedef struct seg_words {
+/* The window's speech, tokenised once per story: the words of every
+ * segment in one list, with a hash per word so that comparing two words is
+ * comparing two numbers (the words themselves when the hashes agree). */
+typedef struct word_at {
+    uint64_t hash;
+    uint32_t segment;
+} word_at;
+
+typedef struct speech {
     sm_tokens tokens;
-} seg_words;
+    uint64_t *hash;
+    size_t *first;              /* per segment: its first word; first[n] = the end */
+    word_at *index;             /* every word, sorted by hash: where each word is said */
+    uint32_t *hits;             /* per segment: its words that are words of the quotation */
+} speech;
+
+static uint64_t word_hash(const char *w)
+{
+    uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
+    for (; *w; w++)
+        h = (h ^ (unsigned char)*w) * 1099511628211ULL;
+    return h;
+}
+
+static int cmp_word_at(const void *a, const void *b)
+{
+    const word_at *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return x->segment < y->segment ? -1 : x->segment > y->segment;
+}
+
+static int speech_open(speech *sp, const sm_context *c)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->first = malloc((c->n_dialogue + 1) * sizeof *sp->first);
+    sp->hits = malloc((c->n_dialogue + 1) * sizeof *sp->hits);
+    if (!sp->first || !sp->hits)
+        return -1;
+    for (size_t i = 0; i < c->n_dialogue; i++) {
+        sp->first[i] = sp->tokens.count;
+        const char *txt = c->dialogue[i].text ? c->dialogue[i].text : "";
+        if (sm_tokenize(txt, strlen(txt), 0, &sp->tokens) != 0)
+            return -1;
+    }
+    sp->first[c->n_dialogue] = sp->tokens.count;
+    sp->hash = malloc((sp->tokens.count + 1) * sizeof *sp->hash);
+    if (!sp->hash)
+        return -1;
+    sp->index = malloc((sp->tokens.count + 1) * sizeof *sp->index);
+    if (!sp->index)
+        return -1;
+    for (size_t i = 0; i < c->n_dialogue; i++)
+        for (size_t w = sp->first[i]; w < sp->first[i + 1]; w++) {
+            sp->hash[w] = word_hash(sm_token_norm(&sp->tokens, w));
+            sp->index[w] = (word_at){sp->hash[w], (uint32_t)i};
+        }
+    qsort(sp->index, sp->tokens.count, sizeof *sp->index, cmp_word_at);
+    return 0;
+}
+
+static void speech_close(speech *sp)
+{
+    sm_tokens_free(&sp->tokens);
+    free(sp->hash);
+    free(sp->first);
+    free(sp->index);
+    free(sp->hits);
+}
+
+static int same_word(const speech *sp, size_t w, const sm_tokens *qt, const uint64_t *qh, size_t k)
+{
+    return sp->hash[w] == qh[k] && strcmp(sm_token_norm(&sp->tokens, w), sm_token_norm(qt, k)) == 0;
+}
 
 /* Longest common subsequence of the quotation's words with the words of the
  * segments [i, j], extended one segment at a time: dp[k] is the LCS of the
  * first k quotation words with the words seen so far. */
-static void lcs_extend(const sm_tokens *qt, const sm_tokens *st, uint32_t *dp)
+static void lcs_extend(const speech *sp, size_t seg, const sm_tokens *qt, const uint64_t *qh,
+                       uint32_t *dp)
 {
     size_t n = qt->count;
-    for (size_t w = 0; w < st->count; w++) {
-        const char *word = sm_token_norm(st, w);
+    for (size_t w = sp->first[seg]; w < sp->first[seg + 1]; w++) {
         uint32_t diag = 0;      /* dp[k-1] before this word */
         for (size_t k = 1; k <= n; k++) {
             uint32_t up = dp[k];
-            if (strcmp(sm_token_norm(qt, k - 1), word) == 0)
+            if (same_word(sp, w, qt, qh, k - 1))
                 dp[k] = diag + 1;
             else if (dp[k - 1] > dp[k])
                 dp[k] = dp[k - 1];
@@ -584,27 +677,71 @@ static int same_speaker(const sm_context_segment *a, const sm_context_segment *b
     return a->speaker && b->speaker && strcmp(a->speaker, b->speaker) == 0;
 }
 
-static int match_quote(const sm_context *c, seg_words *segs, sm_quote *q, const sm_tokens *qt)
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_tokens *qt)
 {
     size_t n = qt->count;
     uint32_t *dp = malloc((n + 1) * sizeof *dp);
-    if (!dp)
+    uint64_t *qh = malloc((n + 1) * sizeof *qh), *sorted_qh = malloc((n + 1) * sizeof *qh);
+    if (!dp || !qh || !sorted_qh) {
+        free(dp), free(qh), free(sorted_qh);
         return -1;
+    }
+    for (size_t k = 0; k < n; k++)
+        sorted_qh[k] = qh[k] = word_hash(sm_token_norm(qt, k));
+    qsort(sorted_qh, n, sizeof *sorted_qh, cmp_u64);
+    /* A segment contributes at most its words that are quotation words: a
+     * span whose segments hold fewer than the best so far is not tried.
+     * Counted from the window's word index, once per distinct word. */
+    memset(sp->hits, 0, (c->n_dialogue + 1) * sizeof *sp->hits);
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0 && sorted_qh[k] == sorted_qh[k - 1])
+            continue;
+        size_t lo = 0, hi = sp->tokens.count;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (sp->index[mid].hash < sorted_qh[k])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (; lo < sp->tokens.count && sp->index[lo].hash == sorted_qh[k]; lo++)
+            sp->hits[sp->index[lo].segment]++;
+    }
     uint32_t best = 0;
-    int best_len = 0, best_agrees = 0;
+    int best_len = 0, best_agrees = -1;
     size_t best_i = 0;
     for (size_t i = 0; i < c->n_dialogue; i++) {
+        size_t end = i + 1;
+        uint32_t bound = sp->hits[i];
+        while (end < c->n_dialogue && end - i < MAX_SPAN_SEGMENTS &&
+               same_speaker(&c->dialogue[i], &c->dialogue[end]))
+            bound += sp->hits[end++];
+        if (bound == 0 || bound < best)
+            continue;
         memset(dp, 0, (n + 1) * sizeof *dp);
-        for (size_t j = i; j < c->n_dialogue && j - i < MAX_SPAN_SEGMENTS; j++) {
-            if (j > i && !same_speaker(&c->dialogue[i], &c->dialogue[j]))
-                break;
-            lcs_extend(qt, &segs[j].tokens, dp);
+        int agrees = -1;        /* worked out when a tie needs it */
+        for (size_t j = i; j < end; j++) {
+            lcs_extend(sp, j, qt, qh, dp);
             uint32_t got = dp[n];
             int len = (int)(j - i + 1);
-            int agrees = q->attributed_to && c->dialogue[i].speaker &&
-                         sm_speaker_agrees(q->attributed_to, c->dialogue[i].speaker);
-            if (got > best || (got == best && got > 0 &&
-                               (len < best_len || (len == best_len && agrees && !best_agrees)))) {
+            int better = got > best || (got == best && got > 0 && len < best_len);
+            if (!better && got == best && got > 0 && len == best_len) {
+                /* A tie: prefer a speaker who is the one the story names. */
+                if (agrees < 0)
+                    agrees = q->attributed_to && c->dialogue[i].speaker &&
+                             sm_speaker_agrees(q->attributed_to, c->dialogue[i].speaker);
+                if (best_agrees < 0)
+                    best_agrees = q->attributed_to && c->dialogue[best_i].speaker &&
+                                  sm_speaker_agrees(q->attributed_to, c->dialogue[best_i].speaker);
+                better = agrees && !best_agrees;
+            }
+            if (better) {
                 best = got;
                 best_len = len;
                 best_agrees = agrees;
@@ -613,6 +750,8 @@ static int match_quote(const sm_context *c, seg_words *segs, sm_quote *q, const 
         }
     }
     free(dp);
+    free(qh);
+    free(sorted_qh);
     q->matched = best;
     if (best > 0) {
         q->segment = &c->dialogue[best_i];
@@ -650,27 +789,19 @@ static int continues(const gr_text *t, uint32_t prev_end, uint32_t lead_from, ui
 
 /* ------------------------------------------------------------------ all */
 
-int sm_quotes_find(const sm_story *s, const sm_context *c, sm_quotes *out)
+int gr_quotes_find(const gr_text *t, sm_quotes *out)
 {
+    const sm_story *s = t->s;
+    const sm_context *c = t->c;
     memset(out, 0, sizeof *out);
-    gr_text t;
     scan sc = {0};
     frame f = {0};
-    seg_words *segs = NULL;
+    speech sp;
     sm_tokens qt = {0};
     int rc = -1;
-    if (gr_text_open(&t, s, c) != 0 || scan_text(&t, &sc) != 0)
+    uint32_t prev_close = 0;    /* where the last counted quotation closed */
+    if (speech_open(&sp, c) != 0 || scan_text(t, &sc) != 0)
         goto done;
-
-    segs = calloc(c->n_dialogue + 1, sizeof *segs);
-    if (!segs)
-        goto done;
-    for (size_t i = 0; i < c->n_dialogue; i++) {
-        const char *txt = c->dialogue[i].text ? c->dialogue[i].text : "";
-        if (sm_tokenize(txt, strlen(txt), 0, &segs[i].tokens) != 0)
-            goto done;
-    }
-
     out->items = sm_arena_alloc(&out->arena, (sc.n_quotes + 1) * sizeof *out->items);
     if (!out->items)
         goto done;
@@ -682,7 +813,7 @@ int sm_quotes_find(const sm_story *s, const sm_context *c, sm_quotes *out)
         q->off = rq->off;
         q->len = rq->len;
         q->closed = rq->closed;
-        q->text = gr_visible(&t, &out->arena, rq->off, rq->len);
+        q->text = gr_visible(t, &out->arena, rq->off, rq->len);
         if (!q->text)
             goto done;
         sm_tokens_clear(&qt);
@@ -710,41 +841,49 @@ int sm_quotes_find(const sm_story *s, const sm_context *c, sm_quotes *out)
             lead_from = sc.quotes[k - 1].close_end;
         if (k + 1 < sc.n_quotes && sc.quotes[k + 1].open < tail_to)
             tail_to = sc.quotes[k + 1].open;
-        int r = attribute_lead(&t, q, lead_from, rq->open, &f);
+        int r = attribute_lead(t, q, lead_from, rq->open, &f);
         if (r == 0 && rq->close_end < tail_to)
-            r = attribute_tail(&t, q, rq->close_end, tail_to, &f);
+            r = attribute_tail(t, q, rq->close_end, tail_to, &f);
         if (r < 0)
             goto done;
         /* ""There was no Marigold," he says. "Not ever."": a quotation with
          * nothing before it in its sentence goes on the one before. */
-        if (q->how == SM_ATTR_NONE && out->count >= 2 && out->items[out->count - 2].how != SM_ATTR_NONE &&
-            out->items[out->count - 2].closed && continues(&t, sc.quotes[k - 1].close_end, lead_from, rq->open)) {
-            const sm_quote *p = &out->items[out->count - 2];
+        const sm_quote *p = out->count >= 2 ? &out->items[out->count - 2] : NULL;
+        if (q->how == SM_ATTR_NONE && p && p->how != SM_ATTR_NONE && p->closed &&
+            continues(t, prev_close, lead_from, rq->open)) {
             q->how = SM_ATTR_CONTINUED;
             q->attributed_to = p->attributed_to;
             q->attributed_id = p->attributed_id;
             q->attributed_at = p->attributed_at;
         }
+        prev_close = rq->close_end;
 
-        if (match_quote(c, segs, q, &qt) != 0)
+        if (match_quote(c, &sp, q, &qt) != 0)
             goto done;
         q->checkable = q->found && q->attributed_to && q->speaker;
         q->correct = q->checkable && sm_speaker_agrees(q->attributed_to, q->speaker);
     }
     rc = 0;
 done:
-    if (segs)
-        for (size_t i = 0; i < c->n_dialogue; i++)
-            sm_tokens_free(&segs[i].tokens);
-    free(segs);
+    speech_close(&sp);
     sm_tokens_free(&qt);
     free(sc.quotes);
     free(sc.cuts);
     free(f.refs);
     free(f.bounds);
-    gr_text_close(&t);
     if (rc != 0)
         sm_quotes_free(out);
+    return rc;
+}
+
+int sm_quotes_find(const sm_story *s, const sm_context *c, sm_quotes *out)
+{
+    gr_text t;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    if (gr_text_open(&t, s, c) == 0)
+        rc = gr_quotes_find(&t, out);
+    gr_text_close(&t);
     return rc;
 }
 

@@ -332,7 +332,7 @@ int sm_ground_verify(const sm_story *src, const sm_context *c, const char *answe
         goto done;
     if (check_names(v, src, &t) != 0)
         goto done;
-    if (sm_quotes_find(ans, c, &v->quotes) != 0 || check_quotes(v, c) != 0)
+    if (gr_quotes_find(&t, &v->quotes) != 0 || check_quotes(v, c) != 0)
         goto done;
     rc = 0;
 done:
