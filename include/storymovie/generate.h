@@ -23,8 +23,6 @@
 extern "C" {
 #endif
 
-#define SM_TELL_PROMPT_VERSION "tell-v1"
-
 typedef struct sm_generate_options {
     sm_llm_options llm;        /* where answers come from (llm.h) */
     sm_llm_params params;      /* what every body carries: model, sampling, --images */
@@ -68,13 +66,11 @@ char *sm_generate_ground_prompt(const char *stories, const char *context, const 
                                 sm_error *err);
 
 /* Run `generate tell`: K samples for every story of the stories file, the
- * frames read under o->movienet.  Same return as sm_generate_ground. */
+ * frames read under o->movienet, with the instruction the training exports
+ * write (dataset.h: sm_storyteller_system_prompt and _instruction, version
+ * sm_storyteller_prompt_version).  Same return as sm_generate_ground. */
 int sm_generate_tell(const char *stories, const sm_generate_options *o, sm_generate_result *r,
                      sm_error *err);
-
-/* The instruction a model under test gets with the frames. */
-extern const char sm_tell_system_prompt[];
-extern const char sm_tell_instruction[];
 
 /* How a told answer reads: "<think>\n{chain of thought}\n</think>\n{story}". */
 typedef enum sm_tell_parse {

@@ -3,6 +3,11 @@
  * "<think>chain of thought</think>story" is split and recorded, K samples
  * per story.
  *
+ * The instruction is the one the training exports write (dataset.h,
+ * sm_storyteller_system_prompt): a Storyteller is asked as it was trained,
+ * and the preference pairs `export dpo` makes from these samples carry the
+ * prompt that produced them.
+ *
  * Sample k of a story has custom_id tell:STORY_ID:sK:SHA12 and, when
  * --seed S is given or K > 1, the seed S + k - 1 (S = 0 without --seed) in
  * its body: the K requests differ, are cached apart, and the same run asks
@@ -14,25 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* In the project's words: what StoryReasoning's chain of thought and story
- * are (SPEC "StoryReasoning / StoryMovie record format"). */
-const char sm_tell_system_prompt[] =
-    "You tell stories about sequences of film frames. First think, inside <think> and "
-    "</think>: for every frame write a section \"## Image N\" with a \"### Characters\" table "
-    "(| Character ID | Name | Description | Emotions | Actions | Narrative Function | Bounding "
-    "Box |), an \"### Objects\" table (| Object ID | Description | Function | Interaction | "
-    "Narrative Function | Bounding Box |) and a \"### Setting\" table (| Setting Element | "
-    "Description | Mood | Time | Narrative Function |). Give every character an id char1, "
-    "char2, ..., every object obj1, ..., landmarks lm1, ... and backgrounds bg1, ..., and keep "
-    "an id for the same character or object in every frame it appears in. Bounding boxes are "
-    "pixels x1,y1,x2,y2. After the frames, write \"## Narrative Structure\" with a table | "
-    "Narrative Phase | Description | Key Events | Images | covering Introduction, Development, "
-    "Conflict, Turning Point and Conclusion. After </think>, tell the story: one <gdi imageN> "
-    "... </gdi> block per frame, in order, marking characters and objects as <gdo id>...</gdo>, "
-    "their actions as <gda id>...</gda>, and landmarks and backgrounds as <gdl id>...</gdl>, "
-    "with the ids of your tables.";
-
-const char sm_tell_instruction[] = "Tell the story of these frames.";
+#include "storymovie/dataset.h"
 
 const char *sm_tell_parse_name(sm_tell_parse p)
 {
@@ -85,8 +72,8 @@ static sm_llm_request *build_request(tell_run *t, size_t story, int sample, sm_e
         sm_fail(err, "", 0, "out of memory");
         return NULL;
     }
-    if (sm_llm_body_text(b, "system", sm_tell_system_prompt, err) != 0 ||
-        gen_user_message(b, o, s, sm_tell_instruction, err) != 0) {
+    if (sm_llm_body_text(b, "system", sm_storyteller_system_prompt, err) != 0 ||
+        gen_user_message(b, o, s, sm_storyteller_instruction, err) != 0) {
         sm_llm_body_free(b);
         return NULL;
     }
@@ -135,7 +122,7 @@ static char *record_line(tell_run *t, const sm_story *s, int sample, const sm_ll
     sm_json_key(&j, "story");
     sm_json_stringn(&j, story, story_len);
     sm_json_kv_string(&j, "model", t->o->params.model);
-    sm_json_kv_string(&j, "prompt_version", SM_TELL_PROMPT_VERSION);
+    sm_json_kv_string(&j, "prompt_version", sm_storyteller_prompt_version);
     sm_json_kv_int(&j, "sample", sample);
     sm_json_kv_string(&j, "parse", sm_tell_parse_name(p));
     if (p != SM_TELL_OK) {
@@ -157,7 +144,7 @@ static char *failure_line(tell_run *t, const sm_story *s, int sample, const sm_l
     sm_json_kv_string(&j, "story_id", s->story_id);
     sm_json_kv_int(&j, "sample", sample);
     sm_json_kv_string(&j, "model", t->o->params.model);
-    sm_json_kv_string(&j, "prompt_version", SM_TELL_PROMPT_VERSION);
+    sm_json_kv_string(&j, "prompt_version", sm_storyteller_prompt_version);
     sm_json_kv_string(&j, "custom_id", a->request->custom_id);
     sm_json_kv_string(&j, "reason", sm_llm_status_name(a->status));
     sm_json_kv_string(&j, "message", a->message);
@@ -171,7 +158,7 @@ static void summary_keys(sm_json *j, void *vctx)
     const sm_generate_result *r = t->r;
     sm_json_kv_string(j, "command", "generate tell");
     sm_json_kv_string(j, "model", t->o->params.model);
-    sm_json_kv_string(j, "prompt_version", SM_TELL_PROMPT_VERSION);
+    sm_json_kv_string(j, "prompt_version", sm_storyteller_prompt_version);
     sm_json_kv_int(j, "stories", r->stories);
     sm_json_kv_int(j, "samples", t->o->samples);
     sm_json_kv_int(j, "records", r->records);

@@ -30,7 +30,7 @@ start_server "$T" --answers "$T/answers.json"
     || fail "records in story and sample order, parsed ok"
 field "$T/t1/stories.jsonl" "r['chain_of_thought'][:10], r['story'][:12], r['frame_count'], 'raw' in r" | sort -u \
     | grep -qx "('## Image 1', '<gdi image1>', 6, False)" || fail "split into chain of thought and story"
-grep -q '"prompt_version":"tell-v1"' "$T/t1/stories.jsonl" || fail "prompt_version"
+grep -q '"prompt_version":"storyteller-1"' "$T/t1/stories.jsonl" || fail "prompt_version: the exports'' prompt"
 # A rerun answers everything from the cache.
 "$SM" generate tell --stories "$S" --movienet "$M" --out "$T/t1" --api-base "$BASE" --model m \
     --samples 3 -q || fail "rerun"
