@@ -48,6 +48,11 @@ int gen_finish(sm_llm *llm, const sm_generate_options *o, const gen_file *files,
                void (*extra)(sm_json *j, void *ctx), void *ctx, sm_generate_result *r,
                sm_error *err);
 
+/* The keys every summary starts its own part with: command, model,
+ * prompt_version. */
+void gen_summary_head(sm_json *j, const char *command, const sm_generate_options *o,
+                      const char *prompt_version);
+
 /* A JSON object into a malloc'd string (NULL on OOM); frees j's buffer. */
 char *gen_take(sm_json *j);
 

@@ -132,6 +132,14 @@ void gen_write_images(sm_json *j, const sm_story *s)
     sm_json_kv_int(j, "frame_count", s->nimages);
 }
 
+void gen_summary_head(sm_json *j, const char *command, const sm_generate_options *o,
+                      const char *prompt_version)
+{
+    sm_json_kv_string(j, "command", command);
+    sm_json_kv_string(j, "model", o->params.model);
+    sm_json_kv_string(j, "prompt_version", prompt_version);
+}
+
 char *gen_take(sm_json *j)
 {
     if (j->failed) {

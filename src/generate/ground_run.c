@@ -280,9 +280,7 @@ static void summary_keys(sm_json *j, void *vctx)
 {
     ground_run *g = vctx;
     const sm_generate_result *r = g->r;
-    sm_json_kv_string(j, "command", "generate ground");
-    sm_json_kv_string(j, "model", g->o->params.model);
-    sm_json_kv_string(j, "prompt_version", SM_GROUND_PROMPT_VERSION);
+    gen_summary_head(j, "generate ground", g->o, SM_GROUND_PROMPT_VERSION);
     sm_json_kv_int(j, "stories", r->stories);
     sm_json_kv_int(j, "stories_passed", r->passed);
     sm_json_kv_int(j, "stories_failed_verification", r->failed_verification);

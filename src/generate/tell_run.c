@@ -156,9 +156,7 @@ static void summary_keys(sm_json *j, void *vctx)
 {
     tell_run *t = vctx;
     const sm_generate_result *r = t->r;
-    sm_json_kv_string(j, "command", "generate tell");
-    sm_json_kv_string(j, "model", t->o->params.model);
-    sm_json_kv_string(j, "prompt_version", sm_storyteller_prompt_version);
+    gen_summary_head(j, "generate tell", t->o, sm_storyteller_prompt_version);
     sm_json_kv_int(j, "stories", r->stories);
     sm_json_kv_int(j, "samples", t->o->samples);
     sm_json_kv_int(j, "records", r->records);
