@@ -306,11 +306,19 @@ int sm_ground_verify(const sm_story *src, const sm_context *c, const char *answe
                                     "\"length\"); write a shorter story") != 0)
         return -1;
 
-    /* The answer as a story with the source's chain of thought and images. */
-    sm_story *ans = sm_story_add(&v->answer, src->story_id, src->cot, src->cot_len,
-                                 answer + start, n);
+    /* The answer as a story with the source's chain of thought and images.
+     * The chain of thought is the source's, already read: its tables are
+     * lent to the answer (read only, by the checker) instead of parsed
+     * again for every answer. */
+    sm_story *ans = sm_story_add(&v->answer, src->story_id, "", 0, answer + start, n);
     if (!ans || v->answer.oom)
         return -1;
+    ans->cot = src->cot;
+    ans->cot_len = src->cot_len;
+    ans->image_sections = src->image_sections;
+    ans->nimage_sections = src->nimage_sections;
+    ans->image_sections_cap = 0;
+    ans->narrative = src->narrative;
     ans->has_frame_count = 1;
     ans->frame_count = src->has_images ? (long)src->nimages
                      : src->has_frame_count ? src->frame_count : (long)src->nimage_sections;
