@@ -14,7 +14,8 @@
 #      against the window's subtitles) - and given to `generate ground`
 #      through --responses (and committed to its cache);
 #   2. the rerun: every story answered from the cache and verified again,
-#      the outputs rewritten (target: < 1 s for 2,000 stories);
+#      the outputs rewritten (target: < 1 s for 2,000 stories), beside the
+#      cost of reading its two input files alone;
 #   3. --requests-out for every story with frames as file:// URLs
 #      (--images file): `generate ground` and `generate tell`
 #      (target: < 1 s for 2,000 stories).
@@ -72,7 +73,9 @@ with open(sys.argv[3], "w", encoding="utf-8") as out:
         sid = re.match(r"ground:(.+?)(?::a\d+)?:[0-9a-f]{12}$", cid).group(1)
         r = ctx[sid]
         named = [c for c in r["characters"] if c["name"]]
-        lines = [d for d in r["dialogue"] if d["text"]]
+        # Lines said by a named char of the story, given to that char.
+        said = [(d, c) for d in r["dialogue"] if d["text"] for c in named
+                if c["evidence"].get("speaker") and c["evidence"]["speaker"] == d["speaker"]]
         blocks = []
         for f in r["frames"]:
             i = f["image"]
@@ -80,9 +83,9 @@ with open(sys.argv[3], "w", encoding="utf-8") as out:
             if named:
                 c = named[i % len(named)]
                 text = "<gdo %s>%s</gdo> <gda %s>looks</gda> around." % (c["id"], c["name"].split()[0], c["id"])
-                if lines:
-                    d = lines[i % len(lines)]
-                    text += " \"%s\" <gdo %s>%s</gdo> says." % (d["text"].replace('"', "'"), c["id"], c["name"].split()[0])
+            if said:
+                d, c = said[i % len(said)]
+                text += " \"%s\" <gdo %s>%s</gdo> says." % (d["text"].replace('"', "'"), c["id"], c["name"].split()[0])
             blocks.append("<gdi image%d>%s</gdi>" % (i, text))
         body = {"id": "b%d" % n, "object": "chat.completion", "model": "bench",
                 "choices": [{"index": 0, "message": {"role": "assistant", "content": "\n".join(blocks)},
@@ -103,7 +106,11 @@ print("  made-up answers: %d passed, %d failed verification (%d requests, %d fro
       % (s["stories_passed"], s["stories_failed_verification"], s["requests"], s["from_responses"]))
 EOF
 
-# 2. The rerun from the cache.
+# 2. The rerun from the cache, and what reading the two input files alone
+#    costs (--show-prompt reads them whole, then prints one prompt).
+first=$(head -1 "$C" | sed 's/^{"story_id":"\([^"]*\)".*/\1/')
+timed "reading the stories and context alone (--show-prompt)" \
+    "$SM" generate ground --stories "$S" --context "$C" --show-prompt "$first"
 timed "generate ground, rerun: $stories stories from the cache" \
     "$SM" generate ground --stories "$S" --context "$C" --out "$OUT/g" --model bench --max-attempts 1 -q
 grep -o '"cached":[0-9]*' "$OUT/g/summary.json" | sed 's/^/  /'

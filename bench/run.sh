@@ -68,6 +68,9 @@ sh "$HERE/bench/bench_dataset.sh" "$BUILD" || note_failure bench_dataset.sh $?
 heading "1,000-film build (bench/bench_build.sh)"
 sh "$HERE/bench/bench_build.sh" "$BUILD" || note_failure bench_build.sh $?
 
+heading "generate ground and tell on 2,000 stories (bench/bench_generate.sh)"
+sh "$HERE/bench/bench_generate.sh" "$BUILD" || note_failure bench_generate.sh $?
+
 heading "view: a 1,600-segment film's page in headless Chromium (bench/view_render.py)"
 python3 "$HERE/bench/view_render.py" "$BUILD/storymovie" || note_failure view_render.py $?
 
