@@ -139,7 +139,7 @@ import json, re, sys
 stories_path, out, wanted = sys.argv[1:4]
 source = {r["story_id"]: r for r in map(json.loads, open(stories_path, encoding="utf-8"))}
 rewritten = {r["story_id"]: r for r in map(json.loads, open(out + "/stories.jsonl", encoding="utf-8"))}
-verdicts = [v for v in map(json.loads, open(out + "/verdicts.jsonl", encoding="utf-8"))
+attempts = [v for v in map(json.loads, open(out + "/attempts.jsonl", encoding="utf-8"))
             if v["story_id"] == wanted]
 
 def blocks(story):
@@ -151,7 +151,7 @@ print("Story %s before (the original story; tags left out here):" % wanted)
 for n, text in blocks(source[wanted]["story"]):
     print("  %d. %s" % (n, text))
 print()
-for v in verdicts:
+for v in attempts:
     print("Attempt %d: %s" % (v["attempt"], "passed verification" if v["passed"]
                               else "failed verification; asked again with these problems:"))
     for p in v["problems"]:
@@ -168,7 +168,7 @@ if rec:
         said = q["speaker"] or "(speaker unknown)"
         print("  cue %-3s said by %-7s given to %-12s %s" % (q["cue"], said, q["attributed_to"] or "nobody", q["text"]))
 print()
-print("All: %s/stories.jsonl (StoryMovie records), failures.jsonl, verdicts.jsonl, summary.json"
+print("All: %s/stories.jsonl (StoryMovie records), failures.jsonl, attempts.jsonl, summary.json"
       " (docs/generate.md)" % out)
 EOF
 

@@ -67,7 +67,7 @@ CLI_LLM_HELP_ANSWERS
 "                     reason: verification (the problems of each attempt, with\n"
 "                     its answer), no answer (the LLM layer's status and\n"
 "                     message), no context record\n"
-"  OUT/verdicts.jsonl every answer verified: story_id, attempt, custom_id,\n"
+"  OUT/attempts.jsonl every answer verified: story_id, attempt, custom_id,\n"
 "                     passed, problems [{code, rule, message}]\n"
 "  OUT/summary.json   the LLM counts and the stories' outcomes\n"
 "Stories written to --requests-out have no line yet: run again with\n"

@@ -238,9 +238,9 @@ static int on_answer(ground_run *g, sm_llm *llm, sm_llm_answer *a, sm_error *err
     }
 }
 
-/* OUT/verdicts.jsonl: every answer that was verified, story by story,
+/* OUT/attempts.jsonl: every answer that was verified, story by story,
  * attempt by attempt, with its problems. */
-static char **verdict_lines(ground_run *g, size_t *n)
+static char **attempt_lines(ground_run *g, size_t *n)
 {
     size_t total = 0, k = 0;
     for (size_t i = 0; i < g->n; i++)
@@ -336,8 +336,8 @@ int sm_generate_ground(const char *stories, const char *context, const sm_genera
     sm_context_set cs = {0};
     ground_run g = {0};
     sm_llm *llm = NULL;
-    char **verdicts = NULL;
-    size_t n_verdicts = 0;
+    char **attempts = NULL;
+    size_t n_attempts = 0;
     int rc = -1;
     if (o->params.images != SM_LLM_IMAGES_NONE && !o->movienet) {
         sm_fail(err, stories, 0, "--images data|file needs --movienet DIR (the frames' root)");
@@ -415,22 +415,22 @@ int sm_generate_ground(const char *stories, const char *context, const sm_genera
         r->records += g.records[i] != NULL;
     sm_llm *closing = llm;
     llm = NULL;
-    if (!(verdicts = verdict_lines(&g, &n_verdicts))) {
+    if (!(attempts = attempt_lines(&g, &n_attempts))) {
         sm_llm_abort(closing);
         sm_fail(err, "", 0, "out of memory");
         goto done;
     }
     gen_file files[3] = {{"stories.jsonl", g.records, g.n},
                          {"failures.jsonl", g.failures, g.n},
-                         {"verdicts.jsonl", verdicts, n_verdicts}};
+                         {"attempts.jsonl", attempts, n_attempts}};
     if (gen_finish(closing, o, files, 3, summary_keys, &g, r, err) != 0)
         goto done;
     rc = 0;
 done:
     sm_llm_abort(llm);
-    for (size_t i = 0; i < n_verdicts; i++)
-        free(verdicts[i]);
-    free(verdicts);
+    for (size_t i = 0; i < n_attempts; i++)
+        free(attempts[i]);
+    free(attempts);
     free_items(&g);
     sm_context_set_free(&cs);
     sm_story_set_free(&set);

@@ -79,7 +79,7 @@ field "$T/g2/failures.jsonl" "[p['code'] for p in r['problems']]" | grep -q "quo
     || fail "run 2: the failure's reason"
 [ "$(grep -c "generate ground: tt9999901_kitchen: failed verification after 3 attempts" "$T/g2.err")" = 1 ] \
     || fail "run 2: one stderr line for the failed story"
-[ "$(lines "$T/g2/verdicts.jsonl")" = 5 ] || fail "run 2: 5 verdicts"
+[ "$(lines "$T/g2/attempts.jsonl")" = 5 ] || fail "run 2: 5 attempts verified"
 # A rerun asks nothing: every answer is in the cache.
 "$SM" generate ground --stories "$S" --context "$C" --out "$T/g2" --api-base "$BASE" --model m -q \
     2>/dev/null || fail "rerun 2"

@@ -18,7 +18,7 @@ S="$SM_SOURCE_DIR/sample/stories.jsonl"
 grep -q '"story_id":"tt9999901_lamp_room".*"attempts":1}$' "$T/g/stories.jsonl" || stale "the lamp room passes first"
 grep -q '"story_id":"tt9999901_kitchen".*"attempts":3}$' "$T/g/stories.jsonl" || stale "the kitchen passes on attempt 3"
 for code in quote-invented quote-speaker tag-dropped; do
-    grep -q "\"code\":\"$code\"" "$T/g/verdicts.jsonl" || stale "the sample shows no $code"
+    grep -q "\"code\":\"$code\"" "$T/g/attempts.jsonl" || stale "the sample shows no $code"
 done
 grep -q '"model":"hand-written-sample"' "$T/g/stories.jsonl" || stale "model name"
 echo "ok"
