@@ -45,6 +45,8 @@ typedef struct ground_run {
     char **records, **failures;
     sm_generate_result *r;
     long reasked;
+    size_t next;                 /* the next story to ask */
+    const char *context;         /* the context file, for messages */
 } ground_run;
 
 /* The whole conversation of attempt k (1-based) of an item. */
@@ -328,6 +330,44 @@ static int read_inputs(const char *stories, const char *context, const sm_genera
     return 0;
 }
 
+/* The first attempt of the next story in the run (sm_llm_run asks for it
+ * when the layer wants more): 1 and *out, 0 when every story is asked. */
+static int next_request(void *vctx, sm_llm_request **out, sm_error *err)
+{
+    ground_run *g = vctx;
+    while (g->next < g->n) {
+        ground_item *it = &g->items[g->next++];
+        if (!gen_selected(g->o, it->story->story_id))
+            continue;
+        g->r->stories++;
+        if (!it->ctx) {
+            log_line(g, it, "no context record in ", g->context);
+            if (!(g->failures[it - g->items] = failure_line(g, it, "no_context",
+                                                            "the context file has no record of this story")))
+                return sm_fail(err, "", 0, "out of memory");
+            g->r->no_context++;
+            continue;
+        }
+        if (!(it->tries = calloc(1, sizeof *it->tries)))
+            return sm_fail(err, "", 0, "out of memory");
+        sm_llm_request *req = build_request(g, it, 1, err);
+        if (!req || !(it->tries[0].custom_id = strdup(req->custom_id))) {
+            sm_llm_request_free(req);
+            return req ? sm_fail(err, "", 0, "out of memory") : -1;
+        }
+        it->n_tries = 1;
+        *out = req;
+        return 1;
+    }
+    return 0;
+}
+
+static int answer_cb(void *vctx, sm_llm *llm, sm_llm_answer *a, int *keep, sm_error *err)
+{
+    (void)keep;
+    return on_answer(vctx, llm, a, err);
+}
+
 int sm_generate_ground(const char *stories, const char *context, const sm_generate_options *o,
                        sm_generate_result *r, sm_error *err)
 {
@@ -348,6 +388,7 @@ int sm_generate_ground(const char *stories, const char *context, const sm_genera
     g.o = o;
     g.r = r;
     g.n = set.count;
+    g.context = context;
     g.items = calloc(g.n, sizeof *g.items);
     g.records = calloc(g.n, sizeof *g.records);
     g.failures = calloc(g.n, sizeof *g.failures);
@@ -365,52 +406,9 @@ int sm_generate_ground(const char *stories, const char *context, const sm_genera
         goto done;
     sm_llm_expect(llm, wanted);
 
-    size_t next = 0;
-    for (;;) {
-        while (next < g.n && sm_llm_wants_more(llm)) {
-            ground_item *it = &g.items[next++];
-            if (!gen_selected(o, it->story->story_id))
-                continue;
-            r->stories++;
-            if (!it->ctx) {
-                log_line(&g, it, "no context record in ", context);
-                if (!(g.failures[it - g.items] = failure_line(&g, it, "no_context",
-                                                               "the context file has no record of this story"))) {
-                    sm_fail(err, "", 0, "out of memory");
-                    goto done;
-                }
-                r->no_context++;
-                continue;
-            }
-            if (!(it->tries = calloc(1, sizeof *it->tries))) {
-                sm_fail(err, "", 0, "out of memory");
-                goto done;
-            }
-            sm_llm_request *req = build_request(&g, it, 1, err);
-            if (!req || !(it->tries[0].custom_id = strdup(req->custom_id))) {
-                sm_llm_request_free(req);
-                if (req)
-                    sm_fail(err, "", 0, "out of memory");
-                goto done;
-            }
-            it->n_tries = 1;
-            if (sm_llm_submit(llm, req, err) != 0)
-                goto done;
-        }
-        sm_llm_answer *a;
-        int got = sm_llm_next(llm, &a, err);
-        if (got < 0)
-            goto done;
-        if (got == 0) {
-            if (next < g.n)
-                continue;
-            break;
-        }
-        int bad = on_answer(&g, llm, a, err);
-        sm_llm_answer_free(a);
-        if (bad)
-            goto done;
-    }
+    sm_llm_callbacks cb = {next_request, answer_cb};
+    if (sm_llm_run(llm, &cb, &g, err) != 0)
+        goto done;
     for (size_t i = 0; i < g.n; i++)
         r->records += g.records[i] != NULL;
     sm_llm *closing = llm;

@@ -55,6 +55,8 @@ typedef struct tell_run {
     const sm_generate_options *o;
     const sm_story_set *set;
     char **records, **failures;     /* per story x sample */
+    size_t n;                       /* stories x samples */
+    size_t next;                    /* the next to ask: story * samples + sample - 1 */
     sm_generate_result *r;
 } tell_run;
 
@@ -152,6 +154,46 @@ static char *failure_line(tell_run *t, const sm_story *s, int sample, const sm_l
     return gen_take(&j);
 }
 
+/* Sample by sample, story by story (sm_llm_run asks when the layer wants
+ * more): 1 and *out, 0 when all are asked. */
+static int next_request(void *vctx, sm_llm_request **out, sm_error *err)
+{
+    tell_run *t = vctx;
+    const sm_generate_options *o = t->o;
+    while (t->next < t->n) {
+        size_t story = t->next / (size_t)o->samples;
+        int sample = (int)(t->next % (size_t)o->samples) + 1;
+        t->next++;
+        if (!gen_selected(o, t->set->items[story].story_id))
+            continue;
+        if (sample == 1)
+            t->r->stories++;
+        *out = build_request(t, story, sample, err);
+        return *out ? 1 : -1;
+    }
+    return 0;
+}
+
+static int on_answer(void *vctx, sm_llm *llm, sm_llm_answer *a, int *keep, sm_error *err)
+{
+    tell_run *t = vctx;
+    (void)keep;
+    size_t slot = (size_t)(uintptr_t)a->request->user;
+    const sm_story *s = &t->set->items[slot / (size_t)t->o->samples];
+    int sample = a->request->attempt, ok = 1;
+    if (a->status == SM_LLM_OK || a->status == SM_LLM_TRUNCATED) {
+        sm_tell_parse parse;
+        ok = (t->records[slot] = record_line(t, s, sample, a, &parse)) != NULL;
+        sm_llm_verdict(llm, ok && parse == SM_TELL_OK);
+    } else if (a->status == SM_LLM_WRITTEN) {
+        t->r->pending++;
+    } else {
+        ok = (t->failures[slot] = failure_line(t, s, sample, a)) != NULL;
+        t->r->no_answer++;
+    }
+    return ok ? 0 : sm_fail(err, "", 0, "out of memory");
+}
+
 static void summary_keys(sm_json *j, void *vctx)
 {
     tell_run *t = vctx;
@@ -187,7 +229,7 @@ int sm_generate_tell(const char *stories, const sm_generate_options *o, sm_gener
     t.o = o;
     t.set = &set;
     t.r = r;
-    n = set.count * (size_t)o->samples;
+    n = t.n = set.count * (size_t)o->samples;
     t.records = calloc(n ? n : 1, sizeof *t.records);
     t.failures = calloc(n ? n : 1, sizeof *t.failures);
     if (!t.records || !t.failures) {
@@ -201,48 +243,9 @@ int sm_generate_tell(const char *stories, const sm_generate_options *o, sm_gener
         goto done;
     sm_llm_expect(llm, wanted);
 
-    size_t next = 0;                /* story * samples + sample - 1 */
-    for (;;) {
-        while (next < n && sm_llm_wants_more(llm)) {
-            size_t story = next / (size_t)o->samples;
-            int sample = (int)(next % (size_t)o->samples) + 1;
-            next++;
-            if (!gen_selected(o, set.items[story].story_id))
-                continue;
-            if (sample == 1)
-                r->stories++;
-            sm_llm_request *req = build_request(&t, story, sample, err);
-            if (!req || sm_llm_submit(llm, req, err) != 0)
-                goto done;
-        }
-        sm_llm_answer *a;
-        int got = sm_llm_next(llm, &a, err);
-        if (got < 0)
-            goto done;
-        if (got == 0) {
-            if (next < n)
-                continue;
-            break;
-        }
-        size_t slot = (size_t)(uintptr_t)a->request->user;
-        const sm_story *s = &set.items[slot / (size_t)o->samples];
-        int sample = a->request->attempt, ok = 1;
-        if (a->status == SM_LLM_OK || a->status == SM_LLM_TRUNCATED) {
-            sm_tell_parse parse;
-            ok = (t.records[slot] = record_line(&t, s, sample, a, &parse)) != NULL;
-            sm_llm_verdict(llm, parse == SM_TELL_OK);
-        } else if (a->status == SM_LLM_WRITTEN) {
-            r->pending++;
-        } else {
-            ok = (t.failures[slot] = failure_line(&t, s, sample, a)) != NULL;
-            r->no_answer++;
-        }
-        sm_llm_answer_free(a);
-        if (!ok) {
-            sm_fail(err, "", 0, "out of memory");
-            goto done;
-        }
-    }
+    sm_llm_callbacks cb = {next_request, on_answer};
+    if (sm_llm_run(llm, &cb, &t, err) != 0)
+        goto done;
     for (size_t i = 0; i < n; i++)
         r->records += t.records[i] != NULL;
     sm_llm *closing = llm;
