@@ -106,6 +106,8 @@ typedef struct sm_vocab sm_vocab;    /* word <-> id, and each word's Porter stem
 
 sm_vocab *sm_vocab_new(void);
 void sm_vocab_free(sm_vocab *v);
+/* Whether a code point belongs to a word: a Unicode letter, mark or digit. */
+int sm_word_char(int32_t cp);
 /* Tokenise text into out (appending).  Returns 0, -1 on OOM. */
 int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out);
 const char *sm_vocab_word(const sm_vocab *v, uint32_t id);

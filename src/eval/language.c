@@ -156,7 +156,7 @@ static uint32_t vocab_add(sm_vocab *v, const char *w, size_t n)
 
 /* ---- tokenisation --------------------------------------------------------- */
 
-static int is_word_char(utf8proc_int32_t c)
+int sm_word_char(int32_t c)
 {
     if (c < 128)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -207,13 +207,13 @@ int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out)
         size_t step = 1;
         if (i < len)
             step = decode(text, len, i, &c);
-        int wc = i < len && is_word_char(c);
+        int wc = i < len && sm_word_char(c);
         if (!wc && in_word && i < len && (c == '\'' || c == 0x2019)) {
             /* Apostrophe inside a word: keep it when a word character follows. */
             utf8proc_int32_t next = 0;
             if (i + step < len) {
                 decode(text, len, i + step, &next);
-                if (is_word_char(next)) {
+                if (sm_word_char(next)) {
                     if (wn + 1 < sizeof word)
                         word[wn++] = '\'';
                     i += step;
