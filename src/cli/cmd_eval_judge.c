@@ -1,0 +1,266 @@
+/* cmd_eval_judge.c - storymovie eval judge: pairwise LLM judge of two story
+ * sets (library: src/eval/judge.c, judge_run.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_llm.h"
+#include "cli/commands.h"
+#include "storymovie/context.h"
+#include "storymovie/eval_judge.h"
+#include "storymovie/io.h"
+#include "storymovie/story.h"
+
+static const char usage_text[] =
+"usage: storymovie eval judge --a A --b B --context C --out DIR --judge-model M\n"
+"                             [--criteria subtitle,synopsis,description]\n"
+"                             [--a-name NAME] [--b-name NAME] [--resamples N]\n"
+"                             [--bootstrap-seed N] [--show-prompt STORY_ID] [-q]\n"
+"                             [model options]\n"
+"\n"
+"Which of two stories of the same frames agrees better with the film, as\n"
+"a judge model sees it (SPEC \"Evaluating models\"; docs/eval.md).  A and B\n"
+"are story files (as 'storymovie story' reads them), C the context records\n"
+"of 'storymovie build'; stories pair by story_id, and only stories in all\n"
+"three are judged.  The judge sees the stories' text without tags.\n"
+"\n"
+"Criteria, each with its reference from the context record:\n"
+"  subtitle     the window's dialogue, in order, each line with its speaker\n"
+"  synopsis     the synopsis paragraphs overlapping the window\n"
+"  description  the window's scene headings and action lines\n"
+"A story whose record has nothing for a criterion is not judged on it\n"
+"(no_reference).  For each story and criterion two requests are made: AB\n"
+"shows the A story first, as \"Story A\", BA shows it second.  The judge\n"
+"answers [[A]], [[B]] or [[C]] (tie); an answer holding none of these or\n"
+"more than one of them, or cut off at --max-tokens, is invalid.  Per story:\n"
+"  win     both orders favour the A story\n"
+"  loss    both favour the B story\n"
+"  tie     both say tie, or the orders disagree (then also inconsistent)\n"
+"  invalid either answer is invalid: left out of n\n"
+"win rate = (wins + ties/2) / n, with a 95% bootstrap interval over stories:\n"
+"--resamples resamples of the n stories with replacement, drawn by\n"
+"SplitMix64 seeded with --bootstrap-seed; the interval is the 250th and\n"
+"9,750th of the 10,000 sorted resample win rates (ceil(0.025 R), ceil(0.975 R)).\n"
+"\n"
+"Options:\n"
+"  --a A, --b B       the two story files; wins are A's\n"
+"  --context C        context records (build's OUT/context.jsonl)\n"
+"  --out DIR          output directory (created)\n"
+"  --judge-model M    the judge (same as --model; default $STORYMOVIE_MODEL)\n"
+"  --criteria LIST    comma-separated, default subtitle,synopsis,description\n"
+"  --a-name, --b-name what A and B are called in the summary and the report\n"
+"                     (default: the file names as given)\n"
+"  --resamples N      bootstrap resamples (default 10000)\n"
+"  --bootstrap-seed N the generator's seed (default 20260101)\n"
+"  --show-prompt ID   print the requests of story ID (every criterion, both\n"
+"                     orders, with their custom_ids) and ask nothing\n"
+"  -q, --quiet        no progress and no summary on standard error\n"
+"  -h, --help         this help\n"
+"\n"
+CLI_LLM_HELP_BODY
+"The judge's defaults here: --temperature 0.\n"
+"\n"
+CLI_LLM_HELP_ANSWERS
+"Request custom_ids: judge:STORY_ID:CRITERION:AB:<sha12> and ...:BA:<sha12>.\n"
+"\n"
+"Output files (each written atomically, at the end):\n"
+"  DIR/verdicts.jsonl  one line per answer: story_id, criterion, order (AB|BA),\n"
+"                      verdict (A|B|C|invalid), favours (a|b|tie|null),\n"
+"                      truncated, raw (the answer), custom_id, judge_model,\n"
+"                      prompt_version\n"
+"  DIR/outcomes.jsonl  one line per story and criterion: story_id, criterion,\n"
+"                      outcome (win|loss|tie|invalid|failed|pending|\n"
+"                      no_reference), inconsistent, ab, ba, judge_model,\n"
+"                      prompt_version\n"
+"  DIR/summary.json    {\"judge_model\",\"prompt_version\",\"criteria\":{\"subtitle\":\n"
+"                      {\"n\",\"wins\",\"ties\",\"losses\",\"inconsistent\",\"invalid\",\n"
+"                      \"win_rate\",\"ci\":[lo,hi],\"failed\",\"pending\",\n"
+"                      \"no_reference\"},...},\"complete\",\"a\":{\"name\",\"file\"},\n"
+"                      \"b\":{...},\"stories\",\"story_set\",\"unpaired_a\",\n"
+"                      \"unpaired_b\",\"no_context\",\"bootstrap\":{...},\"llm\":{the\n"
+"                      LLM layer's counts}}\n"
+"A request that got no answer (failed) or was written for a batch run\n"
+"(pending) leaves its story out of n; \"complete\" is false then.\n"
+"\n"
+"Exit status: 0 every story judged (or its requests written with\n"
+"--requests-out); 1 some requests failed (a rerun asks only those), bad\n"
+"input, the server unreachable or a responses file for other requests (then\n"
+"nothing is written); 2 usage.\n"
+"\n"
+"Examples:\n"
+"  storymovie eval judge --a tuned.jsonl --b base.jsonl --context out/context.jsonl \\\n"
+"      --out judge --judge-model Qwen/Qwen2.5-72B-Instruct --api-base http://localhost:8000/v1\n"
+"  storymovie eval judge ... --requests-out judge-requests.jsonl   # for a batch run\n"
+"  storymovie eval judge ... --responses judge-results.jsonl       # its results\n";
+
+static int parse_criteria(const char *list, unsigned *mask)
+{
+    *mask = 0;
+    const char *p = list;
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        int k = sm_judge_criterion_parse(p, n);
+        if (k < 0) {
+            cli_errorf("eval judge: --criteria: '%.*s' is not a criterion (subtitle, synopsis, description)",
+                       (int)n, p);
+            return -1;
+        }
+        *mask |= 1u << k;
+        p += n + (comma != NULL);
+    }
+    if (!*mask) {
+        cli_errorf("eval judge: --criteria names no criterion");
+        return -1;
+    }
+    return 0;
+}
+
+static void print_summary(const sm_judge_result *r, unsigned criteria, const char *out)
+{
+    fprintf(stderr, "%zu stories judged", r->pairs);
+    if (r->unpaired_a || r->unpaired_b || r->no_context)
+        fprintf(stderr, " (left out: %zu of A without a B story, %zu of B without an A story, %zu without a "
+                        "context record)", r->unpaired_a, r->unpaired_b, r->no_context);
+    fprintf(stderr, "\n");
+    for (int k = 0; k < SM_JUDGE_CRITERIA; k++) {
+        if (!(criteria & (1u << k)))
+            continue;
+        const sm_judge_tally *t = &r->tally[k];
+        fprintf(stderr, "  %-11s ", sm_judge_criterion_name(k));
+        if (t->has_rate)
+            fprintf(stderr, "win rate %5.1f%% [%.1f, %.1f]  n %zu: %zu wins, %zu ties (%zu inconsistent), "
+                            "%zu losses", 100 * t->win_rate, 100 * t->ci[0], 100 * t->ci[1], t->n, t->wins,
+                    t->ties, t->inconsistent, t->losses);
+        else
+            fprintf(stderr, "no story judged");
+        if (t->invalid)
+            fprintf(stderr, "; %zu invalid", t->invalid);
+        if (t->failed)
+            fprintf(stderr, "; %zu failed", t->failed);
+        if (t->pending)
+            fprintf(stderr, "; %zu pending", t->pending);
+        if (t->no_reference)
+            fprintf(stderr, "; %zu without reference", t->no_reference);
+        fputc('\n', stderr);
+    }
+    fprintf(stderr, "verdicts: %s/verdicts.jsonl, summary: %s/summary.json\n", out, out);
+}
+
+int cmd_eval_judge(int argc, char **argv)
+{
+    const char *a_path = NULL, *b_path = NULL, *ctx_path = NULL, *out = NULL, *show = NULL;
+    const char *a_name = NULL, *b_name = NULL;
+    unsigned criteria = (1u << SM_JUDGE_CRITERIA) - 1;
+    long resamples = 10000, seed = 20260101;
+    int quiet = 0;
+    cli_llm opts;
+    cli_llm_init(&opts, CLI_LLM_BODY);
+    opts.params.has_temperature = 1;
+    opts.params.temperature = 0;
+    for (int i = 1; i < argc; i++) {
+        char *arg = argv[i];
+        int at = i;
+        if (!strcmp(arg, "--judge-model"))
+            argv[at] = (char *)"--model";     /* one option, two names */
+        int taken = cli_llm_option(&opts, "eval judge", argc, argv, &i);
+        argv[at] = arg;
+        if (taken < 0)
+            return 2;
+        if (taken)
+            continue;
+        int has_value = i + 1 < argc;
+        if (cli_is_help(arg)) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(arg, "--a") && has_value) {
+            a_path = argv[++i];
+        } else if (!strcmp(arg, "--b") && has_value) {
+            b_path = argv[++i];
+        } else if (!strcmp(arg, "--context") && has_value) {
+            ctx_path = argv[++i];
+        } else if (!strcmp(arg, "--out") && has_value) {
+            out = argv[++i];
+        } else if (!strcmp(arg, "--a-name") && has_value) {
+            a_name = argv[++i];
+        } else if (!strcmp(arg, "--b-name") && has_value) {
+            b_name = argv[++i];
+        } else if (!strcmp(arg, "--show-prompt") && has_value) {
+            show = argv[++i];
+        } else if (!strcmp(arg, "--criteria") && has_value) {
+            if (parse_criteria(argv[++i], &criteria))
+                return 2;
+        } else if (!strcmp(arg, "--resamples") && has_value) {
+            if (cli_option_long("eval judge", arg, argv[++i], 1, 10000000, &resamples))
+                return 2;
+        } else if (!strcmp(arg, "--bootstrap-seed") && has_value) {
+            if (cli_option_long("eval judge", arg, argv[++i], 0, 2147483647L, &seed))
+                return 2;
+        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            quiet = 1;
+        } else {
+            cli_errorf("eval judge: unknown option or missing value '%s' (see --help)", arg);
+            return 2;
+        }
+    }
+    if (!a_path || !b_path || !ctx_path || (!out && !show)) {
+        cli_errorf("eval judge: need --a, --b, --context and --out (see --help)");
+        return 2;
+    }
+    if (show && !opts.params.model)
+        opts.params.model = getenv("STORYMOVIE_MODEL") ? getenv("STORYMOVIE_MODEL") : "JUDGE-MODEL";
+    if (!show && cli_llm_finish(&opts, "eval judge", out, quiet))
+        return 2;
+
+    sm_judge_options o = {
+        .params = &opts.params, .criteria = criteria, .resamples = (size_t)resamples, .seed = (uint64_t)seed,
+        .out_dir = out, .a_name = a_name ? a_name : a_path, .b_name = b_name ? b_name : b_path,
+        .a_path = a_path, .b_path = b_path,
+    };
+    sm_error err;
+    sm_context_set ctx;
+    sm_story_set a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    int status = 1;
+    if (sm_context_read_file(ctx_path, &ctx, &err)) {
+        cli_report(&err);
+        cli_llm_free(&opts);
+        return 1;
+    }
+    if (sm_story_read_file(a_path, &a, &err) || sm_story_read_file(b_path, &b, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    if (show) {
+        if (sm_judge_show_prompt(stdout, &o, &a, &b, &ctx, show, &err))
+            cli_report(&err);
+        else
+            status = 0;
+        goto done;
+    }
+    sm_llm *llm = sm_mkdir_p(out, &err) ? NULL : sm_llm_open(&opts.opt, &err);
+    sm_judge_result res;
+    if (!llm || sm_judge_run(llm, &o, &a, &b, &ctx, &res, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    if (!quiet)
+        print_summary(&res, criteria, out);
+    status = 0;
+    if (res.failed_requests) {
+        cli_errorf("eval judge: %ld requests got no answer; their stories are left out (run again to ask them)",
+                   res.failed_requests);
+        status = 1;
+    } else if (res.written_requests && !quiet) {
+        fprintf(stderr, "%ld requests written to %s: run them (e.g. vLLM run_batch), then run this again with "
+                        "--responses RESULTS\n", res.written_requests, opts.opt.requests_out);
+    }
+done:
+    sm_story_set_free(&a);
+    sm_story_set_free(&b);
+    sm_context_set_free(&ctx);
+    cli_llm_free(&opts);
+    return status;
+}

@@ -1,0 +1,113 @@
+/* eval_util.c - the helpers of eval_internal.h. */
+#include "eval/eval_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storymovie/io.h"
+
+const char *eval_after_think(const char *text, size_t len)
+{
+    const char *end = text + len, *p = text, *last = NULL;
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        if ((size_t)(end - p) >= 8 && memcmp(p, "</think>", 8) == 0)
+            last = p + 8;
+        p++;
+    }
+    return last ? last : text;
+}
+
+char *eval_join_path(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+int eval_write_text(const char *path, const char *text, sm_error *err)
+{
+    sm_output out;
+    if (sm_output_open(&out, path, err))
+        return -1;
+    if (fputs(text, out.fp) < 0 || fputc('\n', out.fp) == EOF) {
+        sm_output_abort(&out);
+        return sm_fail(err, path, 0, "cannot write");
+    }
+    return sm_output_commit(&out, err);
+}
+
+int eval_plain_text(const sm_story *s, char **buf, size_t *cap)
+{
+    size_t need = (size_t)s->text_len + 1;
+    if (need > *cap) {
+        char *p = realloc(*buf, need);
+        if (!p)
+            return -1;
+        *buf = p;
+        *cap = need;
+    }
+    sm_story_plain_text(s->text, s->text_len, *buf);
+    return 0;
+}
+
+/* ---- stories by id ------------------------------------------------------ */
+
+static int cmp_story_id(const void *x, const void *y)
+{
+    const sm_story *a = *(const sm_story *const *)x, *b = *(const sm_story *const *)y;
+    int d = strcmp(a->story_id, b->story_id);
+    return d ? d : (a->record_line > b->record_line) - (a->record_line < b->record_line);
+}
+
+void eval_story_index_free(eval_story_index *ix)
+{
+    free(ix->by_id);
+    ix->by_id = NULL;
+    ix->n = 0;
+}
+
+int eval_story_index_build(const sm_story_set *set, eval_story_index *ix, sm_error *err)
+{
+    ix->n = set->count;
+    ix->by_id = malloc((set->count ? set->count : 1) * sizeof *ix->by_id);
+    if (!ix->by_id)
+        return sm_fail(err, set->name, 0, "out of memory");
+    for (size_t i = 0; i < set->count; i++) {
+        const sm_story *s = &set->items[i];
+        if (s->broken || !s->story_id) {
+            eval_story_index_free(ix);
+            return sm_fail(err, set->name, s->record_line, "%s",
+                           s->broken && s->nissues ? s->issues[0].message : "record has no story_id");
+        }
+        ix->by_id[i] = s;
+    }
+    qsort(ix->by_id, ix->n, sizeof *ix->by_id, cmp_story_id);
+    for (size_t i = 1; i < ix->n; i++)
+        if (strcmp(ix->by_id[i]->story_id, ix->by_id[i - 1]->story_id) == 0) {
+            long first = ix->by_id[i - 1]->record_line;
+            long line = ix->by_id[i]->record_line;
+            const char *id = ix->by_id[i]->story_id;
+            eval_story_index_free(ix);
+            return sm_fail(err, set->name, line, "story_id '%s' again (first on line %ld)", id, first);
+        }
+    return 0;
+}
+
+const sm_story *eval_story_find(const eval_story_index *ix, const char *id)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int d = strcmp(ix->by_id[mid]->story_id, id);
+        if (d == 0)
+            return ix->by_id[mid];
+        if (d < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
