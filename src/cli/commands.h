@@ -11,10 +11,13 @@ int cmd_align(int argc, char **argv);      /* cmd_align.c */
 int cmd_story(int argc, char **argv);      /* cmd_story.c */
 int cmd_link(int argc, char **argv);       /* cmd_link.c */
 int cmd_build(int argc, char **argv);      /* cmd_build.c */
-int cmd_eval(int argc, char **argv);       /* cmd_eval.c: dispatches to the three below */
+int cmd_eval(int argc, char **argv);       /* cmd_eval.c: dispatches to the cmd_eval_* below */
 int cmd_eval_speakers(int argc, char **argv);   /* cmd_eval_speakers.c */
 int cmd_eval_grounding(int argc, char **argv);  /* cmd_eval_story.c */
 int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
+int cmd_eval_structure(int argc, char **argv);  /* cmd_eval_structure.c */
+int cmd_eval_judge(int argc, char **argv);      /* cmd_eval_judge.c */
+int cmd_eval_qa(int argc, char **argv);         /* cmd_eval_qa.c: qa make, qa run */
 int cmd_llm(int argc, char **argv);        /* cmd_llm.c: llm run */
 int cmd_dataset(int argc, char **argv);    /* cmd_dataset.c */
 int cmd_export(int argc, char **argv);     /* cmd_export.c */

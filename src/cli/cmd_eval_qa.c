@@ -1,0 +1,313 @@
+/* cmd_eval_qa.c - storymovie eval qa make|run (library: src/eval/qa.c,
+ * qa_run.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_llm.h"
+#include "cli/commands.h"
+#include "storymovie/context.h"
+#include "storymovie/eval_qa.h"
+#include "storymovie/io.h"
+#include "storymovie/story.h"
+
+static const char usage_text[] =
+"usage: storymovie eval qa make --context C --out Q.jsonl --model M\n"
+"                               [--per-category N] [--show-prompt STORY_ID] [-q]\n"
+"                               [model options]\n"
+"       storymovie eval qa run --questions Q.jsonl --stories S --out DIR\n"
+"                              --model M [--grader-model G] [--name NAME] [-q]\n"
+"                              [model options]\n"
+"\n"
+"Question answering about stories (SPEC \"Evaluating models\"; docs/eval.md\n"
+"has the file formats).\n"
+"\n"
+"make\n"
+"  A model (--model) writes questions about each story of C (build's\n"
+"  context records) from its script context alone - the people's real names,\n"
+"  the screenplay's blocks and the subtitle lines with speakers, each with\n"
+"  its id - in four categories: relationships, actions, emotions and dialogue\n"
+"  (who says a line), up to --per-category of each (default 2), each with a\n"
+"  short answer key and the ids it rests on (\"block 12\", \"cue 7.1\").\n"
+"  A question is kept only when its category is one of the four, it has a\n"
+"  question and a key, every id it cites is in that story's context, and,\n"
+"  for dialogue, the key names the speaker of a line it cites (the speaker\n"
+"  as the script writes it, or the real name of the character the context\n"
+"  found speaking as that speaker).  The rest are dropped with a reason.\n"
+"  Writes Q.jsonl (the questions), Q.dropped.jsonl (the dropped ones with\n"
+"  their reasons, and answers that held no readable list) and\n"
+"  Q.summary.json; the cache defaults to Q's directory.  Request\n"
+"  custom_ids: qa-make:STORY_ID:<sha12>.\n"
+"  --show-prompt ID   print the request for story ID and ask nothing\n"
+"\n"
+"run\n"
+"  A model (--model) answers every question of Q whose story is in S from\n"
+"  that story's text alone (tags removed), or says \"not stated\"; a grader\n"
+"  (--grader-model, default the same model) compares each answer with the\n"
+"  key and says [[CORRECT]] or [[WRONG]]; exactly one of the two is a grade,\n"
+"  anything else is invalid.  An answer that is \"not stated\" is wrong\n"
+"  without asking the grader.  Accuracy = correct / (correct + wrong) per\n"
+"  category and overall, with a Wilson 95% interval; invalid grades and\n"
+"  requests that got no answer are left out of n and counted.  Request\n"
+"  custom_ids: qa-answer:STORY_ID:qN:<sha12>, qa-grade:STORY_ID:qN:<sha12>.\n"
+"  Writes DIR/answers.jsonl (per question: the answer, the grade, the\n"
+"  grader's words) and DIR/summary.json.\n"
+"  --name NAME        what the stories are called in the summary and the\n"
+"                     report (default: S as given)\n"
+"\n"
+"Options of both:\n"
+"  -q, --quiet        no progress and no summary on standard error\n"
+"  -h, --help         this help\n"
+"\n"
+CLI_LLM_HELP_BODY
+"Defaults here: --temperature 0.\n"
+"\n"
+CLI_LLM_HELP_ANSWERS
+"\n"
+"Exit status: 0 every request answered (or written with --requests-out); 1\n"
+"some requests failed (a rerun asks only those), bad input, the server\n"
+"unreachable or a responses file for other requests (then nothing is\n"
+"written); 2 usage.\n"
+"\n"
+"Examples:\n"
+"  storymovie eval qa make --context out/context.jsonl --out qa/questions.jsonl \\\n"
+"      --model Qwen/Qwen2.5-72B-Instruct --api-base http://localhost:8000/v1\n"
+"  storymovie eval qa run --questions qa/questions.jsonl --stories tuned.jsonl \\\n"
+"      --out tuned/qa --model Qwen/Qwen2.5-72B-Instruct --name tuned\n";
+
+/* The directory a file is in ("." when none), for the cache. */
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+static int qa_make(int argc, char **argv)
+{
+    const char *ctx_path = NULL, *out = NULL, *show = NULL;
+    long per_category = 2;
+    int quiet = 0;
+    cli_llm opts;
+    cli_llm_init(&opts, CLI_LLM_BODY);
+    opts.params.has_temperature = 1;
+    opts.params.temperature = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        int taken = cli_llm_option(&opts, "eval qa make", argc, argv, &i);
+        if (taken < 0)
+            return 2;
+        if (taken)
+            continue;
+        int has_value = i + 1 < argc;
+        if (cli_is_help(arg)) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(arg, "--context") && has_value) {
+            ctx_path = argv[++i];
+        } else if (!strcmp(arg, "--out") && has_value) {
+            out = argv[++i];
+        } else if (!strcmp(arg, "--show-prompt") && has_value) {
+            show = argv[++i];
+        } else if (!strcmp(arg, "--per-category") && has_value) {
+            if (cli_option_long("eval qa make", arg, argv[++i], 1, 50, &per_category))
+                return 2;
+        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            quiet = 1;
+        } else {
+            cli_errorf("eval qa make: unknown option or missing value '%s' (see --help)", arg);
+            return 2;
+        }
+    }
+    if (!ctx_path || (!out && !show)) {
+        cli_errorf("eval qa make: need --context C and --out Q.jsonl (see --help)");
+        return 2;
+    }
+    char *dir = out ? dir_of(out) : NULL;
+    if (out && !dir) {
+        cli_errorf("eval qa make: out of memory");
+        return 1;
+    }
+    if (!show && cli_llm_finish(&opts, "eval qa make", dir, quiet)) {
+        free(dir);
+        return 2;
+    }
+    sm_error err;
+    sm_context_set ctx;
+    int status = 1;
+    if (sm_context_read_file(ctx_path, &ctx, &err)) {
+        cli_report(&err);
+        free(dir);
+        cli_llm_free(&opts);
+        return 1;
+    }
+    if (show) {
+        const sm_context *c = sm_context_find(&ctx, show);
+        char *prompt = c ? sm_qa_make_prompt(c, (int)per_category) : NULL;
+        if (!c)
+            cli_errorf("%s: no story '%s' in it", ctx_path, show);
+        else if (!prompt)
+            cli_errorf("eval qa make: out of memory");
+        else {
+            printf("---- system\n%s\n---- user\n%s\n", sm_qa_make_system_prompt, prompt);
+            status = 0;
+        }
+        free(prompt);
+        goto done;
+    }
+    sm_qa_make_options o = {.params = &opts.params, .per_category = (int)per_category, .out_path = out};
+    sm_qa_make_result res;
+    sm_llm *llm = sm_mkdir_p(dir, &err) ? NULL : sm_llm_open(&opts.opt, &err);
+    if (!llm || sm_qa_make_run(llm, &o, &ctx, &res, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    if (!quiet) {
+        fprintf(stderr, "%zu stories: %zu questions kept (", res.stories, res.questions);
+        for (int k = 0; k < SM_QA_CATEGORIES; k++)
+            fprintf(stderr, "%s%zu %s", k ? ", " : "", res.by_category[k], sm_qa_category_name(k));
+        fprintf(stderr, "), %zu dropped, %zu answers unreadable", res.dropped, res.unreadable);
+        if (res.pending)
+            fprintf(stderr, ", %zu stories pending (requests written to %s)", res.pending, opts.opt.requests_out);
+        fprintf(stderr, "\n");
+    }
+    status = 0;
+    if (res.failed) {
+        cli_errorf("eval qa make: %zu stories got no answer (run again to ask them)", res.failed);
+        status = 1;
+    }
+done:
+    free(dir);
+    sm_context_set_free(&ctx);
+    cli_llm_free(&opts);
+    return status;
+}
+
+static void print_run(const sm_qa_run_result *r, const char *out)
+{
+    fprintf(stderr, "%zu questions asked", r->questions);
+    if (r->no_story)
+        fprintf(stderr, " (%zu left out: their story is not in the stories file)", r->no_story);
+    fputc('\n', stderr);
+    for (int k = 0; k <= SM_QA_CATEGORIES; k++) {
+        const sm_qa_tally *t = k < SM_QA_CATEGORIES ? &r->category[k] : &r->overall;
+        fprintf(stderr, "  %-13s ", k < SM_QA_CATEGORIES ? sm_qa_category_name(k) : "overall");
+        if (t->has_rate)
+            fprintf(stderr, "%5.1f%% [%.1f, %.1f]  %zu of %zu", 100 * t->accuracy, 100 * t->ci[0], 100 * t->ci[1],
+                    t->correct, t->n);
+        else
+            fprintf(stderr, "no question graded");
+        if (t->invalid)
+            fprintf(stderr, "; %zu invalid", t->invalid);
+        if (t->failed)
+            fprintf(stderr, "; %zu failed", t->failed);
+        if (t->pending)
+            fprintf(stderr, "; %zu pending", t->pending);
+        fputc('\n', stderr);
+    }
+    fprintf(stderr, "answers: %s/answers.jsonl, summary: %s/summary.json\n", out, out);
+}
+
+static int qa_run(int argc, char **argv)
+{
+    const char *q_path = NULL, *s_path = NULL, *out = NULL, *name = NULL, *grader = NULL;
+    int quiet = 0;
+    cli_llm opts;
+    cli_llm_init(&opts, CLI_LLM_BODY);
+    opts.params.has_temperature = 1;
+    opts.params.temperature = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        int taken = cli_llm_option(&opts, "eval qa run", argc, argv, &i);
+        if (taken < 0)
+            return 2;
+        if (taken)
+            continue;
+        int has_value = i + 1 < argc;
+        if (cli_is_help(arg)) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (!strcmp(arg, "--questions") && has_value) {
+            q_path = argv[++i];
+        } else if (!strcmp(arg, "--stories") && has_value) {
+            s_path = argv[++i];
+        } else if (!strcmp(arg, "--out") && has_value) {
+            out = argv[++i];
+        } else if (!strcmp(arg, "--name") && has_value) {
+            name = argv[++i];
+        } else if (!strcmp(arg, "--grader-model") && has_value) {
+            grader = argv[++i];
+        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            quiet = 1;
+        } else {
+            cli_errorf("eval qa run: unknown option or missing value '%s' (see --help)", arg);
+            return 2;
+        }
+    }
+    if (!q_path || !s_path || !out) {
+        cli_errorf("eval qa run: need --questions, --stories and --out (see --help)");
+        return 2;
+    }
+    if (cli_llm_finish(&opts, "eval qa run", out, quiet))
+        return 2;
+    sm_llm_params grade = opts.params;
+    if (grader)
+        grade.model = grader;
+    sm_qa_run_options o = {.answer_params = &opts.params, .grade_params = &grade, .out_dir = out,
+                           .questions_path = q_path, .stories_path = s_path, .name = name ? name : s_path};
+    sm_error err;
+    sm_qa_set q;
+    sm_story_set s;
+    memset(&s, 0, sizeof s);
+    int status = 1;
+    if (sm_qa_read_file(q_path, &q, &err)) {
+        cli_report(&err);
+        cli_llm_free(&opts);
+        return 1;
+    }
+    if (sm_story_read_file(s_path, &s, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    sm_qa_run_result res;
+    sm_llm *llm = sm_mkdir_p(out, &err) ? NULL : sm_llm_open(&opts.opt, &err);
+    if (!llm || sm_qa_run(llm, &o, &q, &s, &res, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    if (!quiet)
+        print_run(&res, out);
+    status = 0;
+    if (res.failed_requests) {
+        cli_errorf("eval qa run: %ld requests got no answer; their questions are left out (run again to ask "
+                   "them)", res.failed_requests);
+        status = 1;
+    } else if (res.written_requests && !quiet) {
+        fprintf(stderr, "%ld requests written to %s: run them, then run this again with --responses RESULTS "
+                        "(answers first, then their grades: two rounds)\n",
+                res.written_requests, opts.opt.requests_out);
+    }
+done:
+    sm_qa_set_free(&q);
+    sm_story_set_free(&s);
+    cli_llm_free(&opts);
+    return status;
+}
+
+int cmd_eval_qa(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "make"))
+        return qa_make(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "run"))
+        return qa_run(argc - 1, argv + 1);
+    if (argc >= 2 && !cli_is_help(argv[1])) {
+        cli_errorf("eval qa: '%s' is not a qa command (make, run)", argv[1]);
+        return 2;
+    }
+    fputs(usage_text, argc >= 2 ? stdout : stderr);
+    return argc >= 2 ? 0 : 2;
+}
