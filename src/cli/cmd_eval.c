@@ -16,6 +16,7 @@ static void usage(FILE *f)
             "  structure  well-structured answers, pronoun grounding, persistence of ids\n"
             "  judge      pairwise LLM judge of two story sets: win rates with intervals\n"
             "  qa         questions from the script context (make), answered from stories (run)\n"
+            "  report     the tables of several models side by side (Markdown, JSON, SVG)\n"
             "\n"
             "Run 'storymovie eval <what> --help' for details.\n");
 }
@@ -36,6 +37,8 @@ int cmd_eval(int argc, char **argv)
         return cmd_eval_grounding(argc - 1, argv + 1);
     if (strcmp(argv[1], "language") == 0)
         return cmd_eval_language(argc - 1, argv + 1);
+    if (strcmp(argv[1], "report") == 0)
+        return cmd_eval_report(argc - 1, argv + 1);
     if (strcmp(argv[1], "qa") == 0)
         return cmd_eval_qa(argc - 1, argv + 1);
     if (strcmp(argv[1], "judge") == 0)

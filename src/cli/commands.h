@@ -18,6 +18,7 @@ int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
 int cmd_eval_structure(int argc, char **argv);  /* cmd_eval_structure.c */
 int cmd_eval_judge(int argc, char **argv);      /* cmd_eval_judge.c */
 int cmd_eval_qa(int argc, char **argv);         /* cmd_eval_qa.c: qa make, qa run */
+int cmd_eval_report(int argc, char **argv);     /* cmd_eval_report.c */
 int cmd_llm(int argc, char **argv);        /* cmd_llm.c: llm run */
 int cmd_dataset(int argc, char **argv);    /* cmd_dataset.c */
 int cmd_export(int argc, char **argv);     /* cmd_export.c */
