@@ -6,9 +6,10 @@
 # Runs each benchmark executable BUILD_DIR/bench_* (they print figures and
 # assert nothing), then the speaker-attribution accuracy run
 # (bench/align_accuracy.sh), the 2,000-story dataset and exports
-# (bench/bench_dataset.sh), the 1,000-film build timing
-# (bench/bench_build.sh) and the view page of a 1,600-segment film drawn in
-# headless Chromium (bench/view_render.py), each under a heading.  The shared data is read in
+# (bench/bench_dataset.sh), the eval commands (bench/bench_eval.sh), the
+# 1,000-film build timing (bench/bench_build.sh) and the view page of a
+# 1,600-segment film drawn in headless Chromium (bench/view_render.py), each
+# under a heading.  The shared data is read in
 # place from $SM_SHARED_DATA, by default ../shared/data beside the
 # repository; a benchmark that finds no data says so and measures nothing.
 # Exit status: non-zero when a benchmark fails (the others still run).
@@ -64,6 +65,9 @@ sh "$HERE/bench/align_accuracy.sh" "$BUILD/storymovie" "$DATA" || note_failure a
 
 heading "2,000-story dataset and exports (bench/bench_dataset.sh)"
 sh "$HERE/bench/bench_dataset.sh" "$BUILD" || note_failure bench_dataset.sh $?
+
+heading "eval commands on 2,000 stories (bench/bench_eval.sh)"
+sh "$HERE/bench/bench_eval.sh" "$BUILD" || note_failure bench_eval.sh $?
 
 heading "1,000-film build (bench/bench_build.sh)"
 sh "$HERE/bench/bench_build.sh" "$BUILD" || note_failure bench_build.sh $?
