@@ -40,6 +40,10 @@ void sm_process_init(void);
 /* Make a directory and its parents (like mkdir -p). */
 int sm_mkdir_p(const char *path, sm_error *err);
 
+/* The directory part of a path: "a/b" for "a/b/c.jsonl", "." when it has
+ * none, "/" for "/c".  malloc'd; NULL when out of memory. */
+char *sm_path_dir(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

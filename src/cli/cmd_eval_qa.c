@@ -76,58 +76,73 @@ CLI_LLM_HELP_ANSWERS
 "  storymovie eval qa run --questions qa/questions.jsonl --stories tuned.jsonl \\\n"
 "      --out tuned/qa --model Qwen/Qwen2.5-72B-Instruct --name tuned\n";
 
-/* The directory a file is in ("." when none), for the cache. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
+/* The options of both subcommands; each takes its own. */
+typedef struct qa_args {
+    const char *context, *out, *show, *questions, *stories, *name, *grader;
+    const char *per_category;
+    int quiet;
+} qa_args;
 
-static int qa_make(int argc, char **argv)
+/* -1: go on; 0: --help printed; 2: a usage error (printed). */
+static int parse_args(const char *cmd, int run, int argc, char **argv, qa_args *a, cli_llm *opts)
 {
-    const char *ctx_path = NULL, *out = NULL, *show = NULL;
-    long per_category = 2;
-    int quiet = 0;
-    cli_llm opts;
-    cli_llm_init(&opts, CLI_LLM_BODY);
-    opts.params.has_temperature = 1;
-    opts.params.temperature = 0;
+    const struct {
+        const char *opt;
+        const char **slot;
+        int run;                  /* 0: make, 1: run, 2: both */
+    } table[] = {
+        {"--context", &a->context, 0},   {"--show-prompt", &a->show, 0}, {"--per-category", &a->per_category, 0},
+        {"--questions", &a->questions, 1}, {"--stories", &a->stories, 1}, {"--name", &a->name, 1},
+        {"--grader-model", &a->grader, 1}, {"--out", &a->out, 2},
+    };
+    memset(a, 0, sizeof *a);
+    cli_llm_init(opts, CLI_LLM_BODY);
+    opts->params.has_temperature = 1;
+    opts->params.temperature = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        int taken = cli_llm_option(&opts, "eval qa make", argc, argv, &i);
+        int taken = cli_llm_option(opts, cmd, argc, argv, &i);
         if (taken < 0)
             return 2;
         if (taken)
             continue;
-        int has_value = i + 1 < argc;
         if (cli_is_help(arg)) {
             fputs(usage_text, stdout);
             return 0;
-        } else if (!strcmp(arg, "--context") && has_value) {
-            ctx_path = argv[++i];
-        } else if (!strcmp(arg, "--out") && has_value) {
-            out = argv[++i];
-        } else if (!strcmp(arg, "--show-prompt") && has_value) {
-            show = argv[++i];
-        } else if (!strcmp(arg, "--per-category") && has_value) {
-            if (cli_option_long("eval qa make", arg, argv[++i], 1, 50, &per_category))
-                return 2;
-        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
-            quiet = 1;
-        } else {
-            cli_errorf("eval qa make: unknown option or missing value '%s' (see --help)", arg);
+        }
+        if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
+            a->quiet = 1;
+            continue;
+        }
+        size_t k = 0, n = sizeof table / sizeof table[0];
+        while (k < n && (strcmp(arg, table[k].opt) || (table[k].run != 2 && table[k].run != run)))
+            k++;
+        if (k == n || i + 1 >= argc) {
+            cli_errorf("%s: unknown option or missing value '%s' (see --help)", cmd, arg);
             return 2;
         }
+        *table[k].slot = argv[++i];
     }
+    return -1;
+}
+
+static int qa_make(int argc, char **argv)
+{
+    qa_args a;
+    cli_llm opts;
+    int rc = parse_args("eval qa make", 0, argc, argv, &a, &opts);
+    if (rc >= 0)
+        return rc;
+    long per_category = 2;
+    if (a.per_category && cli_option_long("eval qa make", "--per-category", a.per_category, 1, 50, &per_category))
+        return 2;
+    const char *ctx_path = a.context, *out = a.out, *show = a.show;
+    int quiet = a.quiet;
     if (!ctx_path || (!out && !show)) {
         cli_errorf("eval qa make: need --context C and --out Q.jsonl (see --help)");
         return 2;
     }
-    char *dir = out ? dir_of(out) : NULL;
+    char *dir = out ? sm_path_dir(out) : NULL;
     if (out && !dir) {
         cli_errorf("eval qa make: out of memory");
         return 1;
@@ -214,40 +229,13 @@ static void print_run(const sm_qa_run_result *r, const char *out)
 
 static int qa_run(int argc, char **argv)
 {
-    const char *q_path = NULL, *s_path = NULL, *out = NULL, *name = NULL, *grader = NULL;
-    int quiet = 0;
+    qa_args a;
     cli_llm opts;
-    cli_llm_init(&opts, CLI_LLM_BODY);
-    opts.params.has_temperature = 1;
-    opts.params.temperature = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        int taken = cli_llm_option(&opts, "eval qa run", argc, argv, &i);
-        if (taken < 0)
-            return 2;
-        if (taken)
-            continue;
-        int has_value = i + 1 < argc;
-        if (cli_is_help(arg)) {
-            fputs(usage_text, stdout);
-            return 0;
-        } else if (!strcmp(arg, "--questions") && has_value) {
-            q_path = argv[++i];
-        } else if (!strcmp(arg, "--stories") && has_value) {
-            s_path = argv[++i];
-        } else if (!strcmp(arg, "--out") && has_value) {
-            out = argv[++i];
-        } else if (!strcmp(arg, "--name") && has_value) {
-            name = argv[++i];
-        } else if (!strcmp(arg, "--grader-model") && has_value) {
-            grader = argv[++i];
-        } else if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
-            quiet = 1;
-        } else {
-            cli_errorf("eval qa run: unknown option or missing value '%s' (see --help)", arg);
-            return 2;
-        }
-    }
+    int rc = parse_args("eval qa run", 1, argc, argv, &a, &opts);
+    if (rc >= 0)
+        return rc;
+    const char *q_path = a.questions, *s_path = a.stories, *out = a.out, *name = a.name, *grader = a.grader;
+    int quiet = a.quiet;
     if (!q_path || !s_path || !out) {
         cli_errorf("eval qa run: need --questions, --stories and --out (see --help)");
         return 2;

@@ -140,3 +140,13 @@ void sm_process_init(void)
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
 }
+
+char *sm_path_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "storymovie/error.h"
+#include "storymovie/json.h"
 #include "storymovie/story.h"
 
 /* Where a model's answer proper starts: after the last "</think>" (a
@@ -21,6 +22,26 @@ int eval_write_text(const char *path, const char *text, sm_error *err);
 /* The story's tag-free text (sm_story_plain_text) into *buf, grown as
  * needed.  -1 on memory. */
 int eval_plain_text(const sm_story *s, char **buf, size_t *cap);
+
+/* printf into a malloc'd string; NULL when out of memory. */
+char *eval_format(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* The index of s[0..n) in names[0..count), or -1. */
+int eval_name_index(const char *const *names, int count, const char *s, size_t n);
+
+/* "KEY":rate,"ci":[lo,hi] into the open object j, or null for both when
+ * there is no rate. */
+void eval_rate_json(sm_json *j, const char *key, int has_rate, double rate, const double ci[2]);
+
+/* A JSON Lines file written atomically: line(ctx, i, j) appends record i
+ * to j (or nothing, to leave it out) for i = 0..n-1; 0, or -1 with err
+ * (nothing written). */
+typedef void (*eval_line_fn)(const void *ctx, size_t i, sm_json *j);
+int eval_write_jsonl(const char *path, size_t n, eval_line_fn line, const void *ctx, sm_error *err);
 
 /* A story file indexed by story_id.  Building it fails (FILE:LINE) on a
  * record that is broken or has no story_id, and on an id given twice: a

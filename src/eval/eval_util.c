@@ -1,6 +1,7 @@
 /* eval_util.c - the helpers of eval_internal.h. */
 #include "eval/eval_internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,64 @@ int eval_write_text(const char *path, const char *text, sm_error *err)
     if (fputs(text, out.fp) < 0 || fputc('\n', out.fp) == EOF) {
         sm_output_abort(&out);
         return sm_fail(err, path, 0, "cannot write");
+    }
+    return sm_output_commit(&out, err);
+}
+
+char *eval_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (buf) {
+        va_start(ap, fmt);
+        vsnprintf(buf, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    return buf;
+}
+
+int eval_name_index(const char *const *names, int count, const char *s, size_t n)
+{
+    for (int k = 0; k < count; k++)
+        if (strlen(names[k]) == n && memcmp(names[k], s, n) == 0)
+            return k;
+    return -1;
+}
+
+void eval_rate_json(sm_json *j, const char *key, int has_rate, double rate, const double ci[2])
+{
+    if (!has_rate) {
+        sm_json_kv_null(j, key);
+        sm_json_kv_null(j, "ci");
+        return;
+    }
+    sm_json_kv_double(j, key, rate);
+    sm_json_key(j, "ci");
+    sm_json_begin_array(j);
+    sm_json_double(j, ci[0]);
+    sm_json_double(j, ci[1]);
+    sm_json_end_array(j);
+}
+
+int eval_write_jsonl(const char *path, size_t n, eval_line_fn line, const void *ctx, sm_error *err)
+{
+    sm_output out;
+    if (sm_output_open(&out, path, err))
+        return -1;
+    sm_json j;
+    sm_json_init(&j);
+    int bad = 0;
+    for (size_t i = 0; i < n && !bad; i++) {
+        line(ctx, i, &j);
+        bad = j.failed || (j.len && sm_json_flush_line(&j, out.fp) != 0);
+    }
+    sm_json_free(&j);
+    if (bad) {
+        sm_output_abort(&out);
+        return sm_fail(err, path, 0, "cannot write (or out of memory)");
     }
     return sm_output_commit(&out, err);
 }

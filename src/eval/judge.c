@@ -18,10 +18,7 @@ const char *sm_judge_criterion_name(int criterion)
 
 int sm_judge_criterion_parse(const char *s, size_t n)
 {
-    for (int k = 0; k < SM_JUDGE_CRITERIA; k++)
-        if (strlen(criterion_names[k]) == n && memcmp(criterion_names[k], s, n) == 0)
-            return k;
-    return -1;
+    return eval_name_index(criterion_names, SM_JUDGE_CRITERIA, s, n);
 }
 
 /* ---- verdicts ------------------------------------------------------------ */
@@ -235,25 +232,14 @@ char *sm_judge_prompt(int criterion, const char *reference, const char *first, c
 {
     if (criterion < 0 || criterion >= SM_JUDGE_CRITERIA)
         return NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    fprintf(f,
-            "Criterion. %s\n\n"
-            "Reference. %s\n%s\n"
-            "Story A:\n%s\n\n"
-            "Story B:\n%s\n\n"
-            "Which story agrees better with the reference on this criterion? Write one or two "
-            "sentences of reasons, then the verdict alone on the last line: [[A]] if Story A is "
-            "better, [[B]] if Story B is better, [[C]] if they are equally good. Do not write "
-            "these marks anywhere else.",
-            criterion_text[criterion][0], criterion_text[criterion][1], reference ? reference : "",
-            first && *first ? first : "(no story)", second && *second ? second : "(no story)");
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return eval_format("Criterion. %s\n\n"
+                       "Reference. %s\n%s\n"
+                       "Story A:\n%s\n\n"
+                       "Story B:\n%s\n\n"
+                       "Which story agrees better with the reference on this criterion? Write one or two "
+                       "sentences of reasons, then the verdict alone on the last line: [[A]] if Story A is "
+                       "better, [[B]] if Story B is better, [[C]] if they are equally good. Do not write "
+                       "these marks anywhere else.",
+                       criterion_text[criterion][0], criterion_text[criterion][1], reference ? reference : "",
+                       first && *first ? first : "(no story)", second && *second ? second : "(no story)");
 }

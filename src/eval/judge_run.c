@@ -253,40 +253,26 @@ static void model_keys(sm_json *j, const sm_judge_options *o)
     sm_json_kv_string(j, "prompt_version", SM_JUDGE_PROMPT_VERSION);
 }
 
-static int write_verdicts(const judge_ctx *x, const char *path, sm_error *err)
+/* Line i of verdicts.jsonl: (pair, criterion, order) = i / 6, i / 2 % 3, i % 2. */
+static void verdict_line(const void *ctx, size_t i, sm_json *j)
 {
-    sm_output out;
-    if (sm_output_open(&out, path, err))
-        return -1;
-    sm_json j;
-    sm_json_init(&j);
-    int bad = 0;
-    for (size_t i = 0; i < x->n_pairs && !bad; i++)
-        for (int k = 0; k < SM_JUDGE_CRITERIA && !bad; k++)
-            for (int order = 0; order < 2 && !bad; order++) {
-                const judge_answer *ans = &x->pairs[i].answer[k][order];
-                if (ans->state != ANSWER_TEXT)
-                    continue;
-                sm_json_begin_object(&j);
-                sm_json_kv_string(&j, "story_id", x->pairs[i].a->story_id);
-                sm_json_kv_string(&j, "criterion", sm_judge_criterion_name(k));
-                sm_json_kv_string(&j, "order", order == 0 ? "AB" : "BA");
-                sm_json_kv_string(&j, "verdict", sm_judge_verdict_name(ans->verdict));
-                sm_json_kv_string(&j, "favours", favours_name(ans->verdict, order == 0));
-                sm_json_kv_bool(&j, "truncated", ans->truncated);
-                sm_json_kv_string(&j, "raw", ans->raw);
-                sm_json_kv_string(&j, "custom_id", ans->custom_id);
-                model_keys(&j, x->o);
-                sm_json_end_object(&j);
-                bad = sm_json_flush_line(&j, out.fp) != 0;
-            }
-    bad |= j.failed;
-    sm_json_free(&j);
-    if (bad) {
-        sm_output_abort(&out);
-        return sm_fail(err, path, 0, "cannot write");
-    }
-    return sm_output_commit(&out, err);
+    const judge_ctx *x = ctx;
+    const judge_pair *p = &x->pairs[i / (SM_JUDGE_CRITERIA * 2)];
+    int k = (int)(i / 2 % SM_JUDGE_CRITERIA), order = (int)(i % 2);
+    const judge_answer *ans = &p->answer[k][order];
+    if (ans->state != ANSWER_TEXT)
+        return;
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "story_id", p->a->story_id);
+    sm_json_kv_string(j, "criterion", sm_judge_criterion_name(k));
+    sm_json_kv_string(j, "order", order == 0 ? "AB" : "BA");
+    sm_json_kv_string(j, "verdict", sm_judge_verdict_name(ans->verdict));
+    sm_json_kv_string(j, "favours", favours_name(ans->verdict, order == 0));
+    sm_json_kv_bool(j, "truncated", ans->truncated);
+    sm_json_kv_string(j, "raw", ans->raw);
+    sm_json_kv_string(j, "custom_id", ans->custom_id);
+    model_keys(j, x->o);
+    sm_json_end_object(j);
 }
 
 static const char *answer_verdict(const judge_answer *a)
@@ -294,41 +280,27 @@ static const char *answer_verdict(const judge_answer *a)
     return a->state == ANSWER_TEXT ? sm_judge_verdict_name(a->verdict) : NULL;
 }
 
-static int write_outcomes(const judge_ctx *x, const char *path, sm_error *err)
+/* Line i of outcomes.jsonl: (pair, criterion) = i / 3, i % 3. */
+static void outcome_line(const void *ctx, size_t i, sm_json *j)
 {
     static const char *const state_names[] = {"", "failed", "pending", "no_reference"};
-    sm_output out;
-    if (sm_output_open(&out, path, err))
-        return -1;
-    sm_json j;
-    sm_json_init(&j);
-    int bad = 0;
-    for (size_t i = 0; i < x->n_pairs && !bad; i++)
-        for (int k = 0; k < SM_JUDGE_CRITERIA && !bad; k++) {
-            if (!(x->o->criteria & (1u << k)))
-                continue;
-            const judge_pair *p = &x->pairs[i];
-            sm_judge_outcome o = SM_OUTCOME_INVALID;
-            int inconsistent;
-            pair_state st = state_of(p, k, &o, &inconsistent);
-            sm_json_begin_object(&j);
-            sm_json_kv_string(&j, "story_id", p->a->story_id);
-            sm_json_kv_string(&j, "criterion", sm_judge_criterion_name(k));
-            sm_json_kv_string(&j, "outcome", st == PAIR_JUDGED ? sm_judge_outcome_name(o) : state_names[st]);
-            sm_json_kv_bool(&j, "inconsistent", inconsistent);
-            sm_json_kv_string(&j, "ab", answer_verdict(&p->answer[k][0]));
-            sm_json_kv_string(&j, "ba", answer_verdict(&p->answer[k][1]));
-            model_keys(&j, x->o);
-            sm_json_end_object(&j);
-            bad = sm_json_flush_line(&j, out.fp) != 0;
-        }
-    bad |= j.failed;
-    sm_json_free(&j);
-    if (bad) {
-        sm_output_abort(&out);
-        return sm_fail(err, path, 0, "cannot write");
-    }
-    return sm_output_commit(&out, err);
+    const judge_ctx *x = ctx;
+    const judge_pair *p = &x->pairs[i / SM_JUDGE_CRITERIA];
+    int k = (int)(i % SM_JUDGE_CRITERIA);
+    if (!(x->o->criteria & (1u << k)))
+        return;
+    sm_judge_outcome o = SM_OUTCOME_INVALID;
+    int inconsistent;
+    pair_state st = state_of(p, k, &o, &inconsistent);
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "story_id", p->a->story_id);
+    sm_json_kv_string(j, "criterion", sm_judge_criterion_name(k));
+    sm_json_kv_string(j, "outcome", st == PAIR_JUDGED ? sm_judge_outcome_name(o) : state_names[st]);
+    sm_json_kv_bool(j, "inconsistent", inconsistent);
+    sm_json_kv_string(j, "ab", answer_verdict(&p->answer[k][0]));
+    sm_json_kv_string(j, "ba", answer_verdict(&p->answer[k][1]));
+    model_keys(j, x->o);
+    sm_json_end_object(j);
 }
 
 static void tally_json(sm_json *j, const sm_judge_tally *t)
@@ -340,17 +312,7 @@ static void tally_json(sm_json *j, const sm_judge_tally *t)
     sm_json_kv_int(j, "losses", (long long)t->losses);
     sm_json_kv_int(j, "inconsistent", (long long)t->inconsistent);
     sm_json_kv_int(j, "invalid", (long long)t->invalid);
-    if (t->has_rate) {
-        sm_json_kv_double(j, "win_rate", t->win_rate);
-        sm_json_key(j, "ci");
-        sm_json_begin_array(j);
-        sm_json_double(j, t->ci[0]);
-        sm_json_double(j, t->ci[1]);
-        sm_json_end_array(j);
-    } else {
-        sm_json_kv_null(j, "win_rate");
-        sm_json_kv_null(j, "ci");
-    }
+    eval_rate_json(j, "win_rate", t->has_rate, t->win_rate, t->ci);
     sm_json_kv_int(j, "failed", (long long)t->failed);
     sm_json_kv_int(j, "pending", (long long)t->pending);
     sm_json_kv_int(j, "no_reference", (long long)t->no_reference);
@@ -471,7 +433,8 @@ int sm_judge_run(sm_llm *llm, const sm_judge_options *o, const sm_story_set *a, 
         sm_fail(err, "", 0, "out of memory");
         goto fail;
     }
-    if (write_verdicts(&x, paths[0], err) || write_outcomes(&x, paths[1], err) ||
+    if (eval_write_jsonl(paths[0], x.n_pairs * SM_JUDGE_CRITERIA * 2, verdict_line, &x, err) ||
+        eval_write_jsonl(paths[1], x.n_pairs * SM_JUDGE_CRITERIA, outcome_line, &x, err) ||
         eval_write_text(paths[2], summary.buf, err))
         goto fail;
     for (int i = 0; i < 3; i++)

@@ -26,10 +26,7 @@ const char *sm_qa_category_name(int category)
 
 int sm_qa_category_parse(const char *s, size_t n)
 {
-    for (int k = 0; k < SM_QA_CATEGORIES; k++)
-        if (strlen(category_names[k]) == n && memcmp(category_names[k], s, n) == 0)
-            return k;
-    return -1;
+    return eval_name_index(category_names, SM_QA_CATEGORIES, s, n);
 }
 
 /* ---- evidence ids ---------------------------------------------------------- */
@@ -415,42 +412,20 @@ const char sm_qa_grade_system_prompt[] =
 
 char *sm_qa_answer_prompt(const char *story, const char *question)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    fprintf(f,
-            "Story:\n%s\n\nQuestion: %s\n\n"
-            "Answer in a few words, from the story alone. If the story does not say, answer "
-            "exactly: not stated",
-            story && *story ? story : "(no story)", question);
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return eval_format("Story:\n%s\n\nQuestion: %s\n\n"
+                       "Answer in a few words, from the story alone. If the story does not say, answer "
+                       "exactly: not stated",
+                       story && *story ? story : "(no story)", question);
 }
 
 char *sm_qa_grade_prompt(const char *question, const char *key, const char *answer)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return NULL;
-    fprintf(f,
-            "Question: %s\nAnswer key: %s\nAnswer given: %s\n\n"
-            "Does the answer given say what the key says? Wording may differ and a person may be "
-            "called by a first or last name only. An answer that names another person, says "
-            "something the key contradicts, or says the story does not tell is wrong. Reply with "
-            "[[CORRECT]] or [[WRONG]] and nothing else.",
-            question, key, answer);
-    if (fclose(f) != 0) {
-        free(buf);
-        return NULL;
-    }
-    return buf;
+    return eval_format("Question: %s\nAnswer key: %s\nAnswer given: %s\n\n"
+                       "Does the answer given say what the key says? Wording may differ and a person may be "
+                       "called by a first or last name only. An answer that names another person, says "
+                       "something the key contradicts, or says the story does not tell is wrong. Reply with "
+                       "[[CORRECT]] or [[WRONG]] and nothing else.",
+                       question, key, answer);
 }
 
 /* ---- parsers ----------------------------------------------------------------- */

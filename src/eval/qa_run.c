@@ -460,44 +460,29 @@ static void tally_item(sm_qa_tally *t, const char *g)
 
 static const char *const state_names[] = {NULL, "ok", "truncated", "failed", "pending"};
 
-static int run_write_answers(const run_ctx *x, const char *path, sm_error *err)
+static void answer_line(const void *ctx, size_t i, sm_json *j)
 {
-    sm_output out;
-    if (sm_output_open(&out, path, err))
-        return -1;
-    sm_json j;
-    sm_json_init(&j);
-    int bad = 0;
-    for (size_t i = 0; i < x->n && !bad; i++) {
-        const run_item *it = &x->items[i];
-        if (!it->story)
-            continue;
-        sm_json_begin_object(&j);
-        sm_json_kv_string(&j, "id", it->q->id);
-        sm_json_kv_string(&j, "story_id", it->q->story_id);
-        sm_json_kv_string(&j, "category", sm_qa_category_name(it->q->category));
-        sm_json_kv_string(&j, "question", it->q->question);
-        sm_json_kv_string(&j, "key", it->q->answer);
-        sm_json_kv_string(&j, "answer", it->answer);
-        sm_json_kv_string(&j, "answer_status", state_names[it->answer_state]);
-        sm_json_kv_string(&j, "grade", item_grade(it));
-        sm_json_kv_string(&j, "graded_by", it->by_rule ? "rule" : it->grader_raw ? "grader" : NULL);
-        sm_json_kv_string(&j, "grader_raw", it->grader_raw);
-        sm_json_kv_string(&j, "model", x->o->answer_params->model);
-        sm_json_kv_string(&j, "grader_model", x->o->grade_params->model);
-        sm_json_kv_string(&j, "prompt_version", SM_QA_RUN_PROMPT_VERSION);
-        sm_json_kv_string(&j, "answer_custom_id", it->answer_id);
-        sm_json_kv_string(&j, "grade_custom_id", it->grade_id);
-        sm_json_end_object(&j);
-        bad = sm_json_flush_line(&j, out.fp) != 0;
-    }
-    bad |= j.failed;
-    sm_json_free(&j);
-    if (bad) {
-        sm_output_abort(&out);
-        return sm_fail(err, path, 0, "cannot write");
-    }
-    return sm_output_commit(&out, err);
+    const run_ctx *x = ctx;
+    const run_item *it = &x->items[i];
+    if (!it->story)
+        return;
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "id", it->q->id);
+    sm_json_kv_string(j, "story_id", it->q->story_id);
+    sm_json_kv_string(j, "category", sm_qa_category_name(it->q->category));
+    sm_json_kv_string(j, "question", it->q->question);
+    sm_json_kv_string(j, "key", it->q->answer);
+    sm_json_kv_string(j, "answer", it->answer);
+    sm_json_kv_string(j, "answer_status", state_names[it->answer_state]);
+    sm_json_kv_string(j, "grade", item_grade(it));
+    sm_json_kv_string(j, "graded_by", it->by_rule ? "rule" : it->grader_raw ? "grader" : NULL);
+    sm_json_kv_string(j, "grader_raw", it->grader_raw);
+    sm_json_kv_string(j, "model", x->o->answer_params->model);
+    sm_json_kv_string(j, "grader_model", x->o->grade_params->model);
+    sm_json_kv_string(j, "prompt_version", SM_QA_RUN_PROMPT_VERSION);
+    sm_json_kv_string(j, "answer_custom_id", it->answer_id);
+    sm_json_kv_string(j, "grade_custom_id", it->grade_id);
+    sm_json_end_object(j);
 }
 
 static void tally_json(sm_json *j, const char *key, const sm_qa_tally *t)
@@ -510,17 +495,7 @@ static void tally_json(sm_json *j, const char *key, const sm_qa_tally *t)
     sm_json_kv_int(j, "invalid", (long long)t->invalid);
     sm_json_kv_int(j, "failed", (long long)t->failed);
     sm_json_kv_int(j, "pending", (long long)t->pending);
-    if (t->has_rate) {
-        sm_json_kv_double(j, "accuracy", t->accuracy);
-        sm_json_key(j, "ci");
-        sm_json_begin_array(j);
-        sm_json_double(j, t->ci[0]);
-        sm_json_double(j, t->ci[1]);
-        sm_json_end_array(j);
-    } else {
-        sm_json_kv_null(j, "accuracy");
-        sm_json_kv_null(j, "ci");
-    }
+    eval_rate_json(j, "accuracy", t->has_rate, t->accuracy, t->ci);
     sm_json_end_object(j);
 }
 
@@ -650,7 +625,7 @@ int sm_qa_run(sm_llm *llm, const sm_qa_run_options *o, const sm_qa_set *q, const
         sm_fail(err, "", 0, "out of memory");
         goto fail;
     }
-    if (run_write_answers(&x, paths[0], err) || eval_write_text(paths[1], summary.buf, err))
+    if (eval_write_jsonl(paths[0], x.n, answer_line, &x, err) || eval_write_text(paths[1], summary.buf, err))
         goto fail;
     rc = 0;
 fail:

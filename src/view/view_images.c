@@ -18,21 +18,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "storymovie/io.h"
 #include "storymovie/llm.h"
 #include "storymovie/movienet.h"
 
 #define MAX_EMBEDDED_IMAGE (64u << 20)  /* a keyframe is kilobytes; anything this big is not one */
-
-/* The directory part of a path ("." when it has none). */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
 
 int view_images_init(view_images *im, const sm_view_options *o, sm_json *list,
                      sm_view_stats *stats, sm_error *err)
@@ -47,7 +37,7 @@ int view_images_init(view_images *im, const sm_view_options *o, sm_json *list,
         return sm_fail(err, o->out_path, 0, "out of memory");
     if (!im->root || im->embed)
         return 0;
-    char *dir = dir_of(o->out_path);
+    char *dir = sm_path_dir(o->out_path);
     if (!dir)
         return sm_fail(err, o->out_path, 0, "out of memory");
     im->page_dir = realpath(dir, NULL);
