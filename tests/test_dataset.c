@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "dataset/dataset_internal.h"
+#include "storymovie/rng.h"
 #include "storymovie/dataset.h"
 
 static void test_pick_even(void **state)
@@ -175,9 +176,9 @@ static void test_hash(void **state)
         below += (double)(ds_hash(42, id) >> 11) / 9007199254740992.0 < 0.15;
     }
     assert_in_range(below, 1350, 1650);
-    ds_rng r = {7};
+    sm_rng r = {7};
     for (int i = 0; i < 1000; i++)
-        assert_true(ds_rng_below(&r, 3) < 3);
+        assert_true(sm_rng_below(&r, 3) < 3);
 }
 
 static void test_placeholders_and_names(void **state)

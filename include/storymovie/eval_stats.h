@@ -2,7 +2,7 @@
  *
  * Judge win rates get a 95% bootstrap interval over stories; QA accuracies
  * a Wilson score interval.  Both are deterministic: the bootstrap draws
- * from a documented generator (SplitMix64) with a fixed seed, so the same
+ * from a documented generator (SplitMix64, rng.h) with a fixed seed, so the same
  * verdicts always give the same interval, on any machine, and an
  * independent implementation (tests/e2e/bootstrap_check.py) reproduces it
  * to the last bit. */
@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "rng.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,20 +26,6 @@ extern "C" {
  *   half   = z sqrt(p(1-p)/n + z^2/4n^2) / (1 + z^2/n),   p = k/n,
  * clamped to [0,1].  n = 0 gives [0,1] and returns -1 (no interval). */
 int sm_wilson(size_t k, size_t n, double z, double *lo, double *hi);
-
-/* SplitMix64 (Steele, Lea, Flood 2014; the seeding generator of xoshiro):
- *   state += 0x9E3779B97F4A7C15;
- *   z = state; z = (z ^ z>>30) * 0xBF58476D1CE4E5B9;
- *   z = (z ^ z>>27) * 0x94D049BB133111EB;  return z ^ z>>31. */
-typedef struct sm_rng {
-    uint64_t state;
-} sm_rng;
-
-void sm_rng_seed(sm_rng *r, uint64_t seed);   /* state = seed */
-uint64_t sm_rng_next(sm_rng *r);
-/* Uniform in [0, n), n >= 1, without modulo bias: draws x until
- * x < 2^64 - (2^64 mod n), then returns x mod n. */
-uint64_t sm_rng_below(sm_rng *r, uint64_t n);
 
 /* Percentile bootstrap interval of a mean.  values[i] is item i's score in
  * units of 1/denom (a judge outcome: win 2, tie 1, loss 0 with denom 2), so

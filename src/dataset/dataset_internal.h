@@ -49,11 +49,7 @@ char *ds_join(const char *dir, const char *name);
 /* 64-bit hash of (seed, text): FNV-1a over the text, mixed with the seed
  * through the splitmix64 finaliser.  Stable across platforms and runs. */
 uint64_t ds_hash(uint64_t seed, const char *text);
-/* splitmix64 stream */
-typedef struct ds_rng { uint64_t state; } ds_rng;
-uint64_t ds_rng_next(ds_rng *r);
-/* uniform in [0, n), n > 0 (rejection sampling: no modulo bias) */
-uint64_t ds_rng_below(ds_rng *r, uint64_t n);
+/* streams: sm_rng (storymovie/rng.h) */
 
 /* ---- input.c: story records with their extras and frames ------------------- */
 

@@ -13,6 +13,7 @@
  * stream is seeded with ds_hash(seed, story_id) and the pool is sorted by
  * film and name, so input order and other stories change nothing. */
 #include "dataset/dataset_internal.h"
+#include "storymovie/rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +88,7 @@ static int build_pool(ds_input *in, const char *path, frame **pool_out, size_t *
 /* Films for one sequence of n frames: distinct while possible, otherwise
  * permutations joined so that neighbours differ.  Returns 1 when a film
  * had to be used twice. */
-static int choose_films(ds_rng *rng, size_t nfilms, size_t n, size_t *perm, size_t *out)
+static int choose_films(sm_rng *rng, size_t nfilms, size_t n, size_t *perm, size_t *out)
 {
     size_t done = 0;
     int repeated = n > nfilms;
@@ -97,14 +98,14 @@ static int choose_films(ds_rng *rng, size_t nfilms, size_t n, size_t *perm, size
         size_t take = n - done < nfilms ? n - done : nfilms;
         /* Partial Fisher-Yates: the first `take` of a random permutation. */
         for (size_t i = 0; i < take; i++) {
-            size_t j = i + (size_t)ds_rng_below(rng, nfilms - i);
+            size_t j = i + (size_t)sm_rng_below(rng, nfilms - i);
             size_t t = perm[i];
             perm[i] = perm[j];
             perm[j] = t;
         }
         if (done > 0 && perm[0] == out[done - 1]) {
             /* the next round would repeat the last film: swap it later */
-            size_t j = 1 + (size_t)ds_rng_below(rng, nfilms - 1);
+            size_t j = 1 + (size_t)sm_rng_below(rng, nfilms - 1);
             size_t t = perm[0];
             perm[0] = perm[j];
             perm[j] = t;    /* the prefix stays distinct either way */
@@ -150,13 +151,13 @@ int sm_dataset_negatives(const sm_negatives_options *o, sm_negatives_summary *su
     for (size_t i = 0; rc == 0 && i < in.count; i++) {
         const sm_story *s = in.items[i].s;
         size_t n = s->nimages;
-        ds_rng rng = {ds_hash(o->seed, s->story_id)};
+        sm_rng rng = {ds_hash(o->seed, s->story_id)};
         sum->repeated_film += (size_t)choose_films(&rng, nfilms, n, perm, seq);
         for (size_t k = 0; k < n; k++) {
             const film_frames *f = &films[seq[k]];
             /* a frame not yet in this sequence (a film used twice gives
              * another of its frames when it has one) */
-            size_t pick = f->first + (size_t)ds_rng_below(&rng, f->count);
+            size_t pick = f->first + (size_t)sm_rng_below(&rng, f->count);
             for (size_t tries = 0; tries < f->count; tries++) {
                 int dup = 0;
                 for (size_t q = 0; q < k && !dup; q++)
