@@ -13,6 +13,7 @@ static void usage(FILE *f)
             "  speakers   speaker attribution of an alignment against a gold TSV\n"
             "  grounding  grounding precision/recall/F1/mAP of stories against references\n"
             "  language   BLEU-1..4, ROUGE-L and METEOR of stories against references\n"
+            "  dialogue   quotations found in the window's subtitles, attribution accuracy\n"
             "  structure  well-structured answers, pronoun grounding, persistence of ids\n"
             "  judge      pairwise LLM judge of two story sets: win rates with intervals\n"
             "  qa         questions from the script context (make), answered from stories (run)\n"
@@ -43,6 +44,8 @@ int cmd_eval(int argc, char **argv)
         return cmd_eval_qa(argc - 1, argv + 1);
     if (strcmp(argv[1], "judge") == 0)
         return cmd_eval_judge(argc - 1, argv + 1);
+    if (strcmp(argv[1], "dialogue") == 0)
+        return cmd_eval_dialogue(argc - 1, argv + 1);
     if (strcmp(argv[1], "structure") == 0)
         return cmd_eval_structure(argc - 1, argv + 1);
     cli_errorf("eval: '%s' is not something to evaluate; see 'storymovie eval --help'", argv[1]);

@@ -16,6 +16,7 @@ int cmd_eval_speakers(int argc, char **argv);   /* cmd_eval_speakers.c */
 int cmd_eval_grounding(int argc, char **argv);  /* cmd_eval_story.c */
 int cmd_eval_language(int argc, char **argv);   /* cmd_eval_story.c */
 int cmd_eval_structure(int argc, char **argv);  /* cmd_eval_structure.c */
+int cmd_eval_dialogue(int argc, char **argv);   /* cmd_eval_dialogue.c */
 int cmd_eval_judge(int argc, char **argv);      /* cmd_eval_judge.c */
 int cmd_eval_qa(int argc, char **argv);         /* cmd_eval_qa.c: qa make, qa run */
 int cmd_eval_report(int argc, char **argv);     /* cmd_eval_report.c */

@@ -1,0 +1,206 @@
+/* cmd_eval_dialogue.c - storymovie eval dialogue: dialogue fidelity and
+ * attribution accuracy (library: src/eval/dialogue.c on src/ground's
+ * quotation finder). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "storymovie/context.h"
+#include "storymovie/eval_dialogue.h"
+#include "storymovie/eval_structure.h"
+#include "storymovie/io.h"
+#include "storymovie/json.h"
+#include "storymovie/story.h"
+
+static const char usage_text[] =
+"usage: storymovie eval dialogue --stories S --context C [-o OUT] [-q]\n"
+"\n"
+"How faithfully stories quote the film's dialogue and whom they give it to,\n"
+"against the subtitles of each story's window; no model is asked.  S is a\n"
+"story file (script-grounded stories, or any model's), C the context records\n"
+"of 'storymovie build'; stories pair with their record by story_id.\n"
+"\n"
+"The rules are those 'generate ground' verifies stories with (one\n"
+"implementation; docs/generate.md, \"Quotations\" and \"Attribution\"):\n"
+"  quotes      text between double quotation marks, straight or curly, tags\n"
+"              set aside\n"
+"  found       said in the window: at least 80% of its normalised words, in\n"
+"              order, in one subtitle segment or consecutive segments of one\n"
+"              speaker (else it is invented dialogue)\n"
+"  attributed  found, and given to a character: the speaking subject of its\n"
+"              sentence (a name, or a <gdo charN> mention, with a speech verb)\n"
+"  checkable   attributed to a person with a name, and the aligner named the\n"
+"              speaker of those subtitles\n"
+"  correct     checkable, and the aligned speaker is that person\n"
+"  fidelity = found / quotes; attribution_accuracy = correct / checkable.\n"
+"\n"
+"Options:\n"
+"  --stories S   the stories (required)\n"
+"  --context C   their context records (required)\n"
+"  -o OUT        write the JSON lines to OUT (atomically) instead of standard\n"
+"                output\n"
+"  -q            no summary on standard error\n"
+"\n"
+"Output (JSON Lines), one line per story with a context record, then the\n"
+"summary:\n"
+"  {\"type\":\"story\",\"story_id\",\"quotes\",\"found\",\"attributed\",\"checkable\",\n"
+"   \"correct\",\"quotations\":[{\"text\",\"found\",\"cue\",\"segment\",\"segments\",\n"
+"   \"speaker\" (aligned),\"attributed_to\",\"attributed_id\",\"how\" (lead, tail,\n"
+"   action, continued or null),\"checkable\",\"correct\"}]}\n"
+"  {\"type\":\"summary\",\"stories\",\"quotes\",\"found\",\"attributed\",\"checkable\",\n"
+"   \"correct\",\"fidelity\",\"attribution_accuracy\",\"story_set\",\"no_context\"}\n"
+"A share is null when its denominator is 0.  Stories without a context\n"
+"record are left out, counted (no_context) and named on standard error.\n"
+"\n"
+"Exit status: 0 scored; 1 an unreadable file, a line that is not a record,\n"
+"no story with a context record; 2 usage.\n"
+"\n"
+"Example:\n"
+"  storymovie eval dialogue --stories ground/stories.jsonl --context out/context.jsonl \\\n"
+"      -o model/dialogue.jsonl\n";
+
+int cmd_eval_dialogue(int argc, char **argv)
+{
+    const char *stories = NULL, *ctx_path = NULL, *out_path = NULL;
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--stories") && i + 1 < argc)
+            stories = argv[++i];
+        else if (!strcmp(argv[i], "--context") && i + 1 < argc)
+            ctx_path = argv[++i];
+        else if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out_path = argv[++i];
+        else if (!strcmp(argv[i], "-q"))
+            quiet = 1;
+        else {
+            cli_errorf("eval dialogue: unexpected argument '%s'; see 'storymovie eval dialogue --help'", argv[i]);
+            return 2;
+        }
+    }
+    if (!stories || !ctx_path) {
+        cli_errorf("eval dialogue: --stories and --context are required; see 'storymovie eval dialogue --help'");
+        return 2;
+    }
+
+    sm_error err;
+    sm_context_set ctx;
+    sm_story_set set;
+    memset(&set, 0, sizeof set);
+    if (sm_context_read_file(ctx_path, &ctx, &err)) {
+        cli_report(&err);
+        return 1;
+    }
+    int status = 1;
+    sm_output out = {0};
+    int out_open = 0;
+    sm_json j;
+    sm_json_init(&j);
+    const char **ids = NULL;
+    if (sm_story_read_file(stories, &set, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    ids = malloc((set.count ? set.count : 1) * sizeof *ids);
+    if (!ids) {
+        cli_errorf("eval dialogue: out of memory");
+        goto done;
+    }
+    size_t scored = 0, no_context = 0;
+    for (size_t i = 0; i < set.count; i++) {
+        const sm_story *s = &set.items[i];
+        if (s->broken || !s->story_id) {
+            cli_errorf("%s:%ld: %s", stories, s->record_line,
+                       s->broken && s->nissues ? s->issues[0].message : "record has no story_id");
+            goto done;
+        }
+        if (sm_context_find(&ctx, s->story_id))
+            ids[scored++] = s->story_id;
+        else
+            no_context++;
+    }
+    if (!scored) {
+        cli_errorf("%s: no story of it has a context record in %s", stories, ctx_path);
+        goto done;
+    }
+    if (sm_output_open(&out, out_path, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    out_open = 1;
+    sm_dialogue_counts total = {0};
+    for (size_t i = 0; i < set.count; i++) {
+        const sm_story *s = &set.items[i];
+        const sm_context *c = sm_context_find(&ctx, s->story_id);
+        if (!c)
+            continue;
+        sm_dialogue_counts n = {0};
+        sm_quotes q;
+        if (sm_dialogue_score(s, c, &q, &n)) {
+            sm_quotes_free(&q);
+            cli_errorf("eval dialogue: out of memory");
+            goto done;
+        }
+        sm_dialogue_story_json(&j, s, &n, &q);
+        sm_quotes_free(&q);
+        total.quotes += n.quotes;
+        total.found += n.found;
+        total.attributed += n.attributed;
+        total.checkable += n.checkable;
+        total.correct += n.correct;
+        if (sm_json_flush_line(&j, out.fp)) {
+            cli_errorf("eval dialogue: cannot write the output");
+            goto done;
+        }
+    }
+    char story_set[13];
+    if (sm_eval_story_set(ids, scored, story_set)) {
+        cli_errorf("eval dialogue: out of memory");
+        goto done;
+    }
+    sm_dialogue_summary_json(&j, scored, &total, story_set, no_context);
+    if (j.failed || sm_json_flush_line(&j, out.fp)) {
+        cli_errorf("eval dialogue: cannot write the output");
+        goto done;
+    }
+    out_open = 0;
+    if (sm_output_commit(&out, &err)) {
+        cli_report(&err);
+        goto done;
+    }
+    if (!quiet) {
+        fprintf(stderr, "%zu stories: %zu quotations, %zu found in the subtitles", scored, total.quotes, total.found);
+        if (total.quotes)
+            fprintf(stderr, " (fidelity %.1f%%)", 100.0 * (double)total.found / (double)total.quotes);
+        fprintf(stderr, "; %zu attributed, %zu checkable, %zu to the right speaker", total.attributed,
+                total.checkable, total.correct);
+        if (total.checkable)
+            fprintf(stderr, " (attribution accuracy %.1f%%)", 100.0 * (double)total.correct / (double)total.checkable);
+        fputc('\n', stderr);
+    }
+    if (no_context) {
+        fprintf(stderr, "%s: eval dialogue: %zu stories without a context record (not scored):", sm_progname,
+                no_context);
+        size_t shown = 0;
+        for (size_t i = 0; i < set.count && shown < 10; i++)
+            if (!sm_context_find(&ctx, set.items[i].story_id)) {
+                fprintf(stderr, " %s", set.items[i].story_id);
+                shown++;
+            }
+        fprintf(stderr, "%s\n", no_context > shown ? " ..." : "");
+    }
+    status = 0;
+done:
+    if (out_open)
+        sm_output_abort(&out);
+    free(ids);
+    sm_json_free(&j);
+    sm_story_set_free(&set);
+    sm_context_set_free(&ctx);
+    return status;
+}
