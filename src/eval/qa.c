@@ -476,22 +476,22 @@ void sm_qa_tally_finish(sm_qa_tally *t)
 
 /* ---- proposed questions -------------------------------------------------------- */
 
-/* A dialogue key names a speaker when it is the speaker as the script
- * writes it, or the real name of a character the context found speaking
- * as that speaker (both compared as the aligner's speaker keys). */
+/* A dialogue key names a speaker when the speaker agrees with it as with a
+ * name (sm_speaker_agrees, the rule verification uses: "Daniel Hale" and
+ * "Daniel" name DANIEL), or when the key names the character the context
+ * found speaking as that speaker ("Martha" for MRS. HALE when Martha Hale's
+ * lines are MRS. HALE's). */
 static int key_names_speaker(const sm_context *c, const char *key, const char *speaker)
 {
-    char kk[128], sk[128], ck[128];
-    if (sm_speaker_key(key, kk, sizeof kk) == 0 || sm_speaker_key(speaker, sk, sizeof sk) == 0)
-        return 0;
-    if (strcmp(kk, sk) == 0)
+    char sk[128], ck[128];
+    if (sm_speaker_agrees(key, speaker))
         return 1;
+    if (sm_speaker_key(speaker, sk, sizeof sk) == 0)
+        return 0;
     for (size_t i = 0; i < c->n_characters; i++) {
         const sm_context_character *ch = &c->characters[i];
-        if (!ch->name || !ch->evidence.speaker || sm_speaker_key(ch->evidence.speaker, ck, sizeof ck) == 0 ||
-            strcmp(ck, sk) != 0)
-            continue;
-        if (sm_speaker_key(ch->name, ck, sizeof ck) > 0 && strcmp(ck, kk) == 0)
+        if (ch->name && ch->evidence.speaker && sm_speaker_key(ch->evidence.speaker, ck, sizeof ck) > 0 &&
+            strcmp(ck, sk) == 0 && sm_speaker_agrees(ch->name, key))
             return 1;
     }
     return 0;
