@@ -12,8 +12,9 @@
 # whole runs of the command (start-up included):
 #   1. eval structure over the 2,000 stories
 #      (baseline: story check, which reads and checks the same file);
-#   2. eval dialogue over the 2,000 stories and their context records,
-#      when the command exists;
+#   2. eval dialogue over the 2,000 stories and their context records
+#      (baseline: eval dialogue on one story: reading the 2,000 context
+#      records);
 #   3. eval judge --requests-out for 263 stories x 3 criteria x 2 orders
 #      (their 263 context records; up to 1,578 requests, fewer where a
 #      window has no synopsis; baseline: llm run writing the same requests from
@@ -88,11 +89,11 @@ echo "bench_eval: $n stories ($(du -h "$W/stories.jsonl" | cut -f1)), context $(
 base=$(best "$SM" story check "$W/stories.jsonl")
 t=$(best "$SM" eval structure --stories "$W/stories.jsonl" -o /dev/null -q)
 line "eval structure, $n stories" "$t" "story check" "$base"
-if "$SM" eval dialogue --help >/dev/null 2>&1; then
-    td=$(best "$SM" eval dialogue --stories "$W/stories.jsonl" --context "$C" -o /dev/null -q)
-    line "eval dialogue, $n stories" "$td"
-    line "eval dialogue + eval structure" "$(echo "$t $td" | awk '{print $1 + $2}')"
-fi
+head -1 "$W/stories.jsonl" > "$W/one.jsonl"
+tc=$(best "$SM" eval dialogue --stories "$W/one.jsonl" --context "$C" -o /dev/null -q)
+td=$(best "$SM" eval dialogue --stories "$W/stories.jsonl" --context "$C" -o /dev/null -q)
+line "eval dialogue, $n stories" "$td" "reading the contexts" "$tc"
+line "eval dialogue + eval structure" "$(echo "$t $td" | awk '{print $1 + $2}')"
 
 rm -f "$W/judge.jsonl"
 tj=$(best "$SM" eval judge --a "$W/a263.jsonl" --b "$W/b263.jsonl" --context "$W/a263ctx.jsonl" --out "$W/judge" \

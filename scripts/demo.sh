@@ -17,7 +17,9 @@
 # Hugging Face dataset of the sample's stories, SFT exports for TRL and
 # LLaMA-Factory (cut to 4 frames), a DPO export from hand-written told
 # samples, each held to the trainers' rules by tests/check_export.py, and a
-# short summary.
+# short summary.  Last, scripts/demo_eval.sh scores the original and the
+# script-grounded stories (judge and QA answers replayed from sample/eval,
+# written by hand) and prints the report table.
 set -eu
 
 SM=${1:?usage: sh scripts/demo.sh PATH/TO/storymovie OUTDIR [STORY_ID]}
@@ -218,3 +220,5 @@ for d in ("dataset", "sft-trl", "sft-llamafactory", "dpo-llamafactory"):
 EOF2
 
 echo "Open in a browser: $PAGE  (frames with their boxes, the stories' tags, the film's alignment)"
+echo >&2
+sh "$HERE/scripts/demo_eval.sh" "$SM" "$OUT"

@@ -42,6 +42,22 @@ j = m["script-grounded"]["judge"][0]["criteria"]
 assert (j["subtitle"]["wins"], j["synopsis"]["inconsistent"], j["description"]["invalid"]) == (2, 1, 1), j
 assert m["storyreasoning"]["judge"] == []
 assert m["script-grounded"]["structure"]["well_structured"] == 1
+# dialogue: the script-grounded stories quote 13 lines, all said in the
+# window, 12 given to a character, each to its aligned speaker; the original
+# stories quote nothing
+d = m["script-grounded"]["dialogue"]
+assert (d["quotes"], d["found"], d["attributed"], d["checkable"], d["correct"]) == (13, 13, 12, 12, 12), d
+assert m["storyreasoning"]["dialogue"]["quotes"] == 0 and m["storyreasoning"]["dialogue"]["fidelity"] is None
 EOF
 [ -s "$T/out/eval/report/report.svg" ] || fail "no report.svg"
+
+# eval dialogue: stories of another film are refused, with one line
+rc=0
+"$SM" eval dialogue --stories "$SM_SOURCE_DIR/sample/stories.jsonl" --context "$T/none.jsonl" 2>"$T/d.err" || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l < "$T/d.err")" = 1 ] || { cat "$T/d.err" >&2; fail "dialogue without a context file: exit $rc"; }
+sed 's/"story_id":"tt9999901_/"story_id":"other_/' "$T/out/context.jsonl" > "$T/other.jsonl"
+rc=0
+"$SM" eval dialogue --stories "$SM_SOURCE_DIR/sample/stories.jsonl" --context "$T/other.jsonl" 2>"$T/d.err" || rc=$?
+[ "$rc" = 1 ] && grep -q "no story of it has a context record in" "$T/d.err" \
+    || { cat "$T/d.err" >&2; fail "dialogue without matching records: exit $rc"; }
 echo "ok"
