@@ -1,4 +1,4 @@
-/* io.h - atomic output files.
+/* io.h - reading whole inputs, and atomic output files.
  *
  * Every file storymovie writes appears whole or not at all: we write to a
  * temporary file in the same directory and rename() it over the target on
@@ -13,6 +13,14 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Read all of an open stream (a file, a pipe, standard input) into a
+ * malloc'd buffer, NUL-terminated after the last byte (*len excludes it).
+ * `name` names the stream in errors; more than `max` bytes is an error
+ * ("file is larger than N MiB"). */
+int sm_read_stream(FILE *f, const char *name, size_t max, char **data, size_t *len, sm_error *err);
+/* The same for a file by path ("cannot open: REASON" when it cannot). */
+int sm_read_file(const char *path, size_t max, char **data, size_t *len, sm_error *err);
 
 typedef struct sm_output {
     FILE *fp;             /* write here */

@@ -193,7 +193,7 @@ typedef struct sm_link_inputs {
     char **images;            /* frames manifest: built keyframe names */
     size_t n_images;
     char **messages;          /* errors of unusable records */
-    size_t n_messages;
+    size_t n_messages, messages_cap;
 } sm_link_inputs;
 
 int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error *err);

@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 /* Confidence per kind of evidence: what the evidence is worth, measured as
  * precision on the Friends development episodes (verbatim and draft-like
  * scripts) and rounded down, not tuned per file. */
@@ -376,23 +378,16 @@ static void recover_moves(aligner *A)
         }
         if (s1 - s0 < 6)
             continue;
-        if (nb == capb) {
-            capb = capb ? capb * 2 : 32;
-            range *r = realloc(bruns, capb * sizeof *r);
-            if (!r) {
-                free(bruns);
-                return;
-            }
-            bruns = r;
+        if (sm_grow(&bruns, &capb, nb + 1, sizeof *bruns) != 0) {
+            free(bruns);
+            return;
         }
         bruns[nb].s0 = s0;
         bruns[nb].s1 = s1;
         grams += s1 - s0;
         nb++;
     }
-    size_t cap = 64;
-    while (cap < grams * 2)
-        cap *= 2;
+    size_t cap = sm_table_size(grams, 64);
     bigram_slot *tab = nb ? calloc(cap, sizeof *tab) : NULL;
     uint32_t *votes = nb ? calloc(nb, sizeof *votes) : NULL;
     if (!tab || !votes)

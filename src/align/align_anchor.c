@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 typedef struct gram_slot {
     uint64_t hash;
     uint32_t s_pos, t_pos;
@@ -43,9 +45,7 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
     if (s1 - s0 < (size_t)ngram || t1 - t0 < (size_t)ngram || max_out == 0)
         return 0;
     size_t ns = s1 - s0 - (size_t)ngram + 1;
-    size_t cap = 64;
-    while (cap < ns * 2)
-        cap *= 2;
+    size_t cap = sm_table_size(ns, 64);
     gram_slot *tab = calloc(cap, sizeof *tab);
     if (!tab)
         return 0;
@@ -89,15 +89,10 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
         gram_slot *g = &tab[j];
         if (!g->used || g->s_count != 1 || g->t_count != 1)
             continue;
-        if (k == kcap) {
-            kcap = kcap ? kcap * 2 : 256;
-            align_anchor *p = realloc(pairs, kcap * sizeof *p);
-            if (!p) {
-                free(pairs);
-                free(tab);
-                return 0;
-            }
-            pairs = p;
+        if (sm_grow(&pairs, &kcap, k + 1, sizeof *pairs) != 0) {
+            free(pairs);
+            free(tab);
+            return 0;
         }
         pairs[k].s = g->s_pos;
         pairs[k].t = g->t_pos;

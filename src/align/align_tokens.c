@@ -4,25 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+#include "common/hash.h"
 #include "storymovie/text.h"
-
-/* FNV-1a: short tokens, a simple fast hash is all we need. */
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
 
 int align_interner_init(align_interner *in, size_t expected)
 {
     memset(in, 0, sizeof *in);
-    size_t cap = 1024;
-    while (cap < expected * 2)
-        cap *= 2;
+    size_t cap = sm_table_size(expected, 1024);
     in->slots = calloc(cap, sizeof *in->slots);
     in->hashes = calloc(cap, sizeof *in->hashes);
     if (!in->slots || !in->hashes) {
@@ -65,7 +54,7 @@ uint32_t align_intern(align_interner *in, const char *s, size_t len)
 {
     if ((in->count + 1) * 2 > in->cap && grow(in))
         return UINT32_MAX;
-    uint64_t h = hash_bytes(s, len);
+    uint64_t h = sm_fnv1a(s, len);
     size_t j = h & (in->cap - 1);
     while (in->slots[j]) {
         uint32_t id = in->slots[j] - 1;
@@ -74,15 +63,11 @@ uint32_t align_intern(align_interner *in, const char *s, size_t len)
         j = (j + 1) & (in->cap - 1);
     }
     if (in->count == in->strings_cap) {
-        size_t cap = in->strings_cap ? in->strings_cap * 2 : 1024;
-        const char **strings = realloc(in->strings, cap * sizeof *strings);
-        if (!strings)
+        /* Two parallel arrays: both grow to the same capacity. */
+        size_t cap = in->strings_cap, cap2 = in->strings_cap;
+        if (sm_grow(&in->strings, &cap, in->count + 1, sizeof *in->strings) != 0 ||
+            sm_grow(&in->lengths, &cap2, in->count + 1, sizeof *in->lengths) != 0)
             return UINT32_MAX;
-        in->strings = strings;
-        uint32_t *lengths = realloc(in->lengths, cap * sizeof *lengths);
-        if (!lengths)
-            return UINT32_MAX;
-        in->lengths = lengths;
         in->strings_cap = cap;
     }
     char *copy = sm_arena_strndup(&in->arena, s, len);
@@ -109,15 +94,11 @@ void align_interner_free(align_interner *in)
 int align_seq_push(align_seq *q, uint32_t tok, uint32_t unit)
 {
     if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 1024;
-        uint32_t *t = realloc(q->tok, cap * sizeof *t);
-        if (!t)
+        /* Two parallel arrays: both grow to the same capacity. */
+        size_t cap = q->cap, cap2 = q->cap;
+        if (sm_grow(&q->tok, &cap, q->n + 1, sizeof *q->tok) != 0 ||
+            sm_grow(&q->unit, &cap2, q->n + 1, sizeof *q->unit) != 0)
             return -1;
-        q->tok = t;
-        uint32_t *u = realloc(q->unit, cap * sizeof *u);
-        if (!u)
-            return -1;
-        q->unit = u;
         q->cap = cap;
     }
     q->tok[q->n] = tok;

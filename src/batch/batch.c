@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/array.h"
+
 /* ---------------------------------------------------------------- manifest */
 
 static void free_row(sm_manifest_row *row)
@@ -130,15 +132,9 @@ int sm_manifest_read_paths(const char *path, size_t min_fields, size_t first_pat
             lead++;
         if (lead == len || line[lead] == '#')
             continue;
-        if (out->n_rows == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            sm_manifest_row *rows = realloc(out->rows, ncap * sizeof *rows);
-            if (!rows) {
-                rc = sm_fail(err, path, line_no, "out of memory");
-                break;
-            }
-            out->rows = rows;
-            cap = ncap;
+        if (sm_grow(&out->rows, &cap, out->n_rows + 1, sizeof *out->rows) != 0) {
+            rc = sm_fail(err, path, line_no, "out of memory");
+            break;
         }
         sm_manifest_row *row = &out->rows[out->n_rows];
         if (parse_row(path, line_no, line, len, path, dir_len, first_path_field, row, err) != 0) {

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "storymovie/eval_speakers.h"
 #include "storymovie/json.h"
+#include "common/array.h"
 
 static const char usage_text[] =
 "usage: storymovie eval speakers [options] GOLD PRED\n"
@@ -203,13 +204,8 @@ int cmd_eval_speakers(int argc, char **argv)
         while ((e = readdir(d))) {
             if (e->d_name[0] == '.')
                 continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                char **nn = realloc(names, cap * sizeof *nn);
-                if (!nn)
-                    break;
-                names = nn;
-            }
+            if (sm_grow(&names, &cap, n + 1, sizeof *names) != 0)
+                break;
             names[n] = strdup(e->d_name);
             if (names[n])
                 n++;

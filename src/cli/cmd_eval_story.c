@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/array.h"
+#include "common/hash.h"
 #include "cli/commands.h"
 #include "storymovie/eval.h"
 #include "storymovie/io.h"
@@ -203,14 +205,6 @@ static int check_records(const sm_story_set *set)
     return 0;
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static void paired_free(paired *p)
 {
     sm_story_set_free(&p->pred);
@@ -236,9 +230,7 @@ static int read_pairs(const eval_args *a, paired *p)
         paired_free(p);
         return -1;
     }
-    size_t nref = p->ref.count, cap = 16;
-    while (cap < nref * 2)
-        cap *= 2;
+    size_t nref = p->ref.count, cap = sm_table_size(nref, 16);
     size_t *slots = malloc(cap * sizeof *slots);
     p->ref_of_pred = malloc((p->pred.count + 1) * sizeof *p->ref_of_pred);
     p->ref_paired = calloc(nref + 1, 1);
@@ -252,7 +244,7 @@ static int read_pairs(const eval_args *a, paired *p)
         slots[i] = SIZE_MAX;
     /* First occurrence wins; 'story check' reports duplicates. */
     for (size_t i = 0; i < nref; i++) {
-        size_t k = (size_t)hash_str(p->ref.items[i].story_id) & (cap - 1);
+        size_t k = (size_t)sm_fnv1a_str(p->ref.items[i].story_id) & (cap - 1);
         while (slots[k] != SIZE_MAX && strcmp(p->ref.items[slots[k]].story_id, p->ref.items[i].story_id))
             k = (k + 1) & (cap - 1);
         if (slots[k] == SIZE_MAX)
@@ -260,7 +252,7 @@ static int read_pairs(const eval_args *a, paired *p)
     }
     for (size_t i = 0; i < p->pred.count; i++) {
         const char *id = p->pred.items[i].story_id;
-        size_t k = (size_t)hash_str(id) & (cap - 1);
+        size_t k = (size_t)sm_fnv1a_str(id) & (cap - 1);
         while (slots[k] != SIZE_MAX && strcmp(p->ref.items[slots[k]].story_id, id))
             k = (k + 1) & (cap - 1);
         size_t r = slots[k];

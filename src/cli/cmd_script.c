@@ -80,28 +80,11 @@ static int read_input(const char *path, sm_text *t, sm_error *err)
 {
     if (strcmp(path, "-") != 0)
         return sm_text_read_file(path, t, err);
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *buf = malloc(cap);
-    if (!buf)
-        return sm_fail(err, "<stdin>", 0, "out of memory");
-    size_t r;
-    while ((r = fread(buf + n, 1, cap - n, stdin)) > 0) {
-        n += r;
-        if (n == cap) {
-            unsigned char *nb = cap > SM_TEXT_MAX_FILE ? NULL : realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                return sm_fail(err, "<stdin>", 0, "input too large or out of memory");
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    if (ferror(stdin)) {
-        free(buf);
-        return sm_fail(err, "<stdin>", 0, "read error");
-    }
-    int rc = sm_text_decode("<stdin>", buf, n, t, err);
+    char *buf;
+    size_t n;
+    if (sm_read_stream(stdin, "<stdin>", SM_TEXT_MAX_FILE, &buf, &n, err) != 0)
+        return -1;
+    int rc = sm_text_decode("<stdin>", (const unsigned char *)buf, n, t, err);
     free(buf);
     return rc;
 }

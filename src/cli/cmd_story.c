@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/array.h"
 #include "cli/commands.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
@@ -363,14 +364,8 @@ static int int_list_add(int_list *l, int x)
     for (size_t i = 0; i < l->n; i++)
         if (l->v[i] == x)
             return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        int *v = realloc(l->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (sm_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
+        return -1;
     /* Keep sorted: images are mostly added in order. */
     size_t i = l->n++;
     while (i > 0 && l->v[i - 1] > x)
@@ -424,14 +419,8 @@ static int add_name(entity *e, const char *cot, sm_span name)
     for (size_t i = 0; i < e->nnames; i++)
         if (e->names[i].len == name.len && memcmp(cot + e->names[i].off, cot + name.off, name.len) == 0)
             return 0;
-    if (e->nnames == e->names_cap) {
-        size_t cap = e->names_cap ? e->names_cap * 2 : 4;
-        sm_span *v = realloc(e->names, cap * sizeof *v);
-        if (!v)
-            return -1;
-        e->names = v;
-        e->names_cap = cap;
-    }
+    if (sm_grow(&e->names, &e->names_cap, e->nnames + 1, sizeof *e->names) != 0)
+        return -1;
     e->names[e->nnames++] = name;
     return 0;
 }

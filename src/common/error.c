@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 int sm_fail(sm_error *err, const char *file, long line, const char *fmt, ...)
 {
     if (!err)
@@ -31,14 +33,8 @@ void sm_error_format(const sm_error *err, char *buf, size_t size)
 
 void sm_warn(sm_warnings *w, long line, const char *fmt, ...)
 {
-    if (w->count == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 8;
-        sm_warning *items = realloc(w->items, cap * sizeof *items);
-        if (!items)
-            return;   /* a lost warning is better than a lost parse */
-        w->items = items;
-        w->cap = cap;
-    }
+    if (sm_grow(&w->items, &w->cap, w->count + 1, sizeof *w->items) != 0)
+        return;   /* a lost warning is better than a lost parse */
     char msg[512];
     va_list ap;
     va_start(ap, fmt);

@@ -1,4 +1,4 @@
-/* io.c - atomic output files (see include/storymovie/io.h). */
+/* io.c - whole inputs and atomic output files (see include/storymovie/io.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "storymovie/io.h"
 
@@ -10,6 +10,53 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+
+#include "common/array.h"
+
+int sm_read_stream(FILE *f, const char *name, size_t max, char **data, size_t *len, sm_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    *data = NULL;
+    *len = 0;
+    for (;;) {
+        /* 64 KiB reads at the least; the + 1 keeps room for the NUL. */
+        if (sm_grow(&buf, &cap, n + 65536 + 1, 1) != 0) {
+            free(buf);
+            return sm_fail(err, name, 0, "out of memory");
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (n > max) {
+            free(buf);
+            return sm_fail(err, name, 0, "file is larger than %zu MiB", max >> 20);
+        }
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        int e = errno;
+        free(buf);
+        return sm_fail(err, name, 0, "read error: %s", strerror(e ? e : EIO));
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+int sm_read_file(const char *path, size_t max, char **data, size_t *len, sm_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *data = NULL;
+        *len = 0;
+        return sm_fail(err, path, 0, "cannot open: %s", strerror(errno));
+    }
+    int rc = sm_read_stream(f, path, max, data, len, err);
+    fclose(f);
+    return rc;
+}
 
 int sm_output_open(sm_output *o, const char *path, sm_error *err)
 {

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 void sm_json_init(sm_json *j) { memset(j, 0, sizeof *j); }
 
 void sm_json_free(sm_json *j)
@@ -24,16 +26,10 @@ static int reserve(sm_json *j, size_t extra)
 {
     if (j->len + extra + 1 <= j->cap)
         return 0;
-    size_t cap = j->cap ? j->cap : 256;
-    while (cap < j->len + extra + 1)
-        cap *= 2;
-    char *b = realloc(j->buf, cap);
-    if (!b) {
+    if (sm_grow(&j->buf, &j->cap, j->len + extra + 1, 1) != 0) {
         j->failed = 1;
         return -1;
     }
-    j->buf = b;
-    j->cap = cap;
     return 0;
 }
 

@@ -32,6 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 double sm_box_iou(const double a[4], const double b[4])
 {
     double aw = a[2] - a[0], ah = a[3] - a[1], bw = b[2] - b[0], bh = b[3] - b[1];
@@ -171,14 +173,9 @@ size_t sm_grounding_match(const sm_detection *cand, size_t ncand,
             double iou = sm_box_iou(cand[c].box, ref[r].box);
             if (iou < 0.5)
                 continue;
-            if (npairs == cap) {
-                cap = cap ? cap * 2 : 64;
-                pair *p = realloc(pairs, cap * sizeof *p);
-                if (!p) {
-                    free(pairs);
-                    return (size_t)-1;
-                }
-                pairs = p;
+            if (sm_grow(&pairs, &cap, npairs + 1, sizeof *pairs) != 0) {
+                free(pairs);
+                return (size_t)-1;
             }
             pairs[npairs++] = (pair){iou, (uint32_t)c, (uint32_t)r};
         }

@@ -18,24 +18,20 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "common/array.h"
+#include "common/hash.h"
+
 /* ---- string table --------------------------------------------------------- */
 
 typedef struct strtab {
     char *chars;              /* all strings, NUL-separated */
     size_t chars_len, chars_cap;
     uint32_t *offsets;        /* id -> offset in chars */
-    uint32_t count, cap;
+    uint32_t count;
+    size_t cap;
     uint32_t *slots;          /* hash -> id + 1 (0 = empty) */
     uint32_t nslots;
 } strtab;
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
 
 static int strtab_rehash(strtab *t, uint32_t nslots)
 {
@@ -44,7 +40,7 @@ static int strtab_rehash(strtab *t, uint32_t nslots)
         return -1;
     for (uint32_t id = 0; id < t->count; id++) {
         const char *s = t->chars + t->offsets[id];
-        uint32_t k = (uint32_t)hash_bytes(s, strlen(s)) & (nslots - 1);
+        uint32_t k = (uint32_t)sm_fnv1a(s, strlen(s)) & (nslots - 1);
         while (slots[k])
             k = (k + 1) & (nslots - 1);
         slots[k] = id + 1;
@@ -61,31 +57,16 @@ static uint32_t strtab_intern(strtab *t, const char *s, size_t n, int *is_new)
     *is_new = 0;
     if (t->nslots == 0 && strtab_rehash(t, 1024) != 0)
         return UINT32_MAX;
-    uint32_t k = (uint32_t)hash_bytes(s, n) & (t->nslots - 1);
+    uint32_t k = (uint32_t)sm_fnv1a(s, n) & (t->nslots - 1);
     while (t->slots[k]) {
         const char *e = t->chars + t->offsets[t->slots[k] - 1];
         if (strncmp(e, s, n) == 0 && e[n] == '\0')
             return t->slots[k] - 1;
         k = (k + 1) & (t->nslots - 1);
     }
-    if (t->count == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 1024;
-        uint32_t *o = realloc(t->offsets, cap * sizeof *o);
-        if (!o)
-            return UINT32_MAX;
-        t->offsets = o;
-        t->cap = cap;
-    }
-    if (t->chars_len + n + 1 > t->chars_cap) {
-        size_t cap = t->chars_cap ? t->chars_cap * 2 : 16384;
-        while (cap < t->chars_len + n + 1)
-            cap *= 2;
-        char *c = realloc(t->chars, cap);
-        if (!c)
-            return UINT32_MAX;
-        t->chars = c;
-        t->chars_cap = cap;
-    }
+    if (sm_grow(&t->offsets, &t->cap, (size_t)t->count + 1, sizeof *t->offsets) != 0 ||
+        sm_grow(&t->chars, &t->chars_cap, t->chars_len + n + 1, 1) != 0)
+        return UINT32_MAX;
     memcpy(t->chars + t->chars_len, s, n);
     t->chars[t->chars_len + n] = '\0';
     uint32_t id = t->count++;
@@ -109,7 +90,7 @@ static void strtab_free(strtab *t)
 struct sm_vocab {
     strtab words, stems;
     uint32_t *stem_of;        /* word id -> stem id */
-    uint32_t stem_cap;
+    size_t stem_cap;
 };
 
 sm_vocab *sm_vocab_new(void) { return calloc(1, sizeof(sm_vocab)); }
@@ -135,14 +116,8 @@ static uint32_t vocab_add(sm_vocab *v, const char *w, size_t n)
     uint32_t id = strtab_intern(&v->words, w, n, &is_new);
     if (id == UINT32_MAX || !is_new)
         return id;
-    if (id >= v->stem_cap) {
-        uint32_t cap = v->stem_cap ? v->stem_cap * 2 : 1024;
-        uint32_t *s = realloc(v->stem_of, cap * sizeof *s);
-        if (!s)
-            return UINT32_MAX;
-        v->stem_of = s;
-        v->stem_cap = cap;
-    }
+    if (sm_grow(&v->stem_of, &v->stem_cap, (size_t)id + 1, sizeof *v->stem_of) != 0)
+        return UINT32_MAX;
     char stem[256];
     size_t sn = n < sizeof stem ? sm_porter_stem(w, n, stem) : 0;
     int stem_new;
@@ -173,14 +148,8 @@ int sm_word_char(int32_t c)
 
 static int push_word(sm_words *out, uint32_t id)
 {
-    if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 256;
-        uint32_t *ids = realloc(out->ids, cap * sizeof *ids);
-        if (!ids)
-            return -1;
-        out->ids = ids;
-        out->cap = cap;
-    }
+    if (sm_grow(&out->ids, &out->cap, out->count + 1, sizeof *out->ids) != 0)
+        return -1;
     out->ids[out->count++] = id;
     return 0;
 }
@@ -273,9 +242,7 @@ static int clipped_matches(const sm_words *cand, const sm_words *ref, int n, siz
     *matches = 0;
     if (cand->count < (size_t)n || ref->count < (size_t)n)
         return 0;
-    size_t nref = ref->count - (size_t)n + 1, nslots = 16;
-    while (nslots < nref * 2)
-        nslots *= 2;
+    size_t nref = ref->count - (size_t)n + 1, nslots = sm_table_size(nref, 16);
     ngram_slot *slots = malloc(nslots * sizeof *slots);
     if (!slots)
         return -1;
@@ -355,9 +322,7 @@ size_t sm_lcs_length(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
         return 0;
     size_t words = (na + 63) / 64;
     /* Local alphabet: distinct symbols of a, via open addressing. */
-    size_t nslots = 16;
-    while (nslots < na * 2)
-        nslots *= 2;
+    size_t nslots = sm_table_size(na, 16);
     uint32_t *keys = malloc(nslots * sizeof *keys);
     uint32_t *index = malloc(nslots * sizeof *index);
     uint64_t *masks = calloc(na * words, sizeof *masks);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "storymovie/text.h"
+#include "common/array.h"
 
 static const double bin_low[SM_CALIBRATION_BINS] = {0.5, 0.7, 0.8, 0.9, 0.95, 0.99};
 
@@ -31,14 +32,8 @@ void sm_speaker_name_key(const char *name, char *buf, size_t size)
 static int push(sm_speaker_labels *l, int cue, int segment, const char *speaker, size_t len,
                 double confidence)
 {
-    if (l->count == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        sm_speaker_label *items = realloc(l->items, cap * sizeof *items);
-        if (!items)
-            return -1;
-        l->items = items;
-        l->cap = cap;
-    }
+    if (sm_grow(&l->items, &l->cap, l->count + 1, sizeof *l->items) != 0)
+        return -1;
     char *copy = NULL;
     if (speaker && len) {
         copy = malloc(len + 1);
@@ -195,14 +190,8 @@ static int add_error(sm_speaker_score *s, const char *gold, const char *pred)
             s->errors[i].count++;
             return 0;
         }
-    if (s->n_errors == s->cap_errors) {
-        size_t cap = s->cap_errors ? s->cap_errors * 2 : 64;
-        sm_confusion *e = realloc(s->errors, cap * sizeof *e);
-        if (!e)
-            return -1;
-        s->errors = e;
-        s->cap_errors = cap;
-    }
+    if (sm_grow(&s->errors, &s->cap_errors, s->n_errors + 1, sizeof *s->errors) != 0)
+        return -1;
     char *g = strdup(gold), *p = strdup(pred);
     if (!g || !p) {
         free(g);

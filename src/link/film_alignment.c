@@ -6,10 +6,13 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "storymovie/align.h"
+#include "storymovie/io.h"
 #include "storymovie/script.h"
 #include "storymovie/subtitle.h"
 
@@ -19,19 +22,6 @@ void sm_film_alignment_free(sm_film_alignment *a)
     free(a->blocks);
     sm_arena_free(&a->arena);
     memset(a, 0, sizeof *a);
-}
-
-static int grow(void **items, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? *cap * 2 : 256;
-    void *g = realloc(*items, ncap * size);
-    if (!g)
-        return -1;
-    *items = g;
-    *cap = ncap;
-    return 0;
 }
 
 static const char *dup_string(sm_arena *a, json_t *v)
@@ -490,7 +480,7 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
                 sm_film_alignment_free(out);
                 return sm_fail(err, name, line, "a segment record without its required fields");
             }
-            if (grow((void **)&out->segments, out->n_segments, &seg_cap, sizeof *out->segments)) {
+            if (sm_grow(&out->segments, &seg_cap, out->n_segments + 1, sizeof *out->segments)) {
                 sm_film_alignment_free(out);
                 return sm_fail(err, name, line, "out of memory");
             }
@@ -508,7 +498,7 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
                 sm_film_alignment_free(out);
                 return sm_fail(err, name, line, "a block record without its required fields");
             }
-            if (grow((void **)&out->blocks, out->n_blocks, &blk_cap, sizeof *out->blocks)) {
+            if (sm_grow(&out->blocks, &blk_cap, out->n_blocks + 1, sizeof *out->blocks)) {
                 sm_film_alignment_free(out);
                 return sm_fail(err, name, line, "out of memory");
             }
@@ -534,35 +524,11 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
 int sm_film_alignment_read(const char *path, sm_film_alignment *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return sm_fail(err, path, 0, "cannot read: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    int rc = 0;
-    while (buf) {
-        if (n == cap) {
-            char *g = realloc(buf, cap * 2);
-            if (!g) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = g;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf)
-        rc = sm_fail(err, path, 0, "out of memory");
-    else if (ferror(f))
-        rc = sm_fail(err, path, 0, "read error");
-    fclose(f);
-    if (rc == 0)
-        rc = sm_film_alignment_parse(path, buf, n, out, err);
+    char *buf;
+    size_t n;
+    if (sm_read_file(path, SIZE_MAX, &buf, &n, err) != 0)
+        return -1;
+    int rc = sm_film_alignment_parse(path, buf, n, out, err);
     free(buf);
     return rc;
 }

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 static const char *keep_message(sm_link_inputs *in, const char *fmt_src, long line, const char *what,
                                 const char *detail)
 {
@@ -14,10 +16,8 @@ static const char *keep_message(sm_link_inputs *in, const char *fmt_src, long li
         snprintf(buf, sizeof buf, "%s:%ld: %s%s%s", fmt_src, line, what, detail ? ": " : "", detail ? detail : "");
     else
         snprintf(buf, sizeof buf, "%s: %s%s%s", fmt_src, what, detail ? ": " : "", detail ? detail : "");
-    char **g = realloc(in->messages, (in->n_messages + 1) * sizeof *g);
-    if (!g)
+    if (sm_grow(&in->messages, &in->messages_cap, in->n_messages + 1, sizeof *in->messages) != 0)
         return "out of memory";
-    in->messages = g;
     in->messages[in->n_messages] = strdup(buf);
     return in->messages[in->n_messages] ? in->messages[in->n_messages++] : "out of memory";
 }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 void sm_link_options_init(sm_link_options *o)
 {
     o->iou_min = 0.5;
@@ -160,7 +162,7 @@ typedef struct char_result {
     size_t boxes;             /* images with a box for it */
     size_t candidates;        /* of those, images whose shot/img has annotated persons */
     vote *votes;
-    size_t n_votes;
+    size_t n_votes, votes_cap;
     const vote *best;         /* the pid it takes, or NULL */
 } char_result;
 
@@ -223,10 +225,8 @@ static int add_vote(char_result *cr, const char *pid, size_t image, double v)
         if (strcmp(cr->votes[i].pid, pid) == 0)
             hit = &cr->votes[i];
     if (!hit) {
-        vote *g = realloc(cr->votes, (cr->n_votes + 1) * sizeof *g);
-        if (!g)
+        if (sm_grow(&cr->votes, &cr->votes_cap, cr->n_votes + 1, sizeof *cr->votes) != 0)
             return -1;
-        cr->votes = g;
         hit = &cr->votes[cr->n_votes++];
         memset(hit, 0, sizeof *hit);
         hit->pid = pid;
@@ -251,13 +251,13 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
     const sm_story *st = c->in->story;
     const sm_movie *m = c->movie;
     char_result *cs = NULL;
-    size_t n_cs = 0;
+    size_t n_cs = 0, cs_cap = 0;
     int rc = 0;
     *scaled_all = 1;
 
     /* Speakers of the window's dialogue (subtitle segments). */
     speaker_count *spk = NULL;
-    size_t n_spk = 0;
+    size_t n_spk = 0, spk_cap = 0;
     if (c->al) {
         for (size_t i = 0; i < c->al->n_segments; i++) {
             const sm_film_segment *s = &c->al->segments[i];
@@ -267,12 +267,10 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
             while (k < n_spk && strcmp(spk[k].speaker, s->speaker) != 0)
                 k++;
             if (k == n_spk) {
-                speaker_count *g = realloc(spk, (n_spk + 1) * sizeof *g);
-                if (!g) {
+                if (sm_grow(&spk, &spk_cap, n_spk + 1, sizeof *spk) != 0) {
                     rc = -1;
                     goto done;
                 }
-                spk = g;
                 spk[n_spk].speaker = s->speaker;
                 spk[n_spk].lines = 0;
                 n_spk++;
@@ -303,13 +301,11 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
                 continue;
             char_result *cr = find_char(cs, n_cs, row->id.number);
             if (!cr) {
-                char_result *g = realloc(cs, (n_cs + 1) * sizeof *g);
-                if (!g) {
+                if (sm_grow(&cs, &cs_cap, n_cs + 1, sizeof *cs) != 0) {
                     free(rows);
                     rc = -1;
                     goto done;
                 }
-                cs = g;
                 cr = &cs[n_cs++];
                 memset(cr, 0, sizeof *cr);
                 cr->number = row->id.number;
@@ -345,17 +341,11 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
                 double v = iou(rows[b]->box, pb);
                 if (v < c->opt->iou_min)
                     continue;
-                if (n_pairs == cap) {
-                    size_t ncap = cap ? cap * 2 : 16;
-                    pair *g = realloc(pairs, ncap * sizeof *g);
-                    if (!g) {
-                        free(pairs);
-                        free(rows);
-                        rc = -1;
-                        goto done;
-                    }
-                    pairs = g;
-                    cap = ncap;
+                if (sm_grow(&pairs, &cap, n_pairs + 1, sizeof *pairs) != 0) {
+                    free(pairs);
+                    free(rows);
+                    rc = -1;
+                    goto done;
                 }
                 pairs[n_pairs++] = (pair){v, b, p};
             }

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 /* ------------------------------------------------------------- shot files */
 
 /* Reads a non-negative decimal at *p (after blanks); -1 when none. */
@@ -74,15 +76,9 @@ int sm_shots_parse(const char *name, const char *text, size_t len,
                 return sm_fail(err, name, line, "shot %zu ends (frame %ld) before it starts (frame %ld)",
                                n, v[1], v[0]);
             }
-            if (n == cap) {
-                size_t ncap = cap ? cap * 2 : 256;
-                sm_shot *grown = realloc(shots, ncap * sizeof *grown);
-                if (!grown) {
-                    free(shots);
-                    return sm_fail(err, name, line, "out of memory");
-                }
-                shots = grown;
-                cap = ncap;
+            if (sm_grow(&shots, &cap, n + 1, sizeof *shots) != 0) {
+                free(shots);
+                return sm_fail(err, name, line, "out of memory");
             }
             sm_shot *s = &shots[n++];
             s->start = v[0];

@@ -7,9 +7,11 @@
  * align needs script and subtitles; names need meta and annotation). */
 #define _POSIX_C_SOURCE 200809L
 #include "storymovie/movienet.h"
+#include "storymovie/io.h"
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,50 +30,6 @@ static int valid_id(const char *id)
         if (id[i] < '0' || id[i] > '9')
             return 0;
     return 1;
-}
-
-static int read_whole(const char *path, char **buf, size_t *len, int *err_no)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err_no = errno;
-        return -1;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap + 1);
-    if (!b) {
-        fclose(f);
-        *err_no = ENOMEM;
-        return -1;
-    }
-    for (;;) {
-        if (n == cap) {
-            char *g = realloc(b, cap * 2 + 1);
-            if (!g) {
-                free(b);
-                fclose(f);
-                *err_no = ENOMEM;
-                return -1;
-            }
-            b = g;
-            cap *= 2;
-        }
-        size_t got = fread(b + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(b);
-        *err_no = EIO;
-        return -1;
-    }
-    b[n] = '\0';
-    *buf = b;
-    *len = n;
-    return 0;
 }
 
 static const char *astr(sm_arena *a, json_t *v)
@@ -199,12 +157,20 @@ static void load_shots(sm_movie *m, const char *root)
     snprintf(path, sizeof path, "%s/shot/%s.txt", root, m->id);
     char *text;
     size_t len;
-    int e;
-    if (read_whole(path, &text, &len, &e) != 0) {
-        sm_warn(&m->problems, 0, "%s: %s", path, e == ENOENT ? "missing" : strerror(e));
+    sm_error err;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        sm_warn(&m->problems, 0, "%s: %s", path, errno == ENOENT ? "missing" : strerror(errno));
         return;
     }
-    sm_error err;
+    int rc = sm_read_stream(f, path, SIZE_MAX, &text, &len, &err);
+    fclose(f);
+    if (rc != 0) {
+        char msg[1200];
+        sm_error_format(&err, msg, sizeof msg);
+        sm_warn(&m->problems, 0, "%s", msg);
+        return;
+    }
     if (sm_shots_parse(path, text, len, &m->shots, &m->n_shots, &err) != 0) {
         char msg[1200];
         sm_error_format(&err, msg, sizeof msg);

@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 typedef struct fline {
     size_t off;      /* into the cleaned text */
     size_t len;
@@ -44,15 +46,9 @@ typedef struct cleaned {
 
 static void push_line(cleaned *c, size_t off, long src)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 1024;
-        fline *l = realloc(c->lines, cap * sizeof *l);
-        if (!l) {
-            c->failed = 1;
-            return;
-        }
-        c->lines = l;
-        c->cap = cap;
+    if (sm_grow(&c->lines, &c->cap, c->n + 1, sizeof *c->lines) != 0) {
+        c->failed = 1;
+        return;
     }
     c->lines[c->n].off = off;
     c->lines[c->n].len = 0;

@@ -28,6 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+#include "common/hash.h"
+
 enum {
     L_BLANK = 1,     /* nothing but spaces */
     L_CAPS = 2,      /* letters, none lower case (parenthesised text ignored) */
@@ -233,7 +236,7 @@ static uint64_t key_hash(const char *s, size_t n, int *has_digit)
 {
     /* FNV-1a over the line with digit runs folded to one '#' and spaces
      * collapsed, so "Page 12" and "Page 13" are the same header. */
-    uint64_t h = 1469598103934665603ull;
+    uint64_t h = SM_FNV1A_INIT;
     int prev_digit = 0, prev_space = 0;
     *has_digit = 0;
     for (size_t i = 0; i < n; i++) {
@@ -255,7 +258,7 @@ static uint64_t key_hash(const char *s, size_t n, int *has_digit)
         } else {
             prev_space = 0;
         }
-        h = (h ^ c) * 1099511628211ull;
+        h = sm_fnv1a_byte(h, c);
     }
     return h | 1;   /* 0 marks an empty slot */
 }
@@ -292,9 +295,7 @@ static int drop_repeated_headers(pline *L, size_t n, int action_col)
         return 0;
     int digit;
     uint64_t first_key = L[first].n <= 80 ? key_hash(L[first].s, L[first].n, &digit) : 0;
-    size_t cap = 16;
-    while (cap < cand * 2)
-        cap *= 2;
+    size_t cap = sm_table_size(cand, 16);
     uint64_t *keys = calloc(cap, sizeof *keys);
     uint32_t *counts = calloc(cap, sizeof *counts);
     if (!keys || !counts) {
@@ -592,13 +593,9 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
         return sm_fail(err, name, 0, "out of memory");
     const char *p = text, *end = text + len;
     while (p < end) {
-        if (n == cap) {
-            pline *nl = realloc(L, (cap *= 2) * sizeof *L);
-            if (!nl) {
-                free(L);
-                return sm_fail(err, name, 0, "out of memory");
-            }
-            L = nl;
+        if (sm_grow(&L, &cap, n + 1, sizeof *L) != 0) {
+            free(L);
+            return sm_fail(err, name, 0, "out of memory");
         }
         const char *e = memchr(p, '\n', (size_t)(end - p));
         if (!e)

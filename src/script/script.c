@@ -9,6 +9,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "common/array.h"
+#include "common/ascii.h"
 #include "storymovie/text.h"
 
 /* ---- buffers ------------------------------------------------------------ */
@@ -17,18 +19,10 @@ static int sbuf_reserve(sm_sbuf *b, size_t extra)
 {
     if (b->failed)
         return -1;
-    if (b->len + extra + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
+    if (sm_grow(&b->p, &b->cap, b->len + extra + 1, 1) != 0) {
         b->failed = 1;
         return -1;
     }
-    b->p = p;
-    b->cap = cap;
     return 0;
 }
 
@@ -178,15 +172,11 @@ sm_block *sm_builder_add(sm_builder *b, sm_block_kind kind, long line, long end_
         b->too_many = 1;
         return NULL;
     }
-    if (s->n_blocks == b->blocks_cap) {
-        size_t cap = b->blocks_cap ? b->blocks_cap * 2 : b->blocks_hint > 256 ? b->blocks_hint : 256;
-        sm_block *blocks = realloc(s->blocks, cap * sizeof *blocks);
-        if (!blocks) {
-            b->failed = 1;
-            return NULL;
-        }
-        s->blocks = blocks;
-        b->blocks_cap = cap;
+    /* The first capacity is the hint (the line count bounds the blocks). */
+    size_t need = b->blocks_cap ? s->n_blocks + 1 : (b->blocks_hint > 256 ? b->blocks_hint : 256);
+    if (sm_grow(&s->blocks, &b->blocks_cap, need, sizeof *s->blocks) != 0) {
+        b->failed = 1;
+        return NULL;
     }
     if (kind == SM_BLOCK_SCENE_HEADING)
         b->scene++;
@@ -214,15 +204,9 @@ void sm_builder_title(sm_builder *b, const char *key, size_t key_len,
                       const char *value, size_t value_len)
 {
     sm_script *s = b->script;
-    if (s->n_title == b->title_cap) {
-        size_t cap = b->title_cap ? b->title_cap * 2 : 8;
-        sm_title_field *t = realloc(s->title, cap * sizeof *t);
-        if (!t) {
-            b->failed = 1;
-            return;
-        }
-        s->title = t;
-        b->title_cap = cap;
+    if (sm_grow(&s->title, &b->title_cap, s->n_title + 1, sizeof *s->title) != 0) {
+        b->failed = 1;
+        return;
     }
     sm_title_field *f = &s->title[s->n_title++];
     f->key = sm_builder_str(b, key, key_len, 0);

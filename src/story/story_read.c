@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+#include "common/hash.h"
 #include "storymovie/text.h"
 
 void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, uint32_t offset,
@@ -142,15 +144,9 @@ static void split_model_output(sm_story_set *set, sm_story *s, const char *str, 
 
 static sm_story *new_story(sm_story_set *set)
 {
-    if (set->count == set->cap) {
-        size_t ncap = set->cap ? set->cap * 2 : 64;
-        sm_story *items = realloc(set->items, ncap * sizeof *items);
-        if (!items) {
-            set->oom = 1;
-            return NULL;
-        }
-        set->items = items;
-        set->cap = ncap;
+    if (sm_grow(&set->items, &set->cap, set->count + 1, sizeof *set->items) != 0) {
+        set->oom = 1;
+        return NULL;
     }
     sm_story *s = &set->items[set->count++];
     memset(s, 0, sizeof *s);
@@ -726,9 +722,7 @@ static const char *id_from_name(sm_story_set *set, const char *name)
 /* Flag story_ids used twice: pairing by id would be ambiguous. */
 static void check_unique_ids(sm_story_set *set)
 {
-    size_t n = set->count, cap = 16;
-    while (cap < n * 2)
-        cap *= 2;
+    size_t n = set->count, cap = sm_table_size(n, 16);
     size_t *slots = malloc(cap * sizeof *slots);
     if (!slots) {
         set->oom = 1;
@@ -740,10 +734,7 @@ static void check_unique_ids(sm_story_set *set)
         const char *id = set->items[i].story_id;
         if (!id)
             continue;
-        uint64_t h = 1469598103934665603ull;
-        for (const char *p = id; *p; p++)
-            h = (h ^ (unsigned char)*p) * 1099511628211ull;
-        size_t k = (size_t)h & (cap - 1);
+        size_t k = (size_t)sm_fnv1a_str(id) & (cap - 1);
         while (slots[k] != (size_t)-1) {
             if (strcmp(set->items[slots[k]].story_id, id) == 0) {
                 sm_story_issue_add(set, &set->items[i], SM_FIELD_RECORD, 0, "duplicate-id",

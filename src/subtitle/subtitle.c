@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/array.h"
 #include "storymovie/text.h"
 
 /* ---- whitespace ----------------------------------------------------------- */
@@ -227,23 +228,6 @@ static void format_time(double t, char *buf, size_t size)
         t = 0;
     long ms = (long)(t * 1000.0 + 0.5);
     snprintf(buf, size, "%ld:%02ld:%02ld.%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
-}
-
-/* ---- growable buffers ------------------------------------------------------- */
-
-static int grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*buf, c * elem);
-    if (!p)
-        return -1;
-    *buf = p;
-    *cap = c;
-    return 0;
 }
 
 /* ---- the two big arrays ------------------------------------------------------
@@ -466,7 +450,7 @@ static int strip_markup(sub_builder *b, const char *s, size_t len, const char **
         *out_len = len;
         return 0;
     }
-    if (grow((void **)&b->tmp, &b->tmp_cap, len + 1, 1))
+    if (sm_grow(&b->tmp, &b->tmp_cap, len + 1, 1))
         return -1;
     char *o = b->tmp;
     memcpy(o, s, first);
@@ -676,7 +660,7 @@ int sub_cue_line(sub_builder *b, const char *s, size_t len, long line)
     b->pending_voice = NULL;
     if (line_voice && !b->seg_voice)
         b->seg_voice = line_voice;
-    if (grow((void **)&b->seg, &b->seg_cap, b->seg_len + n + 2, 1))
+    if (sm_grow(&b->seg, &b->seg_cap, b->seg_len + n + 2, 1))
         return oom(b);
     if (b->seg_len && n)
         b->seg[b->seg_len++] = ' ';
@@ -798,7 +782,7 @@ static int analyse_segment(sub_builder *b, sm_segment *g, struct sub_mixed *mixe
         }
     }
     if (special) {
-        if (grow((void **)&b->tmp2, &b->tmp2_cap, dn + 2, 1))
+        if (sm_grow(&b->tmp2, &b->tmp2_cap, dn + 2, 1))
             return oom(b);
         char *o = b->tmp2;
         size_t n = 0;
@@ -810,7 +794,7 @@ static int analyse_segment(sub_builder *b, sm_segment *g, struct sub_mixed *mixe
                 if (!q) {
                     if (c == '[') no_sq = 1; else no_paren = 1;
                 } else {
-                    if (grow((void **)&b->ann, &b->ann_cap, n_ann + 1, sizeof *b->ann))
+                    if (sm_grow(&b->ann, &b->ann_cap, n_ann + 1, sizeof *b->ann))
                         return oom(b);
                     size_t an = (size_t)(q - (d + i)) + 1;
                     b->ann[n_ann] = sub_strndup(b, d + i, an);
@@ -882,7 +866,7 @@ int sub_cue_end(sub_builder *b)
         if (push_segment(b, "", c->line, NULL))
             return -1;
     }
-    if (grow((void **)&b->mixed, &b->mixed_cap, c->n_segments, sizeof *b->mixed))
+    if (sm_grow(&b->mixed, &b->mixed_cap, c->n_segments, sizeof *b->mixed))
         return oom(b);
     /* An ASS Name (actor) field speaks for the whole cue only when the cue
      * is one segment; with two dash turns we cannot tell whose it is. */

@@ -24,6 +24,7 @@
  * checks that concern the decoded text (control characters, line length). */
 #define _DEFAULT_SOURCE   /* madvise, MADV_HUGEPAGE */
 #include "storymovie/text.h"
+#include "storymovie/io.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -35,6 +36,7 @@
 #include <uchardet/uchardet.h>
 #include <utf8proc.h>
 
+#include "common/array.h"
 #include "text/text_internal.h"
 
 #define BINARY_MESSAGE "binary file, not text"
@@ -431,14 +433,11 @@ static int iconv_to_utf8(const char *charset, const unsigned char *b, size_t n,
         int e = errno;
         if (e == E2BIG || out_left < 4) {
             size_t used = cap - 1 - out_left;   /* not o - buf: gcc 12 misreads that */
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
+            if (sm_grow(&buf, &cap, cap + 1, 1) != 0) {
                 free(buf);
                 iconv_close(cd);
                 return -2;
             }
-            buf = grown;
-            cap *= 2;
             o = buf + used;
             out_left = cap - 1 - used;
             if (e == E2BIG)
@@ -676,34 +675,20 @@ int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
             return sm_fail(err, path, 0, "out of memory");
         }
         n = size ? fread(buf, 1, size, f) : 0;
+        if (ferror(f)) {
+            int e = errno;
+            free(buf);
+            fclose(f);
+            return sm_fail(err, path, 0, "read error: %s", strerror(e));
+        }
     } else {
         /* A pipe or device (/dev/stdin): the size is found by reading. */
-        size_t cap = 0;
-        for (;;) {
-            if (n > SM_TEXT_MAX_FILE)
-                break;   /* sm_text_decode refuses it */
-            if (n + 1 >= cap) {
-                size_t grown_cap = cap ? cap * 2 : 65536;
-                unsigned char *grown = realloc(buf, grown_cap);
-                if (!grown) {
-                    free(buf);
-                    fclose(f);
-                    return sm_fail(err, path, 0, "out of memory");
-                }
-                buf = grown;
-                cap = grown_cap;
-            }
-            size_t r = fread(buf + n, 1, cap - n, f);
-            n += r;
-            if (r == 0)
-                break;
+        char *all;
+        if (sm_read_stream(f, path, SM_TEXT_MAX_FILE, &all, &n, err) != 0) {
+            fclose(f);
+            return -1;
         }
-    }
-    if (ferror(f)) {
-        int e = errno;
-        free(buf);
-        fclose(f);
-        return sm_fail(err, path, 0, "read error: %s", strerror(e));
+        buf = (unsigned char *)all;
     }
     fclose(f);
     unsigned char *spare = buf;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "common/array.h"
 #include "text/text_internal.h"
 
 enum char_class { SEPARATOR = 0, WORD = 1, APOSTROPHE = 2, NON_ASCII = 3 };
@@ -74,17 +75,9 @@ static int reserve_norm(sm_tokens *out, size_t extra)
 {
     if (out->norm_len + extra <= out->norm_cap)
         return 0;
-    size_t cap = out->norm_cap ? out->norm_cap : 1024;
-    while (cap < out->norm_len + extra)
-        cap *= 2;
-    if (cap > UINT32_MAX)   /* offsets are 32-bit */
+    if (out->norm_len + extra > UINT32_MAX)   /* offsets are 32-bit */
         return -1;
-    char *grown = realloc(out->norm, cap);
-    if (!grown)
-        return -1;
-    out->norm = grown;
-    out->norm_cap = cap;
-    return 0;
+    return sm_grow(&out->norm, &out->norm_cap, out->norm_len + extra, 1);
 }
 
 /* Appends the token text[start..end).  `ascii` says it holds only ASCII
@@ -93,14 +86,8 @@ static int reserve_norm(sm_tokens *out, size_t extra)
 static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
                      uint32_t base, int ascii)
 {
-    if (out->count == out->cap) {
-        size_t cap = out->cap ? out->cap * 2 : 256;
-        sm_token *grown = realloc(out->items, cap * sizeof *grown);
-        if (!grown)
-            return -1;
-        out->items = grown;
-        out->cap = cap;
-    }
+    if (sm_grow(&out->items, &out->cap, out->count + 1, sizeof *out->items) != 0)
+        return -1;
     size_t length = end - start, norm_length;
     if (ascii) {
         if (reserve_norm(out, length + 1) != 0)
