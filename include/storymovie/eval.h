@@ -29,10 +29,7 @@ typedef struct sm_detection {
     sm_entity_id id;        /* the row's id (kind SM_ENT_NONE when malformed) */
 } sm_detection;
 
-/* Intersection over union of two x1,y1,x2,y2 boxes (continuous coordinates,
- * no +1 pixel convention).  0 when either box has no area. */
-double sm_box_iou(const double a[4], const double b[4]);
-
+/* (The IoU of two boxes, sm_box_iou(), is declared in story.h.) */
 
 typedef struct sm_prf {
     size_t tp, fp, fn;

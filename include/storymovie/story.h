@@ -209,6 +209,10 @@ void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, ui
  * space, trimmed.  out must hold len + 1 bytes; returns the length written. */
 size_t sm_story_plain_text(const char *story, size_t len, char *out);
 
+/* Intersection over union of two x1,y1,x2,y2 boxes (continuous coordinates,
+ * no +1 pixel convention).  0 when either box has no area. */
+double sm_box_iou(const double a[4], const double b[4]);
+
 /* True when `id` is defined in some Characters/Objects table of s. */
 int sm_story_defines(const sm_story *s, sm_entity_id id);
 

@@ -34,19 +34,6 @@
 
 #include "common/array.h"
 
-double sm_box_iou(const double a[4], const double b[4])
-{
-    double aw = a[2] - a[0], ah = a[3] - a[1], bw = b[2] - b[0], bh = b[3] - b[1];
-    if (!(aw > 0 && ah > 0 && bw > 0 && bh > 0))
-        return 0.0;
-    double iw = (a[2] < b[2] ? a[2] : b[2]) - (a[0] > b[0] ? a[0] : b[0]);
-    double ih = (a[3] < b[3] ? a[3] : b[3]) - (a[1] > b[1] ? a[1] : b[1]);
-    if (iw <= 0 || ih <= 0)
-        return 0.0;
-    double inter = iw * ih;
-    return inter / (aw * ah + bw * bh - inter);
-}
-
 static double clamp01(double v) { return v < 0 ? 0 : v > 1 ? 1 : v; }
 
 /* The original's parse_bounding_box: x, y, w, h normalised by the image

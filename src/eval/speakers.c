@@ -10,6 +10,7 @@
 
 #include "storymovie/text.h"
 #include "common/array.h"
+#include "common/ascii.h"
 
 static const double bin_low[SM_CALIBRATION_BINS] = {0.5, 0.7, 0.8, 0.9, 0.95, 0.99};
 
@@ -20,10 +21,8 @@ void sm_speaker_name_key(const char *name, char *buf, size_t size)
     size_t n = 0;
     for (const char *p = name ? name : ""; *p && n + 1 < size; p++) {
         unsigned char c = (unsigned char)*p;
-        if (c >= 'A' && c <= 'Z')
-            buf[n++] = (char)(c - 'A' + 'a');
-        else if (c >= 'a' && c <= 'z')
-            buf[n++] = (char)c;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+            buf[n++] = (char)sm_ascii_lower(c);
     }
     if (size)
         buf[n] = '\0';

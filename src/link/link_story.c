@@ -131,17 +131,6 @@ static void sort_by_time(story_ctx *c)
 
 /* ------------------------------------------------------------- names */
 
-static double iou(const double a[4], const double b[4])
-{
-    double ix = fmin(a[2], b[2]) - fmax(a[0], b[0]);
-    double iy = fmin(a[3], b[3]) - fmax(a[1], b[1]);
-    if (ix <= 0 || iy <= 0)
-        return 0.0;
-    double inter = ix * iy;
-    double ua = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-    return ua > 0 ? inter / ua : 0.0;
-}
-
 typedef struct char_box {
     uint32_t number;          /* N of charN */
     size_t image;             /* 0-based */
@@ -338,7 +327,7 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
             }
             double pb[4] = {pe->x1 * sx, pe->y1 * sy, pe->x2 * sx, pe->y2 * sy};
             for (size_t b = 0; b < n_boxes; b++) {
-                double v = iou(rows[b]->box, pb);
+                double v = sm_box_iou(rows[b]->box, pb);
                 if (v < c->opt->iou_min)
                     continue;
                 if (sm_grow(&pairs, &cap, n_pairs + 1, sizeof *pairs) != 0) {

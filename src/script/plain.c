@@ -55,13 +55,10 @@ typedef struct layout {
 
 /* ---- line shapes -------------------------------------------------------- */
 
-/* Case-insensitive equality with a string literal. */
-#define eq_ci(s, n, lit) ((n) == sizeof(lit) - 1 && sm_has_prefix_ci((s), (n), (lit)))
-
 /* "12", "12.", "12A.", "Page 12", "- 12 -", "12/" */
 static int page_number_shape(const char *s, size_t n)
 {
-    if (sm_has_prefix_ci(s, n, "page "))
+    if (sm_ascii_prefix_ci(s, n, "page "))
         s += 5, n -= 5;
     while (n && (s[0] == '-' || s[0] == ' '))
         s++, n--;
@@ -102,8 +99,8 @@ static int continued_line(const char *s, size_t n)
     }
     if (n && s[0] == '(')
         s++, n--;
-    if (!sm_has_prefix_ci(s, n, "CONTINUED") && !sm_has_prefix_ci(s, n, "CONT'D") &&
-        !sm_has_prefix_ci(s, n, "CONTINUING"))
+    if (!sm_ascii_prefix_ci(s, n, "CONTINUED") && !sm_ascii_prefix_ci(s, n, "CONT'D") &&
+        !sm_ascii_prefix_ci(s, n, "CONTINUING"))
         return 0;
     for (size_t i = 0; i < n; i++)
         if (sm_is_lower((unsigned char)s[i]))
@@ -203,7 +200,7 @@ static int direction_word(const char *s, size_t n)
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strlen(words[i]) == w && memcmp(s, words[i], w) == 0)
             /* "THE" only as "THE END" */
-            return strcmp(words[i], "THE") != 0 || sm_has_prefix_ci(s, n, "THE END");
+            return strcmp(words[i], "THE") != 0 || sm_ascii_prefix_ci(s, n, "THE END");
     return 0;
 }
 
@@ -422,7 +419,7 @@ static void put_paren(sm_sbuf *b, const char *s, size_t n)
 
 static int title_line_key(const char *s, size_t n)
 {
-    return eq_ci(s, n, "by") || (n > 3 && sm_has_prefix_ci(s + n - 3, 3, " by"));
+    return sm_ascii_eq_ci(s, n, "by") || (n > 3 && sm_ascii_prefix_ci(s + n - 3, 3, " by"));
 }
 
 /* The centred lines before the first action line: title, credits, draft. */
@@ -466,7 +463,7 @@ static size_t read_title(reader *r, size_t i)
             if (key && v->len)
                 sm_builder_title(r->b, key, key_len, v->p, v->len);
             key = s, key_len = sn, v->len = 0;
-        } else if (key && !memchr(s, '/', sn) && !sm_has_prefix_ci(s, sn, "draft") &&
+        } else if (key && !memchr(s, '/', sn) && !sm_ascii_prefix_ci(s, sn, "draft") &&
                    !(sn > 5 && strstr(s, "DRAFT") && (size_t)(strstr(s, "DRAFT") - s) < sn)) {
             sm_sbuf_join(v, ' ', s, sn);
         } else {
@@ -628,10 +625,11 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
             unsigned char c0 = (unsigned char)l->s[0];
             if (c0 != '(' && c0 != 'C' && c0 != 'c' && c0 != 'M' && c0 != 'm' && !sm_is_digit(c0))
                 ;
-            else if (eq_ci(l->s, l->n, "(MORE)") || eq_ci(l->s, l->n, "(MORE.)") || eq_ci(l->s, l->n, "MORE"))
+            else if (sm_ascii_eq_ci(l->s, l->n, "(MORE)") || sm_ascii_eq_ci(l->s, l->n, "(MORE.)") ||
+                     sm_ascii_eq_ci(l->s, l->n, "MORE"))
                 l->flags |= L_DROP | L_MORE;
-            else if (continued_line(l->s, l->n) || eq_ci(l->s, l->n, "(CONT'D)") ||
-                     eq_ci(l->s, l->n, "(CONT’D)"))
+            else if (continued_line(l->s, l->n) || sm_ascii_eq_ci(l->s, l->n, "(CONT'D)") ||
+                     sm_ascii_eq_ci(l->s, l->n, "(CONT’D)"))
                 l->flags |= L_DROP;
         }
         p = e < end ? e + 1 : end;

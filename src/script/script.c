@@ -10,7 +10,6 @@
 #include <utf8proc.h>
 
 #include "common/array.h"
-#include "common/ascii.h"
 #include "storymovie/text.h"
 
 /* ---- buffers ------------------------------------------------------------ */
@@ -104,20 +103,6 @@ int sm_all_caps(const char *s, size_t n, int skip_parens)
     return letters > 0;
 }
 
-int sm_has_prefix_ci(const char *s, size_t n, const char *prefix)
-{
-    for (size_t i = 0; prefix[i]; i++) {
-        if (i >= n)
-            return 0;
-        unsigned char a = (unsigned char)s[i], c = (unsigned char)prefix[i];
-        if (a != c && (a | 0x20) != (c | 0x20))
-            return 0;
-        if (a != c && !sm_is_alpha(a))
-            return 0;
-    }
-    return 1;
-}
-
 size_t sm_heading_prefix(const char *s, size_t n, int upper_only)
 {
     /* Longest first, so "INT./EXT." wins over "INT.". */
@@ -137,7 +122,7 @@ size_t sm_heading_prefix(const char *s, size_t n, int upper_only)
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
         const char *pre = prefixes[i].text;
         size_t k = prefixes[i].len;
-        if (n < k || !sm_has_prefix_ci(s, n, pre))
+        if (n < k || !sm_ascii_prefix_ci(s, n, pre))
             continue;
         if (upper_only) {
             int lower = 0;
@@ -250,7 +235,7 @@ void sm_builder_speaker(sm_builder *b, sm_block *blk, const char *cue, size_t n)
     static const char *const bare[] = {" CONT'D", " CONT’D", " CONT."};
     for (size_t k = 0; k < sizeof bare / sizeof bare[0]; k++) {
         size_t bl = strlen(bare[k]);
-        if (nl > bl && sm_has_prefix_ci(name + nl - bl, bl, bare[k])) {
+        if (nl > bl && sm_ascii_prefix_ci(name + nl - bl, bl, bare[k])) {
             nl -= bl;
             sm_trim(&name, &nl);
             if (ext_len + 8 < sizeof ext) {
@@ -395,7 +380,7 @@ int sm_script_format_from_name(const char *s, sm_script_format *out)
 static int ends_with_ci(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && sm_has_prefix_ci(s + n - k, k, suffix);
+    return n >= k && sm_ascii_prefix_ci(s + n - k, k, suffix);
 }
 
 int sm_fountain_title_key(const char *s, size_t n)
@@ -405,7 +390,7 @@ int sm_fountain_title_key(const char *s, size_t n)
         "Contact:", "Copyright:", "Notes:", "Revision:", "Date:", "Episode:", "Format:",
     };
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (sm_has_prefix_ci(s, n, keys[i]))
+        if (sm_ascii_prefix_ci(s, n, keys[i]))
             return 1;
     return 0;
 }
@@ -456,7 +441,7 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
                 deep++;
             if (col == 0 && transcript_line(s, sn))
                 transcript++;
-            if (sm_has_prefix_ci(s, sn, "[Scene") || sm_has_prefix_ci(s, sn, "(Scene:"))
+            if (sm_ascii_prefix_ci(s, sn, "[Scene") || sm_ascii_prefix_ci(s, sn, "(Scene:"))
                 bracket_scenes++;
             if (col == 0 && sm_heading_prefix(s, sn, 1))
                 flush_headings++;

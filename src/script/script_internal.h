@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/ascii.h"
 #include "storymovie/script.h"
 
 /* A growable byte buffer for assembling one block's text before it is
@@ -58,8 +59,6 @@ void sm_trim(const char **s, size_t *n);
 /* Has at least one letter and no lower-case ASCII letter (non-ASCII bytes
  * are neutral).  Text inside parentheses is ignored when skip_parens. */
 int sm_all_caps(const char *s, size_t n, int skip_parens);
-/* Case-insensitive prefix test. */
-int sm_has_prefix_ci(const char *s, size_t n, const char *prefix);
 /* Length of a scene-heading prefix (INT., EXT, INT./EXT., I/E, EST ...)
  * at s including the following '.', '/' or space; 0 when none.
  * Requires upper case when upper_only. */

@@ -53,14 +53,14 @@ static size_t speaker_prefix(const char *s, size_t n)
 
 static int is_scene_line(const char *s, size_t n)
 {
-    return sm_has_prefix_ci(s, n, "[Scene") || sm_has_prefix_ci(s, n, "(Scene:");
+    return sm_ascii_prefix_ci(s, n, "[Scene") || sm_ascii_prefix_ci(s, n, "(Scene:");
 }
 
 /* "(At Monica and Rachel's)": some transcripts mark a change of place this
  * way instead of [Scene: ...]. */
 static int is_place_line(const char *s, size_t n)
 {
-    return n <= 60 && (sm_has_prefix_ci(s, n, "(At ") || sm_has_prefix_ci(s, n, "[At ")) &&
+    return n <= 60 && (sm_ascii_prefix_ci(s, n, "(At ") || sm_ascii_prefix_ci(s, n, "[At ")) &&
            (s[n - 1] == ')' || s[n - 1] == ']');
 }
 
@@ -76,9 +76,9 @@ static size_t credit_word(const char *s, size_t n, int max_words)
             continue;
         words++;
         size_t w = 0;
-        if (sm_has_prefix_ci(s + i, n - i, "by"))
+        if (sm_ascii_prefix_ci(s + i, n - i, "by"))
             w = 2;
-        else if (sm_has_prefix_ci(s + i, n - i, "from"))
+        else if (sm_ascii_prefix_ci(s + i, n - i, "from"))
             w = 4;
         if (w && (i + w == n || s[i + w] == ' ' || s[i + w] == ':'))
             return i + w;

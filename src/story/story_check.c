@@ -17,7 +17,7 @@ static const char *const narrative_phases[] = {
 static int one_of(const char *t, const sm_span *cell, const char *const *words)
 {
     for (int i = 0; words[i]; i++)
-        if (story_eq_ci(t + cell->off, cell->len, words[i]))
+        if (sm_ascii_eq_ci(t + cell->off, cell->len, words[i]))
             return i;
     return -1;
 }

@@ -74,6 +74,19 @@ static size_t parse_number(const char *s, size_t n, double *out)
     return i;
 }
 
+double sm_box_iou(const double a[4], const double b[4])
+{
+    double aw = a[2] - a[0], ah = a[3] - a[1], bw = b[2] - b[0], bh = b[3] - b[1];
+    if (!(aw > 0 && ah > 0 && bw > 0 && bh > 0))
+        return 0.0;
+    double iw = (a[2] < b[2] ? a[2] : b[2]) - (a[0] > b[0] ? a[0] : b[0]);
+    double ih = (a[3] < b[3] ? a[3] : b[3]) - (a[1] > b[1] ? a[1] : b[1]);
+    if (iw <= 0 || ih <= 0)
+        return 0.0;
+    double inter = iw * ih;
+    return inter / (aw * ah + bw * bh - inter);
+}
+
 /* Read "x1,y1,x2,y2".  Tolerated (and flagged through *strict = 0): white
  * space anywhere, surrounding [] or (), decimals, a sign.  Returns 0 when
  * four numbers were read and nothing else is left. */
@@ -174,7 +187,7 @@ static int is_separator(const char *t, const sm_span *cells, uint32_t n)
 static int find_column(const char *t, const sm_story_table *tab, const char *name, int fallback)
 {
     for (uint32_t i = 0; i < tab->nheader; i++)
-        if (story_eq_ci(t + tab->header[i].off, tab->header[i].len, name))
+        if (sm_ascii_eq_ci(t + tab->header[i].off, tab->header[i].len, name))
             return (int)i;
     return fallback < (int)tab->nheader ? fallback : -1;
 }
@@ -189,7 +202,7 @@ static void read_header(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_
     tab->nheader = n;
     int same = n == nwant;
     for (uint32_t i = 0; same && i < n; i++)
-        if (!story_eq_ci(t + cells[i].off, cells[i].len, want[i]))
+        if (!sm_ascii_eq_ci(t + cells[i].off, cells[i].len, want[i]))
             same = 0;
     if (!same) {
         char expected[200] = "";
@@ -297,7 +310,7 @@ static enum heading_kind classify(const char *t, uint32_t a, uint32_t b, int *nu
     uint32_t n = b - a;
     *has_number = 0;
     *number = 0;
-    if (n >= 5 && story_eq_ci(t + a, 5, "image") && (n == 5 || story_is_space((unsigned char)t[a + 5]))) {
+    if (n >= 5 && sm_ascii_eq_ci(t + a, 5, "image") && (n == 5 || story_is_space((unsigned char)t[a + 5]))) {
         uint32_t i = a + 5;
         while (i < b && story_is_space((unsigned char)t[i]))
             i++;
@@ -311,13 +324,13 @@ static enum heading_kind classify(const char *t, uint32_t a, uint32_t b, int *nu
         }
         return H_IMAGE;
     }
-    if (story_eq_ci(t + a, n, "narrative structure"))
+    if (sm_ascii_eq_ci(t + a, n, "narrative structure"))
         return H_NARRATIVE;
-    if (story_eq_ci(t + a, n, "characters"))
+    if (sm_ascii_eq_ci(t + a, n, "characters"))
         return H_CHARACTERS;
-    if (story_eq_ci(t + a, n, "objects"))
+    if (sm_ascii_eq_ci(t + a, n, "objects"))
         return H_OBJECTS;
-    if (story_eq_ci(t + a, n, "setting"))
+    if (sm_ascii_eq_ci(t + a, n, "setting"))
         return H_SETTING;
     return H_OTHER;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/ascii.h"
 #include "storymovie/story.h"
 
 /* Grow an arena-backed array to hold one more element.  Arena memory is
@@ -44,22 +45,6 @@ static inline int story_is_space(unsigned char c)
 }
 
 static inline int story_is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-
-/* Case-insensitive (ASCII) comparison of text[0..n) with a C string. */
-static inline int story_eq_ci(const char *text, size_t n, const char *word)
-{
-    size_t i = 0;
-    for (; i < n && word[i]; i++) {
-        unsigned char a = (unsigned char)text[i], b = (unsigned char)word[i];
-        if (a >= 'A' && a <= 'Z')
-            a = (unsigned char)(a - 'A' + 'a');
-        if (b >= 'A' && b <= 'Z')
-            b = (unsigned char)(b - 'A' + 'a');
-        if (a != b)
-            return 0;
-    }
-    return i == n && word[i] == '\0';
-}
 
 /* Trim white space from both ends of [*a, *b). */
 static inline void story_trim(const char *t, uint32_t *a, uint32_t *b)

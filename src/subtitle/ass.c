@@ -18,28 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/ascii.h"
+
 #define ASS_MAX_FIELDS 32
-
-static int ieq(const char *s, size_t n, const char *lit)
-{
-    size_t k = strlen(lit);
-    if (n != k)
-        return 0;
-    for (size_t i = 0; i < k; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != lit[i])
-            return 0;
-    }
-    return 1;
-}
-
-static int ieq_prefix(const char *s, size_t n, const char *lit)
-{
-    size_t k = strlen(lit);
-    return n >= k && ieq(s, k, lit);
-}
 
 typedef struct ass_format {
     int n_fields;
@@ -61,10 +42,10 @@ static int parse_format(sub_builder *b, long line, const char *s, size_t n, ass_
         if (f->n_fields >= ASS_MAX_FIELDS)
             return sm_fail(b->err, b->name, line, "Format line has more than %d fields", ASS_MAX_FIELDS);
         int k = f->n_fields++;
-        if (ieq(t, tn, "start")) f->start = k;
-        else if (ieq(t, tn, "end")) f->end = k;
-        else if (ieq(t, tn, "text")) f->text = k;
-        else if (ieq(t, tn, "name") || ieq(t, tn, "actor")) f->name = k;
+        if (sm_ascii_eq_ci(t, tn, "start")) f->start = k;
+        else if (sm_ascii_eq_ci(t, tn, "end")) f->end = k;
+        else if (sm_ascii_eq_ci(t, tn, "text")) f->text = k;
+        else if (sm_ascii_eq_ci(t, tn, "name") || sm_ascii_eq_ci(t, tn, "actor")) f->name = k;
         if (!c)
             break;
         p = c + 1;
@@ -144,18 +125,18 @@ int sub_parse_ass(sub_builder *b, const char *text, size_t len)
         if (n == 0 || s[0] == ';')
             continue;
         if (s[0] == '[') {
-            section = ieq(s, n, "[events]") ? EVENTS : OTHER;
+            section = sm_ascii_eq_ci(s, n, "[events]") ? EVENTS : OTHER;
             continue;
         }
         if (section == OTHER)
             continue;
-        if (ieq_prefix(s, n, "format:")) {
+        if (sm_ascii_prefix_ci(s, n, "format:")) {
             if (parse_format(b, r.no, s + 7, n - 7, &fmt))
                 return -1;
             have_format = 1;
             continue;
         }
-        if (!ieq_prefix(s, n, "dialogue:"))
+        if (!sm_ascii_prefix_ci(s, n, "dialogue:"))
             continue;   /* Comment:, Picture:, Sound:, Movie:, Command:, junk */
         if (!have_format) {
             sub_warn(b, r.no, "no Format line before the first Dialogue line; "

@@ -25,6 +25,8 @@
 #include <sys/mman.h>
 
 #include "common/array.h"
+#include "common/ascii.h"
+#include "common/utf8.h"
 #include "storymovie/text.h"
 
 /* ---- whitespace ----------------------------------------------------------- */
@@ -377,18 +379,6 @@ static int oom(sub_builder *b) { return sm_fail(b->err, b->name, 0, "out of memo
 
 /* ---- markup removal --------------------------------------------------------- */
 
-static size_t utf8_put(char *o, unsigned long cp)
-{
-    if (cp < 0x80) { o[0] = (char)cp; return 1; }
-    if (cp < 0x800) { o[0] = (char)(0xC0 | (cp >> 6)); o[1] = (char)(0x80 | (cp & 0x3F)); return 2; }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12)); o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F)); return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18)); o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); o[3] = (char)(0x80 | (cp & 0x3F)); return 4;
-}
-
 /* WebVTT character references.  Writes at most 4 bytes to o; returns the
  * bytes written and sets *used to the source bytes consumed, or returns 0
  * when s is not a reference we know (then '&' is literal). */
@@ -426,7 +416,7 @@ static size_t decode_entity(const char *s, const char *e, char *o, size_t *used)
             (cp >= 0xD800 && cp <= 0xDFFF) || cp < 0x20)
             return 0;
         *used = (size_t)(p + 1 - s);
-        return utf8_put(o, cp);
+        return sm_utf8_encode((uint32_t)cp, o);
     }
     return 0;
 }
@@ -906,21 +896,6 @@ int sub_cue_end(sub_builder *b)
 
 /* ---- detection and the public API --------------------------------------- */
 
-static int ieq_prefix(const char *s, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (len < n)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'Z')
-            c = (char)(c - 'A' + 'a');
-        if (c != lit[i])
-            return 0;
-    }
-    return 1;
-}
-
 static sm_subtitle_format detect(const char *s, size_t len)
 {
     const char *p = s, *e = s + len;
@@ -937,9 +912,9 @@ static sm_subtitle_format detect(const char *s, size_t len)
         size_t n = nl ? (size_t)(nl - p) : (size_t)(e - p);
         const char *l = p;
         sub_trim(&l, &n);
-        if (n && (ieq_prefix(l, n, "[script info]") || ieq_prefix(l, n, "[events]") ||
-                  ieq_prefix(l, n, "[v4+ styles]") || ieq_prefix(l, n, "[v4 styles]") ||
-                  ieq_prefix(l, n, "dialogue:")))
+        if (n && (sm_ascii_prefix_ci(l, n, "[script info]") || sm_ascii_prefix_ci(l, n, "[events]") ||
+                  sm_ascii_prefix_ci(l, n, "[v4+ styles]") || sm_ascii_prefix_ci(l, n, "[v4 styles]") ||
+                  sm_ascii_prefix_ci(l, n, "dialogue:")))
             return SM_SUBS_ASS;
         if (sub_has_arrow(l, n))
             return SM_SUBS_SRT;
@@ -990,23 +965,10 @@ static size_t check_utf8(const unsigned char *s, size_t len, int *nul)
             i++;
             continue;
         }
-        size_t need;
-        uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) { need = 1; cp = c & 0x1F; }
-        else if (c >= 0xE0 && c <= 0xEF) { need = 2; cp = c & 0x0F; }
-        else if (c >= 0xF0 && c <= 0xF4) { need = 3; cp = c & 0x07; }
-        else return i;
-        if (i + need >= len)
+        size_t k = sm_utf8_sequence(s + i, s + len);
+        if (k == 0)
             return i;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return i;
-        i += need + 1;
+        i += k;
     }
     return len;
 }

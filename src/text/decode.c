@@ -37,6 +37,7 @@
 #include <utf8proc.h>
 
 #include "common/array.h"
+#include "common/utf8.h"
 #include "text/text_internal.h"
 
 #define BINARY_MESSAGE "binary file, not text"
@@ -77,36 +78,6 @@ static long line_at(const unsigned char *b, size_t n, size_t off)
     return line;
 }
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when the bytes there
- * are not valid UTF-8 (overlong forms, surrogates and values above U+10FFFF
- * are invalid, as RFC 3629 says). */
-static size_t utf8_sequence_length(const unsigned char *s, size_t avail)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c < 0xC2)
-        return 0;
-    if (c < 0xE0)
-        return avail >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c < 0xF0) {
-        if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F))
-            return 0;
-        return 3;
-    }
-    if (c < 0xF5) {
-        if (avail < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 /* Offset of the first invalid UTF-8 byte in s[0..n), or n when all of it is
  * valid.  ASCII is skipped eight bytes at a time: that is what makes the
  * common case (English text) run at memory speed. */
@@ -126,7 +97,7 @@ static size_t utf8_first_invalid(const unsigned char *s, size_t n)
             i++;
         if (i >= n)
             break;
-        size_t k = utf8_sequence_length(s + i, n - i);
+        size_t k = sm_utf8_sequence(s + i, s + n);
         if (!k)
             return i;
         i += k;
@@ -146,7 +117,7 @@ static void utf8_census(const unsigned char *s, size_t n, size_t *valid_multibyt
             i++;
             continue;
         }
-        size_t k = utf8_sequence_length(s + i, n - i);
+        size_t k = sm_utf8_sequence(s + i, s + n);
         if (k) {
             ++*valid_multibyte;
             i += k;
@@ -155,30 +126,6 @@ static void utf8_census(const unsigned char *s, size_t n, size_t *valid_multibyt
             i++;
         }
     }
-}
-
-static size_t utf8_encode(unsigned char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 /* ---- binary detection ---------------------------------------------------- */
@@ -350,7 +297,7 @@ static int decode_wide(const char *name, const unsigned char *b, size_t n, size_
             (cp == '\r' && !(u + 1 < units && read_unit(b + (u + 1) * width, width,
                                                         big_endian) == '\n')))
             line++;
-        j += utf8_encode(buf + j, cp);
+        j += sm_utf8_encode(cp, (char *)buf + j);
     }
     if (n % width) {
         free(buf);
