@@ -1,0 +1,119 @@
+/* fuzz_common_json_scan.c - the JSON Lines record scanner against jansson.
+ *
+ * Every reader of our JSON Lines (alignments, story records) goes through
+ * sm_json_scan_object(), whose fast path must give exactly what jansson
+ * gives.  For arbitrary bytes this target asks both: the scanner refuses
+ * the line <=> jansson does not read it as an object; and when it is one,
+ * every field (a few keys, each asked for as every type) has the same
+ * state and value as jansson's json_object_get() says.  The reference
+ * below is written against jansson's API directly, not the scanner's own
+ * fallback, so it checks the fallback too. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "common/json_scan.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const sm_json_field fields[] = {
+    {"a", SM_JSON_STRING}, {"a", SM_JSON_INTEGER}, {"a", SM_JSON_NUMBER}, {"a", SM_JSON_STRINGS},
+    {"b", SM_JSON_STRING}, {"b", SM_JSON_STRINGS}, {"", SM_JSON_NUMBER},
+    {"type", SM_JSON_STRING}, {"text", SM_JSON_STRING}, {"cue", SM_JSON_INTEGER},
+    {"start", SM_JSON_NUMBER}, {"images", SM_JSON_STRINGS}, {"story_id", SM_JSON_STRING},
+};
+#define N_FIELDS (sizeof fields / sizeof fields[0])
+
+static int same_string(json_t *want, const char *got, size_t len)
+{
+    return got && json_string_length(want) == len && memcmp(json_string_value(want), got, len) == 0 &&
+           got[len] == '\0';
+}
+
+static void check_field(json_t *o, const sm_json_field *f, const sm_json_value *v)
+{
+    json_t *want = json_object_get(o, f->key);
+    if (!want) {
+        if (v->state != SM_JSON_ABSENT)
+            abort();
+        return;
+    }
+    if (json_is_null(want)) {
+        if (v->state != SM_JSON_NULL)
+            abort();
+        return;
+    }
+    int fits = 0;
+    switch (f->type) {
+    case SM_JSON_STRING:
+        fits = json_is_string(want);
+        if (fits && (v->state != SM_JSON_OK || !same_string(want, v->string, v->len)))
+            abort();
+        break;
+    case SM_JSON_INTEGER:
+        fits = json_is_integer(want);
+        if (fits && (v->state != SM_JSON_OK || v->integer != json_integer_value(want)))
+            abort();
+        break;
+    case SM_JSON_NUMBER:
+        fits = json_is_number(want);
+        if (fits && (v->state != SM_JSON_OK || v->number != json_number_value(want)))
+            abort();
+        break;
+    case SM_JSON_STRINGS: {
+        fits = json_is_array(want);
+        if (!fits)
+            break;
+        if (v->state != SM_JSON_OK)
+            abort();
+        size_t k = 0;
+        long first_other = -1;
+        for (size_t i = 0; i < json_array_size(want); i++) {
+            json_t *item = json_array_get(want, i);
+            if (!json_is_string(item)) {
+                if (first_other < 0)
+                    first_other = (long)i;
+                continue;
+            }
+            if (k >= v->n_strings || !same_string(item, v->strings[k], strlen(v->strings[k])))
+                abort();
+            k++;
+        }
+        if (k != v->n_strings || first_other != v->first_non_string)
+            abort();
+        break;
+    }
+    }
+    if (!fits && v->state != SM_JSON_MISMATCH)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* A copy of exactly `size` bytes, so ASan sees any read past the end. */
+    char *line = malloc(size ? size : 1);
+    if (!line)
+        return 0;
+    memcpy(line, data, size);
+    sm_arena arena = {0};
+    sm_json_scan sc;
+    sm_json_scan_init(&sc, &arena);
+    sm_json_value values[N_FIELDS];
+    int rc = sm_json_scan_object(&sc, line, size, fields, N_FIELDS, values);
+    json_t *o = json_loadb(line, size, 0, NULL);
+    if (rc == SM_JSON_NOT_OBJECT) {
+        if (json_is_object(o))
+            abort();            /* refused what jansson reads */
+    } else if (rc == SM_JSON_SCAN_OK) {
+        if (!json_is_object(o))
+            abort();            /* accepted what jansson refuses */
+        for (size_t i = 0; i < N_FIELDS; i++)
+            check_field(o, &fields[i], &values[i]);
+    }
+    json_decref(o);
+    sm_arena_free(&arena);
+    free(line);
+    return 0;
+}
