@@ -82,6 +82,33 @@ static void escapes_decode(void **state)
     done(&f);
 }
 
+static void decoded_in_place(void **state)
+{
+    (void)state;
+    char line[] = "{\"text\":\"a\\nb\\u00e9\",\"images\":[\"x\\/y\",\"z\"],\"type\":\"plain\"}";
+    sm_arena arena = {0};
+    sm_json_scan sc;
+    sm_json_scan_init(&sc, &arena);
+    sm_json_value v[N_FIELDS];
+    assert_int_equal(sm_json_scan_object_in_place(&sc, line, strlen(line), fields, N_FIELDS, v),
+                     SM_JSON_SCAN_OK);
+    assert_int_equal(sc.fast, 1);
+    assert_string_equal(v[5].string, "a\nb\xc3\xa9");
+    assert_true(v[5].string > line && v[5].string < line + sizeof line);   /* in the line itself */
+    assert_string_equal(v[3].strings[0], "x/y");
+    assert_string_equal(v[3].strings[1], "z");
+    assert_string_equal(v[0].string, "plain");
+    /* A line the fast path cannot read is left whole for jansson. */
+    char odd[] = "{\"ty\\u0070e\":\"a\\tb\"}";
+    char copy[sizeof odd];
+    memcpy(copy, odd, sizeof odd);
+    assert_int_equal(sm_json_scan_object_in_place(&sc, odd, strlen(odd), fields, N_FIELDS, v), SM_JSON_SCAN_OK);
+    assert_int_equal(sc.slow, 1);
+    assert_memory_equal(odd, copy, sizeof odd);
+    assert_string_equal(v[0].string, "a\tb");
+    sm_arena_free(&arena);
+}
+
 static void last_repeated_key_wins(void **state)
 {
     (void)state;
@@ -159,6 +186,7 @@ int main(void)
         cmocka_unit_test(flat_record_on_the_fast_path),
         cmocka_unit_test(types_that_do_not_fit),
         cmocka_unit_test(escapes_decode),
+        cmocka_unit_test(decoded_in_place),
         cmocka_unit_test(last_repeated_key_wins),
         cmocka_unit_test(refused_as_jansson_refuses),
         cmocka_unit_test(what_the_scanner_leaves_to_jansson),

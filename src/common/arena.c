@@ -17,6 +17,17 @@ void *sm_arena_alloc(sm_arena *a, size_t size)
 {
     size = (size + 7u) & ~(size_t)7u;
     sm_arena_chunk *c = a->head;
+    if (c && size > SM_ARENA_CHUNK / 4 && c->size - c->used < size) {
+        /* A large block gets a chunk of its own behind the head, so the
+         * room left in the head is not abandoned for it. */
+        sm_arena_chunk *big = malloc(sizeof *big + size);
+        if (!big)
+            return NULL;
+        big->used = big->size = size;
+        big->next = c->next;
+        c->next = big;
+        return big->data;
+    }
     if (!c || c->size - c->used < size) {
         size_t want = size > SM_ARENA_CHUNK ? size : SM_ARENA_CHUNK;
         c = malloc(sizeof *c + want);

@@ -21,9 +21,15 @@
 
 enum { FAST_OK = 0, FALLBACK = 1, OOM = 2 };
 
+/* How strings are decoded: into the arena, or where they stand in the
+ * line.  A dry pass decodes nothing; it proves the line is one the fast path
+ * reads, before the line is overwritten. */
+enum { COPY, IN_PLACE, DRY };
+
 typedef struct cursor {
     const char *p, *e;
     sm_arena *arena;
+    int mode;
 } cursor;
 
 void sm_json_scan_init(sm_json_scan *sc, sm_arena *arena)
@@ -139,15 +145,17 @@ static int skip_string(cursor *c, const char **raw, const char **raw_end, int *e
     return FAST_OK;
 }
 
-/* The decoded form of a string skip_string() validated, in the arena.  The
- * decoded text is never longer than the raw text. */
-static char *decode_string(sm_arena *a, const char *p, const char *q, int escaped, size_t *len)
+/* The decoded form of a string skip_string() validated, in the arena or
+ * (IN_PLACE) over its raw text: the decoded text is never longer than the
+ * raw text, so its NUL lands on the closing quote at the latest. */
+static char *decode_string(cursor *c, const char *p, const char *q, int escaped, size_t *len)
 {
-    char *dst = sm_arena_alloc(a, (size_t)(q - p) + 1);
+    char *dst = c->mode == IN_PLACE ? (char *)(uintptr_t)p : sm_arena_alloc(c->arena, (size_t)(q - p) + 1);
     if (!dst)
         return NULL;
     if (!escaped) {
-        memcpy(dst, p, (size_t)(q - p));
+        if (dst != p)
+            memcpy(dst, p, (size_t)(q - p));
         dst[q - p] = '\0';
         *len = (size_t)(q - p);
         return dst;
@@ -156,7 +164,8 @@ static char *decode_string(sm_arena *a, const char *p, const char *q, int escape
     while (p < q) {
         const char *bs = memchr(p, '\\', (size_t)(q - p));
         size_t run = (size_t)((bs ? bs : q) - p);
-        memcpy(dst + n, p, run);
+        if (dst + n != p)
+            memmove(dst + n, p, run);
         n += run;
         p += run;
         if (!bs)
@@ -348,7 +357,7 @@ static int scan_strings(cursor *c, sm_json_value *out)
             size_t len;
             if ((rc = skip_string(c, &raw, &raw_end, &escaped)) != FAST_OK)
                 return rc;
-            const char *s = decode_string(c->arena, raw, raw_end, escaped, &len);
+            const char *s = decode_string(c, raw, raw_end, escaped, &len);
             if (!s)
                 return OOM;
             if (out->n_strings == cap) {
@@ -406,7 +415,7 @@ static int scan_field_value(cursor *c, const sm_json_field *fields, sm_json_valu
         if (!(wants & (1u << SM_JSON_STRING)))
             return FAST_OK;
         size_t len;
-        const char *s = decode_string(c->arena, raw, raw_end, escaped, &len);
+        const char *s = decode_string(c, raw, raw_end, escaped, &len);
         if (!s)
             return OOM;
         for (size_t m = 0; m < n_match; m++)
@@ -585,8 +594,8 @@ static int jansson_object(sm_json_scan *sc, const char *line, size_t len,
     return rc;
 }
 
-int sm_json_scan_object(sm_json_scan *sc, const char *line, size_t len,
-                        const sm_json_field *fields, size_t n_fields, sm_json_value *values)
+static int scan_object(sm_json_scan *sc, char *writable, const char *line, size_t len,
+                       const sm_json_field *fields, size_t n_fields, sm_json_value *values)
 {
     sc->why[0] = '\0';
     if (n_fields <= MAX_FAST_FIELDS) {
@@ -596,8 +605,17 @@ int sm_json_scan_object(sm_json_scan *sc, const char *line, size_t len,
             memset(&values[i], 0, sizeof values[i]);
             values[i].first_non_string = -1;
         }
-        cursor c = {line, line + len, sc->arena};
-        int rc = fast_object(&c, fields, klen, n_fields, values);
+        cursor c = {line, line + len, sc->arena, writable ? DRY : COPY};
+        int rc = fast_object(&c, fields, klen, writable ? 0 : n_fields, values);
+        if (rc == FAST_OK && writable) {
+            /* The line is proven readable: now decode it where it stands.
+             * This pass meets the same bytes, so it can only fail for
+             * lack of memory. */
+            cursor w = {writable, writable + len, sc->arena, IN_PLACE};
+            rc = fast_object(&w, fields, klen, n_fields, values);
+            if (rc != FAST_OK)
+                return SM_JSON_SCAN_OOM;
+        }
         if (rc == OOM)
             return SM_JSON_SCAN_OOM;
         if (rc == FAST_OK) {
@@ -607,6 +625,18 @@ int sm_json_scan_object(sm_json_scan *sc, const char *line, size_t len,
     }
     sc->slow++;
     return jansson_object(sc, line, len, fields, n_fields, values);
+}
+
+int sm_json_scan_object(sm_json_scan *sc, const char *line, size_t len,
+                        const sm_json_field *fields, size_t n_fields, sm_json_value *values)
+{
+    return scan_object(sc, NULL, line, len, fields, n_fields, values);
+}
+
+int sm_json_scan_object_in_place(sm_json_scan *sc, char *line, size_t len,
+                                 const sm_json_field *fields, size_t n_fields, sm_json_value *values)
+{
+    return scan_object(sc, line, line, len, fields, n_fields, values);
 }
 
 int sm_jsonl_next(const char **p, const char *end, long *line, const char **rec, size_t *n)

@@ -71,6 +71,14 @@ void sm_json_scan_init(sm_json_scan *sc, sm_arena *arena);
 int sm_json_scan_object(sm_json_scan *sc, const char *line, size_t len,
                         const sm_json_field *fields, size_t n_fields, sm_json_value *values);
 
+/* The same, decoding strings where they stand: line[0..len) is overwritten
+ * (each string's decoded text over its raw text, NUL-terminated) and the
+ * values point into it; only arrays of strings take arena memory.  A line
+ * the fast path cannot read is left as it was and read by jansson.  For
+ * large records (story files) this saves copying every string again. */
+int sm_json_scan_object_in_place(sm_json_scan *sc, char *line, size_t len,
+                                 const sm_json_field *fields, size_t n_fields, sm_json_value *values);
+
 /* The next line of a JSON Lines text that holds more than JSON white space:
  * [*rec, *rec + *n) without its newline, and its 1-based number in *line
  * (counting from the value *line had, 0 at the start).  *p advances past it.

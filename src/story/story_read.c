@@ -9,7 +9,6 @@
  * what a record contains. */
 #include "story/story_internal.h"
 
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 
 #include "common/array.h"
 #include "common/hash.h"
+#include "common/json_scan.h"
 #include "storymovie/text.h"
 
 void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, uint32_t offset,
@@ -183,530 +183,80 @@ sm_story *sm_story_add(sm_story_set *set, const char *story_id,
     return s;
 }
 
-/* What a record line holds, whichever parser read it.  Strings already
- * live in the set's arena (NUL-terminated). */
-enum { F_ABSENT = 0, F_WRONG_TYPE, F_OK };
+/* The fields of a story record, read by the JSON Lines scanner. */
+enum { F_STORY_ID, F_COT, F_STORY, F_OUTPUT, F_IMAGES, F_FRAME_COUNT, N_RECORD_FIELDS };
 
-typedef struct str_field {
-    int state;
-    const char *text;
-    size_t len;
-} str_field;
+static const sm_json_field record_fields[N_RECORD_FIELDS] = {
+    [F_STORY_ID] = {"story_id", SM_JSON_STRING},      [F_COT] = {"chain_of_thought", SM_JSON_STRING},
+    [F_STORY] = {"story", SM_JSON_STRING},            [F_OUTPUT] = {"output", SM_JSON_STRING},
+    [F_IMAGES] = {"images", SM_JSON_STRINGS},         [F_FRAME_COUNT] = {"frame_count", SM_JSON_INTEGER},
+};
 
-typedef struct record_fields {
-    str_field story_id, cot, story, output;
-    int images_state;
-    const char **images;
-    uint32_t nimages, images_cap;
-    long bad_image;             /* index of the first non-string entry, or -1 */
-    int frame_count_state;
-    long frame_count;
-} record_fields;
-
-static void apply_string(sm_story_set *set, sm_story *s, const char *key, const str_field *f,
+static void apply_string(sm_story_set *set, sm_story *s, const char *key, const sm_json_value *v,
                          int required)
 {
-    if (f->state == F_ABSENT && required)
+    if (v->state == SM_JSON_ABSENT && required)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "record has no \"%s\"", key);
-    else if (f->state == F_WRONG_TYPE)
+    else if (v->state != SM_JSON_ABSENT && v->state != SM_JSON_OK)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "\"%s\" is not a string", key);
 }
 
-/* The semantics of a record, shared by both parsers. */
-static void apply_record(sm_story_set *set, sm_story *s, record_fields *r)
+/* What a record's fields mean: missing and mistyped fields become issues,
+ * a whole model output in `story` (or `output`) is split. */
+static void apply_record(sm_story_set *set, sm_story *s, const sm_json_value *v)
 {
-    apply_string(set, s, "story_id", &r->story_id, 1);
-    if (r->story_id.state == F_OK && r->story_id.len == 0)
+    const sm_json_value *id = &v[F_STORY_ID], *cot = &v[F_COT], *images = &v[F_IMAGES];
+    const sm_json_value *frames = &v[F_FRAME_COUNT];
+    apply_string(set, s, "story_id", id, 1);
+    if (id->state == SM_JSON_OK && id->len == 0)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "\"story_id\" is empty");
-    if (r->story_id.state == F_OK && r->story_id.len > 0)
-        s->story_id = r->story_id.text;
+    if (id->state == SM_JSON_OK && id->len > 0)
+        s->story_id = id->string;
 
-    if (r->images_state == F_ABSENT)
+    if (images->state == SM_JSON_ABSENT)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "record has no \"images\"");
-    else if (r->images_state == F_WRONG_TYPE)
+    else if (images->state != SM_JSON_OK)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "\"images\" is not an array");
     else {
         s->has_images = 1;
-        s->images = r->images;
-        s->nimages = r->nimages;
-        if (r->bad_image >= 0)
+        s->images = images->strings;
+        s->nimages = (uint32_t)images->n_strings;
+        if (images->first_non_string >= 0)
             sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field",
-                               "\"images\"[%ld] is not a string", r->bad_image);
+                               "\"images\"[%ld] is not a string", images->first_non_string);
     }
 
-    if (r->frame_count_state == F_ABSENT)
+    if (frames->state == SM_JSON_ABSENT)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "record has no \"frame_count\"");
-    else if (r->frame_count_state == F_WRONG_TYPE)
+    else if (frames->state != SM_JSON_OK)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field", "\"frame_count\" is not an integer");
     else {
         s->has_frame_count = 1;
-        s->frame_count = r->frame_count;
+        s->frame_count = (long)frames->integer;
     }
 
-    str_field *story = r->story.state == F_OK ? &r->story
-                     : r->output.state == F_OK ? &r->output : &r->story;
-    if (r->cot.state != F_OK && story->state == F_OK) {
+    const sm_json_value *story = v[F_STORY].state == SM_JSON_OK    ? &v[F_STORY]
+                                 : v[F_OUTPUT].state == SM_JSON_OK ? &v[F_OUTPUT]
+                                                                   : &v[F_STORY];
+    if (cot->state != SM_JSON_OK && story->state == SM_JSON_OK) {
         /* A prediction record: the whole model output in one field. */
-        apply_string(set, s, "chain_of_thought", &r->cot, 0);
-        split_model_output(set, s, story->text, story->len, 1, 1);
+        apply_string(set, s, "chain_of_thought", cot, 0);
+        split_model_output(set, s, story->string, story->len, 1, 1);
     } else {
-        apply_string(set, s, "chain_of_thought", &r->cot, 1);
+        apply_string(set, s, "chain_of_thought", cot, 1);
         apply_string(set, s, "story", story, 1);
-        if (r->cot.state == F_OK) {
+        if (cot->state == SM_JSON_OK) {
             s->has_cot = 1;
-            s->cot = r->cot.text;
-            s->cot_len = (uint32_t)r->cot.len;
+            s->cot = cot->string;
+            s->cot_len = (uint32_t)cot->len;
         }
-        if (story->state == F_OK) {
+        if (story->state == SM_JSON_OK) {
             s->has_text = 1;
-            s->text = story->text;
+            s->text = story->string;
             s->text_len = (uint32_t)story->len;
         }
     }
     parse_story(set, s);
-}
-
-/* ---- jansson path: any valid JSON, and the error messages -------------- */
-
-static void jansson_string(sm_story_set *set, json_t *rec, const char *key, str_field *f)
-{
-    json_t *v = json_object_get(rec, key);
-    if (!v)
-        return;
-    if (!json_is_string(v)) {
-        f->state = F_WRONG_TYPE;
-        return;
-    }
-    f->state = F_OK;
-    f->len = json_string_length(v);
-    f->text = copy_text(set, json_string_value(v), f->len);
-}
-
-static void read_record(sm_story_set *set, sm_story *s, json_t *rec)
-{
-    record_fields r;
-    memset(&r, 0, sizeof r);
-    r.bad_image = -1;
-    jansson_string(set, rec, "story_id", &r.story_id);
-    jansson_string(set, rec, "chain_of_thought", &r.cot);
-    jansson_string(set, rec, "story", &r.story);
-    jansson_string(set, rec, "output", &r.output);
-    json_t *images = json_object_get(rec, "images");
-    if (images && !json_is_array(images))
-        r.images_state = F_WRONG_TYPE;
-    else if (images) {
-        size_t k = json_array_size(images);
-        r.images_state = F_OK;
-        r.images = sm_arena_alloc(&set->arena, (k ? k : 1) * sizeof *r.images);
-        if (!r.images)
-            set->oom = 1, k = 0;
-        for (size_t i = 0; i < k; i++) {
-            json_t *im = json_array_get(images, i);
-            if (json_is_string(im))
-                r.images[r.nimages++] = copy_text(set, json_string_value(im), json_string_length(im));
-            else if (r.bad_image < 0)
-                r.bad_image = (long)i;
-        }
-    }
-    json_t *fc = json_object_get(rec, "frame_count");
-    if (fc) {
-        r.frame_count_state = json_is_integer(fc) ? F_OK : F_WRONG_TYPE;
-        if (json_is_integer(fc))
-            r.frame_count = (long)json_integer_value(fc);
-    }
-    apply_record(set, s, &r);
-}
-
-/* ---- fast path ------------------------------------------------------------
- * Test sets are tens of megabytes of records whose strings are 20-30 KB
- * each.  Building a jansson tree and copying every string out of it costs
- * more than all the checking and scoring together, so records are read by
- * this small parser, which decodes each string straight into the arena.
- * It accepts exactly the JSON it understands; on anything else (a syntax
- * error, a NUL escape, a control character) it gives up and the record
- * goes through jansson, which also words the error. */
-
-typedef struct scan {
-    const char *p, *end;
-    int dry;                    /* validate only, write nothing */
-} scan;
-
-static void skip_ws(scan *c)
-{
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\n' || *c->p == '\r'))
-        c->p++;
-}
-
-static int hex4(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char ch = p[i];
-        v <<= 4;
-        if (ch >= '0' && ch <= '9')
-            v |= (unsigned)(ch - '0');
-        else if ((ch | 32) >= 'a' && (ch | 32) <= 'f')
-            v |= (unsigned)((ch | 32) - 'a' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-/* Read the string at c->p (on its opening quote).  In a dry scan
- * (c->dry) nothing is written: the pass only proves the line is JSON we
- * understand.  Otherwise, with `out`, the string is decoded in place: its
- * decoded form is never longer than its escaped form, so it fits where it
- * stands, NUL-terminated where the closing quote was at the latest.
- * Returns 0, or -1 when it is not valid JSON. */
-static int scan_string(scan *c, str_field *out)
-{
-    char *start = (char *)(uintptr_t)(c->p + 1);
-    const char *p = start;
-    char *dst = c->dry || !out ? NULL : start;
-    size_t n = 0;
-#define PUT(ch) do { if (dst) dst[n] = (char)(ch); n++; } while (0)
-    for (;;) {
-        const char *q = p;
-        while (q < c->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
-            q++;
-        if (dst && q > p && dst + n != p)
-            memmove(dst + n, p, (size_t)(q - p));
-        n += (size_t)(q - p);
-        p = q;
-        if (p >= c->end || (unsigned char)*p < 0x20)
-            return -1;
-        if (*p == '"')
-            break;
-        p++;                       /* the backslash */
-        if (p >= c->end)
-            return -1;
-        char e = *p++;
-        switch (e) {
-        case '"': PUT('"'); break;
-        case '\\': PUT('\\'); break;
-        case '/': PUT('/'); break;
-        case 'b': PUT('\b'); break;
-        case 'f': PUT('\f'); break;
-        case 'n': PUT('\n'); break;
-        case 'r': PUT('\r'); break;
-        case 't': PUT('\t'); break;
-        case 'u': {
-            unsigned cp, lo;
-            if (c->end - p < 4 || hex4(p, &cp) != 0)
-                return -1;
-            p += 4;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (c->end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) != 0 ||
-                    lo < 0xDC00 || lo > 0xDFFF)
-                    return -1;
-                p += 6;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                return -1;
-            }
-            if (cp == 0)
-                return -1;         /* NUL inside a string: jansson refuses it too */
-            /* \uXXXX is 6 bytes (12 for a pair); UTF-8 needs at most 4. */
-            if (cp < 0x80) {
-                PUT(cp);
-            } else if (cp < 0x800) {
-                PUT(0xC0 | (cp >> 6));
-                PUT(0x80 | (cp & 0x3F));
-            } else if (cp < 0x10000) {
-                PUT(0xE0 | (cp >> 12));
-                PUT(0x80 | ((cp >> 6) & 0x3F));
-                PUT(0x80 | (cp & 0x3F));
-            } else {
-                PUT(0xF0 | (cp >> 18));
-                PUT(0x80 | ((cp >> 12) & 0x3F));
-                PUT(0x80 | ((cp >> 6) & 0x3F));
-                PUT(0x80 | (cp & 0x3F));
-            }
-            break;
-        }
-        default:
-            return -1;
-        }
-    }
-#undef PUT
-    c->p = p + 1;
-    if (dst) {
-        dst[n] = '\0';
-        out->state = F_OK;
-        out->text = dst;
-        out->len = n;
-    } else if (out) {
-        out->state = F_OK;
-        out->text = "";
-        out->len = n;
-    }
-    return 0;
-}
-
-static int scan_literal(scan *c, const char *word)
-{
-    size_t n = strlen(word);
-    if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n) != 0)
-        return -1;
-    c->p += n;
-    return 0;
-}
-
-/* A JSON number; *is_integer when it has no fraction or exponent. */
-static int scan_number(scan *c, long *value, int *is_integer)
-{
-    const char *p = c->p;
-    int neg = 0;
-    long long v = 0;
-    int overflow = 0;
-    if (p < c->end && *p == '-')
-        neg = 1, p++;
-    if (p >= c->end || !story_is_digit((unsigned char)*p))
-        return -1;
-    if (*p == '0' && p + 1 < c->end && story_is_digit((unsigned char)p[1]))
-        return -1;
-    while (p < c->end && story_is_digit((unsigned char)*p)) {
-        if (v > 100000000000000LL)
-            overflow = 1;
-        else
-            v = v * 10 + (*p - '0');
-        p++;
-    }
-    *is_integer = !overflow;
-    if (p < c->end && *p == '.') {
-        *is_integer = 0;
-        p++;
-        if (p >= c->end || !story_is_digit((unsigned char)*p))
-            return -1;
-        while (p < c->end && story_is_digit((unsigned char)*p))
-            p++;
-    }
-    if (p < c->end && (*p == 'e' || *p == 'E')) {
-        *is_integer = 0;
-        p++;
-        if (p < c->end && (*p == '+' || *p == '-'))
-            p++;
-        if (p >= c->end || !story_is_digit((unsigned char)*p))
-            return -1;
-        while (p < c->end && story_is_digit((unsigned char)*p))
-            p++;
-    }
-    *value = (long)(neg ? -v : v);
-    c->p = p;
-    return 0;
-}
-
-/* Skip any value (depth-limited, as jansson's). */
-static int skip_value(scan *c, int depth)
-{
-    if (depth > 64)
-        return -1;
-    skip_ws(c);
-    if (c->p >= c->end)
-        return -1;
-    char ch = *c->p;
-    if (ch == '"')
-        return scan_string(c, NULL);
-    if (ch == '{' || ch == '[') {
-        char close = ch == '{' ? '}' : ']';
-        c->p++;
-        skip_ws(c);
-        if (c->p < c->end && *c->p == close) {
-            c->p++;
-            return 0;
-        }
-        for (;;) {
-            if (ch == '{') {
-                skip_ws(c);
-                if (c->p >= c->end || *c->p != '"' || scan_string(c, NULL) != 0)
-                    return -1;
-                skip_ws(c);
-                if (c->p >= c->end || *c->p != ':')
-                    return -1;
-                c->p++;
-            }
-            if (skip_value(c, depth + 1) != 0)
-                return -1;
-            skip_ws(c);
-            if (c->p >= c->end)
-                return -1;
-            if (*c->p == ',') {
-                c->p++;
-                continue;
-            }
-            if (*c->p == close) {
-                c->p++;
-                return 0;
-            }
-            return -1;
-        }
-    }
-    if (ch == 't')
-        return scan_literal(c, "true");
-    if (ch == 'f')
-        return scan_literal(c, "false");
-    if (ch == 'n')
-        return scan_literal(c, "null");
-    long v;
-    int integer;
-    return scan_number(c, &v, &integer);
-}
-
-/* A string field's value: decoded when it is a string, else skipped. */
-static int scan_string_field(scan *c, str_field *f)
-{
-    if (*c->p == '"')
-        return scan_string(c, f);
-    memset(f, 0, sizeof *f);
-    f->state = F_WRONG_TYPE;
-    return skip_value(c, 1);
-}
-
-static int scan_images(sm_story_set *set, scan *c, record_fields *r)
-{
-    if (*c->p != '[') {
-        r->images_state = F_WRONG_TYPE;
-        r->nimages = 0;
-        return skip_value(c, 1);
-    }
-    r->images_state = F_OK;
-    r->nimages = 0;
-    r->bad_image = -1;
-    c->p++;
-    skip_ws(c);
-    if (c->p < c->end && *c->p == ']') {
-        c->p++;
-        return 0;
-    }
-    for (long index = 0;; index++) {
-        skip_ws(c);
-        if (c->p >= c->end)
-            return -1;
-        if (*c->p == '"') {
-            str_field f;
-            if (scan_string(c, &f) != 0)
-                return -1;
-            if (c->dry)
-                goto next;
-            const char **items = story_grow(set, (void *)r->images, r->nimages, &r->images_cap,
-                                            sizeof *items);
-            if (!items)
-                return -1;
-            r->images = items;
-            r->images[r->nimages++] = f.text;
-        } else {
-            if (r->bad_image < 0)
-                r->bad_image = index;
-            if (skip_value(c, 2) != 0)
-                return -1;
-        }
-    next:
-        skip_ws(c);
-        if (c->p >= c->end)
-            return -1;
-        if (*c->p == ',') {
-            c->p++;
-            continue;
-        }
-        if (*c->p == ']') {
-            c->p++;
-            return 0;
-        }
-        return -1;
-    }
-}
-
-static int scan_record(sm_story_set *set, record_fields *r, const char *line, size_t len, int dry)
-{
-    memset(r, 0, sizeof *r);
-    r->bad_image = -1;
-    scan c = {line, line + len, dry};
-    skip_ws(&c);
-    if (c.p >= c.end || *c.p != '{')
-        return -1;
-    c.p++;
-    skip_ws(&c);
-    if (c.p < c.end && *c.p == '}') {
-        c.p++;
-    } else {
-        for (;;) {
-            skip_ws(&c);
-            if (c.p >= c.end || *c.p != '"')
-                return -1;
-            const char *key = c.p + 1;
-            if (scan_string(&c, NULL) != 0)
-                return -1;
-            size_t klen = (size_t)(c.p - 1 - key);
-            if (memchr(key, '\\', klen))
-                return -1;        /* an escaped key: let jansson decode it */
-            skip_ws(&c);
-            if (c.p >= c.end || *c.p != ':')
-                return -1;
-            c.p++;
-            skip_ws(&c);
-            if (c.p >= c.end)
-                return -1;
-            int rc;
-#define KEY(k) (klen == sizeof(k) - 1 && memcmp(key, k, klen) == 0)
-            if (KEY("story_id"))
-                rc = scan_string_field(&c, &r->story_id);
-            else if (KEY("chain_of_thought"))
-                rc = scan_string_field(&c, &r->cot);
-            else if (KEY("story"))
-                rc = scan_string_field(&c, &r->story);
-            else if (KEY("output"))
-                rc = scan_string_field(&c, &r->output);
-            else if (KEY("images"))
-                rc = scan_images(set, &c, r);
-            else if (KEY("frame_count")) {
-                int integer = 0;
-                if (*c.p == '-' || story_is_digit((unsigned char)*c.p)) {
-                    rc = scan_number(&c, &r->frame_count, &integer);
-                    r->frame_count_state = integer ? F_OK : F_WRONG_TYPE;
-                } else {
-                    r->frame_count_state = F_WRONG_TYPE;
-                    rc = skip_value(&c, 1);
-                }
-            } else
-                rc = skip_value(&c, 1);
-#undef KEY
-            if (rc != 0)
-                return -1;
-            skip_ws(&c);
-            if (c.p >= c.end)
-                return -1;
-            if (*c.p == ',') {
-                c.p++;
-                continue;
-            }
-            if (*c.p == '}') {
-                c.p++;
-                break;
-            }
-            return -1;
-        }
-    }
-    skip_ws(&c);
-    return c.p == c.end ? 0 : -1;
-}
-
-/* Two passes: a dry one proves the line is JSON this parser reads
- * correctly; only then is it decoded in place (which destroys the line, so
- * it must not fail half-way and fall back to jansson). */
-static int fast_record(sm_story_set *set, sm_story *s, char *line, size_t len)
-{
-    record_fields r;
-    if (scan_record(set, &r, line, len, 1) != 0)
-        return -1;
-    if (scan_record(set, &r, line, len, 0) != 0) {
-        s->broken = 1;    /* cannot happen but for lack of memory */
-        set->oom = 1;
-        return 0;
-    }
-    apply_record(set, s, &r);
-    return 0;
 }
 
 /* story_id of a raw model-output file: its base name without extension. */
@@ -752,43 +302,30 @@ static void check_unique_ids(sm_story_set *set)
 
 static int read_lines(sm_story_set *set, sm_error *err)
 {
-    const char *d = set->data;
-    size_t len = set->len, pos = 0;
+    const char *p = set->data, *end = set->data + set->len, *rec;
+    size_t n;
     long line = 0;
-    while (pos < len) {
-        const char *eol = memchr(d + pos, '\n', len - pos);
-        size_t end = eol ? (size_t)(eol - d) : len;
-        size_t a = pos;
-        line++;
-        pos = eol ? end + 1 : len;
-        size_t b = end;
-        while (a < b && story_is_space((unsigned char)d[a]))
-            a++;
-        while (b > a && story_is_space((unsigned char)d[b - 1]))
-            b--;
-        if (a == b)
-            continue;
+    sm_json_scan sc;
+    sm_json_scan_init(&sc, &set->arena);
+    sm_json_value v[N_RECORD_FIELDS];
+    while (sm_jsonl_next(&p, end, &line, &rec, &n)) {
         sm_story *s = new_story(set);
         if (!s)
             return sm_fail(err, set->name, line, "out of memory");
         s->record_line = line;
-        if (fast_record(set, s, set->data + a, b - a) == 0) {
-            if (set->oom)
-                return sm_fail(err, set->name, line, "out of memory");
-            continue;
-        }
-        json_error_t jerr;
-        json_t *rec = json_loadb(d + a, b - a, 0, &jerr);
-        if (!rec || !json_is_object(rec)) {
+        /* Strings are decoded in the file buffer: records are large, and
+         * copying them again costs more than reading them. */
+        char *line_text = set->data + (rec - set->data);
+        int rc = sm_json_scan_object_in_place(&sc, line_text, n, record_fields, N_RECORD_FIELDS, v);
+        if (rc == SM_JSON_NOT_OBJECT) {
             s->broken = 1;
             sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "json", "line %ld is not a JSON object%s%s",
-                               line, rec ? "" : ": ", rec ? "" : jerr.text);
-            json_decref(rec);
+                               line, sc.why[0] ? ": " : "", sc.why);
             continue;
         }
-        read_record(set, s, rec);
-        json_decref(rec);
-        if (set->oom)
+        if (rc == SM_JSON_SCAN_OK)
+            apply_record(set, s, v);
+        if (rc == SM_JSON_SCAN_OOM || set->oom)
             return sm_fail(err, set->name, line, "out of memory");
     }
     return 0;
