@@ -1,5 +1,6 @@
-/* test_link.c - reading alignments back, and one story's record: frame
- * times, window, frame marks, box matching with scaling, names, speakers. */
+/* test_link.c - one story's record: frame times, window, frame marks, box
+ * matching with scaling, names, speakers.  (Reading alignments back is
+ * tested in test_align_read.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,125 +61,6 @@ static const char alignment_jsonl[] =
     "{\"type\":\"block\",\"block\":4,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"MARTHA\",\"text\":\"On image one.\",\"start\":5.0,\"end\":6.0,\"timing\":\"aligned\",\"line\":8}\n"
     "{\"type\":\"block\",\"block\":5,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"DANIEL\",\"text\":\"Between.\",\"start\":9.0,\"end\":10.0,\"timing\":\"aligned\",\"line\":11}\n"
     "{\"type\":\"block\",\"block\":6,\"kind\":\"scene_heading\",\"scene\":2,\"text\":\"EXT. LATER\",\"start\":30.0,\"end\":30.0,\"timing\":\"interpolated\",\"line\":14}\n";
-
-static void alignment_read_back(void **state)
-{
-    (void)state;
-    sm_film_alignment al;
-    sm_error err;
-    assert_int_equal(sm_film_alignment_parse("a.jsonl", alignment_jsonl, strlen(alignment_jsonl), &al, &err), 0);
-    assert_int_equal(al.n_segments, 5);
-    assert_int_equal(al.n_blocks, 6);
-    assert_null(al.segments[0].speaker);
-    assert_int_equal(al.segments[0].block, 0);
-    assert_string_equal(al.segments[2].speaker, "MARTHA");
-    assert_int_equal(al.segments[2].block, 4);
-    assert_false(al.blocks[1].timed);
-    assert_true(al.blocks[2].timed);
-    assert_string_equal(al.blocks[2].speaker, "DANIEL");
-    sm_film_alignment_free(&al);
-
-    const char *bad = "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2}\n\n{\"type\":\"segm";
-    assert_int_equal(sm_film_alignment_parse("b.jsonl", bad, strlen(bad), &al, &err), -1);
-    assert_int_equal(err.line, 3);
-    assert_string_equal(err.file, "b.jsonl");
-    const char *missing = "{\"type\":\"segment\",\"cue\":1,\"end\":2}\n";
-    assert_int_equal(sm_film_alignment_parse("c.jsonl", missing, strlen(missing), &al, &err), -1);
-    assert_int_equal(err.line, 1);
-    assert_non_null(strstr(err.message, "required fields"));
-    assert_int_equal(sm_film_alignment_read("/nonexistent.jsonl", &al, &err), -1);
-}
-
-/* The fast reader and jansson (used for lines with nested values) decode
- * strings identically. */
-static void alignment_escapes_both_paths(void **state)
-{
-    (void)state;
-    const char *fast =
-        "{\"type\":\"segment\",\"cue\":7,\"segment\":2,\"start\":1.5,\"end\":2e0,"
-        "\"text\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ a\\tb \xc3\xa9\",\"speaker\":\"Zo\\u00eb\","
-        "\"confidence\":0.5,\"block\":null,\"flag\":true}\n";
-    const char *nested =
-        "{\"type\":\"segment\",\"cue\":7,\"segment\":2,\"start\":1.5,\"end\":2e0,"
-        "\"text\":\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\/ a\\tb \xc3\xa9\",\"speaker\":\"Zo\\u00eb\","
-        "\"confidence\":0.5,\"block\":null,\"extra\":{\"a\":[1,2]}}\n";
-    sm_film_alignment a, b;
-    sm_error err;
-    assert_int_equal(sm_film_alignment_parse("f", fast, strlen(fast), &a, &err), 0);
-    assert_int_equal(sm_film_alignment_parse("n", nested, strlen(nested), &b, &err), 0);
-    assert_int_equal(a.n_segments, 1);
-    assert_int_equal(b.n_segments, 1);
-    assert_string_equal(a.segments[0].text, "caf\xc3\xa9 \xf0\x9f\x98\x80 \"q\" \\ / a\tb \xc3\xa9");
-    assert_string_equal(a.segments[0].text, b.segments[0].text);
-    assert_string_equal(a.segments[0].speaker, "Zo\xc3\xab");
-    assert_string_equal(a.segments[0].speaker, b.segments[0].speaker);
-    assert_true(a.segments[0].end == 2.0 && b.segments[0].end == 2.0);
-    assert_int_equal(a.segments[0].block, 0);
-    assert_int_equal(a.segments[0].cue, 7);
-    sm_film_alignment_free(&a);
-    sm_film_alignment_free(&b);
-
-    /* A real-valued cue is not an integer: both paths refuse it. */
-    const char *real_cue = "{\"type\":\"segment\",\"cue\":1.0,\"start\":1,\"end\":2}\n";
-    assert_int_equal(sm_film_alignment_parse("r", real_cue, strlen(real_cue), &a, &err), -1);
-    /* A lone surrogate goes to jansson, which refuses it with a message. */
-    const char *lone = "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\\ud800\"}\n";
-    assert_int_equal(sm_film_alignment_parse("l", lone, strlen(lone), &a, &err), -1);
-    assert_non_null(strstr(err.message, "not a JSON object"));
-    /* Trailing garbage after the object. */
-    const char *trail = "{\"type\":\"note\"} x\n";
-    assert_int_equal(sm_film_alignment_parse("t", trail, strlen(trail), &a, &err), -1);
-}
-
-/* Found by fuzz/fuzz_link_alignment.c: the fast scanner accepted lines
- * jansson refuses (invalid UTF-8, numbers that are not JSON, bad escapes
- * in fields it skips), so a damaged file could pass invalid UTF-8 or an
- * infinite time on into link's records; and with a repeated key it kept
- * the first string where jansson keeps the last value.  Every such line
- * must now read as jansson reads it. */
-static void alignment_fast_path_is_jansson(void **state)
-{
-    (void)state;
-    static const char *const refused[] = {
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"sp\x9c\x9e\":\"A\"}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"a\xff\"}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\xc0\xaf\"}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\xed\xa0\x80\"}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,\"text\":\"\xe2\x82\"}",
-        "{\"type\":\"segment\",\"cue\":01,\"start\":1,\"end\":2}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1.,\"end\":2}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":-.5,\"end\":2}",
-        "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":1E400}",
-        "{\"type\":\"segment\",\"cue\":99999999999999999999,\"start\":1,\"end\":2}",
-        "{\"type\":\"note\",\"x\":\"\\q\"}",
-        "{\"type\":\"note\",\"x\":\"\\u0000\"}",
-        "{\"type\":\"note\",\"x\":\"\\udc00\"}",
-        "{\"type\":\"note\",\"x\":\"a\\",
-    };
-    sm_film_alignment a;
-    sm_error err;
-    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
-        if (sm_film_alignment_parse("u", refused[i], strlen(refused[i]), &a, &err) != -1)
-            fail_msg("accepted: %s", refused[i]);
-        assert_null(a.segments);
-    }
-    /* Still on the fast path and still read: valid UTF-8 of every length. */
-    const char *utf8 = "{\"type\":\"segment\",\"cue\":1,\"start\":0,\"end\":-0.5e-1,"
-                       "\"text\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"}";
-    assert_int_equal(sm_film_alignment_parse("u", utf8, strlen(utf8), &a, &err), 0);
-    assert_string_equal(a.segments[0].text, "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
-    assert_true(a.segments[0].end == -0.05);
-    sm_film_alignment_free(&a);
-    /* A repeated key: the last value, as jansson reads it. */
-    const char *twice = "{\"type\":\"segment\",\"cue\":1,\"start\":1,\"end\":2,"
-                        "\"speaker\":\"A\",\"speaker\":null,\"text\":\"x\",\"text\":\"y\"}";
-    assert_int_equal(sm_film_alignment_parse("u", twice, strlen(twice), &a, &err), 0);
-    assert_null(a.segments[0].speaker);
-    assert_string_equal(a.segments[0].text, "y");
-    sm_film_alignment_free(&a);
-    const char *cue_twice = "{\"type\":\"segment\",\"cue\":1,\"cue\":\"1\",\"start\":1,\"end\":2}";
-    assert_int_equal(sm_film_alignment_parse("u", cue_twice, strlen(cue_twice), &a, &err), -1);
-}
 
 /* A film at 25 fps with four 100-frame shots; a story on shot 1 img 1
  * (frame 150 = 6.0 s, shot on screen 4.0-8.0 s) and shot 3 img 0
@@ -453,9 +335,6 @@ static void story_movie_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(alignment_read_back),
-        cmocka_unit_test(alignment_escapes_both_paths),
-        cmocka_unit_test(alignment_fast_path_is_jansson),
         cmocka_unit_test(one_story_record),
         cmocka_unit_test(split_character_flagged),
         cmocka_unit_test(story_movie_errors),

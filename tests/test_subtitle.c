@@ -213,8 +213,8 @@ static void srt_empty_cue_and_stray_text(void **state)
 static void srt_errors(void **state)
 {
     (void)state;
-    parse_fails("", 0, 0, "no subtitle cues found");
-    parse_fails(" \n\n\t\n", 5, 0, "no subtitle cues found");
+    parse_fails("", 0, 0, "empty file");
+    parse_fails(" \n\n\t\n", 5, 0, "empty file");
     const char *plain = "Just some text.\nNo times here.\n";
     parse_fails(plain, strlen(plain), 0, "no subtitle cues found");
     const char *impossible = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:61:00,000 --> 00:62:00,000\nb\n";

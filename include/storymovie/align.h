@@ -1,13 +1,27 @@
 /* align.h - who says what, and when: screenplay blocks <-> subtitle segments.
  *
- * sm_align() matches the script's dialogue with the subtitles' speech by
- * longest-common-subsequence matching of normalised tokens, extends the
- * matches until the speaker changes, and gives every subtitle segment a
- * speaker (or abstains) and every script block a time. */
+ * sm_align() matches the script's dialogue with the subtitles' speech:
+ * unique word trigrams shared by both are anchors, their longest chain in
+ * order is a backbone, exact LCS aligns the words between anchors.  Each
+ * subtitle segment takes the script line its words match; scenes the edit
+ * moved are found again; segments without matched words take a neighbour's
+ * speaker only where that is safe (inside one line, a sentence that runs
+ * on, the one unmatched line between two matched ones), guesses from turn
+ * order only where the script follows the film closely; the subtitles'
+ * own labels (ROSS:, <v Ross>) name their speaker.  Everything else
+ * abstains.  Every script block gets a time where its dialogue matched
+ * (or lies between matched neighbours).  align.c has the details.
+ *
+ * A film's alignment as records (sm_film_alignment) is what the JSON Lines
+ * of `storymovie align` say, with the strings owned: sm_film_align()
+ * aligns a film from its two files (the one way align, link and build do
+ * it), sm_film_alignment_read() reads the records back (link --align-dir,
+ * a resumed build, eval speakers). */
 #ifndef STORYMOVIE_ALIGN_H
 #define STORYMOVIE_ALIGN_H
 
 #include <stdio.h>
+#include "arena.h"
 #include "error.h"
 #include "script.h"
 #include "subtitle.h"
@@ -33,7 +47,9 @@ typedef struct sm_segment_speaker {
     const char *speaker;     /* points into the script (block's speaker) or subtitles (hint); NULL = abstain */
     double confidence;       /* [0,1], calibrated */
     long block;              /* index into script->blocks of the matched block, -1 when none */
-    const char *evidence;    /* "match", "extend", "hint", "turn", ... (static string) */
+    const char *evidence;    /* why: "match", "match-short", "moved", "local", "local-near",
+                                "inside", "continues", "between", "turn", "hint" (static
+                                string; NULL when abstaining); see `storymovie align --help` */
 } sm_segment_speaker;
 
 typedef struct sm_block_time {
@@ -68,6 +84,73 @@ void sm_alignment_free(sm_alignment *a);
 /* The JSON Lines of SPEC "Alignment output": segment records, then block records. */
 int sm_alignment_write_jsonl(FILE *f, const sm_script *script,
                              const sm_subtitles *subs, const sm_alignment *a);
+/* cue<TAB>segment<TAB>speaker per segment (the reference scorer's input). */
+int sm_alignment_write_tsv(FILE *f, const sm_subtitles *subs, const sm_alignment *a);
+
+/* ------------------------------------------------ a film's alignment */
+
+typedef struct sm_film_segment {
+    int cue, segment;
+    double start, end;
+    const char *text;
+    const char *speaker;      /* NULL = abstained */
+    double confidence;        /* NaN when a record read back has none */
+    long block;               /* 1-based script block; 0 when none */
+} sm_film_segment;
+
+typedef struct sm_film_block {
+    long block;               /* 1-based */
+    const char *kind;         /* "scene_heading", "action", "dialogue", "transition", ... */
+    int scene;
+    const char *speaker;      /* dialogue only */
+    const char *text;
+    int timed;                /* start/end are meaningful */
+    double start, end;
+    const char *timing;       /* "aligned", "interpolated" or NULL */
+} sm_film_block;
+
+typedef struct sm_film_alignment {
+    sm_film_segment *segments;
+    size_t n_segments;
+    sm_film_block *blocks;
+    size_t n_blocks;
+    sm_arena arena;
+} sm_film_alignment;
+
+/* Read back the JSON Lines of `storymovie align`.  A segment record needs
+ * integer cue and segment and numeric start and end, a block record an
+ * integer block and a string kind; records of other types are skipped.
+ * Errors name the line. */
+int sm_film_alignment_parse(const char *name, const char *text, size_t len,
+                            sm_film_alignment *out, sm_error *err);
+int sm_film_alignment_read(const char *path, sm_film_alignment *out, sm_error *err);
+void sm_film_alignment_free(sm_film_alignment *a);
+
+typedef enum sm_align_format { SM_ALIGN_JSONL = 0, SM_ALIGN_TSV } sm_align_format;
+
+/* One film to align. */
+typedef struct sm_film_align_request {
+    const char *script_path, *subtitle_path;
+    const sm_align_options *options;   /* NULL: the defaults */
+    const char *output;       /* write the alignment here, atomically ("-": standard
+                                 output), in `format`; NULL: write nothing */
+    sm_align_format format;
+} sm_film_align_request;
+
+typedef struct sm_film_align_stats {
+    size_t segments, answered;
+    size_t dialogue_blocks, matched_blocks;
+    char note[256];           /* why everything abstained, when it did */
+} sm_film_align_stats;
+
+/* Read both files, align, write the output when asked, and fill `records`
+ * when not NULL (the same records reading the JSON Lines back would give:
+ * times and confidences rounded to 3 decimals as written).  A file that
+ * cannot be read, or holds nothing but white space ("FILE: empty file"),
+ * is an error: an alignment of nothing would look like a film where
+ * nobody speaks. */
+int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
+                  sm_film_align_stats *stats, sm_error *err);
 
 #ifdef __cplusplus
 }

@@ -7,8 +7,8 @@
  *      to the end of the last frame's shot (a keyframe is one sample of a
  *      shot that is on screen for its whole span, so the window is padded
  *      out to the shot boundaries);
- *   3. collects from the film's alignment (sm_film_alignment: the JSON Lines
- *      of `storymovie align`, read back, or computed in-process) the script
+ *   3. collects from the film's alignment (sm_film_alignment, align.h: the
+ *      JSON Lines of `storymovie align` read back, or aligned in-process) the script
  *      scenes, action and dialogue blocks, and subtitle lines with speakers
  *      inside the window, each marked with the story images it falls on
  *      (its time span overlaps the image's shot span) or between;
@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "align.h"
 #include "arena.h"
 #include "batch.h"
 #include "error.h"
@@ -36,55 +37,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* ------------------------------------------------ a film's alignment */
-
-typedef struct sm_film_segment {
-    int cue, segment;
-    double start, end;
-    const char *text;
-    const char *speaker;      /* NULL = abstained */
-    double confidence;
-    long block;               /* 1-based script block; 0 when none */
-} sm_film_segment;
-
-typedef struct sm_film_block {
-    long block;               /* 1-based */
-    const char *kind;         /* "scene_heading", "action", "dialogue", "transition", ... */
-    int scene;
-    const char *speaker;      /* dialogue only */
-    const char *text;
-    int timed;                /* start/end are meaningful */
-    double start, end;
-    const char *timing;       /* "aligned", "interpolated" or NULL */
-} sm_film_block;
-
-typedef struct sm_film_alignment {
-    sm_film_segment *segments;
-    size_t n_segments;
-    sm_film_block *blocks;
-    size_t n_blocks;
-    sm_arena arena;
-} sm_film_alignment;
-
-/* Read back the JSON Lines of `storymovie align`. Errors name the line. */
-int sm_film_alignment_parse(const char *name, const char *text, size_t len,
-                            sm_film_alignment *out, sm_error *err);
-int sm_film_alignment_read(const char *path, sm_film_alignment *out, sm_error *err);
-void sm_film_alignment_free(sm_film_alignment *a);
-
-typedef struct sm_film_align_stats {
-    size_t segments, answered;
-    size_t dialogue_blocks, matched_blocks;
-    char note[256];
-} sm_film_align_stats;
-
-/* Align a film in-process (script + subtitles -> sm_align).  When jsonl is
- * not NULL the JSON Lines are also returned (malloc'ed) for writing out.
- * A script or subtitle file that cannot be read is an error. */
-int sm_film_align(const char *script_path, const char *subtitle_path,
-                  sm_film_alignment *out, char **jsonl, size_t *jsonl_len,
-                  sm_film_align_stats *stats, sm_error *err);
 
 /* ------------------------------------------------------ one story */
 

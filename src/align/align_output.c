@@ -1,4 +1,5 @@
-/* align_output.c - the JSON Lines of SPEC "Alignment output". */
+/* align_output.c - the JSON Lines of SPEC "Alignment output", and the TSV
+ * the reference scorer reads. */
 #include "storymovie/align.h"
 #include "storymovie/json.h"
 
@@ -65,4 +66,15 @@ int sm_alignment_write_jsonl(FILE *f, const sm_script *script, const sm_subtitle
     }
     sm_json_free(&j);
     return rc;
+}
+
+int sm_alignment_write_tsv(FILE *f, const sm_subtitles *subs, const sm_alignment *a)
+{
+    for (size_t i = 0; i < subs->n_segments; i++) {
+        const sm_segment_speaker *r = &a->segments[i];
+        if (fprintf(f, "%d\t%d\t%s\n", subs->segments[i].cue, subs->segments[i].index,
+                    r->speaker ? r->speaker : "") < 0)
+            return -1;
+    }
+    return 0;
 }

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -11,7 +10,6 @@
 #include "storymovie/align.h"
 #include "storymovie/batch.h"
 #include "storymovie/io.h"
-#include "storymovie/text.h"
 
 static const char usage_text[] =
 "usage: storymovie align [options] SCRIPT SUBTITLES\n"
@@ -81,8 +79,13 @@ static const char usage_text[] =
 "so an output that exists is complete.  The output of a film does not depend\n"
 "on --jobs or --shard.  A failed film is reported and the others go on.\n"
 "\n"
+"An empty script or subtitle file (nothing but white space) is an error,\n"
+"as one that cannot be read: an alignment of nothing would pass for a film\n"
+"where nobody speaks.\n"
+"\n"
 "Exit status: 0 success (also when everything abstained: a message on\n"
-"standard error says why); 1 unreadable input or failed films; 2 usage.\n"
+"standard error says why); 1 an input that cannot be read or is empty, or\n"
+"failed films; 2 usage.\n"
 "\n"
 "Examples:\n"
 "  storymovie align transcript.txt subtitles.srt > episode.jsonl\n"
@@ -91,121 +94,17 @@ static const char usage_text[] =
 
 typedef struct align_args {
     const char *output;
-    int tsv;
+    sm_align_format format;
     int quiet;
     sm_align_options opt;
 } align_args;
-
-/* An empty or blank file is read as "no content" rather than refused: the
- * output is then well-formed and abstains everywhere, with a message. */
-static int is_blank_file(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return 0;   /* the reader reports what it is */
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    int c, blank = 1;
-    long n = 0;
-    while ((c = fgetc(f)) != EOF && n++ < 4096) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != 0xEF && c != 0xBB && c != 0xBF) {
-            blank = 0;
-            break;
-        }
-    }
-    if (c != EOF && blank)
-        blank = 0;   /* longer than we looked at */
-    fclose(f);
-    return blank;
-}
-
-static int write_tsv(FILE *f, const sm_subtitles *subs, const sm_alignment *a)
-{
-    for (size_t i = 0; i < subs->n_segments; i++) {
-        const sm_segment_speaker *r = &a->segments[i];
-        if (fprintf(f, "%d\t%d\t%s\n", subs->segments[i].cue, subs->segments[i].index,
-                    r->speaker ? r->speaker : "") < 0)
-            return -1;
-    }
-    return 0;
-}
-
-typedef struct film_result {
-    size_t segments, answered, blocks, matched_blocks, dialogue_blocks;
-    char note[256];
-} film_result;
-
-/* Align one film into `output` (NULL: stdout). */
-static int align_film(const char *script_path, const char *subs_path, const char *output,
-                      const align_args *args, film_result *res, sm_error *err)
-{
-    sm_script script;
-    sm_subtitles subs;
-    memset(&script, 0, sizeof script);
-    memset(&subs, 0, sizeof subs);
-    memset(res, 0, sizeof *res);
-    int have_script = 0, have_subs = 0, rc = -1;
-    char note[256] = "";
-    if (is_blank_file(script_path)) {
-        snprintf(note, sizeof note, "%s: the script is empty: every segment abstains", script_path);
-    } else {
-        if (sm_script_read_file(script_path, &script, err))
-            goto out;
-        have_script = 1;
-    }
-    if (is_blank_file(subs_path)) {
-        snprintf(note, sizeof note, "%s: the subtitles are empty: nothing to align", subs_path);
-    } else {
-        if (sm_subtitles_read_file(subs_path, &subs, err))
-            goto out;
-        have_subs = 1;
-    }
-    sm_alignment a;
-    if (sm_align(&script, &subs, &args->opt, &a, err))
-        goto out;
-    sm_output o;
-    if (sm_output_open(&o, output, err)) {
-        sm_alignment_free(&a);
-        goto out;
-    }
-    int wrc = args->tsv ? write_tsv(o.fp, &subs, &a)
-                        : sm_alignment_write_jsonl(o.fp, &script, &subs, &a);
-    if (wrc) {
-        sm_output_abort(&o);
-        sm_fail(err, output ? output : "-", 0, "write error");
-        sm_alignment_free(&a);
-        goto out;
-    }
-    if (sm_output_commit(&o, err)) {
-        sm_alignment_free(&a);
-        goto out;
-    }
-    res->segments = subs.n_segments;
-    res->answered = a.answered;
-    res->blocks = script.n_blocks;
-    res->matched_blocks = a.matched_blocks;
-    res->dialogue_blocks = a.dialogue_blocks;
-    if (note[0])
-        snprintf(res->note, sizeof res->note, "%s", note);
-    else if (a.note[0])
-        snprintf(res->note, sizeof res->note, "%s", a.note);
-    sm_alignment_free(&a);
-    rc = 0;
-out:
-    if (have_script)
-        sm_script_free(&script);
-    if (have_subs)
-        sm_subtitles_free(&subs);
-    return rc;
-}
 
 typedef struct batch_ctx {
     const sm_manifest *m;
     const char *out_dir;
     const align_args *args;
     int force;
-    film_result *results;
+    sm_film_align_stats *results;
 } batch_ctx;
 
 static sm_item_status align_item(size_t i, void *vctx, char *why, size_t why_size)
@@ -214,11 +113,12 @@ static sm_item_status align_item(size_t i, void *vctx, char *why, size_t why_siz
     const sm_manifest_row *row = &ctx->m->rows[i];
     char path[4096];
     snprintf(path, sizeof path, "%s/%s.%s", ctx->out_dir, row->fields[0],
-             ctx->args->tsv ? "tsv" : "jsonl");
+             ctx->args->format == SM_ALIGN_TSV ? "tsv" : "jsonl");
     if (!ctx->force && access(path, F_OK) == 0)
         return SM_ITEM_SKIPPED;
     sm_error err;
-    if (align_film(row->fields[1], row->fields[2], path, ctx->args, &ctx->results[i], &err)) {
+    sm_film_align_request req = {row->fields[1], row->fields[2], &ctx->args->opt, path, ctx->args->format};
+    if (sm_film_align(&req, NULL, &ctx->results[i], &err)) {
         sm_error_format(&err, why, why_size);
         return SM_ITEM_FAILED;
     }
@@ -268,7 +168,7 @@ static int run_manifest(const char *manifest, const char *out_dir, int jobs, con
         sm_manifest_free(&m);
         return 2;
     }
-    batch_ctx ctx = {&m, out_dir, args, force, calloc(m.n_rows + 1, sizeof(film_result))};
+    batch_ctx ctx = {&m, out_dir, args, force, calloc(m.n_rows + 1, sizeof(sm_film_align_stats))};
     sm_batch_result br;
     if (!ctx.results || sm_batch_run(m.n_rows, &bo, align_item, &ctx, &br, &err)) {
         if (ctx.results)
@@ -332,7 +232,7 @@ int cmd_align(int argc, char **argv)
         } else if (!strcmp(a, "--format") && has_next) {
             const char *f = argv[++i];
             if (!strcmp(f, "tsv"))
-                args.tsv = 1;
+                args.format = SM_ALIGN_TSV;
             else if (strcmp(f, "jsonl") != 0) {
                 cli_errorf("align: unknown format '%s' (jsonl or tsv)", f);
                 return 2;
@@ -380,8 +280,9 @@ int cmd_align(int argc, char **argv)
         return 2;
     }
     sm_error err;
-    film_result res;
-    if (align_film(pos[0], pos[1], args.output, &args, &res, &err)) {
+    sm_film_align_stats res;
+    sm_film_align_request req = {pos[0], pos[1], &args.opt, args.output ? args.output : "-", args.format};
+    if (sm_film_align(&req, NULL, &res, &err)) {
         cli_report(&err);
         return 1;
     }

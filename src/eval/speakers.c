@@ -3,11 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "storymovie/align.h"
 #include "storymovie/text.h"
 #include "common/array.h"
 #include "common/ascii.h"
@@ -122,40 +123,23 @@ int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_err
     return rc;
 }
 
+/* Predictions from `storymovie align`: its segment records, read by the
+ * one alignment reader.  A record without confidence counts as sure, as a
+ * TSV line does. */
 static int read_jsonl(const char *path, const sm_text *t, sm_speaker_labels *out, sm_error *err)
 {
-    char *p = t->data;
-    long line = 0;
-    while (p && *p) {
-        char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        line++;
-        if (len > 0) {
-            json_error_t je;
-            json_t *r = json_loadb(p, len, 0, &je);
-            if (!r)
-                return sm_fail(err, path, line, "not JSON: %s", je.text);
-            const char *type = json_string_value(json_object_get(r, "type"));
-            if (type && strcmp(type, "segment") == 0) {
-                json_t *cue = json_object_get(r, "cue"), *seg = json_object_get(r, "segment");
-                json_t *spk = json_object_get(r, "speaker"), *conf = json_object_get(r, "confidence");
-                if (!json_is_integer(cue) || !json_is_integer(seg)) {
-                    json_decref(r);
-                    return sm_fail(err, path, line, "segment record without integer cue/segment");
-                }
-                const char *s = json_is_string(spk) ? json_string_value(spk) : NULL;
-                double c = json_is_number(conf) ? json_number_value(conf) : 1.0;
-                if (push(out, (int)json_integer_value(cue), (int)json_integer_value(seg), s,
-                         s ? strlen(s) : 0, c)) {
-                    json_decref(r);
-                    return sm_fail(err, path, line, "out of memory");
-                }
-            }
-            json_decref(r);
-        }
-        p = nl ? nl + 1 : NULL;
+    sm_film_alignment al;
+    if (sm_film_alignment_parse(path, t->data, t->len, &al, err) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < al.n_segments && rc == 0; i++) {
+        const sm_film_segment *s = &al.segments[i];
+        double c = isnan(s->confidence) ? 1.0 : s->confidence;
+        if (push(out, s->cue, s->segment, s->speaker, s->speaker ? strlen(s->speaker) : 0, c))
+            rc = sm_fail(err, path, 0, "out of memory");
     }
-    return 0;
+    sm_film_alignment_free(&al);
+    return rc;
 }
 
 int sm_speaker_labels_read_pred(const char *path, sm_speaker_labels *out, sm_error *err)

@@ -110,6 +110,15 @@ static int exists(const char *path)
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A film's failure to align, worded the same whatever the cause (a missing
+ * or empty file, one the readers refuse, an output that cannot be written). */
+static char *cannot_align(const char *detail)
+{
+    char buf[1500];
+    snprintf(buf, sizeof buf, "cannot align: %s", detail);
+    return strdup(buf);
+}
+
 /* Gets the film's alignment: read back, or computed (and written when the
  * job says so).  Returns 0 with *al filled, or -1 with *why set. */
 static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movie *m,
@@ -140,43 +149,25 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
         }
     }
     if (!(m->have & SM_MN_SCRIPT) || !(m->have & SM_MN_SUBTITLE)) {
-        char buf[1300];
-        snprintf(buf, sizeof buf, "cannot align: %s", !(m->have & SM_MN_SCRIPT)
-                 ? "no usable screenplay" : "no usable subtitles");
+        const char *detail = !(m->have & SM_MN_SCRIPT) ? "no usable screenplay" : "no usable subtitles";
         /* The film's problems say which file and why; repeat the first. */
         for (size_t p = 0; p < m->problems.count; p++) {
             const char *msg = m->problems.items[p].message;
             if (strstr(msg, !(m->have & SM_MN_SCRIPT) ? "/script/" : "/subtitle/")) {
-                snprintf(buf, sizeof buf, "cannot align: %s", msg);
+                detail = msg;
                 break;
             }
         }
-        *why = strdup(buf);
+        *why = cannot_align(detail);
         return -1;
     }
-    char *jsonl = NULL;
-    size_t jsonl_len = 0;
-    int want_file = job->align_dir && job->write_align;
-    if (sm_film_align(m->script_path, m->subtitle_path, al, want_file ? &jsonl : NULL,
-                      want_file ? &jsonl_len : NULL, &f->align_stats, &e) != 0) {
-        *why = msg_dup(&e);
+    sm_film_align_request req = {m->script_path, m->subtitle_path, NULL,
+                                 job->align_dir && job->write_align ? path : NULL, SM_ALIGN_JSONL};
+    if (sm_film_align(&req, al, &f->align_stats, &e) != 0) {
+        char buf[1400];
+        sm_error_format(&e, buf, sizeof buf);
+        *why = cannot_align(buf);
         return -1;
-    }
-    if (want_file) {
-        sm_output o;
-        if (sm_output_open(&o, path, &e) != 0) {
-            free(jsonl);
-            sm_film_alignment_free(al);
-            *why = msg_dup(&e);
-            return -1;
-        }
-        fwrite(jsonl, 1, jsonl_len, o.fp);
-        free(jsonl);
-        if (sm_output_commit(&o, &e) != 0) {
-            sm_film_alignment_free(al);
-            *why = msg_dup(&e);
-            return -1;
-        }
     }
     f->align = SM_FILM_ALIGN_DONE;
     return 0;

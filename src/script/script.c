@@ -480,6 +480,12 @@ int sm_script_parse_as(const char *name, const char *utf8, size_t len,
     /* A BOM is the text layer's business, but raw bytes may still hold one. */
     if (len >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0)
         utf8 += 3, len -= 3;
+    /* Nothing but white space: the same one-line error as every reader. */
+    size_t first = 0;
+    while (first < len && (sm_is_space((unsigned char)utf8[first]) || utf8[first] == '\n'))
+        first++;
+    if (first == len)
+        return sm_fail(err, name, 0, "empty file");
     /* The text layer refuses over-long lines already; callers that hand us
      * raw bytes get the same guarantee (no reader is built for them). */
     long line_no = 1;

@@ -986,7 +986,7 @@ int sm_subtitles_parse(const char *name, const char *utf8, size_t len,
         return sm_fail(err, name, line_of(utf8, bad), nul ? "NUL byte: binary data, not subtitles"
                                                           : "invalid UTF-8");
     if (sub_is_blank(utf8, len))
-        return sm_fail(err, name, 0, "no subtitle cues found (empty file)");
+        return sm_fail(err, name, 0, "empty file");   /* as every reader says it */
 
     sub_builder b;
     memset(&b, 0, sizeof b);

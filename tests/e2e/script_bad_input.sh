@@ -29,10 +29,10 @@ refuse() {
 }
 
 : >"$T/empty.txt"
-refuse "empty file" "$T/empty.txt" "no screenplay content"
+refuse "empty file" "$T/empty.txt" ": empty file$"
 
 printf '   \n\n\t\n  \n' >"$T/blank.txt"
-refuse "only blank lines" "$T/blank.txt" "no screenplay content"
+refuse "only blank lines" "$T/blank.txt" ": empty file$"
 
 printf '/* all of it\nin the boneyard */\n' >"$T/bones.fountain"
 refuse "Fountain with only a boneyard" "$T/bones.fountain" "no screenplay content"

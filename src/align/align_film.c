@@ -1,0 +1,121 @@
+/* align_film.c - align one film from its two files: the one way `align`,
+ * `link` and `build` do it (see sm_film_align in align.h). */
+#include "storymovie/align.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "storymovie/io.h"
+
+static double round3(double v) { return (double)(long long)(v * 1000.0 + 0.5) / 1000.0; }
+
+/* The records straight from the aligner's structures (no JSON round trip),
+ * equal to what reading the written JSON Lines back gives: `link` without
+ * --align-dir and a resumed `build` make identical context records. */
+static int to_records(const sm_script *script, const sm_subtitles *subs, const sm_alignment *al,
+                      sm_film_alignment *out)
+{
+    memset(out, 0, sizeof *out);
+    sm_arena *a = &out->arena;
+    out->segments = calloc(subs->n_segments + 1, sizeof *out->segments);
+    out->blocks = calloc(script->n_blocks + 1, sizeof *out->blocks);
+    if (!out->segments || !out->blocks)
+        return -1;
+    for (size_t i = 0; i < subs->n_segments; i++) {
+        const sm_segment *s = &subs->segments[i];
+        const sm_segment_speaker *r = &al->segments[i];
+        sm_film_segment *d = &out->segments[i];
+        d->cue = s->cue;
+        d->segment = s->index;
+        /* The JSON Lines carry times with 3 decimals: round the same way. */
+        d->start = round3(s->start);
+        d->end = round3(s->end);
+        d->text = sm_arena_strdup(a, s->display ? s->display : (s->text ? s->text : ""));
+        d->speaker = r->speaker ? sm_arena_strdup(a, r->speaker) : NULL;
+        d->confidence = round3(r->confidence);
+        d->block = r->block >= 0 ? r->block + 1 : 0;
+        if (!d->text || (r->speaker && !d->speaker))
+            return -1;
+    }
+    out->n_segments = subs->n_segments;
+    for (size_t b = 0; b < script->n_blocks; b++) {
+        const sm_block *blk = &script->blocks[b];
+        const sm_block_time *t = &al->blocks[b];
+        sm_film_block *d = &out->blocks[b];
+        d->block = (long)b + 1;
+        d->kind = sm_block_kind_name(blk->kind);
+        d->scene = blk->scene;
+        d->speaker = blk->kind == SM_BLOCK_DIALOGUE && blk->speaker ? sm_arena_strdup(a, blk->speaker) : NULL;
+        d->text = sm_arena_strdup(a, blk->text ? blk->text : "");
+        if (t->timing != SM_TIMING_NONE) {
+            d->timed = 1;
+            d->start = round3(t->start);
+            d->end = round3(t->end);
+            d->timing = t->timing == SM_TIMING_ALIGNED ? "aligned" : "interpolated";
+        }
+        if (!d->text)
+            return -1;
+    }
+    out->n_blocks = script->n_blocks;
+    return 0;
+}
+
+static int write_output(const sm_film_align_request *req, const sm_script *script,
+                        const sm_subtitles *subs, const sm_alignment *al, sm_error *err)
+{
+    sm_output o;
+    if (sm_output_open(&o, req->output, err) != 0)
+        return -1;
+    int rc = req->format == SM_ALIGN_TSV ? sm_alignment_write_tsv(o.fp, subs, al)
+                                         : sm_alignment_write_jsonl(o.fp, script, subs, al);
+    if (rc != 0) {
+        sm_output_abort(&o);
+        return sm_fail(err, req->output, 0, "write error");
+    }
+    return sm_output_commit(&o, err);
+}
+
+int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
+                  sm_film_align_stats *stats, sm_error *err)
+{
+    if (records)
+        memset(records, 0, sizeof *records);
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    sm_align_options defaults;
+    const sm_align_options *opt = req->options;
+    if (!opt) {
+        sm_align_options_init(&defaults);
+        opt = &defaults;
+    }
+    /* The readers refuse a file of nothing but white space ("empty file"). */
+    sm_script script;
+    sm_subtitles subs;
+    if (sm_script_read_file(req->script_path, &script, err) != 0)
+        return -1;
+    if (sm_subtitles_read_file(req->subtitle_path, &subs, err) != 0) {
+        sm_script_free(&script);
+        return -1;
+    }
+    sm_alignment al;
+    int rc = sm_align(&script, &subs, opt, &al, err);
+    if (rc == 0) {
+        if (stats) {
+            stats->segments = al.n_segments;
+            stats->answered = al.answered;
+            stats->dialogue_blocks = al.dialogue_blocks;
+            stats->matched_blocks = al.matched_blocks;
+            snprintf(stats->note, sizeof stats->note, "%s", al.note);
+        }
+        if (req->output)
+            rc = write_output(req, &script, &subs, &al, err);
+        if (rc == 0 && records && to_records(&script, &subs, &al, records) != 0)
+            rc = sm_fail(err, req->subtitle_path, 0, "out of memory");
+        sm_alignment_free(&al);
+    }
+    sm_subtitles_free(&subs);
+    sm_script_free(&script);
+    if (rc != 0 && records)
+        sm_film_alignment_free(records);
+    return rc;
+}
