@@ -537,6 +537,34 @@ static void long_repeated_input(void **state)
     free(big);
 }
 
+/* The records of `storymovie script`, and the speakers of its --stats. */
+static void blocks_as_json_lines_and_speakers(void **state)
+{
+    (void)state;
+    const char *text = "Title: Two\nAuthor: Me\n\nINT. ROOM - DAY\n\nANN\nHello.\n\nBOB (V.O.)\nHi.\n\n"
+                       "ANN (CONT'D)\nBye.\n";
+    sm_script s;
+    sm_error err;
+    assert_int_equal(sm_script_parse("two.fountain", text, strlen(text), &s, &err), 0);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    assert_int_equal(sm_script_write_jsonl(f, &s), 0);
+    fclose(f);
+    assert_non_null(strstr(out, "{\"type\":\"title\",\"format\":\"fountain\",\"fields\":[{\"key\":\"Title\",\"value\":\"Two\"},"));
+    assert_non_null(strstr(out, "\n{\"type\":\"block\",\"block\":3,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"BOB\","
+                                "\"speaker_key\":\"bob\",\"extension\":\"V.O.\",\"text\":\"Hi.\",\"line\":9,\"end_line\":10}\n"));
+    free(out);
+    sm_speaker_count *sc;
+    assert_int_equal(sm_script_speakers(&s, &sc), 2);
+    assert_string_equal(sc[0].name, "ANN");
+    assert_int_equal(sc[0].count, 2);
+    assert_string_equal(sc[1].key, "bob");
+    free(sc);
+    sm_script_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +583,7 @@ int main(void)
         cmocka_unit_test(odd_inputs_do_not_crash),
         cmocka_unit_test(long_repeated_input),
         cmocka_unit_test(pathological_repeats),
+        cmocka_unit_test(blocks_as_json_lines_and_speakers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -673,6 +673,33 @@ static void warnings_are_capped(void **state)
     free(buf);
 }
 
+/* The records of `storymovie subs`: times with three decimals, labels and
+ * annotations apart. */
+static void segments_as_json_lines(void **state)
+{
+    (void)state;
+    const char *srt = "1\n00:00:02,877 --> 00:00:04,294\n- ROSS: Hi.\n- [DOOR SLAMS]\n\n"
+                      "3\n00:00:05,000 --> 00:00:06,000\nBye\n";
+    sm_subtitles subs;
+    sm_error err;
+    assert_int_equal(sm_subtitles_parse("a.srt", srt, strlen(srt), &subs, &err), 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(sm_subtitles_write_jsonl(f, &subs), 0);
+    fclose(f);
+    assert_string_equal(text,
+        "{\"cue\":1,\"segment\":1,\"start\":2.877,\"end\":4.294,\"text\":\"Hi.\",\"display\":\"ROSS: Hi.\","
+        "\"annotations\":[],\"speaker_hint\":\"ROSS\",\"line\":3}\n"
+        "{\"cue\":1,\"segment\":2,\"start\":2.877,\"end\":4.294,\"text\":\"\",\"display\":\"[DOOR SLAMS]\","
+        "\"annotations\":[\"[DOOR SLAMS]\"],\"speaker_hint\":null,\"line\":4}\n"
+        "{\"cue\":2,\"segment\":1,\"start\":5.000,\"end\":6.000,\"text\":\"Bye\",\"display\":\"Bye\","
+        "\"annotations\":[],\"speaker_hint\":null,\"line\":8}\n");
+    free(text);
+    sm_subtitles_free(&subs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -699,6 +726,7 @@ int main(void)
         cmocka_unit_test(hostile_long_line),
         cmocka_unit_test(big_documents),
         cmocka_unit_test(warnings_are_capped),
+        cmocka_unit_test(segments_as_json_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * Output records are flat and written by the million; building a jansson
  * tree per record would cost more than the parsing.  This writer appends
  * straight to a growable buffer with correct escaping (RFC 8259) and
- * shortest-round-trip-enough numbers.  Reading JSON uses jansson. */
+ * shortest-round-trip-enough numbers.  Our own records are read back by
+ * the scanner beside it (src/common/json_scan.h); other JSON by jansson. */
 #ifndef STORYMOVIE_JSON_H
 #define STORYMOVIE_JSON_H
 
@@ -36,6 +37,7 @@ void sm_json_stringn(sm_json *j, const char *s, size_t n);
 void sm_json_int(sm_json *j, long long v);
 void sm_json_double(sm_json *j, double v);      /* %.6g-like, trailing zeros trimmed; NaN/inf -> null */
 void sm_json_fixed(sm_json *j, double v, int decimals); /* e.g. times with 3 decimals */
+void sm_json_seconds(sm_json *j, double v);     /* exactly 3 decimals, zeros kept ("4.000") */
 void sm_json_bool(sm_json *j, int v);
 void sm_json_null(sm_json *j);
 void sm_json_raw(sm_json *j, const char *s, size_t n);
@@ -45,6 +47,7 @@ void sm_json_kv_string(sm_json *j, const char *key, const char *s);
 void sm_json_kv_int(sm_json *j, const char *key, long long v);
 void sm_json_kv_double(sm_json *j, const char *key, double v);
 void sm_json_kv_fixed(sm_json *j, const char *key, double v, int decimals);
+void sm_json_kv_seconds(sm_json *j, const char *key, double v);
 void sm_json_kv_bool(sm_json *j, const char *key, int v);
 void sm_json_kv_null(sm_json *j, const char *key);
 

@@ -15,6 +15,7 @@
 #define STORYMOVIE_SCRIPT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "error.h"
 #include "arena.h"
 
@@ -90,6 +91,23 @@ int sm_script_format_from_name(const char *name, sm_script_format *out);
 /* The format sm_script_parse would pick for this text (a name ending in
  * ".fountain" decides on its own). */
 sm_script_format sm_script_detect(const char *name, const char *utf8, size_t len);
+
+/* The script as JSON Lines: a title record when it has title fields, then
+ * one record per block (the output of `storymovie script`; its --help
+ * describes the fields).  Returns 0, or -1 on a write error. */
+int sm_script_write_jsonl(FILE *f, const sm_script *s);
+
+/* A speaker of the script's dialogue: its key, its name as first written,
+ * its dialogue blocks. */
+typedef struct sm_speaker_count {
+    const char *key, *name;
+    size_t count;
+} sm_speaker_count;
+
+/* The distinct speakers of the dialogue blocks, most blocks first (ties by
+ * key).  *out is malloc'd (NULL when none); returns the count, or
+ * (size_t)-1 on allocation failure. */
+size_t sm_script_speakers(const sm_script *s, sm_speaker_count **out);
 
 /* Normalise a character name for comparison: extensions removed, case
  * folded, letters and digits only ("Dr. Green (V.O.)" -> "drgreen").

@@ -14,6 +14,7 @@
 #define STORYMOVIE_SUBTITLE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "error.h"
 #include "arena.h"
 
@@ -70,6 +71,11 @@ int sm_subtitles_read_file(const char *path, sm_subtitles *out, sm_error *err);
 void sm_subtitles_free(sm_subtitles *s);
 
 const char *sm_subtitle_format_name(sm_subtitle_format f);   /* "srt", "webvtt", "ass" */
+
+/* The segments as JSON Lines, one record per segment in file order (the
+ * output of `storymovie subs`; its --help describes the fields).  Returns
+ * 0, or -1 on a write error. */
+int sm_subtitles_write_jsonl(FILE *f, const sm_subtitles *subs);
 
 #ifdef __cplusplus
 }

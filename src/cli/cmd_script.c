@@ -6,7 +6,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "storymovie/io.h"
-#include "storymovie/json.h"
 #include "storymovie/script.h"
 #include "storymovie/text.h"
 
@@ -89,54 +88,6 @@ static int read_input(const char *path, sm_text *t, sm_error *err)
     return rc;
 }
 
-static void write_block(sm_json *j, const sm_block *b, size_t ordinal)
-{
-    sm_json_begin_object(j);
-    sm_json_kv_string(j, "type", "block");
-    sm_json_kv_int(j, "block", (long long)ordinal);
-    sm_json_kv_string(j, "kind", sm_block_kind_name(b->kind));
-    sm_json_kv_int(j, "scene", b->scene);
-    if (b->scene_number)
-        sm_json_kv_string(j, "scene_number", b->scene_number);
-    if (b->speaker) {
-        sm_json_kv_string(j, "speaker", b->speaker);
-        sm_json_kv_string(j, "speaker_key", b->speaker_key);
-    }
-    if (b->extension)
-        sm_json_kv_string(j, "extension", b->extension);
-    if (b->parenthetical)
-        sm_json_kv_string(j, "parenthetical", b->parenthetical);
-    if (b->dual)
-        sm_json_kv_bool(j, "dual", 1);
-    if (b->centered)
-        sm_json_kv_bool(j, "centered", 1);
-    sm_json_kv_string(j, "text", b->text ? b->text : "");
-    sm_json_kv_int(j, "line", b->line);
-    sm_json_kv_int(j, "end_line", b->end_line);
-    sm_json_end_object(j);
-}
-
-typedef struct speaker_count {
-    const char *key, *name;
-    size_t count;
-} speaker_count;
-
-static int by_count(const void *a, const void *b)
-{
-    const speaker_count *x = a, *y = b;
-    if (x->count != y->count)
-        return x->count < y->count ? 1 : -1;
-    return strcmp(x->key, y->key);
-}
-
-static int by_key(const void *a, const void *b)
-{
-    const speaker_count *x = a, *y = b;
-    int c = strcmp(x->key, y->key);
-    /* ties keep block order so the first written form names the speaker */
-    return c ? c : (x->count < y->count ? -1 : x->count > y->count);
-}
-
 static void print_stats(const char *path, const sm_script *s)
 {
     size_t per_kind[SM_BLOCK_PAGE_BREAK + 1] = {0};
@@ -164,23 +115,10 @@ static void print_stats(const char *path, const sm_script *s)
         }
     fprintf(stderr, ")\n  dialogue blocks: %zu\n", n_dialogue);
 
-    speaker_count *sc = n_dialogue ? malloc(n_dialogue * sizeof *sc) : NULL;
-    if (!sc)
+    sm_speaker_count *sc;
+    size_t distinct = n_dialogue ? sm_script_speakers(s, &sc) : (size_t)-1;
+    if (distinct == (size_t)-1)
         return;
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_blocks; i++)
-        if (s->blocks[i].kind == SM_BLOCK_DIALOGUE && s->blocks[i].speaker_key)
-            sc[n++] = (speaker_count){s->blocks[i].speaker_key, s->blocks[i].speaker, i};
-    qsort(sc, n, sizeof *sc, by_key);
-    size_t distinct = 0;
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && strcmp(sc[j].key, sc[i].key) == 0)
-            j++;
-        sc[distinct++] = (speaker_count){sc[i].key, sc[i].name, j - i};
-        i = j;
-    }
-    qsort(sc, distinct, sizeof *sc, by_count);
     fprintf(stderr, "  speakers: %zu\n  top speakers:", distinct);
     for (size_t i = 0; i < distinct && i < 10; i++)
         fprintf(stderr, "%s %s %zu", i ? "," : "", sc[i].name, sc[i].count);
@@ -257,33 +195,7 @@ int cmd_script(int argc, char **argv)
         sm_script_free(&s);
         return 1;
     }
-    sm_json j;
-    sm_json_init(&j);
-    int bad = 0;
-    if (s.n_title) {
-        sm_json_begin_object(&j);
-        sm_json_kv_string(&j, "type", "title");
-        sm_json_kv_string(&j, "format", sm_script_format_name(s.format));
-        sm_json_key(&j, "fields");
-        sm_json_begin_array(&j);
-        for (size_t i = 0; i < s.n_title; i++) {
-            sm_json_begin_object(&j);
-            sm_json_kv_string(&j, "key", s.title[i].key);
-            sm_json_kv_string(&j, "value", s.title[i].value);
-            sm_json_end_object(&j);
-        }
-        sm_json_end_array(&j);
-        sm_json_end_object(&j);
-        bad |= sm_json_flush_line(&j, out.fp) < 0;
-    }
-    for (size_t i = 0; i < s.n_blocks && !bad; i++) {
-        write_block(&j, &s.blocks[i], i + 1);
-        /* Lines are buffered by stdio; flushing each record keeps memory flat. */
-        bad |= sm_json_flush_line(&j, out.fp) < 0;
-    }
-    bad |= j.failed;
-    sm_json_free(&j);
-    if (bad) {
+    if (sm_script_write_jsonl(out.fp, &s) != 0) {
         sm_output_abort(&out);
         sm_fail(&err, out_path ? out_path : "<stdout>", 0, "write error");
         cli_report(&err);

@@ -6,7 +6,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "storymovie/io.h"
-#include "storymovie/json.h"
 #include "storymovie/subtitle.h"
 
 #define SUBS_MAX_WARNINGS 20
@@ -105,46 +104,6 @@ static void usage(FILE *f)
         f);
 }
 
-/* A time as seconds with exactly three decimals ("4.000", as SPEC's
- * examples write them; sm_json_fixed would trim the zeros). */
-static void kv_time(sm_json *j, const char *key, double v)
-{
-    sm_json_key(j, key);
-    if (!(v >= 0 && v < 1e15)) {   /* also catches NaN */
-        sm_json_fixed(j, v, 3);
-        return;
-    }
-    unsigned long long ms = (unsigned long long)(v * 1000.0 + 0.5);
-    char buf[32], *p = buf + sizeof buf;
-    for (int i = 0; i < 3; i++, ms /= 10)
-        *--p = (char)('0' + ms % 10);
-    *--p = '.';
-    do {
-        *--p = (char)('0' + ms % 10);
-        ms /= 10;
-    } while (ms);
-    sm_json_raw(j, p, (size_t)(buf + sizeof buf - p));
-}
-
-static void write_segment(sm_json *j, const sm_segment *g)
-{
-    sm_json_begin_object(j);
-    sm_json_kv_int(j, "cue", g->cue);
-    sm_json_kv_int(j, "segment", g->index);
-    kv_time(j, "start", g->start);
-    kv_time(j, "end", g->end);
-    sm_json_kv_string(j, "text", g->text);
-    sm_json_kv_string(j, "display", g->display);
-    sm_json_key(j, "annotations");
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < g->n_annotations; i++)
-        sm_json_string(j, g->annotations[i]);
-    sm_json_end_array(j);
-    sm_json_kv_string(j, "speaker_hint", g->speaker_hint);
-    sm_json_kv_int(j, "line", g->line);
-    sm_json_end_object(j);
-}
-
 int cmd_subs(int argc, char **argv)
 {
     const char *out_path = NULL, *in_path = NULL;
@@ -196,20 +155,7 @@ int cmd_subs(int argc, char **argv)
         sm_subtitles_free(&subs);
         return 1;
     }
-    sm_json j;
-    sm_json_init(&j);
-    size_t with_hint = 0, n_ann = 0;
-    int failed = 0;
-    for (size_t i = 0; i < subs.n_segments && !failed; i++) {
-        const sm_segment *g = &subs.segments[i];
-        with_hint += g->speaker_hint != NULL;
-        n_ann += g->n_annotations;
-        write_segment(&j, g);
-        if (j.failed || sm_json_flush_line(&j, out.fp))
-            failed = 1;
-    }
-    sm_json_free(&j);
-    if (failed) {
+    if (sm_subtitles_write_jsonl(out.fp, &subs) != 0) {
         sm_output_abort(&out);
         cli_errorf("subs: %s: cannot write output", out_path ? out_path : "standard output");
         sm_subtitles_free(&subs);
@@ -219,6 +165,11 @@ int cmd_subs(int argc, char **argv)
         cli_report(&err);
         sm_subtitles_free(&subs);
         return 1;
+    }
+    size_t with_hint = 0, n_ann = 0;
+    for (size_t i = 0; i < subs.n_segments; i++) {
+        with_hint += subs.segments[i].speaker_hint != NULL;
+        n_ann += subs.segments[i].n_annotations;
     }
     if (stats)
         fprintf(stderr,

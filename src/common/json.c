@@ -206,6 +206,26 @@ void sm_json_fixed(sm_json *j, double v, int decimals)
     put(j, b, (size_t)len);
 }
 
+/* Subtitle times as SPEC's examples write them: "4.000", where
+ * sm_json_fixed would trim the zeros. */
+void sm_json_seconds(sm_json *j, double v)
+{
+    if (!(v >= 0 && v < 1e15)) {   /* also catches NaN */
+        sm_json_fixed(j, v, 3);
+        return;
+    }
+    unsigned long long ms = (unsigned long long)(v * 1000.0 + 0.5);
+    char buf[32], *p = buf + sizeof buf;
+    for (int i = 0; i < 3; i++, ms /= 10)
+        *--p = (char)('0' + ms % 10);
+    *--p = '.';
+    do {
+        *--p = (char)('0' + ms % 10);
+        ms /= 10;
+    } while (ms);
+    sm_json_raw(j, p, (size_t)(buf + sizeof buf - p));
+}
+
 void sm_json_bool(sm_json *j, int v)
 {
     value_prefix(j);
@@ -231,6 +251,7 @@ void sm_json_kv_string(sm_json *j, const char *k, const char *s) { sm_json_key(j
 void sm_json_kv_int(sm_json *j, const char *k, long long v) { sm_json_key(j, k); sm_json_int(j, v); }
 void sm_json_kv_double(sm_json *j, const char *k, double v) { sm_json_key(j, k); sm_json_double(j, v); }
 void sm_json_kv_fixed(sm_json *j, const char *k, double v, int d) { sm_json_key(j, k); sm_json_fixed(j, v, d); }
+void sm_json_kv_seconds(sm_json *j, const char *k, double v) { sm_json_key(j, k); sm_json_seconds(j, v); }
 void sm_json_kv_bool(sm_json *j, const char *k, int v) { sm_json_key(j, k); sm_json_bool(j, v); }
 void sm_json_kv_null(sm_json *j, const char *k) { sm_json_key(j, k); sm_json_null(j); }
 
