@@ -369,6 +369,73 @@ static void json_escapes_and_fallback(void **state)
     sm_story_set_free(&set);
 }
 
+/* The entity index of `story entities`: where each id is described,
+ * boxed, mentioned and grounded, its names and its mentions. */
+static void entities_index(void **state)
+{
+    (void)state;
+    static const char head[] =
+        "| Character ID | Name | Description | Emotions | Actions | Narrative Function | Bounding Box |\n"
+        "|---|---|---|---|---|---|---|\n";
+    static const char objects[] =
+        "### Objects\n| Object ID | Description | Function | Interaction | Narrative Function | Bounding Box |\n"
+        "|---|---|---|---|---|---|\n";
+    char cot[1200];
+    snprintf(cot, sizeof cot,
+             "## Image 1\n### Characters\n%s| char1 | Ann | d | e | a | n | 1,2,3,4 |\n"
+             "| char2 | Bob | d | e | a | n | x |\n%s| obj1 | Lamp | f | i | n | 5,5,9,9 |\n"
+             "## Image 2\n### Characters\n%s| char1 | Ann Lee | d | e | a | n | 1,2,3,4 |\n",
+             head, objects, head);
+    sm_story_set set;
+    sm_story *s = one(&set, cot,
+                      "<gdi image1><gdo char1>Ann</gdo> sees <gdo obj1>the <b>lamp</b></gdo>.</gdi>"
+                      "<gdi image2><gdo char1 char2>They</gdo> go. <gdo lm4>x</gdo></gdi>");
+    sm_json j;
+    sm_json_init(&j);
+    assert_int_equal(sm_story_entities_json(&j, s), 0);
+    assert_string_equal(j.buf,
+        "{\"story_id\":\"m\",\"images\":2,\"entities\":["
+        "{\"id\":\"char1\",\"kind\":\"character\",\"defined\":true,\"names\":[\"Ann\",\"Ann Lee\"],"
+        "\"described\":[1,2],\"boxed\":[1,2],\"mentioned\":[1,2],\"grounded\":[1,2],\"mentions\":["
+        "{\"image\":1,\"tag\":\"gdo\",\"text\":\"Ann\",\"offset\":12},"
+        "{\"image\":2,\"tag\":\"gdo\",\"text\":\"They\",\"offset\":88}]},"
+        "{\"id\":\"char2\",\"kind\":\"character\",\"defined\":true,\"names\":[\"Bob\"],"
+        "\"described\":[1],\"boxed\":[],\"mentioned\":[2],\"grounded\":[],\"mentions\":["
+        "{\"image\":2,\"tag\":\"gdo\",\"text\":\"They\",\"offset\":88}]},"
+        "{\"id\":\"obj1\",\"kind\":\"object\",\"defined\":true,\"names\":[\"Lamp\"],"
+        "\"described\":[1],\"boxed\":[1],\"mentioned\":[1],\"grounded\":[1],\"mentions\":["
+        "{\"image\":1,\"tag\":\"gdo\",\"text\":\"the lamp\",\"offset\":38}]},"
+        "{\"id\":\"lm4\",\"kind\":\"landmark\",\"defined\":false,\"names\":[],"
+        "\"described\":[],\"boxed\":[],\"mentioned\":[2],\"grounded\":[],\"mentions\":["
+        "{\"image\":2,\"tag\":\"gdo\",\"text\":\"x\",\"offset\":120}]}]}");
+    sm_json_free(&j);
+    sm_story_set_free(&set);
+}
+
+/* `story check`'s lines: sorted by field and place, named by story_id. */
+static void issues_written_in_order(void **state)
+{
+    (void)state;
+    sm_story_set set;
+    sm_story *s = one(&set, "## Image 1\n", "<gdi image1><gdo char9>x</gdo></gdi><gdx>");
+    sm_story_check(&set, s, NULL);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    assert_non_null(f);
+    assert_int_equal(sm_story_write_issues(f, &set, s, 0), 0);
+    fclose(f);
+    assert_true(strncmp(out, "m:", 2) == 0);
+    /* chain_of_thought problems first, then story problems by offset */
+    char *cot = strstr(out, ": chain_of_thought: "), *story = strstr(out, ": story: ");
+    assert_non_null(cot);
+    assert_non_null(story);
+    assert_true(cot < story);
+    assert_non_null(strstr(out, "char9"));
+    free(out);
+    sm_story_set_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +446,8 @@ int main(void)
         cmocka_unit_test(boxes_and_ids),
         cmocka_unit_test(messy_tags),
         cmocka_unit_test(json_escapes_and_fallback),
+        cmocka_unit_test(entities_index),
+        cmocka_unit_test(issues_written_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

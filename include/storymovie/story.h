@@ -19,9 +19,11 @@
 #define STORYMOVIE_STORY_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include "arena.h"
 #include "error.h"
+#include "json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -196,6 +198,14 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
  * file they are positions in the file itself.  RECORD issues give 0:0. */
 void sm_story_locate(const sm_story *s, const sm_story_issue *issue, long *line, long *col);
 
+/* The problems of s, sorted by field then position, to f: one line each,
+ * "STORY_ID:LINE:COL: FIELD: MESSAGE" (a story without story_id is named
+ * FILE#RECORD_LINE), then a count of those beyond SM_STORY_MAX_ISSUES; or
+ * with json one object per problem (file, record_line, story_id, field,
+ * line, col, offset, code, message).  The output of `story check`.
+ * Returns 0, or -1 on allocation failure. */
+int sm_story_write_issues(FILE *f, const sm_story_set *set, const sm_story *s, int json);
+
 /* Add an issue (printf-style).  Used by the reader and checker. */
 void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, uint32_t offset,
                         const char *code, const char *fmt, ...)
@@ -215,6 +225,14 @@ double sm_box_iou(const double a[4], const double b[4]);
 
 /* True when `id` is defined in some Characters/Objects table of s. */
 int sm_story_defines(const sm_story *s, sm_entity_id id);
+
+/* The record of `storymovie story entities` for s, appended to j (no
+ * newline): {"story_id","images","entities":[...]}, an entity for every id
+ * of a table row or a tag, ordered characters, objects, landmarks,
+ * backgrounds by number, each with the images that describe it, box it,
+ * mention it and ground it (mentioned and boxed), its names and its
+ * mentions.  Returns 0, or -1 on allocation failure. */
+int sm_story_entities_json(sm_json *j, const sm_story *s);
 
 #ifdef __cplusplus
 }

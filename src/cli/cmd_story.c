@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "common/array.h"
 #include "cli/commands.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
@@ -91,41 +90,6 @@ static const char usage_text[] =
 
 static void usage(FILE *f) { fputs(usage_text, f); }
 
-/* The name a problem line starts with. */
-static void story_name(const sm_story_set *set, const sm_story *s, char *buf, size_t size)
-{
-    if (s->story_id)
-        snprintf(buf, size, "%s", s->story_id);
-    else
-        snprintf(buf, size, "%s#%ld", set->name, s->record_line);
-}
-
-static const char *field_name(uint32_t f)
-{
-    return f == SM_FIELD_COT ? "chain_of_thought" : f == SM_FIELD_STORY ? "story" : "record";
-}
-
-static int cmp_issue(const void *x, const void *y)
-{
-    const sm_story_issue *a = x, *b = y;
-    if (a->field != b->field)
-        return a->field < b->field ? -1 : 1;
-    if (a->offset != b->offset)
-        return a->offset < b->offset ? -1 : 1;
-    return 0;
-}
-
-/* qsort is not stable; issues at the same place keep their order through
- * their index. */
-typedef struct ranked { sm_story_issue issue; size_t index; } ranked;
-
-static int cmp_ranked(const void *x, const void *y)
-{
-    const ranked *a = x, *b = y;
-    int c = cmp_issue(&a->issue, &b->issue);
-    return c ? c : (a->index < b->index ? -1 : a->index > b->index);
-}
-
 static int check_file(const char *path, int json, const sm_story_check_options *opt,
                       size_t *records, size_t *bad_records, size_t *problems)
 {
@@ -135,10 +99,8 @@ static int check_file(const char *path, int json, const sm_story_check_options *
         cli_report(&err);
         return -1;
     }
-    sm_json j;
-    sm_json_init(&j);
-    char name[600];
-    for (size_t i = 0; i < set.count; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < set.count && rc == 0; i++) {
         sm_story *s = &set.items[i];
         sm_story_check(&set, s, opt);
         (*records)++;
@@ -146,45 +108,13 @@ static int check_file(const char *path, int json, const sm_story_check_options *
             continue;
         (*bad_records)++;
         *problems += s->nissues + s->issues_dropped;
-        ranked *order = malloc(s->nissues * sizeof *order);
-        if (!order) {
+        if (sm_story_write_issues(stdout, &set, s, json) != 0) {
             cli_errorf("%s: out of memory", path);
-            sm_json_free(&j);
-            sm_story_set_free(&set);
-            return -1;
+            rc = -1;
         }
-        for (size_t k = 0; k < s->nissues; k++)
-            order[k].issue = s->issues[k], order[k].index = k;
-        qsort(order, s->nissues, sizeof *order, cmp_ranked);
-        story_name(&set, s, name, sizeof name);
-        for (size_t k = 0; k < s->nissues; k++) {
-            const sm_story_issue *is = &order[k].issue;
-            long line, col;
-            sm_story_locate(s, is, &line, &col);
-            if (json) {
-                sm_json_begin_object(&j);
-                sm_json_kv_string(&j, "file", path);
-                sm_json_kv_int(&j, "record_line", s->record_line);
-                sm_json_kv_string(&j, "story_id", s->story_id);
-                sm_json_kv_string(&j, "field", field_name(is->field));
-                sm_json_kv_int(&j, "line", line);
-                sm_json_kv_int(&j, "col", col);
-                sm_json_kv_int(&j, "offset", is->offset);
-                sm_json_kv_string(&j, "code", is->code);
-                sm_json_kv_string(&j, "message", is->message);
-                sm_json_end_object(&j);
-                sm_json_flush_line(&j, stdout);
-            } else {
-                printf("%s:%ld:%ld: %s: %s\n", name, line, col, field_name(is->field), is->message);
-            }
-        }
-        if (s->issues_dropped && !json)
-            printf("%s:0:0: record: %u more problems not shown\n", name, s->issues_dropped);
-        free(order);
     }
-    sm_json_free(&j);
     sm_story_set_free(&set);
-    return 0;
+    return rc;
 }
 
 static int parse_size(const char *arg, sm_story_check_options *opt)
@@ -355,198 +285,6 @@ static int run_text(int argc, char **argv)
     return rc ? 1 : 0;
 }
 
-/* ---- entities ------------------------------------------------------------- */
-
-typedef struct int_list { int *v; size_t n, cap; } int_list;
-
-static int int_list_add(int_list *l, int x)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i] == x)
-            return 0;
-    if (sm_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != 0)
-        return -1;
-    /* Keep sorted: images are mostly added in order. */
-    size_t i = l->n++;
-    while (i > 0 && l->v[i - 1] > x)
-        l->v[i] = l->v[i - 1], i--;
-    l->v[i] = x;
-    return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-typedef struct entity {
-    uint64_t key;
-    int defined;
-    int_list described, boxed, mentioned;
-    sm_span *names;
-    size_t nnames, names_cap;
-} entity;
-
-static uint64_t key_of(sm_entity_id id) { return ((uint64_t)id.kind << 32) | id.number; }
-
-static entity *find_entity(entity *e, size_t n, uint64_t key)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (e[mid].key < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && e[lo].key == key ? &e[lo] : NULL;
-}
-
-static void write_ints(sm_json *j, const char *key, const int_list *l)
-{
-    sm_json_key(j, key);
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < l->n; i++)
-        sm_json_int(j, l->v[i]);
-    sm_json_end_array(j);
-}
-
-static int add_name(entity *e, const char *cot, sm_span name)
-{
-    if (name.len == 0)
-        return 0;
-    for (size_t i = 0; i < e->nnames; i++)
-        if (e->names[i].len == name.len && memcmp(cot + e->names[i].off, cot + name.off, name.len) == 0)
-            return 0;
-    if (sm_grow(&e->names, &e->names_cap, e->nnames + 1, sizeof *e->names) != 0)
-        return -1;
-    e->names[e->nnames++] = name;
-    return 0;
-}
-
-/* One story's entities as a JSON line.  Returns 0, -1 on OOM. */
-static int write_entities(sm_json *j, const sm_story *s)
-{
-    size_t nkeys = 0, cap = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        cap += s->image_sections[i].tables[0].nrows + s->image_sections[i].tables[1].nrows;
-    for (uint32_t t = 0; t < s->ntags; t++)
-        cap += s->tags[t].nids;
-    uint64_t *keys = malloc((cap ? cap : 1) * sizeof *keys);
-    if (!keys)
-        return -1;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        for (int k = 0; k < 2; k++)
-            for (uint32_t r = 0; r < s->image_sections[i].tables[k].nrows; r++)
-                if (s->image_sections[i].tables[k].rows[r].id.kind != SM_ENT_NONE)
-                    keys[nkeys++] = key_of(s->image_sections[i].tables[k].rows[r].id);
-    for (uint32_t t = 0; t < s->ntags; t++)
-        for (uint32_t k = 0; k < s->tags[t].nids; k++)
-            keys[nkeys++] = key_of(s->tags[t].ids[k]);
-    qsort(keys, nkeys, sizeof *keys, cmp_u64);
-    size_t n = 0;
-    for (size_t i = 0; i < nkeys; i++)
-        if (n == 0 || keys[n - 1] != keys[i])
-            keys[n++] = keys[i];
-    entity *ents = calloc(n ? n : 1, sizeof *ents);
-    if (!ents) {
-        free(keys);
-        return -1;
-    }
-    int oom = 0;
-    for (size_t i = 0; i < n; i++)
-        ents[i].key = keys[i];
-    free(keys);
-
-    for (uint32_t i = 0; i < s->nimage_sections; i++) {
-        const sm_story_image *img = &s->image_sections[i];
-        for (int k = 0; k < 2; k++) {
-            const sm_story_table *tab = &img->tables[k];
-            int col = k == 0 ? tab->col_name : tab->col_description;
-            for (uint32_t r = 0; r < tab->nrows; r++) {
-                const sm_story_row *row = &tab->rows[r];
-                entity *e = row->id.kind ? find_entity(ents, n, key_of(row->id)) : NULL;
-                if (!e)
-                    continue;
-                e->defined = 1;
-                oom |= int_list_add(&e->described, img->number);
-                if (row->has_box)
-                    oom |= int_list_add(&e->boxed, img->number);
-                if (col >= 0 && (uint32_t)col < row->ncells)
-                    oom |= add_name(e, s->cot, row->cells[col]);
-            }
-        }
-    }
-    for (uint32_t t = 0; t < s->ntags; t++)
-        for (uint32_t k = 0; k < s->tags[t].nids; k++) {
-            entity *e = find_entity(ents, n, key_of(s->tags[t].ids[k]));
-            if (e && s->tags[t].image > 0)
-                oom |= int_list_add(&e->mentioned, s->tags[t].image);
-        }
-
-    static const char *const tag_names[] = {"gdi", "gdo", "gda", "gdl"};
-    char *plain = malloc((size_t)s->text_len + 1);
-    oom |= !plain;
-    sm_json_begin_object(j);
-    sm_json_kv_string(j, "story_id", s->story_id);
-    sm_json_kv_int(j, "images", s->has_images ? (long long)s->nimages : (long long)s->nimage_sections);
-    sm_json_key(j, "entities");
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < n && !oom; i++) {
-        entity *e = &ents[i];
-        sm_entity_id id = {(uint32_t)(e->key >> 32), (uint32_t)e->key};
-        char idbuf[24];
-        sm_json_begin_object(j);
-        sm_json_kv_string(j, "id", sm_entity_id_format(id, idbuf, sizeof idbuf));
-        sm_json_kv_string(j, "kind", sm_entity_kind_name(id.kind));
-        sm_json_kv_bool(j, "defined", e->defined);
-        sm_json_key(j, "names");
-        sm_json_begin_array(j);
-        for (size_t k = 0; k < e->nnames; k++)
-            sm_json_stringn(j, s->cot + e->names[k].off, e->names[k].len);
-        sm_json_end_array(j);
-        write_ints(j, "described", &e->described);
-        write_ints(j, "boxed", &e->boxed);
-        write_ints(j, "mentioned", &e->mentioned);
-        int_list grounded = {0};
-        for (size_t k = 0; k < e->mentioned.n; k++)
-            for (size_t q = 0; q < e->boxed.n; q++)
-                if (e->boxed.v[q] == e->mentioned.v[k])
-                    oom |= int_list_add(&grounded, e->mentioned.v[k]);
-        write_ints(j, "grounded", &grounded);
-        free(grounded.v);
-        sm_json_key(j, "mentions");
-        sm_json_begin_array(j);
-        for (uint32_t t = 0; t < s->ntags; t++) {
-            const sm_story_tag *tag = &s->tags[t];
-            for (uint32_t k = 0; k < tag->nids; k++)
-                if (key_of(tag->ids[k]) == e->key) {
-                    size_t pn = sm_story_plain_text(s->text + tag->content.off, tag->content.len, plain);
-                    sm_json_begin_object(j);
-                    sm_json_kv_int(j, "image", tag->image);
-                    sm_json_kv_string(j, "tag", tag_names[tag->kind]);
-                    sm_json_key(j, "text");
-                    sm_json_stringn(j, plain, pn);
-                    sm_json_kv_int(j, "offset", tag->open.off);
-                    sm_json_end_object(j);
-                    break;
-                }
-        }
-        sm_json_end_array(j);
-        sm_json_end_object(j);
-    }
-    sm_json_end_array(j);
-    sm_json_end_object(j);
-    free(plain);
-    for (size_t i = 0; i < n; i++) {
-        free(ents[i].described.v), free(ents[i].boxed.v), free(ents[i].mentioned.v);
-        free(ents[i].names);
-    }
-    free(ents);
-    return oom ? -1 : 0;
-}
-
 static int run_entities(int argc, char **argv)
 {
     const char *out_path, *file;
@@ -563,7 +301,7 @@ static int run_entities(int argc, char **argv)
     sm_json_init(&j);
     int failed = 0;
     for (size_t i = 0; i < set.count && !failed; i++) {
-        if (write_entities(&j, &set.items[i]) != 0) {
+        if (sm_story_entities_json(&j, &set.items[i]) != 0) {
             cli_errorf("story entities: out of memory");
             failed = 1;
         } else if (sm_json_flush_line(&j, out.fp) != 0) {

@@ -19,59 +19,6 @@
 #include "common/json_scan.h"
 #include "storymovie/text.h"
 
-void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, uint32_t offset,
-                        const char *code, const char *fmt, ...)
-{
-    if (s->nissues >= SM_STORY_MAX_ISSUES) {
-        s->issues_dropped++;
-        return;
-    }
-    sm_story_issue *items = story_grow(set, s->issues, s->nissues, &s->issues_cap, sizeof *items);
-    if (!items)
-        return;
-    s->issues = items;
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    const char *copy = sm_arena_strdup(&set->arena, msg);
-    if (!copy) {
-        set->oom = 1;
-        return;
-    }
-    sm_story_issue *is = &s->issues[s->nissues++];
-    is->field = field;
-    is->offset = offset;
-    is->code = code;
-    is->message = copy;
-}
-
-void sm_story_locate(const sm_story *s, const sm_story_issue *issue, long *line, long *col)
-{
-    const char *text;
-    uint32_t len;
-    long line0, col0;
-    if (issue->field == SM_FIELD_COT) {
-        text = s->cot, len = s->cot_len, line0 = s->cot_line0, col0 = s->cot_col0;
-    } else if (issue->field == SM_FIELD_STORY) {
-        text = s->text, len = s->text_len, line0 = s->text_line0, col0 = s->text_col0;
-    } else {
-        *line = 0, *col = 0;
-        return;
-    }
-    uint32_t end = issue->offset < len ? issue->offset : len;
-    long l = 0, c = 0;
-    for (uint32_t i = 0; i < end; i++) {
-        if (text[i] == '\n')
-            l++, c = 0;
-        else if (((unsigned char)text[i] & 0xC0) != 0x80)   /* count characters, not bytes */
-            c++;
-    }
-    *line = line0 + l;
-    *col = (l == 0 ? col0 : 1) + c;
-}
-
 /* Copy bytes into the arena as a NUL-terminated string. */
 static const char *copy_text(sm_story_set *set, const char *p, size_t n)
 {
@@ -394,46 +341,4 @@ void sm_story_set_free(sm_story_set *set)
     free(set->items);
     sm_arena_free(&set->arena);
     memset(set, 0, sizeof *set);
-}
-
-int sm_entity_id_parse(const char *s, size_t n, sm_entity_id *out)
-{
-    static const struct { const char *prefix; size_t len; sm_entity_kind kind; } forms[] = {
-        {"char", 4, SM_ENT_CHAR}, {"obj", 3, SM_ENT_OBJ}, {"lm", 2, SM_ENT_LM}, {"bg", 2, SM_ENT_BG},
-    };
-    out->kind = SM_ENT_NONE;
-    out->number = 0;
-    for (size_t f = 0; f < sizeof forms / sizeof forms[0]; f++) {
-        size_t pl = forms[f].len;
-        if (n <= pl || memcmp(s, forms[f].prefix, pl) != 0)
-            continue;
-        uint64_t v = 0;
-        for (size_t i = pl; i < n; i++) {
-            if (!story_is_digit((unsigned char)s[i]) || i - pl >= 9)
-                return -1;
-            v = v * 10 + (uint64_t)(s[i] - '0');
-        }
-        out->kind = forms[f].kind;
-        out->number = (uint32_t)v;
-        return 0;
-    }
-    return -1;
-}
-
-char *sm_entity_id_format(sm_entity_id id, char *buf, size_t size)
-{
-    static const char *const prefix[] = {"?", "char", "obj", "lm", "bg"};
-    snprintf(buf, size, "%s%u", prefix[id.kind <= SM_ENT_BG ? id.kind : 0], id.number);
-    return buf;
-}
-
-const char *sm_entity_kind_name(sm_entity_kind k)
-{
-    switch (k) {
-    case SM_ENT_CHAR: return "character";
-    case SM_ENT_OBJ: return "object";
-    case SM_ENT_LM: return "landmark";
-    case SM_ENT_BG: return "background";
-    default: return "unknown";
-    }
 }
