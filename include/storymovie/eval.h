@@ -8,7 +8,11 @@
  * Language: corpus BLEU-1..4, ROUGE-L F (beta 1.2) and METEOR (exact +
  * Porter-stem matching) on the tag-stripped story text.
  *
- * (Speaker attribution has its own header/section, maintained elsewhere.) */
+ * Both score predicted stories against reference stories paired by
+ * story_id (sm_story_pairs_read), one pair at a time, and average; the
+ * records `eval grounding` and `eval language` print are written here too.
+ *
+ * Speaker attribution is scored in eval_speakers.h. */
 #ifndef STORYMOVIE_EVAL_H
 #define STORYMOVIE_EVAL_H
 
@@ -19,6 +23,24 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- stories paired by story_id --------------------------------------------- */
+
+typedef struct sm_story_pairs {
+    sm_story_set pred, ref;
+    size_t *ref_of_pred;          /* per predicted story: its reference's index, or SIZE_MAX */
+    unsigned char *ref_paired;    /* per reference story: 1 when a prediction pairs with it */
+    size_t pairs;
+} sm_story_pairs;
+
+/* Read both files and pair their stories by story_id (a repeated id pairs
+ * once: the first of each file).  An unreadable file, a record that is not
+ * JSON or has no story_id, or no pair at all is an error. */
+int sm_story_pairs_read(const char *pred_path, const char *ref_path, sm_story_pairs *p, sm_error *err);
+void sm_story_pairs_free(sm_story_pairs *p);
+/* "unpaired_pred":[ids],"unpaired_ref":[ids] into the open object j; the
+ * counts into *n_pred and *n_ref (may be NULL). */
+void sm_story_pairs_unpaired_json(sm_json *j, const sm_story_pairs *p, size_t *n_pred, size_t *n_ref);
 
 /* ---- grounding ------------------------------------------------------------ */
 
@@ -91,6 +113,17 @@ typedef struct sm_grounding_summary {
 void sm_grounding_summary_add(sm_grounding_summary *sum, const sm_grounding_story *g);
 void sm_grounding_summary_finish(sm_grounding_summary *sum);
 
+/* One pair: the detections of both stories, scored.  *n_pred and *n_ref
+ * get the detection counts.  Returns 0, -1 on OOM. */
+int sm_grounding_pair(const sm_story *pred, const sm_story *ref, const sm_grounding_options *opt,
+                      sm_grounding_story *out, size_t *n_pred, size_t *n_ref);
+/* The records of `eval grounding`: {"type":"story",...} per pair and
+ * {"type":"summary",...} (with the unpaired ids), appended to j. */
+void sm_grounding_story_json(sm_json *j, const char *story_id, const sm_grounding_story *g,
+                             size_t n_pred, size_t n_ref);
+void sm_grounding_summary_json(sm_json *j, const sm_grounding_summary *sum, sm_grounding_mode mode,
+                               const sm_story_pairs *p);
+
 /* ---- language ------------------------------------------------------------- */
 
 /* Tokens of a plain text: lower-cased words (see language.c for the rule). */
@@ -148,6 +181,40 @@ typedef struct sm_meteor_detail {
 /* METEOR of one pair.  detail may be NULL.  Returns the score, or -1 on OOM. */
 double sm_meteor(const sm_vocab *v, const sm_words *cand, const sm_words *ref,
                  const sm_meteor_params *p, sm_meteor_detail *detail);
+
+/* Language scores of a corpus of pairs: BLEU over all of them, ROUGE-L
+ * and METEOR per pair and their mean. */
+typedef struct sm_language_story {
+    size_t pred_tokens, ref_tokens;
+    double rouge_l, meteor;
+} sm_language_story;
+
+typedef struct sm_language_summary {
+    size_t stories;
+    double bleu[4], rouge_l, meteor, brevity_penalty;
+    double pred_tokens, ref_tokens;
+} sm_language_summary;
+
+typedef struct sm_language_scorer {
+    sm_vocab *vocab;
+    sm_words cand, ref;
+    sm_bleu bleu;
+    double rouge_sum, meteor_sum;
+    size_t stories;
+    char *text;                   /* scratch: a story's plain text */
+    size_t text_cap;
+} sm_language_scorer;
+
+int sm_language_init(sm_language_scorer *l);      /* 0, -1 on OOM */
+/* Score one pair (tag-free text of both stories) into the corpus; out may
+ * be NULL.  Returns 0, -1 on OOM. */
+int sm_language_add(sm_language_scorer *l, const sm_story *pred, const sm_story *ref,
+                    sm_language_story *out);
+void sm_language_finish(const sm_language_scorer *l, sm_language_summary *out);
+void sm_language_free(sm_language_scorer *l);
+/* The records of `eval language`, appended to j. */
+void sm_language_story_json(sm_json *j, const char *story_id, const sm_language_story *s);
+void sm_language_summary_json(sm_json *j, const sm_language_summary *s, const sm_story_pairs *p);
 
 #ifdef __cplusplus
 }

@@ -1,12 +1,11 @@
 /* cmd_eval_story.c - storymovie eval grounding|language: score predicted
  * stories against reference stories, paired by story_id. */
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "common/array.h"
-#include "common/hash.h"
 #include "cli/commands.h"
 #include "storymovie/eval.h"
 #include "storymovie/io.h"
@@ -179,132 +178,26 @@ static int parse_args(int argc, char **argv, int allow_quirks, eval_args *a, con
     return -1;    /* go on */
 }
 
-/* Both files read, refused when a record cannot be paired. */
-typedef struct paired {
-    sm_story_set pred, ref;
-    size_t *ref_of_pred;          /* index in ref, or SIZE_MAX */
-    unsigned char *ref_paired;
-    size_t pairs;
-} paired;
-
-static int check_records(const sm_story_set *set)
-{
-    for (size_t i = 0; i < set->count; i++) {
-        const sm_story *s = &set->items[i];
-        if (s->broken) {
-            cli_errorf("%s:%ld: %s", set->name, s->record_line,
-                       s->nissues ? s->issues[0].message : "not a record");
-            return -1;
-        }
-        if (!s->story_id) {
-            cli_errorf("%s:%ld: record has no story_id: it cannot be paired", set->name,
-                       s->record_line);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static void paired_free(paired *p)
-{
-    sm_story_set_free(&p->pred);
-    sm_story_set_free(&p->ref);
-    free(p->ref_of_pred);
-    free(p->ref_paired);
-}
-
-static int read_pairs(const eval_args *a, paired *p)
-{
-    sm_error err;
-    memset(p, 0, sizeof *p);
-    if (sm_story_read_file(a->pred, &p->pred, &err) != 0) {
-        cli_report(&err);
-        return -1;
-    }
-    if (sm_story_read_file(a->ref, &p->ref, &err) != 0) {
-        cli_report(&err);
-        sm_story_set_free(&p->pred);
-        return -1;
-    }
-    if (check_records(&p->pred) != 0 || check_records(&p->ref) != 0) {
-        paired_free(p);
-        return -1;
-    }
-    size_t nref = p->ref.count, cap = sm_table_size(nref, 16);
-    size_t *slots = malloc(cap * sizeof *slots);
-    p->ref_of_pred = malloc((p->pred.count + 1) * sizeof *p->ref_of_pred);
-    p->ref_paired = calloc(nref + 1, 1);
-    if (!slots || !p->ref_of_pred || !p->ref_paired) {
-        free(slots);
-        paired_free(p);
-        cli_errorf("out of memory");
-        return -1;
-    }
-    for (size_t i = 0; i < cap; i++)
-        slots[i] = SIZE_MAX;
-    /* First occurrence wins; 'story check' reports duplicates. */
-    for (size_t i = 0; i < nref; i++) {
-        size_t k = (size_t)sm_fnv1a_str(p->ref.items[i].story_id) & (cap - 1);
-        while (slots[k] != SIZE_MAX && strcmp(p->ref.items[slots[k]].story_id, p->ref.items[i].story_id))
-            k = (k + 1) & (cap - 1);
-        if (slots[k] == SIZE_MAX)
-            slots[k] = i;
-    }
-    for (size_t i = 0; i < p->pred.count; i++) {
-        const char *id = p->pred.items[i].story_id;
-        size_t k = (size_t)sm_fnv1a_str(id) & (cap - 1);
-        while (slots[k] != SIZE_MAX && strcmp(p->ref.items[slots[k]].story_id, id))
-            k = (k + 1) & (cap - 1);
-        size_t r = slots[k];
-        if (r != SIZE_MAX && p->ref_paired[r])
-            r = SIZE_MAX;   /* a repeated prediction: only the first is scored */
-        p->ref_of_pred[i] = r;
-        if (r != SIZE_MAX) {
-            p->ref_paired[r] = 1;
-            p->pairs++;
-        }
-    }
-    free(slots);
-    if (p->pairs == 0) {
-        cli_errorf("no story of %s has a story_id found in %s", a->pred, a->ref);
-        paired_free(p);
-        return -1;
-    }
-    return 0;
-}
-
-/* The unpaired ids into the summary, and a note on stderr. */
-static void write_unpaired(sm_json *j, const paired *p, const char *what)
+/* The stories of either file without a partner: one line on stderr. */
+static void note_unpaired(const sm_story_pairs *p, const char *what)
 {
     size_t n_pred = 0, n_ref = 0;
-    sm_json_key(j, "unpaired_pred");
-    sm_json_begin_array(j);
     for (size_t i = 0; i < p->pred.count; i++)
-        if (p->ref_of_pred[i] == SIZE_MAX) {
-            sm_json_string(j, p->pred.items[i].story_id);
-            n_pred++;
-        }
-    sm_json_end_array(j);
-    sm_json_key(j, "unpaired_ref");
-    sm_json_begin_array(j);
+        n_pred += p->ref_of_pred[i] == SIZE_MAX;
     for (size_t i = 0; i < p->ref.count; i++)
-        if (!p->ref_paired[i]) {
-            sm_json_string(j, p->ref.items[i].story_id);
-            n_ref++;
-        }
-    sm_json_end_array(j);
-    if (n_pred || n_ref) {
-        fprintf(stderr, "%s: eval %s: %zu predicted stories without reference, %zu references "
-                "without prediction (not scored):", sm_progname, what, n_pred, n_ref);
-        size_t shown = 0;
-        for (size_t i = 0; i < p->pred.count && shown < 10; i++)
-            if (p->ref_of_pred[i] == SIZE_MAX)
-                fprintf(stderr, " %s", p->pred.items[i].story_id), shown++;
-        for (size_t i = 0; i < p->ref.count && shown < 10; i++)
-            if (!p->ref_paired[i])
-                fprintf(stderr, " %s", p->ref.items[i].story_id), shown++;
-        fprintf(stderr, "%s\n", n_pred + n_ref > shown ? " ..." : "");
-    }
+        n_ref += !p->ref_paired[i];
+    if (!n_pred && !n_ref)
+        return;
+    fprintf(stderr, "%s: eval %s: %zu predicted stories without reference, %zu references "
+            "without prediction (not scored):", sm_progname, what, n_pred, n_ref);
+    size_t shown = 0;
+    for (size_t i = 0; i < p->pred.count && shown < 10; i++)
+        if (p->ref_of_pred[i] == SIZE_MAX)
+            fprintf(stderr, " %s", p->pred.items[i].story_id), shown++;
+    for (size_t i = 0; i < p->ref.count && shown < 10; i++)
+        if (!p->ref_paired[i])
+            fprintf(stderr, " %s", p->ref.items[i].story_id), shown++;
+    fprintf(stderr, "%s\n", n_pred + n_ref > shown ? " ..." : "");
 }
 
 static int finish_output(sm_output *out, sm_json *j, int failed)
@@ -325,14 +218,16 @@ static int finish_output(sm_output *out, sm_json *j, int failed)
 
 /* Pair the stories of both files and open the output: how both scorers
  * start.  0, or -1 after reporting, with nothing left to free. */
-static int open_pairs(const eval_args *a, paired *p, sm_output *out)
+static int open_pairs(const eval_args *a, sm_story_pairs *p, sm_output *out)
 {
     sm_error err;
-    if (read_pairs(a, p) != 0)
+    if (sm_story_pairs_read(a->pred, a->ref, p, &err) != 0) {
+        cli_report(&err);
         return -1;
+    }
     if (sm_output_open(out, a->out, &err) != 0) {
         cli_report(&err);
-        paired_free(p);
+        sm_story_pairs_free(p);
         return -1;
     }
     return 0;
@@ -344,7 +239,7 @@ int cmd_eval_grounding(int argc, char **argv)
     int rc = parse_args(argc, argv, 1, &a, grounding_usage);
     if (rc >= 0)
         return rc;
-    paired p;
+    sm_story_pairs p;
     sm_output out;
     if (open_pairs(&a, &p, &out) != 0)
         return 1;
@@ -359,59 +254,21 @@ int cmd_eval_grounding(int argc, char **argv)
         if (p.ref_of_pred[i] == SIZE_MAX)
             continue;
         const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];
-        sm_detection *cd, *rd;
-        size_t nc = sm_grounding_detections(ps, &gopt, &cd);
-        size_t nr = sm_grounding_detections(rs, &gopt, &rd);
         sm_grounding_story g;
-        if (nc == (size_t)-1 || nr == (size_t)-1 || sm_grounding_score(cd, nc, rd, nr, mode, &g) != 0) {
+        size_t nc, nr;
+        if (sm_grounding_pair(ps, rs, &gopt, &g, &nc, &nr) != 0) {
             failed = 1;
         } else {
             sm_grounding_summary_add(&sum, &g);
             if (a.per_story) {
-                sm_json_begin_object(&j);
-                sm_json_kv_string(&j, "type", "story");
-                sm_json_kv_string(&j, "story_id", ps->story_id);
-                sm_json_kv_int(&j, "tp", (long long)g.all.tp);
-                sm_json_kv_int(&j, "fp", (long long)g.all.fp);
-                sm_json_kv_int(&j, "fn", (long long)g.all.fn);
-                sm_json_kv_double(&j, "precision", g.all.precision);
-                sm_json_kv_double(&j, "recall", g.all.recall);
-                sm_json_kv_double(&j, "f1", g.all.f1);
-                sm_json_kv_double(&j, "char_precision", g.characters.precision);
-                sm_json_kv_double(&j, "char_recall", g.characters.recall);
-                sm_json_kv_double(&j, "char_f1", g.characters.f1);
-                sm_json_kv_double(&j, "obj_precision", g.objects.precision);
-                sm_json_kv_double(&j, "obj_recall", g.objects.recall);
-                sm_json_kv_double(&j, "obj_f1", g.objects.f1);
-                sm_json_kv_double(&j, "ap", g.ap);
-                sm_json_kv_int(&j, "pred_detections", (long long)(nc == (size_t)-1 ? 0 : nc));
-                sm_json_kv_int(&j, "ref_detections", (long long)(nr == (size_t)-1 ? 0 : nr));
-                sm_json_end_object(&j);
+                sm_grounding_story_json(&j, ps->story_id, &g, nc, nr);
                 failed = sm_json_flush_line(&j, out.fp) != 0;
             }
         }
-        if (nc != (size_t)-1)
-            free(cd);
-        if (nr != (size_t)-1)
-            free(rd);
     }
     sm_grounding_summary_finish(&sum);
-    sm_json_begin_object(&j);
-    sm_json_kv_string(&j, "type", "summary");
-    sm_json_kv_string(&j, "mode", a.quirks ? "reference-quirks" : "per-image");
-    sm_json_kv_int(&j, "stories", (long long)sum.stories);
-    sm_json_kv_double(&j, "precision", sum.precision);
-    sm_json_kv_double(&j, "recall", sum.recall);
-    sm_json_kv_double(&j, "f1", sum.f1);
-    sm_json_kv_double(&j, "char_precision", sum.char_precision);
-    sm_json_kv_double(&j, "char_recall", sum.char_recall);
-    sm_json_kv_double(&j, "char_f1", sum.char_f1);
-    sm_json_kv_double(&j, "obj_precision", sum.obj_precision);
-    sm_json_kv_double(&j, "obj_recall", sum.obj_recall);
-    sm_json_kv_double(&j, "obj_f1", sum.obj_f1);
-    sm_json_kv_double(&j, "map", sum.map);
-    write_unpaired(&j, &p, "grounding");
-    sm_json_end_object(&j);
+    sm_grounding_summary_json(&j, &sum, mode, &p);
+    note_unpaired(&p, "grounding");
     if (!failed)
         failed = sm_json_flush_line(&j, out.fp) != 0;
     fprintf(stderr,
@@ -424,24 +281,8 @@ int cmd_eval_grounding(int argc, char **argv)
             sum.precision, sum.recall, sum.f1, sum.char_precision, sum.char_recall, sum.char_f1,
             sum.obj_precision, sum.obj_recall, sum.obj_f1, sum.map);
     rc = finish_output(&out, &j, failed);
-    paired_free(&p);
+    sm_story_pairs_free(&p);
     return rc;
-}
-
-static int tokenize_story(sm_vocab *v, const sm_story *s, char **buf, size_t *cap, sm_words *w)
-{
-    if (s->text_len + 1 > *cap) {
-        free(*buf);
-        *cap = (size_t)s->text_len + 1;
-        *buf = malloc(*cap);
-        if (!*buf) {
-            *cap = 0;
-            return -1;
-        }
-    }
-    size_t n = sm_story_plain_text(s->text, s->text_len, *buf);
-    w->count = 0;
-    return sm_words_tokenize(v, *buf, n, w);
 }
 
 int cmd_eval_language(int argc, char **argv)
@@ -450,82 +291,42 @@ int cmd_eval_language(int argc, char **argv)
     int rc = parse_args(argc, argv, 0, &a, language_usage);
     if (rc >= 0)
         return rc;
-    paired p;
+    sm_story_pairs p;
     sm_output out;
     if (open_pairs(&a, &p, &out) != 0)
         return 1;
-    sm_vocab *v = sm_vocab_new();
-    sm_words cw = {0}, rw = {0};
-    sm_bleu bleu;
-    memset(&bleu, 0, sizeof bleu);
-    double rouge_sum = 0, meteor_sum = 0;
-    size_t stories = 0;
-    char *buf = NULL;
-    size_t cap = 0;
+    sm_language_scorer l;
     sm_json j;
     sm_json_init(&j);
-    int failed = !v;
+    int failed = sm_language_init(&l) != 0;
     for (size_t i = 0; i < p.pred.count && !failed; i++) {
         if (p.ref_of_pred[i] == SIZE_MAX)
             continue;
         const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];
-        if (tokenize_story(v, ps, &buf, &cap, &cw) != 0 || tokenize_story(v, rs, &buf, &cap, &rw) != 0 ||
-            sm_bleu_add(&bleu, &cw, &rw) != 0) {
+        sm_language_story one;
+        if (sm_language_add(&l, ps, rs, &one) != 0) {
             failed = 1;
             break;
         }
-        double rouge = sm_rouge_l(&cw, &rw, 1.2);
-        double meteor = sm_meteor(v, &cw, &rw, &sm_meteor_default, NULL);
-        if (rouge < 0 || meteor < 0) {
-            failed = 1;
-            break;
-        }
-        rouge_sum += rouge;
-        meteor_sum += meteor;
-        stories++;
         if (a.per_story) {
-            sm_json_begin_object(&j);
-            sm_json_kv_string(&j, "type", "story");
-            sm_json_kv_string(&j, "story_id", ps->story_id);
-            sm_json_kv_int(&j, "pred_tokens", (long long)cw.count);
-            sm_json_kv_int(&j, "ref_tokens", (long long)rw.count);
-            sm_json_kv_double(&j, "rouge_l", rouge);
-            sm_json_kv_double(&j, "meteor", meteor);
-            sm_json_end_object(&j);
+            sm_language_story_json(&j, ps->story_id, &one);
             failed = sm_json_flush_line(&j, out.fp) != 0;
         }
     }
-    double b[4] = {0, 0, 0, 0};
-    sm_bleu_score(&bleu, b);
-    double bp = sm_bleu_brevity_penalty(&bleu);
-    double rouge = stories ? rouge_sum / (double)stories : 0;
-    double meteor = stories ? meteor_sum / (double)stories : 0;
-    sm_json_begin_object(&j);
-    sm_json_kv_string(&j, "type", "summary");
-    sm_json_kv_int(&j, "stories", (long long)stories);
-    sm_json_kv_double(&j, "bleu1", b[0]);
-    sm_json_kv_double(&j, "bleu2", b[1]);
-    sm_json_kv_double(&j, "bleu3", b[2]);
-    sm_json_kv_double(&j, "bleu4", b[3]);
-    sm_json_kv_double(&j, "rouge_l", rouge);
-    sm_json_kv_double(&j, "meteor", meteor);
-    sm_json_kv_int(&j, "pred_tokens", (long long)bleu.cand_len);
-    sm_json_kv_int(&j, "ref_tokens", (long long)bleu.ref_len);
-    sm_json_kv_double(&j, "brevity_penalty", bp);
-    write_unpaired(&j, &p, "language");
-    sm_json_end_object(&j);
+    sm_language_summary sum;
+    sm_language_finish(&l, &sum);
+    sm_language_summary_json(&j, &sum, &p);
+    note_unpaired(&p, "language");
     if (!failed)
         failed = sm_json_flush_line(&j, out.fp) != 0;
     fprintf(stderr,
             "%s: eval language: %zu stories, %.0f predicted / %.0f reference tokens\n"
             "  BLEU-1 %.4f  BLEU-2 %.4f  BLEU-3 %.4f  BLEU-4 %.4f\n"
             "  ROUGE-L %.4f  METEOR %.4f\n",
-            sm_progname, stories, bleu.cand_len, bleu.ref_len, b[0], b[1], b[2], b[3], rouge, meteor);
-    free(buf);
-    sm_words_free(&cw);
-    sm_words_free(&rw);
-    sm_vocab_free(v);
+            sm_progname, sum.stories, sum.pred_tokens, sum.ref_tokens, sum.bleu[0], sum.bleu[1],
+            sum.bleu[2], sum.bleu[3], sum.rouge_l, sum.meteor);
+    sm_language_free(&l);
     rc = finish_output(&out, &j, failed);
-    paired_free(&p);
+    sm_story_pairs_free(&p);
     return rc;
 }
