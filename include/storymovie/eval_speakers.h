@@ -52,6 +52,23 @@ typedef struct sm_speaker_score {
 /* Add one episode's comparison to score (scores accumulate over episodes). */
 int sm_speaker_score_add(sm_speaker_score *score, const sm_speaker_labels *gold,
                          const sm_speaker_labels *pred);
+/* Read a gold file and a prediction file (NULL: no prediction, all
+ * abstained) and add their comparison to score, and to episode when not
+ * NULL.  Returns 0, or -1 with err set. */
+int sm_speaker_score_files(sm_speaker_score *score, sm_speaker_score *episode, const char *gold_path,
+                           const char *pred_path, sm_error *err);
+
+/* The episodes of a directory of gold labels: every GOLD_DIR/<id>/gold.tsv,
+ * in id order, with its prediction PRED_DIR/<id>.jsonl, else <id>.tsv, else
+ * none (NULL). */
+typedef struct sm_speaker_episode {
+    char *id, *gold, *pred;
+} sm_speaker_episode;
+
+/* Returns 0 (*out malloc'd, possibly with *n 0), or -1 with err set. */
+int sm_speaker_episodes(const char *gold_dir, const char *pred_dir, sm_speaker_episode **out,
+                        size_t *n, sm_error *err);
+void sm_speaker_episodes_free(sm_speaker_episode *e, size_t n);
 void sm_speaker_score_free(sm_speaker_score *score);
 /* Letters only, lower case: the comparison key of the reference scorer. */
 void sm_speaker_name_key(const char *name, char *buf, size_t size);

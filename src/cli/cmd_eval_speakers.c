@@ -1,5 +1,4 @@
 /* cmd_eval_speakers.c - storymovie eval speakers: score speaker attribution. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +8,6 @@
 #include "cli/commands.h"
 #include "storymovie/eval_speakers.h"
 #include "storymovie/json.h"
-#include "common/array.h"
 
 static const char usage_text[] =
 "usage: storymovie eval speakers [options] GOLD PRED\n"
@@ -48,45 +46,6 @@ static int is_dir(const char *p)
 {
     struct stat st;
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-static int score_pair(const char *gold_path, const char *pred_path, sm_speaker_score *s,
-                      sm_speaker_score *episode)
-{
-    sm_error err;
-    sm_speaker_labels gold, pred;
-    if (sm_speaker_labels_read_gold(gold_path, &gold, &err)) {
-        cli_report(&err);
-        return -1;
-    }
-    if (pred_path) {
-        if (sm_speaker_labels_read_pred(pred_path, &pred, &err)) {
-            cli_report(&err);
-            sm_speaker_labels_free(&gold);
-            return -1;
-        }
-    } else {
-        memset(&pred, 0, sizeof pred);
-    }
-    int rc = sm_speaker_score_add(s, &gold, &pred);
-    if (rc == 0 && episode)
-        rc = sm_speaker_score_add(episode, &gold, &pred);
-    sm_speaker_labels_free(&gold);
-    sm_speaker_labels_free(&pred);
-    if (rc)
-        cli_errorf("eval speakers: out of memory");
-    return rc;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int cmp_error(const void *a, const void *b)
@@ -185,61 +144,43 @@ int cmd_eval_speakers(int argc, char **argv)
     memset(&total, 0, sizeof total);
     size_t episodes = 0, missing = 0;
     int status = 0;
+    sm_error err;
     if (!is_dir(pos[0])) {
-        if (score_pair(pos[0], pos[1], &total, NULL))
+        if (sm_speaker_score_files(&total, NULL, pos[0], pos[1], &err) != 0) {
+            cli_report(&err);
             status = 1;
+        }
     } else {
         if (!is_dir(pos[1])) {
             cli_errorf("eval speakers: %s is a directory, so %s must be one too", pos[0], pos[1]);
             return 2;
         }
-        DIR *d = opendir(pos[0]);
-        if (!d) {
-            cli_errorf("eval speakers: %s: cannot read directory", pos[0]);
+        sm_speaker_episode *eps;
+        size_t n;
+        if (sm_speaker_episodes(pos[0], pos[1], &eps, &n, &err) != 0) {
+            cli_report(&err);
             return 1;
         }
-        char **names = NULL;
-        size_t n = 0, cap = 0;
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (e->d_name[0] == '.')
-                continue;
-            if (sm_grow(&names, &cap, n + 1, sizeof *names) != 0)
-                break;
-            names[n] = strdup(e->d_name);
-            if (names[n])
-                n++;
-        }
-        closedir(d);
-        qsort(names, n, sizeof *names, cmp_name);
         for (size_t i = 0; i < n && status == 0; i++) {
-            char gold[4096], pred[4096];
-            snprintf(gold, sizeof gold, "%s/%s/gold.tsv", pos[0], names[i]);
-            if (!file_exists(gold))
-                continue;
-            snprintf(pred, sizeof pred, "%s/%s.jsonl", pos[1], names[i]);
-            if (!file_exists(pred))
-                snprintf(pred, sizeof pred, "%s/%s.tsv", pos[1], names[i]);
-            const char *pp = file_exists(pred) ? pred : NULL;
-            if (!pp) {
+            if (!eps[i].pred) {
                 fprintf(stderr, "storymovie: eval speakers: %s: no prediction (%s/%s.jsonl): all abstained\n",
-                        names[i], pos[1], names[i]);
+                        eps[i].id, pos[1], eps[i].id);
                 missing++;
             }
             sm_speaker_score ep;
             memset(&ep, 0, sizeof ep);
-            if (score_pair(gold, pp, &total, &ep))
+            if (sm_speaker_score_files(&total, &ep, eps[i].gold, eps[i].pred, &err) != 0) {
+                cli_report(&err);
                 status = 1;
-            else if (per_episode && !as_json)
+            } else if (per_episode && !as_json) {
                 printf("%-24s %5zu gold  accuracy %6.2f%%  coverage %6.2f%%  precision %6.2f%%\n",
-                       names[i], ep.total, pct(ep.correct, ep.total), pct(ep.answered, ep.total),
+                       eps[i].id, ep.total, pct(ep.correct, ep.total), pct(ep.answered, ep.total),
                        pct(ep.correct, ep.answered));
+            }
             sm_speaker_score_free(&ep);
             episodes++;
         }
-        for (size_t i = 0; i < n; i++)
-            free(names[i]);
-        free(names);
+        sm_speaker_episodes_free(eps, n);
         if (episodes == 0 && status == 0) {
             cli_errorf("eval speakers: no <id>/gold.tsv under %s", pos[0]);
             status = 1;

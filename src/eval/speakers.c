@@ -1,6 +1,8 @@
 /* speakers.c - speaker attribution scoring (see eval_speakers.h). */
 #include "storymovie/eval_speakers.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -240,4 +242,121 @@ void sm_speaker_score_free(sm_speaker_score *score)
     }
     free(score->errors);
     memset(score, 0, sizeof *score);
+}
+
+int sm_speaker_score_files(sm_speaker_score *score, sm_speaker_score *episode, const char *gold_path,
+                           const char *pred_path, sm_error *err)
+{
+    sm_speaker_labels gold, pred;
+    if (sm_speaker_labels_read_gold(gold_path, &gold, err) != 0)
+        return -1;
+    memset(&pred, 0, sizeof pred);
+    if (pred_path && sm_speaker_labels_read_pred(pred_path, &pred, err) != 0) {
+        sm_speaker_labels_free(&gold);
+        return -1;
+    }
+    int rc = sm_speaker_score_add(score, &gold, &pred);
+    if (rc == 0 && episode)
+        rc = sm_speaker_score_add(episode, &gold, &pred);
+    sm_speaker_labels_free(&gold);
+    sm_speaker_labels_free(&pred);
+    return rc ? sm_fail(err, "", 0, "eval speakers: out of memory") : 0;
+}
+
+/* ---- directories of episodes ---------------------------------------------- */
+
+static int is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int cmp_episode(const void *a, const void *b)
+{
+    return strcmp(((const sm_speaker_episode *)a)->id, ((const sm_speaker_episode *)b)->id);
+}
+
+static void episode_clear(sm_speaker_episode *e)
+{
+    free(e->id);
+    free(e->gold);
+    free(e->pred);
+    memset(e, 0, sizeof *e);
+}
+
+static char *path_of(const char *dir, const char *id, const char *tail)
+{
+    size_t n = strlen(dir) + strlen(id) + strlen(tail) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s%s", dir, id, tail);
+    return p;
+}
+
+/* The episode of directory entry `id`, when it has a gold file.  0 (with
+ * e->id NULL when it has none), -1 on OOM. */
+static int episode_of(const char *gold_dir, const char *pred_dir, const char *id, sm_speaker_episode *e)
+{
+    memset(e, 0, sizeof *e);
+    char *gold = path_of(gold_dir, id, "/gold.tsv");
+    if (!gold)
+        return -1;
+    if (!is_file(gold)) {
+        free(gold);
+        return 0;
+    }
+    e->gold = gold;
+    e->id = strdup(id);
+    char *pred = path_of(pred_dir, id, ".jsonl");
+    if (pred && !is_file(pred)) {
+        free(pred);
+        pred = path_of(pred_dir, id, ".tsv");
+        if (pred && !is_file(pred)) {
+            free(pred);
+            pred = NULL;
+        }
+    }
+    e->pred = pred;
+    return e->id ? 0 : -1;
+}
+
+int sm_speaker_episodes(const char *gold_dir, const char *pred_dir, sm_speaker_episode **out,
+                        size_t *n, sm_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(gold_dir);
+    if (!d)
+        return sm_fail(err, "", 0, "eval speakers: %s: cannot read directory", gold_dir);
+    size_t cap = 0;
+    int rc = 0;
+    struct dirent *ent;
+    while (rc == 0 && (ent = readdir(d))) {
+        if (ent->d_name[0] == '.')
+            continue;
+        sm_speaker_episode e;
+        if (episode_of(gold_dir, pred_dir, ent->d_name, &e) != 0 ||
+            (e.id && sm_grow(out, &cap, *n + 1, sizeof **out) != 0)) {
+            episode_clear(&e);
+            rc = sm_fail(err, "", 0, "eval speakers: out of memory");
+        } else if (e.id) {
+            (*out)[(*n)++] = e;
+        }
+    }
+    closedir(d);
+    if (rc != 0) {
+        sm_speaker_episodes_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    qsort(*out, *n, sizeof **out, cmp_episode);
+    return 0;
+}
+
+void sm_speaker_episodes_free(sm_speaker_episode *e, size_t n)
+{
+    for (size_t i = 0; e && i < n; i++)
+        episode_clear(&e[i]);
+    free(e);
 }
