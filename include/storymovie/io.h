@@ -27,6 +27,7 @@ typedef struct sm_output {
     char *path;           /* final path; NULL for stdout */
     char *tmp_path;       /* temporary file */
     int direct;           /* a device or FIFO, written in place */
+    const char *name;     /* for messages: the path given, or "standard output" */
 } sm_output;
 
 /* path NULL or "-" means stdout; a path that is not a regular file (a
@@ -36,6 +37,10 @@ int sm_output_open(sm_output *o, const char *path, sm_error *err);
 int sm_output_commit(sm_output *o, sm_error *err);
 /* Close and delete the temporary file (on failure paths). */
 void sm_output_abort(sm_output *o);
+/* Writing to o failed (a write error, or no memory for a record): abort it
+ * and say so the one way every command does, "NAME: cannot write: REASON".
+ * Returns -1. */
+int sm_output_fail(sm_output *o, sm_error *err);
 
 /* Process-wide set-up for long runs: keeps large freed buffers in the heap
  * for reuse instead of handing them back to the kernel after every file

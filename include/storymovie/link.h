@@ -150,10 +150,18 @@ typedef struct sm_link_inputs {
 
 int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error *err);
 int sm_link_inputs_read_frames(const char *path, sm_link_inputs *out, sm_error *err);
+/* One of the two, whichever path is not NULL (stories first). */
+int sm_link_inputs_read(const char *stories, const char *frames, sm_link_inputs *out, sm_error *err);
 void sm_link_inputs_free(sm_link_inputs *in);
 
 /* The records of this shard, in input order, one JSON line each. */
 int sm_link_write_records(const sm_link_job *job, FILE *f, size_t *written);
+/* The same into the file `path`, atomically (NULL or "-": standard output):
+ * link's output and build's OUT/context.jsonl. */
+int sm_link_write_context(const sm_link_job *job, const char *path, sm_error *err);
+/* build's OUT/failures.tsv: kind<TAB>id<TAB>reason for every film that
+ * failed, every missing or broken piece of a film, every story not linked. */
+int sm_link_write_failures(const sm_link_job *job, const char *path, sm_error *err);
 
 /* Totals for the summary. */
 typedef struct sm_link_totals {
@@ -166,6 +174,8 @@ void sm_link_count(const sm_link_job *job, sm_link_totals *t);
 /* The human summary (stderr): totals, every film's problems, every failed
  * story with its reason.  `label` names the command. */
 void sm_link_print_summary(const sm_link_job *job, const char *label, FILE *f);
+/* The same into the file `path`, atomically (build's OUT/summary.txt). */
+int sm_link_write_summary(const sm_link_job *job, const char *label, const char *path, sm_error *err);
 
 #ifdef __cplusplus
 }

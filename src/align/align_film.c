@@ -68,10 +68,8 @@ static int write_output(const sm_film_align_request *req, const sm_script *scrip
         return -1;
     int rc = req->format == SM_ALIGN_TSV ? sm_alignment_write_tsv(o.fp, subs, al)
                                          : sm_alignment_write_jsonl(o.fp, script, subs, al);
-    if (rc != 0) {
-        sm_output_abort(&o);
-        return sm_fail(err, req->output, 0, "write error");
-    }
+    if (rc != 0)
+        return sm_output_fail(&o, err);
     return sm_output_commit(&o, err);
 }
 

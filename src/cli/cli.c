@@ -39,6 +39,16 @@ void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit)
         fprintf(stderr, "%s: warning: %s: %zu more warnings\n", sm_progname, file, w->count - n);
 }
 
+int cli_finish_output(sm_output *o, int failed)
+{
+    sm_error err;
+    if ((failed ? sm_output_fail(o, &err) : sm_output_commit(o, &err)) != 0) {
+        cli_report(&err);
+        return 1;
+    }
+    return 0;
+}
+
 int cli_is_help(const char *arg)
 {
     return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;

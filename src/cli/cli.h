@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "storymovie/error.h"
+#include "storymovie/io.h"
 
 extern const char *sm_progname;   /* "storymovie" */
 
@@ -25,6 +26,10 @@ int cli_option_long(const char *cmd, const char *opt, const char *value, long lo
                     long *out);
 int cli_option_double(const char *cmd, const char *opt, const char *value, double lo, int lo_open,
                       double hi, double *out);
+/* Finish an output: commit it, or, when writing it failed, abort it with
+ * the one wording every command uses (sm_output_fail).  Reports any
+ * problem; returns the exit status (0 or 1). */
+int cli_finish_output(sm_output *o, int failed);
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 /* stderr is a terminal: progress output is allowed. */

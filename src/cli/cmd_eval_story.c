@@ -200,22 +200,6 @@ static void note_unpaired(const sm_story_pairs *p, const char *what)
     fprintf(stderr, "%s\n", n_pred + n_ref > shown ? " ..." : "");
 }
 
-static int finish_output(sm_output *out, sm_json *j, int failed)
-{
-    sm_error err;
-    sm_json_free(j);
-    if (failed) {
-        cli_errorf("cannot write output (or out of memory)");
-        sm_output_abort(out);
-        return 1;
-    }
-    if (sm_output_commit(out, &err) != 0) {
-        cli_report(&err);
-        return 1;
-    }
-    return 0;
-}
-
 /* Pair the stories of both files and open the output: how both scorers
  * start.  0, or -1 after reporting, with nothing left to free. */
 static int open_pairs(const eval_args *a, sm_story_pairs *p, sm_output *out)
@@ -280,7 +264,8 @@ int cmd_eval_grounding(int argc, char **argv)
             sm_progname, a.quirks ? "reference quirks" : "per image", sum.stories,
             sum.precision, sum.recall, sum.f1, sum.char_precision, sum.char_recall, sum.char_f1,
             sum.obj_precision, sum.obj_recall, sum.obj_f1, sum.map);
-    rc = finish_output(&out, &j, failed);
+    sm_json_free(&j);
+    rc = cli_finish_output(&out, failed);
     sm_story_pairs_free(&p);
     return rc;
 }
@@ -326,7 +311,8 @@ int cmd_eval_language(int argc, char **argv)
             sm_progname, sum.stories, sum.pred_tokens, sum.ref_tokens, sum.bleu[0], sum.bleu[1],
             sum.bleu[2], sum.bleu[3], sum.rouge_l, sum.meteor);
     sm_language_free(&l);
-    rc = finish_output(&out, &j, failed);
+    sm_json_free(&j);
+    rc = cli_finish_output(&out, failed);
     sm_story_pairs_free(&p);
     return rc;
 }

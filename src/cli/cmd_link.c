@@ -1,12 +1,10 @@
 /* cmd_link.c - storymovie link: each story's frames -> times + script context. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_link.h"
 #include "cli/commands.h"
-#include "storymovie/io.h"
-#include "storymovie/link.h"
 
 static const char usage_text[] =
 "usage: storymovie link MOVIENET_DIR (--stories FILE | --frames FILE) [options]\n"
@@ -95,111 +93,58 @@ static const char usage_text[] =
 
 int cmd_link(int argc, char **argv)
 {
-    const char *root = NULL, *stories = NULL, *frames = NULL, *align_dir = NULL, *output = NULL;
-    int jobs = 1, quiet = 0, padding = 1;
-    double iou_min = 0.5;
+    cli_link_args args;
+    cli_link_args_init(&args);
+    const char *align_dir = NULL, *output = NULL;
+    int padding = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int has_next = i + 1 < argc;
+        int has_next = i + 1 < argc, rc;
         if (cli_is_help(a)) {
             fputs(usage_text, stdout);
             return 0;
-        } else if (!strcmp(a, "--stories") && has_next) {
-            stories = argv[++i];
-        } else if (!strcmp(a, "--frames") && has_next) {
-            frames = argv[++i];
+        } else if ((rc = cli_link_arg("link", argc, argv, &i, &args)) != 0) {
+            if (rc < 0)
+                return 2;
         } else if (!strcmp(a, "--align-dir") && has_next) {
             align_dir = argv[++i];
         } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
             output = argv[++i];
-        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            long v;
-            if (cli_option_long("link", "--jobs", argv[++i], 1, 1024, &v))
-                return 2;
-            jobs = (int)v;
-        } else if (!strcmp(a, "--iou") && has_next) {
-            if (cli_option_double("link", "--iou", argv[++i], 0.0, 1, 1.0, &iou_min))
-                return 2;
         } else if (!strcmp(a, "--no-padding")) {
             padding = 0;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (a[0] == '-' && a[1]) {
-            cli_errorf("link: unknown option '%s' (or missing value); see 'storymovie link --help'", a);
-            return 2;
-        } else if (!root) {
-            root = a;
         } else {
-            cli_errorf("link: unexpected argument '%s'; see 'storymovie link --help'", a);
+            cli_errorf("link: unknown option '%s' (or missing value); see 'storymovie link --help'", a);
             return 2;
         }
     }
-    if (!root || (!stories == !frames)) {
+    if (!args.root || (!args.stories == !args.frames)) {
         cli_errorf("link: need MOVIENET_DIR and one of --stories FILE or --frames FILE; "
                    "see 'storymovie link --help'");
         return 2;
     }
-
+    cli_link_corpus c;
+    if (cli_link_open(&args, &c) != 0)
+        return 1;
+    c.job.align_dir = align_dir;
+    c.job.options.pad_to_shots = padding;
+    c.batch.label = "link";
     sm_error err;
-    sm_movienet mn;
-    if (sm_movienet_open(root, &mn, &err) != 0) {
-        cli_report(&err);
-        return 1;
-    }
-    sm_link_inputs in;
-    if ((stories ? sm_link_inputs_read_stories(stories, &in, &err)
-                 : sm_link_inputs_read_frames(frames, &in, &err)) != 0) {
-        cli_report(&err);
-        sm_movienet_close(&mn);
-        return 1;
-    }
-    sm_link_job job;
-    memset(&job, 0, sizeof job);
-    job.corpus = &mn;
-    job.inputs = in.items;
-    job.n_inputs = in.n;
-    job.align_dir = align_dir;
-    sm_link_options_init(&job.options);
-    job.options.iou_min = iou_min;
-    job.options.pad_to_shots = padding;
-    sm_batch_options bo;
-    sm_batch_options_init(&bo);
-    bo.jobs = jobs;
-    bo.progress = !quiet;
-    bo.label = "link";
-
     int status = 0;
-    if (sm_link_run(&job, &bo, &err) != 0) {
+    if (sm_link_run(&c.job, &c.batch, &err) != 0 || sm_link_write_context(&c.job, output, &err) != 0) {
         cli_report(&err);
         status = 1;
     } else {
-        sm_output o;
-        if (sm_output_open(&o, output, &err) != 0) {
-            cli_report(&err);
+        sm_link_totals t;
+        sm_link_count(&c.job, &t);
+        if (!args.quiet)
+            sm_link_print_summary(&c.job, "link", stderr);
+        else
+            for (size_t i = 0; i < c.job.n_inputs; i++)
+                if (!c.job.records[i] && c.job.errors[i])
+                    cli_errorf("%s", c.job.errors[i]);
+        if (t.stories_failed > 0)
             status = 1;
-        } else if (sm_link_write_records(&job, o.fp, NULL) != 0) {
-            sm_output_abort(&o);
-            cli_errorf("link: write error on %s", output ? output : "standard output");
-            status = 1;
-        } else if (sm_output_commit(&o, &err) != 0) {
-            cli_report(&err);
-            status = 1;
-        }
-        if (status == 0) {
-            sm_link_totals t;
-            sm_link_count(&job, &t);
-            if (!quiet)
-                sm_link_print_summary(&job, "link", stderr);
-            else
-                for (size_t i = 0; i < job.n_inputs; i++)
-                    if (!job.records[i] && job.errors[i])
-                        cli_errorf("%s", job.errors[i]);
-            if (t.stories_failed > 0)
-                status = 1;
-        }
     }
-    sm_link_job_free(&job);
-    sm_link_inputs_free(&in);
-    sm_movienet_close(&mn);
+    cli_link_close(&c);
     return status;
 }

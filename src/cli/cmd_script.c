@@ -195,15 +195,7 @@ int cmd_script(int argc, char **argv)
         sm_script_free(&s);
         return 1;
     }
-    if (sm_script_write_jsonl(out.fp, &s) != 0) {
-        sm_output_abort(&out);
-        sm_fail(&err, out_path ? out_path : "<stdout>", 0, "write error");
-        cli_report(&err);
-        sm_script_free(&s);
-        return 1;
-    }
-    if (sm_output_commit(&out, &err) < 0) {
-        cli_report(&err);
+    if (cli_finish_output(&out, sm_script_write_jsonl(out.fp, &s) != 0) != 0) {
         sm_script_free(&s);
         return 1;
     }

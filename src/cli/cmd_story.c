@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/array.h"
 #include "cli/commands.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
@@ -239,7 +240,6 @@ static int run_text(int argc, char **argv)
         return rc;
     sm_story_set set;
     sm_output out;
-    sm_error err;
     if (open_stories(file, out_path, &set, &out) != 0)
         return 1;
     sm_json j;
@@ -249,14 +249,9 @@ static int run_text(int argc, char **argv)
     int failed = 0;
     for (size_t i = 0; i < set.count && !failed; i++) {
         const sm_story *s = &set.items[i];
-        if (s->text_len + 1 > buf_cap) {
-            free(buf);
-            buf_cap = s->text_len + 1;
-            buf = malloc(buf_cap);
-            if (!buf) {
-                failed = 1;
-                break;
-            }
+        if (sm_grow(&buf, &buf_cap, (size_t)s->text_len + 1, 1) != 0) {
+            failed = 1;
+            break;
         }
         size_t n = sm_story_plain_text(s->text, s->text_len, buf);
         if (plain) {
@@ -272,17 +267,9 @@ static int run_text(int argc, char **argv)
     }
     free(buf);
     sm_json_free(&j);
-    if (failed) {
-        cli_errorf("story text: cannot write output");
-        sm_output_abort(&out);
-        sm_story_set_free(&set);
-        return 1;
-    }
-    rc = sm_output_commit(&out, &err);
-    if (rc != 0)
-        cli_report(&err);
+    rc = cli_finish_output(&out, failed);
     sm_story_set_free(&set);
-    return rc ? 1 : 0;
+    return rc;
 }
 
 static int run_entities(int argc, char **argv)
@@ -294,32 +281,27 @@ static int run_entities(int argc, char **argv)
         return rc;
     sm_story_set set;
     sm_output out;
-    sm_error err;
     if (open_stories(file, out_path, &set, &out) != 0)
         return 1;
     sm_json j;
     sm_json_init(&j);
-    int failed = 0;
-    for (size_t i = 0; i < set.count && !failed; i++) {
-        if (sm_story_entities_json(&j, &set.items[i]) != 0) {
-            cli_errorf("story entities: out of memory");
-            failed = 1;
-        } else if (sm_json_flush_line(&j, out.fp) != 0) {
-            cli_errorf("story entities: cannot write output");
-            failed = 1;
-        }
+    int failed = 0, oom = 0;
+    for (size_t i = 0; i < set.count && !failed && !oom; i++) {
+        if (sm_story_entities_json(&j, &set.items[i]) != 0)
+            oom = 1;
+        else
+            failed = sm_json_flush_line(&j, out.fp) != 0;
     }
     sm_json_free(&j);
-    if (failed) {
+    if (oom) {
+        cli_errorf("story entities: out of memory");
         sm_output_abort(&out);
-        sm_story_set_free(&set);
-        return 1;
+        rc = 1;
+    } else {
+        rc = cli_finish_output(&out, failed);
     }
-    rc = sm_output_commit(&out, &err);
-    if (rc != 0)
-        cli_report(&err);
     sm_story_set_free(&set);
-    return rc ? 1 : 0;
+    return rc;
 }
 
 int cmd_story(int argc, char **argv)

@@ -155,14 +155,7 @@ int cmd_subs(int argc, char **argv)
         sm_subtitles_free(&subs);
         return 1;
     }
-    if (sm_subtitles_write_jsonl(out.fp, &subs) != 0) {
-        sm_output_abort(&out);
-        cli_errorf("subs: %s: cannot write output", out_path ? out_path : "standard output");
-        sm_subtitles_free(&subs);
-        return 1;
-    }
-    if (sm_output_commit(&out, &err)) {
-        cli_report(&err);
+    if (cli_finish_output(&out, sm_subtitles_write_jsonl(out.fp, &subs) != 0) != 0) {
         sm_subtitles_free(&subs);
         return 1;
     }

@@ -63,8 +63,10 @@ int sm_output_open(sm_output *o, const char *path, sm_error *err)
     memset(o, 0, sizeof *o);
     if (!path || strcmp(path, "-") == 0) {
         o->fp = stdout;
+        o->name = "standard output";
         return 0;
     }
+    o->name = path;
     /* Only a regular file can be replaced atomically.  A device, a FIFO or a
      * terminal (-o /dev/null, -o /dev/stdout, a named pipe) is written in
      * place: renaming a temporary over it would replace the device itself. */
@@ -156,6 +158,14 @@ void sm_output_abort(sm_output *o)
     free(o->path);
     free(o->tmp_path);
     o->path = o->tmp_path = NULL;
+}
+
+int sm_output_fail(sm_output *o, sm_error *err)
+{
+    int e = errno ? errno : EIO;
+    const char *name = o->name ? o->name : "standard output";
+    sm_output_abort(o);
+    return sm_fail(err, name, 0, "cannot write: %s", strerror(e));
 }
 
 int sm_mkdir_p(const char *path, sm_error *err)

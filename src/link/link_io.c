@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/array.h"
+#include "storymovie/io.h"
 
 static const char *keep_message(sm_link_inputs *in, const char *fmt_src, long line, const char *what,
                                 const char *detail)
@@ -110,6 +111,11 @@ int sm_link_inputs_read_frames(const char *path, sm_link_inputs *out, sm_error *
     return 0;
 }
 
+int sm_link_inputs_read(const char *stories, const char *frames, sm_link_inputs *out, sm_error *err)
+{
+    return stories ? sm_link_inputs_read_stories(stories, out, err) : sm_link_inputs_read_frames(frames, out, err);
+}
+
 void sm_link_inputs_free(sm_link_inputs *in)
 {
     if (in->have_stories)
@@ -140,12 +146,58 @@ int sm_link_write_records(const sm_link_job *job, FILE *f, size_t *written)
     return 0;
 }
 
+int sm_link_write_context(const sm_link_job *job, const char *path, sm_error *err)
+{
+    sm_output o;
+    if (sm_output_open(&o, path, err) != 0)
+        return -1;
+    if (sm_link_write_records(job, o.fp, NULL) != 0)
+        return sm_output_fail(&o, err);
+    return sm_output_commit(&o, err);
+}
+
+static int film_of_shard(const sm_link_job *job, size_t f)
+{
+    return !job->batch.status || job->batch.status[f] != SM_ITEM_NOT_MINE;
+}
+
+int sm_link_write_failures(const sm_link_job *job, const char *path, sm_error *err)
+{
+    sm_output o;
+    if (sm_output_open(&o, path, err) != 0)
+        return -1;
+    fputs("kind\tid\treason\n", o.fp);
+    for (size_t f = 0; f < job->n_films; f++) {
+        const sm_link_film *film = &job->films[f];
+        if (!film_of_shard(job, f))
+            continue;
+        if (film->reason)
+            fprintf(o.fp, "film\t%s\t%s\n", film->id, film->reason);
+        for (size_t p = 0; p < film->n_problems; p++)
+            fprintf(o.fp, "film_piece\t%s\t%s\n", film->id, film->problems[p]);
+    }
+    for (size_t i = 0; i < job->n_inputs; i++)
+        if (!job->records[i] && job->errors[i])
+            fprintf(o.fp, "story\t%s\t%s\n", job->inputs[i].story_id ? job->inputs[i].story_id : "",
+                    job->errors[i]);
+    return sm_output_commit(&o, err);
+}
+
+int sm_link_write_summary(const sm_link_job *job, const char *label, const char *path, sm_error *err)
+{
+    sm_output o;
+    if (sm_output_open(&o, path, err) != 0)
+        return -1;
+    sm_link_print_summary(job, label, o.fp);
+    return sm_output_commit(&o, err);
+}
+
 void sm_link_count(const sm_link_job *job, sm_link_totals *t)
 {
     memset(t, 0, sizeof *t);
     for (size_t f = 0; f < job->n_films; f++) {
         const sm_link_film *film = &job->films[f];
-        if (job->batch.status && job->batch.status[f] == SM_ITEM_NOT_MINE) {
+        if (!film_of_shard(job, f)) {
             t->films_other_shards++;
             t->stories_other_shards += film->n_stories;
             continue;
@@ -206,7 +258,7 @@ void sm_link_print_summary(const sm_link_job *job, const char *label, FILE *f)
         fprintf(f, "%s: films with problems (%zu):\n", label, t.films_with_problems);
         for (size_t i = 0; i < job->n_films; i++) {
             const sm_link_film *film = &job->films[i];
-            if (job->batch.status && job->batch.status[i] == SM_ITEM_NOT_MINE)
+            if (!film_of_shard(job, i))
                 continue;
             if (!film->reason && film->n_problems == 0)
                 continue;
