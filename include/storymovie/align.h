@@ -22,6 +22,7 @@
 
 #include <stdio.h>
 #include "arena.h"
+#include "batch.h"
 #include "error.h"
 #include "script.h"
 #include "subtitle.h"
@@ -151,6 +152,32 @@ typedef struct sm_film_align_stats {
  * nobody speaks. */
 int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
                   sm_film_align_stats *stats, sm_error *err);
+
+/* ------------------------------------------------ a corpus of films */
+
+/* `align --manifest`: every film of a manifest (id<TAB>script<TAB>subtitles,
+ * see batch.h) aligned into OUT_DIR/<id>.jsonl (or .tsv), in parallel and
+ * resumable: a film whose output exists is skipped unless `force`.  A film
+ * that fails is recorded and the others go on. */
+typedef struct sm_align_corpus {
+    /* in */
+    const char *manifest, *out_dir;
+    const sm_align_options *options;   /* NULL: the defaults */
+    sm_align_format format;
+    int force;
+    /* out */
+    sm_manifest films;
+    sm_film_align_stats *stats;        /* per film (rows of `films`) */
+    sm_batch_result batch;             /* per film: done, skipped, failed (why) */
+} sm_align_corpus;
+
+/* Reads the manifest (an id must be usable as a file name), makes OUT_DIR
+ * and runs the batch.  -1 with err for what stops the whole run. */
+int sm_align_corpus_run(sm_align_corpus *c, const sm_batch_options *bo, sm_error *err);
+void sm_align_corpus_free(sm_align_corpus *c);
+/* For a reader, to f: each film's failure (and, unless quiet, its note on
+ * why everything abstained), then unless quiet the totals. */
+void sm_align_corpus_report(const sm_align_corpus *c, int quiet, FILE *f);
 
 #ifdef __cplusplus
 }

@@ -109,6 +109,10 @@ typedef struct sm_speaker_count {
  * (size_t)-1 on allocation failure. */
 size_t sm_script_speakers(const sm_script *s, sm_speaker_count **out);
 
+/* The summary of `script --stats` (format, encoding, title, scenes, blocks
+ * per kind, speakers and the ten most frequent), for a reader, to f. */
+void sm_script_print_stats(FILE *f, const char *name, const sm_script *s);
+
 /* Normalise a character name for comparison: extensions removed, case
  * folded, letters and digits only ("Dr. Green (V.O.)" -> "drgreen").
  * Writes at most size-1 bytes plus NUL into buf; returns the length. */

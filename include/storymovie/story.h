@@ -179,6 +179,10 @@ sm_story *sm_story_add(sm_story_set *set, const char *story_id,
                        const char *cot, size_t cot_len,
                        const char *story, size_t story_len);
 void sm_story_set_free(sm_story_set *set);
+/* The first record of set that is not JSON, as an error ("FILE:LINE:
+ * MESSAGE"): for commands that must not print some records and drop
+ * others.  0 when every record was read. */
+int sm_story_set_check_json(const sm_story_set *set, sm_error *err);
 
 /* Tables and tags alone (used by the reader; exposed for tests and fuzzing). */
 void sm_story_parse_cot(sm_story_set *set, sm_story *s);

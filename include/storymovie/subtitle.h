@@ -76,6 +76,9 @@ const char *sm_subtitle_format_name(sm_subtitle_format f);   /* "srt", "webvtt",
  * output of `storymovie subs`; its --help describes the fields).  Returns
  * 0, or -1 on a write error. */
 int sm_subtitles_write_jsonl(FILE *f, const sm_subtitles *subs);
+/* The one-line summary of `subs --stats` (format, encoding, cues, segments,
+ * speaker hints, annotations, warnings), for a reader, to f. */
+void sm_subtitles_print_stats(FILE *f, const char *name, const sm_subtitles *subs);
 
 #ifdef __cplusplus
 }

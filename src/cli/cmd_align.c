@@ -1,15 +1,12 @@
 /* cmd_align.c - storymovie align: one film, or a manifest of films. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "storymovie/align.h"
 #include "storymovie/batch.h"
-#include "storymovie/io.h"
 
 static const char usage_text[] =
 "usage: storymovie align [options] SCRIPT SUBTITLES\n"
@@ -99,64 +96,10 @@ typedef struct align_args {
     sm_align_options opt;
 } align_args;
 
-typedef struct batch_ctx {
-    const sm_manifest *m;
-    const char *out_dir;
-    const align_args *args;
-    int force;
-    sm_film_align_stats *results;
-} batch_ctx;
-
-static sm_item_status align_item(size_t i, void *vctx, char *why, size_t why_size)
-{
-    batch_ctx *ctx = vctx;
-    const sm_manifest_row *row = &ctx->m->rows[i];
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s.%s", ctx->out_dir, row->fields[0],
-             ctx->args->format == SM_ALIGN_TSV ? "tsv" : "jsonl");
-    if (!ctx->force && access(path, F_OK) == 0)
-        return SM_ITEM_SKIPPED;
-    sm_error err;
-    sm_film_align_request req = {row->fields[1], row->fields[2], &ctx->args->opt, path, ctx->args->format};
-    if (sm_film_align(&req, NULL, &ctx->results[i], &err)) {
-        sm_error_format(&err, why, why_size);
-        return SM_ITEM_FAILED;
-    }
-    return SM_ITEM_DONE;
-}
-
-static int valid_id(const char *id)
-{
-    if (!*id || strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-        return 0;
-    for (const char *p = id; *p; p++)
-        if (*p == '/' || (unsigned char)*p < 0x20)
-            return 0;
-    return 1;
-}
-
 static int run_manifest(const char *manifest, const char *out_dir, int jobs, const char *shard,
                         int force, const align_args *args)
 {
     sm_error err;
-    sm_manifest m;
-    if (sm_manifest_read(manifest, 3, &m, &err)) {
-        cli_report(&err);
-        return 1;
-    }
-    for (size_t i = 0; i < m.n_rows; i++) {
-        if (!valid_id(m.rows[i].fields[0])) {
-            cli_errorf("%s:%ld: bad film id '%s' (it names an output file: no '/')", manifest,
-                       m.rows[i].line, m.rows[i].fields[0]);
-            sm_manifest_free(&m);
-            return 1;
-        }
-    }
-    if (sm_mkdir_p(out_dir, &err)) {
-        cli_report(&err);
-        sm_manifest_free(&m);
-        return 1;
-    }
     sm_batch_options bo;
     sm_batch_options_init(&bo);
     if (jobs > 0)
@@ -165,51 +108,18 @@ static int run_manifest(const char *manifest, const char *out_dir, int jobs, con
     bo.label = "align";
     if (shard && sm_shard_parse(shard, &bo.shard_index, &bo.shard_count, &err)) {
         cli_report(&err);
-        sm_manifest_free(&m);
         return 2;
     }
-    batch_ctx ctx = {&m, out_dir, args, force, calloc(m.n_rows + 1, sizeof(sm_film_align_stats))};
-    sm_batch_result br;
-    if (!ctx.results || sm_batch_run(m.n_rows, &bo, align_item, &ctx, &br, &err)) {
-        if (ctx.results)
-            cli_report(&err);
-        else
-            cli_errorf("out of memory");
-        free(ctx.results);
-        sm_manifest_free(&m);
-        return 1;
+    sm_align_corpus c = {manifest, out_dir, &args->opt, args->format, force, {0}, NULL, {0}};
+    int status;
+    if (sm_align_corpus_run(&c, &bo, &err) != 0) {
+        cli_report(&err);
+        status = 1;
+    } else {
+        sm_align_corpus_report(&c, args->quiet, stderr);
+        status = c.batch.failed ? 1 : 0;
     }
-    size_t segs = 0, answered = 0, matched = 0, dialogue = 0;
-    for (size_t i = 0; i < m.n_rows; i++) {
-        if (br.status[i] != SM_ITEM_DONE)
-            continue;
-        segs += ctx.results[i].segments;
-        answered += ctx.results[i].answered;
-        matched += ctx.results[i].matched_blocks;
-        dialogue += ctx.results[i].dialogue_blocks;
-        if (ctx.results[i].note[0] && !args->quiet)
-            fprintf(stderr, "storymovie: %s: %s\n", m.rows[i].fields[0], ctx.results[i].note);
-    }
-    for (size_t i = 0; i < m.n_rows; i++)
-        if (br.status[i] == SM_ITEM_FAILED)
-            fprintf(stderr, "storymovie: align: %s failed: %s\n", m.rows[i].fields[0],
-                    br.why[i] ? br.why[i] : "unknown error");
-    if (!args->quiet) {
-        fprintf(stderr,
-                "align: %zu films in manifest, %zu aligned, %zu already done (skipped), "
-                "%zu failed, %zu for other shards; %.2f s\n",
-                m.n_rows, br.done, br.skipped, br.failed, br.not_mine, br.seconds);
-        if (br.done)
-            fprintf(stderr,
-                    "align: %zu segments, %zu with a speaker (coverage %.1f%%); "
-                    "%zu of %zu dialogue blocks timed\n",
-                    segs, answered, segs ? 100.0 * (double)answered / (double)segs : 0.0,
-                    matched, dialogue);
-    }
-    int status = br.failed ? 1 : 0;
-    sm_batch_result_free(&br);
-    free(ctx.results);
-    sm_manifest_free(&m);
+    sm_align_corpus_free(&c);
     return status;
 }
 

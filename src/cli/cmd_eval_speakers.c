@@ -90,27 +90,6 @@ static void print_human(const sm_speaker_score *s, size_t episodes, size_t missi
     }
 }
 
-static void print_json(const sm_speaker_score *s, size_t episodes)
-{
-    sm_json j;
-    sm_json_init(&j);
-    sm_json_begin_object(&j);
-    if (episodes)
-        sm_json_kv_int(&j, "episodes", (long long)episodes);
-    sm_json_kv_int(&j, "gold", (long long)s->total);
-    sm_json_kv_int(&j, "answered", (long long)s->answered);
-    sm_json_kv_int(&j, "correct", (long long)s->correct);
-    sm_json_kv_double(&j, "accuracy", s->total ? (double)s->correct / (double)s->total : 0);
-    sm_json_kv_double(&j, "coverage", s->total ? (double)s->answered / (double)s->total : 0);
-    sm_json_kv_double(&j, "precision", s->answered ? (double)s->correct / (double)s->answered : 0);
-    sm_json_kv_double(&j, "precision_at_0_9",
-                      s->high_answered ? (double)s->high_correct / (double)s->high_answered : 0);
-    sm_json_kv_int(&j, "answered_at_0_9", (long long)s->high_answered);
-    sm_json_end_object(&j);
-    sm_json_flush_line(&j, stdout);
-    sm_json_free(&j);
-}
-
 int cmd_eval_speakers(int argc, char **argv)
 {
     const char *pos[2];
@@ -186,11 +165,14 @@ int cmd_eval_speakers(int argc, char **argv)
             status = 1;
         }
     }
-    if (status == 0) {
-        if (as_json)
-            print_json(&total, episodes);
-        else
-            print_human(&total, episodes, missing, n_errors);
+    if (status == 0 && as_json) {
+        sm_json j;
+        sm_json_init(&j);
+        sm_speaker_score_json(&j, &total, episodes);
+        sm_json_flush_line(&j, stdout);
+        sm_json_free(&j);
+    } else if (status == 0) {
+        print_human(&total, episodes, missing, n_errors);
     }
     sm_speaker_score_free(&total);
     return status;

@@ -88,44 +88,6 @@ static int read_input(const char *path, sm_text *t, sm_error *err)
     return rc;
 }
 
-static void print_stats(const char *path, const sm_script *s)
-{
-    size_t per_kind[SM_BLOCK_PAGE_BREAK + 1] = {0};
-    size_t n_dialogue = 0;
-    for (size_t i = 0; i < s->n_blocks; i++) {
-        per_kind[s->blocks[i].kind]++;
-        n_dialogue += s->blocks[i].kind == SM_BLOCK_DIALOGUE;
-    }
-    fprintf(stderr, "%s: format %s, encoding %s\n", path, sm_script_format_name(s->format), s->encoding);
-    for (size_t i = 0; i < s->n_title; i++) {
-        fprintf(stderr, "  title: %s: ", s->title[i].key);
-        for (const char *v = s->title[i].value; *v; v++)
-            if (*v == '\n')
-                fputs(" / ", stderr);
-            else
-                fputc(*v, stderr);
-        fputc('\n', stderr);
-    }
-    fprintf(stderr, "  scenes: %d\n  blocks: %zu (", s->n_scenes, s->n_blocks);
-    int first = 1;
-    for (int k = 0; k <= SM_BLOCK_PAGE_BREAK; k++)
-        if (per_kind[k]) {
-            fprintf(stderr, "%s%s %zu", first ? "" : ", ", sm_block_kind_name((sm_block_kind)k), per_kind[k]);
-            first = 0;
-        }
-    fprintf(stderr, ")\n  dialogue blocks: %zu\n", n_dialogue);
-
-    sm_speaker_count *sc;
-    size_t distinct = n_dialogue ? sm_script_speakers(s, &sc) : (size_t)-1;
-    if (distinct == (size_t)-1)
-        return;
-    fprintf(stderr, "  speakers: %zu\n  top speakers:", distinct);
-    for (size_t i = 0; i < distinct && i < 10; i++)
-        fprintf(stderr, "%s %s %zu", i ? "," : "", sc[i].name, sc[i].count);
-    fprintf(stderr, "\n");
-    free(sc);
-}
-
 int cmd_script(int argc, char **argv)
 {
     const char *out_path = NULL, *path = NULL, *format_name = NULL;
@@ -200,7 +162,7 @@ int cmd_script(int argc, char **argv)
         return 1;
     }
     if (stats)
-        print_stats(path, &s);
+        sm_script_print_stats(stderr, path, &s);
     sm_script_free(&s);
     return 0;
 }

@@ -196,19 +196,6 @@ static int parse_one_file(int argc, char **argv, const char *extra, int *extra_s
     return 0;
 }
 
-/* Refuse records that are not JSON: printing the others would be a silent
- * partial output. */
-static int refuse_broken(const sm_story_set *set)
-{
-    for (size_t i = 0; i < set->count; i++)
-        if (set->items[i].broken) {
-            cli_errorf("%s:%ld: %s", set->name, set->items[i].record_line,
-                       set->items[i].nissues ? set->items[i].issues[0].message : "not a record");
-            return -1;
-        }
-    return 0;
-}
-
 /* Read FILE whole (refusing records that are not JSON) and open the output:
  * what `story text` and `story entities` both start with.  0, or -1 after
  * reporting the problem with nothing left to free. */
@@ -219,7 +206,10 @@ static int open_stories(const char *file, const char *out_path, sm_story_set *se
         cli_report(&err);
         return -1;
     }
-    if (refuse_broken(set) != 0) {
+    /* Printing the records that are JSON and not the others would be a
+     * silent partial output. */
+    if (sm_story_set_check_json(set, &err) != 0) {
+        cli_report(&err);
         sm_story_set_free(set);
         return -1;
     }

@@ -159,17 +159,8 @@ int cmd_subs(int argc, char **argv)
         sm_subtitles_free(&subs);
         return 1;
     }
-    size_t with_hint = 0, n_ann = 0;
-    for (size_t i = 0; i < subs.n_segments; i++) {
-        with_hint += subs.segments[i].speaker_hint != NULL;
-        n_ann += subs.segments[i].n_annotations;
-    }
     if (stats)
-        fprintf(stderr,
-                "%s: format %s, encoding %s, %zu cues, %zu segments, %zu with a speaker hint, "
-                "%zu annotations, %zu warnings\n",
-                in_path, sm_subtitle_format_name(subs.format), subs.encoding, subs.n_cues,
-                subs.n_segments, with_hint, n_ann, subs.warnings_total);
+        sm_subtitles_print_stats(stderr, in_path, &subs);
     sm_subtitles_free(&subs);
     return 0;
 }

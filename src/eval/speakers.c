@@ -263,6 +263,23 @@ int sm_speaker_score_files(sm_speaker_score *score, sm_speaker_score *episode, c
     return rc ? sm_fail(err, "", 0, "eval speakers: out of memory") : 0;
 }
 
+void sm_speaker_score_json(sm_json *j, const sm_speaker_score *s, size_t episodes)
+{
+    sm_json_begin_object(j);
+    if (episodes)
+        sm_json_kv_int(j, "episodes", (long long)episodes);
+    sm_json_kv_int(j, "gold", (long long)s->total);
+    sm_json_kv_int(j, "answered", (long long)s->answered);
+    sm_json_kv_int(j, "correct", (long long)s->correct);
+    sm_json_kv_double(j, "accuracy", s->total ? (double)s->correct / (double)s->total : 0);
+    sm_json_kv_double(j, "coverage", s->total ? (double)s->answered / (double)s->total : 0);
+    sm_json_kv_double(j, "precision", s->answered ? (double)s->correct / (double)s->answered : 0);
+    sm_json_kv_double(j, "precision_at_0_9",
+                      s->high_answered ? (double)s->high_correct / (double)s->high_answered : 0);
+    sm_json_kv_int(j, "answered_at_0_9", (long long)s->high_answered);
+    sm_json_end_object(j);
+}
+
 /* ---- directories of episodes ---------------------------------------------- */
 
 static int is_file(const char *p)

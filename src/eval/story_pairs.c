@@ -14,9 +14,8 @@ static int check_records(const sm_story_set *set, sm_error *err)
 {
     for (size_t i = 0; i < set->count; i++) {
         const sm_story *s = &set->items[i];
-        if (s->broken)
-            return sm_fail(err, set->name, s->record_line, "%s",
-                           s->nissues ? s->issues[0].message : "not a record");
+        if (s->broken)   /* the first problem in file order is the one told */
+            return sm_story_set_check_json(set, err);
         if (!s->story_id)
             return sm_fail(err, set->name, s->record_line, "record has no story_id: it cannot be paired");
     }

@@ -113,3 +113,41 @@ size_t sm_script_speakers(const sm_script *s, sm_speaker_count **out)
     *out = sc;
     return distinct;
 }
+
+void sm_script_print_stats(FILE *f, const char *name, const sm_script *s)
+{
+    size_t per_kind[SM_BLOCK_PAGE_BREAK + 1] = {0};
+    size_t n_dialogue = 0;
+    for (size_t i = 0; i < s->n_blocks; i++) {
+        per_kind[s->blocks[i].kind]++;
+        n_dialogue += s->blocks[i].kind == SM_BLOCK_DIALOGUE;
+    }
+    fprintf(f, "%s: format %s, encoding %s\n", name, sm_script_format_name(s->format), s->encoding);
+    for (size_t i = 0; i < s->n_title; i++) {
+        fprintf(f, "  title: %s: ", s->title[i].key);
+        for (const char *v = s->title[i].value; *v; v++)
+            if (*v == '\n')
+                fputs(" / ", f);
+            else
+                fputc(*v, f);
+        fputc('\n', f);
+    }
+    fprintf(f, "  scenes: %d\n  blocks: %zu (", s->n_scenes, s->n_blocks);
+    int first = 1;
+    for (int k = 0; k <= SM_BLOCK_PAGE_BREAK; k++)
+        if (per_kind[k]) {
+            fprintf(f, "%s%s %zu", first ? "" : ", ", sm_block_kind_name((sm_block_kind)k), per_kind[k]);
+            first = 0;
+        }
+    fprintf(f, ")\n  dialogue blocks: %zu\n", n_dialogue);
+
+    sm_speaker_count *sc;
+    size_t distinct = n_dialogue ? sm_script_speakers(s, &sc) : (size_t)-1;
+    if (distinct == (size_t)-1)
+        return;
+    fprintf(f, "  speakers: %zu\n  top speakers:", distinct);
+    for (size_t i = 0; i < distinct && i < 10; i++)
+        fprintf(f, "%s %s %zu", i ? "," : "", sc[i].name, sc[i].count);
+    fprintf(f, "\n");
+    free(sc);
+}

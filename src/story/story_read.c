@@ -334,6 +334,15 @@ int sm_story_read_file(const char *path, sm_story_set *set, sm_error *err)
     return read_data(set, err);
 }
 
+int sm_story_set_check_json(const sm_story_set *set, sm_error *err)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (set->items[i].broken)
+            return sm_fail(err, set->name, set->items[i].record_line, "%s",
+                           set->items[i].nissues ? set->items[i].issues[0].message : "not a record");
+    return 0;
+}
+
 void sm_story_set_free(sm_story_set *set)
 {
     free(set->name);

@@ -33,3 +33,17 @@ int sm_subtitles_write_jsonl(FILE *f, const sm_subtitles *subs)
     sm_json_free(&j);
     return rc;
 }
+
+void sm_subtitles_print_stats(FILE *f, const char *name, const sm_subtitles *subs)
+{
+    size_t with_hint = 0, n_ann = 0;
+    for (size_t i = 0; i < subs->n_segments; i++) {
+        with_hint += subs->segments[i].speaker_hint != NULL;
+        n_ann += subs->segments[i].n_annotations;
+    }
+    fprintf(f,
+            "%s: format %s, encoding %s, %zu cues, %zu segments, %zu with a speaker hint, "
+            "%zu annotations, %zu warnings\n",
+            name, sm_subtitle_format_name(subs->format), subs->encoding, subs->n_cues, subs->n_segments,
+            with_hint, n_ann, subs->warnings_total);
+}
