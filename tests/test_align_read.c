@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "storymovie/align.h"
+#include "storymovie/alignment.h"
 
 static const char alignment_jsonl[] =
     "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":2.0,\"end\":3.0,\"text\":\"Too early.\",\"speaker\":null,\"confidence\":0,\"block\":null}\n"

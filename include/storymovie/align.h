@@ -12,17 +12,12 @@
  * abstains.  Every script block gets a time where its dialogue matched
  * (or lies between matched neighbours).  align.c has the details.
  *
- * A film's alignment as records (sm_film_alignment) is what the JSON Lines
- * of `storymovie align` say, with the strings owned: sm_film_align()
- * aligns a film from its two files (the one way align, link and build do
- * it), sm_film_alignment_read() reads the records back (link --align-dir,
- * a resumed build, eval speakers). */
+ * A film's alignment from its two files, and read back from the JSON Lines
+ * this writes, is in alignment.h. */
 #ifndef STORYMOVIE_ALIGN_H
 #define STORYMOVIE_ALIGN_H
 
 #include <stdio.h>
-#include "arena.h"
-#include "batch.h"
 #include "error.h"
 #include "script.h"
 #include "subtitle.h"
@@ -87,97 +82,6 @@ int sm_alignment_write_jsonl(FILE *f, const sm_script *script,
                              const sm_subtitles *subs, const sm_alignment *a);
 /* cue<TAB>segment<TAB>speaker per segment (the reference scorer's input). */
 int sm_alignment_write_tsv(FILE *f, const sm_subtitles *subs, const sm_alignment *a);
-
-/* ------------------------------------------------ a film's alignment */
-
-typedef struct sm_film_segment {
-    int cue, segment;
-    double start, end;
-    const char *text;
-    const char *speaker;      /* NULL = abstained */
-    double confidence;        /* NaN when a record read back has none */
-    long block;               /* 1-based script block; 0 when none */
-} sm_film_segment;
-
-typedef struct sm_film_block {
-    long block;               /* 1-based */
-    const char *kind;         /* "scene_heading", "action", "dialogue", "transition", ... */
-    int scene;
-    const char *speaker;      /* dialogue only */
-    const char *text;
-    int timed;                /* start/end are meaningful */
-    double start, end;
-    const char *timing;       /* "aligned", "interpolated" or NULL */
-} sm_film_block;
-
-typedef struct sm_film_alignment {
-    sm_film_segment *segments;
-    size_t n_segments;
-    sm_film_block *blocks;
-    size_t n_blocks;
-    sm_arena arena;
-} sm_film_alignment;
-
-/* Read back the JSON Lines of `storymovie align`.  A segment record needs
- * integer cue and segment and numeric start and end, a block record an
- * integer block and a string kind; records of other types are skipped.
- * Errors name the line. */
-int sm_film_alignment_parse(const char *name, const char *text, size_t len,
-                            sm_film_alignment *out, sm_error *err);
-int sm_film_alignment_read(const char *path, sm_film_alignment *out, sm_error *err);
-void sm_film_alignment_free(sm_film_alignment *a);
-
-typedef enum sm_align_format { SM_ALIGN_JSONL = 0, SM_ALIGN_TSV } sm_align_format;
-
-/* One film to align. */
-typedef struct sm_film_align_request {
-    const char *script_path, *subtitle_path;
-    const sm_align_options *options;   /* NULL: the defaults */
-    const char *output;       /* write the alignment here, atomically ("-": standard
-                                 output), in `format`; NULL: write nothing */
-    sm_align_format format;
-} sm_film_align_request;
-
-typedef struct sm_film_align_stats {
-    size_t segments, answered;
-    size_t dialogue_blocks, matched_blocks;
-    char note[256];           /* why everything abstained, when it did */
-} sm_film_align_stats;
-
-/* Read both files, align, write the output when asked, and fill `records`
- * when not NULL (the same records reading the JSON Lines back would give:
- * times and confidences rounded to 3 decimals as written).  A file that
- * cannot be read, or holds nothing but white space ("FILE: empty file"),
- * is an error: an alignment of nothing would look like a film where
- * nobody speaks. */
-int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
-                  sm_film_align_stats *stats, sm_error *err);
-
-/* ------------------------------------------------ a corpus of films */
-
-/* `align --manifest`: every film of a manifest (id<TAB>script<TAB>subtitles,
- * see batch.h) aligned into OUT_DIR/<id>.jsonl (or .tsv), in parallel and
- * resumable: a film whose output exists is skipped unless `force`.  A film
- * that fails is recorded and the others go on. */
-typedef struct sm_align_corpus {
-    /* in */
-    const char *manifest, *out_dir;
-    const sm_align_options *options;   /* NULL: the defaults */
-    sm_align_format format;
-    int force;
-    /* out */
-    sm_manifest films;
-    sm_film_align_stats *stats;        /* per film (rows of `films`) */
-    sm_batch_result batch;             /* per film: done, skipped, failed (why) */
-} sm_align_corpus;
-
-/* Reads the manifest (an id must be usable as a file name), makes OUT_DIR
- * and runs the batch.  -1 with err for what stops the whole run. */
-int sm_align_corpus_run(sm_align_corpus *c, const sm_batch_options *bo, sm_error *err);
-void sm_align_corpus_free(sm_align_corpus *c);
-/* For a reader, to f: each film's failure (and, unless quiet, its note on
- * why everything abstained), then unless quiet the totals. */
-void sm_align_corpus_report(const sm_align_corpus *c, int quiet, FILE *f);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@
  *      to the end of the last frame's shot (a keyframe is one sample of a
  *      shot that is on screen for its whole span, so the window is padded
  *      out to the shot boundaries);
- *   3. collects from the film's alignment (sm_film_alignment, align.h: the
+ *   3. collects from the film's alignment (sm_film_alignment, alignment.h: the
  *      JSON Lines of `storymovie align` read back, or aligned in-process) the script
  *      scenes, action and dialogue blocks, and subtitle lines with speakers
  *      inside the window, each marked with the story images it falls on
@@ -26,7 +26,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include "align.h"
+#include "alignment.h"
 #include "arena.h"
 #include "batch.h"
 #include "error.h"

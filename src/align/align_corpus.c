@@ -1,5 +1,6 @@
 /* align_corpus.c - the films of a manifest, aligned in parallel into a
  * directory (`storymovie align --manifest`; see align.h). */
+#include "storymovie/alignment.h"
 #include "storymovie/align.h"
 
 #include <stdio.h>

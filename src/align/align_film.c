@@ -1,5 +1,6 @@
 /* align_film.c - align one film from its two files: the one way `align`,
  * `link` and `build` do it (see sm_film_align in align.h). */
+#include "storymovie/alignment.h"
 #include "storymovie/align.h"
 
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * Reading a thousand films' alignments back (a resumed build) reads some 3
  * million records: the common scanner reads them without a jansson tree
  * each, and gives jansson's answer for anything unusual. */
-#include "storymovie/align.h"
+#include "storymovie/alignment.h"
 
 #include <math.h>
 #include <stdint.h>

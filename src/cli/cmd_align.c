@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "storymovie/align.h"
+#include "storymovie/alignment.h"
 #include "storymovie/batch.h"
 
 static const char usage_text[] =

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "storymovie/align.h"
+#include "storymovie/alignment.h"
 #include "storymovie/text.h"
 #include "common/array.h"
 #include "common/ascii.h"

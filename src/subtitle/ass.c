@@ -13,7 +13,7 @@
  * Dialogue lines are kept in file order (that is the cue ordinal); ASS
  * events are not required to be sorted and overlap by design (layers,
  * signs), so only "ends before it starts" is warned about. */
-#include "subtitle_internal.h"
+#include "subtitle/subtitle_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
  * Timing: "HH:MM:SS,mmm --> HH:MM:SS,mmm", '.' accepted for ',', 1-3
  * fraction digits read as milliseconds (as ffmpeg/VLC do), hours optional,
  * spaces around the arrow, position coordinates after the end time. */
-#include "subtitle_internal.h"
+#include "subtitle/subtitle_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

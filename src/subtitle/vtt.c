@@ -10,7 +10,7 @@
  * cue (warning), an identifier directly above it is not text; a block with
  * no timing line is skipped with a warning; a malformed or impossible
  * timing line is an error. */
-#include "subtitle_internal.h"
+#include "subtitle/subtitle_internal.h"
 
 #include <string.h>
 
