@@ -235,139 +235,163 @@ typedef struct speaker_count {
     size_t lines;
 } speaker_count;
 
-static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int *scaled_all)
+/* The char ids of a story's Characters tables, with their votes. */
+typedef struct char_set {
+    char_result *items;
+    size_t n, cap;
+} char_set;
+
+static void char_set_free(char_set *cs)
 {
-    const sm_story *st = c->in->story;
-    const sm_movie *m = c->movie;
-    char_result *cs = NULL;
-    size_t n_cs = 0, cs_cap = 0;
-    int rc = 0;
-    *scaled_all = 1;
+    for (size_t i = 0; i < cs->n; i++)
+        free(cs->items[i].votes);
+    free(cs->items);
+}
 
-    /* Speakers of the window's dialogue (subtitle segments). */
+/* The speakers of the window's dialogue (subtitle segments) and their lines. */
+static int window_speakers(const story_ctx *c, speaker_count **out, size_t *n_out)
+{
     speaker_count *spk = NULL;
-    size_t n_spk = 0, spk_cap = 0;
-    if (c->al) {
-        for (size_t i = 0; i < c->al->n_segments; i++) {
-            const sm_film_segment *s = &c->al->segments[i];
-            if (!s->speaker || !in_window(c, s->start, s->end))
-                continue;
-            size_t k = 0;
-            while (k < n_spk && strcmp(spk[k].speaker, s->speaker) != 0)
-                k++;
-            if (k == n_spk) {
-                if (sm_grow(&spk, &spk_cap, n_spk + 1, sizeof *spk) != 0) {
-                    rc = -1;
-                    goto done;
-                }
-                spk[n_spk].speaker = s->speaker;
-                spk[n_spk].lines = 0;
-                n_spk++;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; c->al && i < c->al->n_segments; i++) {
+        const sm_film_segment *s = &c->al->segments[i];
+        if (!s->speaker || !in_window(c, s->start, s->end))
+            continue;
+        size_t k = 0;
+        while (k < n && strcmp(spk[k].speaker, s->speaker) != 0)
+            k++;
+        if (k == n) {
+            if (sm_grow(&spk, &cap, n + 1, sizeof *spk) != 0) {
+                free(spk);
+                return -1;
             }
-            spk[k].lines++;
+            spk[n].speaker = s->speaker;
+            spk[n].lines = 0;
+            n++;
+        }
+        spk[k].lines++;
+    }
+    *out = spk;
+    *n_out = n;
+    return 0;
+}
+
+/* The char rows of one image's Characters table: each char id gets its
+ * entry (and its Name cell, the first time), and the rows with a box go
+ * to rows[0..*n_boxes). */
+static int collect_char_rows(const sm_story *st, const sm_story_table *t, char_set *cs,
+                             const sm_story_row **rows, size_t *n_boxes)
+{
+    *n_boxes = 0;
+    for (uint32_t r = 0; r < t->nrows; r++) {
+        const sm_story_row *row = &t->rows[r];
+        if (row->id.kind != SM_ENT_CHAR)
+            continue;
+        char_result *cr = find_char(cs->items, cs->n, row->id.number);
+        if (!cr) {
+            if (sm_grow(&cs->items, &cs->cap, cs->n + 1, sizeof *cs->items) != 0)
+                return -1;
+            cr = &cs->items[cs->n++];
+            memset(cr, 0, sizeof *cr);
+            cr->number = row->id.number;
+        }
+        if (!cr->cot_name && t->col_name >= 0 && (uint32_t)t->col_name < row->ncells) {
+            cr->cot_name = st->cot + row->cells[t->col_name].off;
+            cr->cot_name_len = row->cells[t->col_name].len;
+        }
+        if (row->has_box) {
+            rows[(*n_boxes)++] = row;
+            cr->boxes++;
         }
     }
+    return 0;
+}
 
-    for (uint32_t sec = 0; st && sec < st->nimage_sections; sec++) {
-        const sm_story_image *im = &st->image_sections[sec];
-        if (im->number < 1 || (size_t)im->number > c->n)
+/* Every (char box, annotated person of this shot/img) pair with IoU above
+ * the threshold, the person box scaled from the annotation's resolution to
+ * the keyframe's.  *have_persons: the shot/img has annotated persons. */
+static int person_pairs(story_ctx *c, frame_info *f, const sm_story_row **rows, size_t n_boxes,
+                        pair **out, size_t *n_out, int *have_persons, int *scaled_all)
+{
+    const sm_movie *m = c->movie;
+    pair *pairs = NULL;
+    size_t n = 0, cap = 0;
+    *have_persons = 0;
+    for (size_t p = 0; p < m->n_persons && n_boxes > 0; p++) {
+        const sm_mn_person *pe = &m->persons[p];
+        if (pe->shot != f->key.shot || pe->img != f->key.img || !pe->pid)
             continue;
-        size_t image = (size_t)im->number - 1;
-        frame_info *f = &c->frames[image];
-        const sm_story_table *t = &im->tables[SM_TABLE_CHARACTERS];
-        if (!t->present)
-            continue;
-        /* This image's char boxes. */
-        size_t n_boxes = 0;
-        const sm_story_row **rows = calloc(t->nrows + 1, sizeof *rows);
-        if (!rows) {
-            rc = -1;
-            goto done;
+        *have_persons = 1;
+        keyframe_size(c, f);
+        double sx = 1.0, sy = 1.0;
+        if (f->width > 0 && pe->res_w > 0) {
+            sx = (double)f->width / pe->res_w;
+            sy = (double)f->height / pe->res_h;
+        } else {
+            *scaled_all = 0;
         }
-        for (uint32_t r = 0; r < t->nrows; r++) {
-            const sm_story_row *row = &t->rows[r];
-            if (row->id.kind != SM_ENT_CHAR)
+        double pb[4] = {pe->x1 * sx, pe->y1 * sy, pe->x2 * sx, pe->y2 * sy};
+        for (size_t b = 0; b < n_boxes; b++) {
+            double v = sm_box_iou(rows[b]->box, pb);
+            if (v < c->opt->iou_min)
                 continue;
-            char_result *cr = find_char(cs, n_cs, row->id.number);
-            if (!cr) {
-                if (sm_grow(&cs, &cs_cap, n_cs + 1, sizeof *cs) != 0) {
-                    free(rows);
-                    rc = -1;
-                    goto done;
-                }
-                cr = &cs[n_cs++];
-                memset(cr, 0, sizeof *cr);
-                cr->number = row->id.number;
+            if (sm_grow(&pairs, &cap, n + 1, sizeof *pairs) != 0) {
+                free(pairs);
+                return -1;
             }
-            if (!cr->cot_name && t->col_name >= 0 && (uint32_t)t->col_name < row->ncells) {
-                cr->cot_name = st->cot + row->cells[t->col_name].off;
-                cr->cot_name_len = row->cells[t->col_name].len;
-            }
-            if (row->has_box) {
-                rows[n_boxes++] = row;
-                cr->boxes++;
-            }
+            pairs[n++] = (pair){v, b, p};
         }
-        /* Annotated persons of this shot/img. */
-        size_t n_pairs = 0, cap = 0;
-        pair *pairs = NULL;
-        int have_persons = 0;
-        for (size_t p = 0; p < m->n_persons && n_boxes > 0; p++) {
-            const sm_mn_person *pe = &m->persons[p];
-            if (pe->shot != f->key.shot || pe->img != f->key.img || !pe->pid)
-                continue;
-            have_persons = 1;
-            keyframe_size(c, f);
-            double sx = 1.0, sy = 1.0;
-            if (f->width > 0 && pe->res_w > 0) {
-                sx = (double)f->width / pe->res_w;
-                sy = (double)f->height / pe->res_h;
-            } else {
-                *scaled_all = 0;
-            }
-            double pb[4] = {pe->x1 * sx, pe->y1 * sy, pe->x2 * sx, pe->y2 * sy};
-            for (size_t b = 0; b < n_boxes; b++) {
-                double v = sm_box_iou(rows[b]->box, pb);
-                if (v < c->opt->iou_min)
-                    continue;
-                if (sm_grow(&pairs, &cap, n_pairs + 1, sizeof *pairs) != 0) {
-                    free(pairs);
-                    free(rows);
-                    rc = -1;
-                    goto done;
-                }
-                pairs[n_pairs++] = (pair){v, b, p};
-            }
-        }
-        if (have_persons)
-            for (size_t b = 0; b < n_boxes; b++)
-                find_char(cs, n_cs, rows[b]->id.number)->candidates++;
-        if (n_pairs > 1)
-            qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
-        unsigned char *box_used = calloc(n_boxes + 1, 1);
-        unsigned char *person_used = calloc(m->n_persons + 1, 1);
-        for (size_t k = 0; k < n_pairs && box_used && person_used; k++) {
-            if (box_used[pairs[k].box] || person_used[pairs[k].person])
-                continue;
-            box_used[pairs[k].box] = person_used[pairs[k].person] = 1;
-            char_result *cr = find_char(cs, n_cs, rows[pairs[k].box]->id.number);
-            if (add_vote(cr, m->persons[pairs[k].person].pid, image, pairs[k].iou) != 0)
-                rc = -1;
-        }
-        if (!box_used || !person_used)
-            rc = -1;
-        free(box_used);
-        free(person_used);
-        free(pairs);
+    }
+    *out = pairs;
+    *n_out = n;
+    return 0;
+}
+
+/* One image: its char boxes matched one-to-one to its annotated persons,
+ * greedily by IoU descending; each match is a vote of that image for the
+ * person's cast pid. */
+static int match_image(story_ctx *c, size_t image, const sm_story_table *t, char_set *cs, int *scaled_all)
+{
+    const sm_movie *m = c->movie;
+    size_t n_boxes, n_pairs = 0;
+    pair *pairs = NULL;
+    int have_persons = 0, rc = 0;
+    const sm_story_row **rows = calloc(t->nrows + 1, sizeof *rows);
+    if (!rows || collect_char_rows(c->in->story, t, cs, rows, &n_boxes) != 0 ||
+        person_pairs(c, &c->frames[image], rows, n_boxes, &pairs, &n_pairs, &have_persons, scaled_all) != 0) {
         free(rows);
-        if (rc != 0)
-            goto done;
+        return -1;
     }
+    if (have_persons)
+        for (size_t b = 0; b < n_boxes; b++)
+            find_char(cs->items, cs->n, rows[b]->id.number)->candidates++;
+    if (n_pairs > 1)
+        qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+    unsigned char *box_used = calloc(n_boxes + 1, 1);
+    unsigned char *person_used = calloc(m->n_persons + 1, 1);
+    for (size_t k = 0; k < n_pairs && box_used && person_used; k++) {
+        if (box_used[pairs[k].box] || person_used[pairs[k].person])
+            continue;
+        box_used[pairs[k].box] = person_used[pairs[k].person] = 1;
+        char_result *cr = find_char(cs->items, cs->n, rows[pairs[k].box]->id.number);
+        if (add_vote(cr, m->persons[pairs[k].person].pid, image, pairs[k].iou) != 0)
+            rc = -1;
+    }
+    if (!box_used || !person_used)
+        rc = -1;
+    free(box_used);
+    free(person_used);
+    free(pairs);
+    free(rows);
+    return rc;
+}
 
-    /* The best cast pid per char: most images, then the higher IoU sum;
-     * "others" (uncredited people) can win, and then the char has no name. */
-    for (size_t i = 0; i < n_cs; i++) {
-        char_result *cr = &cs[i];
+/* The best cast pid per char: most images, then the higher IoU sum;
+ * "others" (uncredited people) can win, and then the char has no name. */
+static void choose_best(char_set *cs)
+{
+    for (size_t i = 0; i < cs->n; i++) {
+        char_result *cr = &cs->items[i];
         for (size_t v = 0; v < cr->n_votes; v++) {
             const vote *x = &cr->votes[v];
             const vote *b = cr->best;
@@ -376,122 +400,422 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
                 cr->best = x;
         }
     }
-    sm_json_key(j, "characters");
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < n_cs; i++) {
-        char_result *cr = &cs[i];
-        const vote *best = cr->best;
-        const sm_mn_cast *cast = best ? sm_movie_cast(m, best->pid) : NULL;
-        const char *name = cast ? (cast->character ? cast->character : NULL) : NULL;
-        char id[24];
-        snprintf(id, sizeof id, "char%u", cr->number);
-        sm_json_begin_object(j);
-        sm_json_kv_string(j, "id", id);
-        sm_json_key(j, "cot_name");
-        if (cr->cot_name)
-            sm_json_stringn(j, cr->cot_name, cr->cot_name_len);
-        else
-            sm_json_null(j);
-        sm_json_kv_string(j, "name", name);
-        sm_json_kv_string(j, "actor", cast ? cast->name : NULL);
-        sm_json_kv_string(j, "pid", best ? best->pid : NULL);
-        sm_json_key(j, "evidence");
-        sm_json_begin_object(j);
-        sm_json_kv_int(j, "boxes", (long long)cr->boxes);
-        sm_json_kv_int(j, "annotated", (long long)cr->candidates);
-        sm_json_key(j, "matched_frames");
-        sm_json_begin_array(j);
-        if (best)
-            for (size_t im = 0; im < 64 && im < c->n; im++)
-                if (best->image_mask_lo & (1UL << im))
-                    sm_json_int(j, (long long)im + 1);
-        sm_json_end_array(j);
-        if (best) {
-            sm_json_kv_fixed(j, "iou_mean", best->iou_sum / (double)best->frames, 3);
-            sm_json_kv_fixed(j, "iou_min", best->iou_min, 3);
+}
+
+/* Two char ids that take the same cast member: the chain of thought split
+ * one person in two (or the boxes are ambiguous). */
+static void write_same_cast(sm_json *j, const char_set *cs, size_t i)
+{
+    const vote *best = cs->items[i].best;
+    int opened = 0;
+    for (size_t k = 0; k < cs->n; k++) {
+        if (k == i || !cs->items[k].best || strcmp(cs->items[k].best->pid, best->pid) != 0)
+            continue;
+        if (!opened) {
+            sm_json_key(j, "same_cast_as");
+            sm_json_begin_array(j);
+            opened = 1;
         }
-        /* Other pids its box matched in other images: a disagreement a
-         * reviewer should see. */
-        size_t others = 0;
-        for (size_t v = 0; v < cr->n_votes; v++)
-            if (&cr->votes[v] != best)
-                others += cr->votes[v].frames;
-        sm_json_kv_int(j, "conflicting_frames", (long long)others);
-        /* Two char ids that take the same cast member: the chain of thought
-         * split one person in two (or the boxes are ambiguous). */
-        if (cast) {
-            int opened = 0;
-            for (size_t k = 0; k < n_cs; k++) {
-                if (k == i || !cs[k].best || strcmp(cs[k].best->pid, best->pid) != 0)
-                    continue;
-                if (!opened) {
-                    sm_json_key(j, "same_cast_as");
-                    sm_json_begin_array(j);
-                    opened = 1;
-                }
-                char other[24];
-                snprintf(other, sizeof other, "char%u", cs[k].number);
-                sm_json_string(j, other);
-            }
-            if (opened)
-                sm_json_end_array(j);
-        }
-        const speaker_count *agree = NULL;
-        if (name)
-            for (size_t s = 0; s < n_spk; s++)
-                if (sm_speaker_agrees(name, spk[s].speaker) && (!agree || spk[s].lines > agree->lines))
-                    agree = &spk[s];
-        if (name) {
-            sm_json_kv_string(j, "speaker", agree ? agree->speaker : NULL);
-            sm_json_kv_int(j, "speaker_lines", agree ? (long long)agree->lines : 0);
-            sm_json_kv_bool(j, "speaks_in_window", agree != NULL);
-            /* Lines this speaker says while the char's matched images are
-             * on screen: the strongest agreement between the two sources. */
-            size_t on_its = 0;
-            for (size_t s = 0; agree && best && s < c->al->n_segments; s++) {
-                const sm_film_segment *seg = &c->al->segments[s];
-                if (!seg->speaker || strcmp(seg->speaker, agree->speaker) != 0)
-                    continue;
-                for (size_t im = 0; im < 64 && im < c->n; im++)
-                    if ((best->image_mask_lo & (1UL << im)) && on_frame(&c->frames[im], seg->start, seg->end)) {
-                        on_its++;
-                        break;
-                    }
-            }
-            sm_json_kv_int(j, "lines_on_its_frames", (long long)on_its);
-        }
-        sm_json_end_object(j);
-        if (!name) {
-            const char *why;
-            if (best && strcmp(best->pid, "others") == 0)
-                why = "matched an uncredited person ('others')";
-            else if (best)
-                why = "matched a cast id that meta does not list";
-            else if (cr->boxes == 0)
-                why = "no bounding box in the chain of thought";
-            else if (!(m->have & SM_MN_ANNOTATION))
-                why = "no annotation for this film";
-            else if (cr->candidates == 0)
-                why = "no annotated person boxes on its images";
-            else
-                why = "no annotated person box overlaps enough (IoU below threshold)";
-            sm_json_kv_string(j, "unnamed", why);
-        }
-        sm_json_end_object(j);
-        stats->characters++;
-        if (name)
-            stats->characters_named++;
+        char other[24];
+        snprintf(other, sizeof other, "char%u", cs->items[k].number);
+        sm_json_string(j, other);
     }
+    if (opened)
+        sm_json_end_array(j);
+}
+
+/* The window's speaker a name agrees with (most lines), and how many of
+ * its lines fall on the char's matched images: the strongest agreement
+ * between the two sources. */
+static void write_speaker_agreement(sm_json *j, const story_ctx *c, const char *name, const vote *best,
+                                    const speaker_count *spk, size_t n_spk)
+{
+    const speaker_count *agree = NULL;
+    for (size_t s = 0; s < n_spk; s++)
+        if (sm_speaker_agrees(name, spk[s].speaker) && (!agree || spk[s].lines > agree->lines))
+            agree = &spk[s];
+    sm_json_kv_string(j, "speaker", agree ? agree->speaker : NULL);
+    sm_json_kv_int(j, "speaker_lines", agree ? (long long)agree->lines : 0);
+    sm_json_kv_bool(j, "speaks_in_window", agree != NULL);
+    size_t on_its = 0;
+    for (size_t s = 0; agree && best && s < c->al->n_segments; s++) {
+        const sm_film_segment *seg = &c->al->segments[s];
+        if (!seg->speaker || strcmp(seg->speaker, agree->speaker) != 0)
+            continue;
+        for (size_t im = 0; im < 64 && im < c->n; im++)
+            if ((best->image_mask_lo & (1UL << im)) && on_frame(&c->frames[im], seg->start, seg->end)) {
+                on_its++;
+                break;
+            }
+    }
+    sm_json_kv_int(j, "lines_on_its_frames", (long long)on_its);
+}
+
+static void write_evidence(sm_json *j, const story_ctx *c, const char_set *cs, size_t i, int cast_known,
+                           const char *name, const speaker_count *spk, size_t n_spk)
+{
+    const char_result *cr = &cs->items[i];
+    const vote *best = cr->best;
+    sm_json_key(j, "evidence");
+    sm_json_begin_object(j);
+    sm_json_kv_int(j, "boxes", (long long)cr->boxes);
+    sm_json_kv_int(j, "annotated", (long long)cr->candidates);
+    sm_json_key(j, "matched_frames");
+    sm_json_begin_array(j);
+    if (best)
+        for (size_t im = 0; im < 64 && im < c->n; im++)
+            if (best->image_mask_lo & (1UL << im))
+                sm_json_int(j, (long long)im + 1);
     sm_json_end_array(j);
-done:
-    for (size_t i = 0; i < n_cs; i++)
-        free(cs[i].votes);
-    free(cs);
+    if (best) {
+        sm_json_kv_fixed(j, "iou_mean", best->iou_sum / (double)best->frames, 3);
+        sm_json_kv_fixed(j, "iou_min", best->iou_min, 3);
+    }
+    /* Other pids its box matched in other images: a disagreement a
+     * reviewer should see. */
+    size_t others = 0;
+    for (size_t v = 0; v < cr->n_votes; v++)
+        if (&cr->votes[v] != best)
+            others += cr->votes[v].frames;
+    sm_json_kv_int(j, "conflicting_frames", (long long)others);
+    if (cast_known)
+        write_same_cast(j, cs, i);
+    if (name)
+        write_speaker_agreement(j, c, name, best, spk, n_spk);
+    sm_json_end_object(j);
+}
+
+static const char *unnamed_reason(const char_result *cr, const sm_movie *m)
+{
+    const vote *best = cr->best;
+    if (best && strcmp(best->pid, "others") == 0)
+        return "matched an uncredited person ('others')";
+    if (best)
+        return "matched a cast id that meta does not list";
+    if (cr->boxes == 0)
+        return "no bounding box in the chain of thought";
+    if (!(m->have & SM_MN_ANNOTATION))
+        return "no annotation for this film";
+    if (cr->candidates == 0)
+        return "no annotated person boxes on its images";
+    return "no annotated person box overlaps enough (IoU below threshold)";
+}
+
+/* One char id's entry of "characters"; returns whether it got a name. */
+static int write_character(sm_json *j, const story_ctx *c, const char_set *cs, size_t i,
+                           const speaker_count *spk, size_t n_spk)
+{
+    const char_result *cr = &cs->items[i];
+    const vote *best = cr->best;
+    const sm_mn_cast *cast = best ? sm_movie_cast(c->movie, best->pid) : NULL;
+    const char *name = cast ? (cast->character ? cast->character : NULL) : NULL;
+    char id[24];
+    snprintf(id, sizeof id, "char%u", cr->number);
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "id", id);
+    sm_json_key(j, "cot_name");
+    if (cr->cot_name)
+        sm_json_stringn(j, cr->cot_name, cr->cot_name_len);
+    else
+        sm_json_null(j);
+    sm_json_kv_string(j, "name", name);
+    sm_json_kv_string(j, "actor", cast ? cast->name : NULL);
+    sm_json_kv_string(j, "pid", best ? best->pid : NULL);
+    write_evidence(j, c, cs, i, cast != NULL, name, spk, n_spk);
+    if (!name)
+        sm_json_kv_string(j, "unnamed", unnamed_reason(cr, c->movie));
+    sm_json_end_object(j);
+    return name != NULL;
+}
+
+/* "characters": real names for the chain of thought's char ids. */
+static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int *scaled_all)
+{
+    const sm_story *st = c->in->story;
+    char_set cs = {0};
+    speaker_count *spk = NULL;
+    size_t n_spk = 0;
+    *scaled_all = 1;
+    int rc = window_speakers(c, &spk, &n_spk);
+    for (uint32_t sec = 0; rc == 0 && st && sec < st->nimage_sections; sec++) {
+        const sm_story_image *im = &st->image_sections[sec];
+        if (im->number < 1 || (size_t)im->number > c->n || !im->tables[SM_TABLE_CHARACTERS].present)
+            continue;
+        rc = match_image(c, (size_t)im->number - 1, &im->tables[SM_TABLE_CHARACTERS], &cs, scaled_all);
+    }
+    if (rc == 0) {
+        choose_best(&cs);
+        sm_json_key(j, "characters");
+        sm_json_begin_array(j);
+        for (size_t i = 0; i < cs.n; i++) {
+            stats->characters++;
+            stats->characters_named += (size_t)write_character(j, c, &cs, i, spk, n_spk);
+        }
+        sm_json_end_array(j);
+    }
+    char_set_free(&cs);
     free(spk);
     return rc;
 }
 
 /* --------------------------------------------------------- the record */
+
+/* Each frame's time and the span of its shot.  0, or -1 with err naming
+ * the story and image. */
+static int time_frames(story_ctx *c, sm_error *err)
+{
+    const sm_link_input *in = c->in;
+    const sm_movie *m = c->movie;
+    for (size_t i = 0; i < c->n; i++) {
+        frame_info *f = &c->frames[i];
+        sm_error e2;
+        if (sm_keyframe_parse(in->images[i], &f->key, &e2) != 0 ||
+            sm_movie_keyframe_frame(m, f->key.shot, f->key.img, &f->frame, &e2) != 0)
+            return sm_fail(err, in->source ? in->source : "", in->line, "story %s: image %zu (%s): %s%s%s",
+                           in->story_id ? in->story_id : "?", i + 1, in->images[i],
+                           e2.file[0] ? e2.file : "", e2.file[0] ? ": " : "", e2.message);
+        const sm_shot *shot = &m->shots[f->key.shot];
+        f->time = sm_frame_seconds(f->frame, m->fps);
+        f->shot_start = sm_frame_seconds(shot->start, m->fps);
+        f->shot_end = sm_frame_seconds(shot->end + 1, m->fps);   /* end is inclusive */
+    }
+    return 0;
+}
+
+/* The window (see link.h), and the subtitle lines on each frame's shot. */
+static void frame_window(story_ctx *c)
+{
+    sort_by_time(c);
+    c->win_start = INFINITY;
+    c->win_end = -INFINITY;
+    for (size_t i = 0; i < c->n; i++) {
+        double s = c->opt->pad_to_shots ? c->frames[i].shot_start : c->frames[i].time;
+        double e = c->opt->pad_to_shots ? c->frames[i].shot_end : c->frames[i].time;
+        c->win_start = fmin(c->win_start, s);
+        c->win_end = fmax(c->win_end, e);
+    }
+    for (size_t s = 0; c->al && s < c->al->n_segments; s++)
+        for (size_t i = 0; i < c->n; i++)
+            if (on_frame(&c->frames[i], c->al->segments[s].start, c->al->segments[s].end))
+                c->frames[i].lines++;
+}
+
+static void write_frames(sm_json *j, const story_ctx *c, sm_link_stats *stats)
+{
+    sm_json_key(j, "frames");
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < c->n; i++) {
+        const frame_info *f = &c->frames[i];
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "image", (long long)i + 1);
+        sm_json_kv_string(j, "keyframe", c->in->images[i]);
+        sm_json_kv_int(j, "shot", f->key.shot);
+        sm_json_kv_int(j, "img", f->key.img);
+        sm_json_kv_int(j, "frame", f->frame);
+        sm_json_kv_fixed(j, "time", f->time, 3);
+        sm_json_kv_fixed(j, "shot_start", f->shot_start, 3);
+        sm_json_kv_fixed(j, "shot_end", f->shot_end, 3);
+        sm_json_kv_int(j, "lines", (long long)f->lines);
+        sm_json_end_object(j);
+        stats->frames++;
+        if (f->lines > 0)
+            stats->frames_with_dialogue++;
+    }
+    sm_json_end_array(j);
+}
+
+static void write_window(sm_json *j, const story_ctx *c)
+{
+    sm_json_key(j, "window");
+    sm_json_begin_object(j);
+    sm_json_kv_fixed(j, "start", c->win_start, 3);
+    sm_json_kv_fixed(j, "end", c->win_end, 3);
+    sm_json_kv_fixed(j, "first_frame", c->frames[c->by_time[0]].time, 3);
+    double last = c->frames[0].time;
+    for (size_t i = 1; i < c->n; i++)
+        last = fmax(last, c->frames[i].time);
+    sm_json_kv_fixed(j, "last_frame", last, 3);
+    sm_json_kv_string(j, "padding", c->opt->pad_to_shots ? "shots" : "none");
+    int in_order = 1;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->by_time[i] != i)
+            in_order = 0;
+    sm_json_kv_bool(j, "images_in_film_order", in_order);
+    sm_json_end_object(j);
+}
+
+/* "scenes": the screenplay's scenes in the window, each spanning its timed
+ * blocks.  -1 on OOM (the array is then left empty). */
+static int write_scenes(sm_json *j, const story_ctx *c)
+{
+    const sm_film_alignment *al = c->al;
+    int rc = 0;
+    sm_json_key(j, "scenes");
+    sm_json_begin_array(j);
+    if (al && al->n_blocks > 0) {
+        int max_scene = 0;
+        for (size_t b = 0; b < al->n_blocks; b++)
+            if (al->blocks[b].scene > max_scene)
+                max_scene = al->blocks[b].scene;
+        typedef struct scene_span { double start, end; int timed; const char *heading; } scene_span;
+        scene_span *sc = calloc((size_t)max_scene + 1, sizeof *sc);
+        for (size_t b = 0; sc && b < al->n_blocks; b++) {
+            const sm_film_block *blk = &al->blocks[b];
+            if (blk->scene < 0)
+                continue;
+            scene_span *s = &sc[blk->scene];
+            if (!s->heading && blk->kind && strcmp(blk->kind, "scene_heading") == 0)
+                s->heading = blk->text;
+            if (!blk->timed)
+                continue;
+            if (!s->timed || blk->start < s->start)
+                s->start = blk->start;
+            if (!s->timed || blk->end > s->end)
+                s->end = blk->end;
+            s->timed = 1;
+        }
+        for (int s = 0; sc && s <= max_scene; s++) {
+            if (!sc[s].timed || !in_window(c, sc[s].start, sc[s].end))
+                continue;
+            sm_json_begin_object(j);
+            sm_json_kv_int(j, "scene", s);
+            sm_json_kv_string(j, "heading", sc[s].heading);
+            sm_json_kv_fixed(j, "start", sc[s].start, 3);
+            sm_json_kv_fixed(j, "end", sc[s].end, 3);
+            write_frame_marks(j, c, sc[s].start, sc[s].end);
+            sm_json_end_object(j);
+        }
+        rc = sc ? 0 : -1;
+        free(sc);
+    }
+    sm_json_end_array(j);
+    return rc;
+}
+
+/* "movienet_scenes": MovieNet's own scene boundaries (annotation "scene",
+ * by shots). */
+static void write_movienet_scenes(sm_json *j, const story_ctx *c)
+{
+    const sm_movie *m = c->movie;
+    sm_json_key(j, "movienet_scenes");
+    sm_json_begin_array(j);
+    for (size_t s = 0; s < m->n_scenes; s++) {
+        const sm_mn_scene *sc = &m->scenes[s];
+        double start = sm_frame_seconds(sc->frame_first, m->fps);
+        double end = sm_frame_seconds(sc->frame_last + 1, m->fps);
+        if (!in_window(c, start, end) || end <= c->win_start)
+            continue;
+        sm_json_begin_object(j);
+        sm_json_kv_string(j, "id", sc->id);
+        sm_json_key(j, "shots");
+        sm_json_begin_array(j);
+        sm_json_int(j, sc->shot_first);
+        sm_json_int(j, sc->shot_last);
+        sm_json_end_array(j);
+        sm_json_kv_fixed(j, "start", start, 3);
+        sm_json_kv_fixed(j, "end", end, 3);
+        write_frame_marks(j, c, start, end - 1e-9);
+        sm_json_end_object(j);
+    }
+    sm_json_end_array(j);
+}
+
+/* "script": the script blocks in the window, in script order. */
+static void write_script_blocks(sm_json *j, const story_ctx *c)
+{
+    sm_json_key(j, "script");
+    sm_json_begin_array(j);
+    for (size_t b = 0; c->al && b < c->al->n_blocks; b++) {
+        const sm_film_block *blk = &c->al->blocks[b];
+        if (!blk->timed || !in_window(c, blk->start, blk->end))
+            continue;
+        if (blk->kind && strcmp(blk->kind, "page_break") == 0)
+            continue;
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "block", blk->block);
+        sm_json_kv_string(j, "kind", blk->kind);
+        sm_json_kv_int(j, "scene", blk->scene);
+        if (blk->speaker)
+            sm_json_kv_string(j, "speaker", blk->speaker);
+        sm_json_kv_string(j, "text", blk->text);
+        sm_json_kv_fixed(j, "start", blk->start, 3);
+        sm_json_kv_fixed(j, "end", blk->end, 3);
+        sm_json_kv_string(j, "timing", blk->timing);
+        write_frame_marks(j, c, blk->start, blk->end);
+        sm_json_end_object(j);
+    }
+    sm_json_end_array(j);
+}
+
+/* "dialogue": what is said on screen, the subtitle lines with their speakers. */
+static void write_dialogue(sm_json *j, const story_ctx *c, sm_link_stats *stats)
+{
+    sm_json_key(j, "dialogue");
+    sm_json_begin_array(j);
+    for (size_t s = 0; c->al && s < c->al->n_segments; s++) {
+        const sm_film_segment *seg = &c->al->segments[s];
+        if (!in_window(c, seg->start, seg->end))
+            continue;
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "cue", seg->cue);
+        sm_json_kv_int(j, "segment", seg->segment);
+        sm_json_kv_fixed(j, "start", seg->start, 3);
+        sm_json_kv_fixed(j, "end", seg->end, 3);
+        sm_json_kv_string(j, "speaker", seg->speaker);
+        sm_json_kv_fixed(j, "confidence", seg->confidence, 3);
+        sm_json_kv_string(j, "text", seg->text);
+        if (seg->block > 0)
+            sm_json_kv_int(j, "block", seg->block);
+        else
+            sm_json_kv_null(j, "block");
+        write_frame_marks(j, c, seg->start, seg->end);
+        sm_json_end_object(j);
+        stats->dialogue_lines++;
+        if (seg->speaker)
+            stats->attributed_lines++;
+    }
+    sm_json_end_array(j);
+}
+
+static void write_synopsis(sm_json *j, const story_ctx *c, sm_link_stats *stats)
+{
+    const sm_movie *m = c->movie;
+    sm_json_key(j, "synopsis");
+    sm_json_begin_array(j);
+    for (size_t s = 0; s < m->n_synopsis; s++) {
+        const sm_mn_synopsis *syn = &m->synopsis[s];
+        if (!in_window(c, syn->start, syn->end))
+            continue;
+        double overlap = fmin(syn->end, c->win_end) - fmax(syn->start, c->win_start);
+        sm_json_begin_object(j);
+        sm_json_kv_string(j, "id", syn->id);
+        sm_json_kv_fixed(j, "start", syn->start, 3);
+        sm_json_kv_fixed(j, "end", syn->end, 3);
+        sm_json_kv_fixed(j, "overlap", overlap > 0 ? overlap : 0.0, 3);
+        sm_json_kv_string(j, "description", syn->description);
+        sm_json_end_object(j);
+        stats->synopsis++;
+    }
+    sm_json_end_array(j);
+}
+
+static void write_problems(sm_json *j, const story_ctx *c, const char *align_problem, int scaled_all)
+{
+    sm_json_key(j, "problems");
+    sm_json_begin_array(j);
+    if (!c->al) {
+        char msg[700];
+        snprintf(msg, sizeof msg, "no alignment: %s", align_problem ? align_problem : "none given");
+        sm_json_string(j, msg);
+    }
+    if (!c->in->story)
+        sm_json_string(j, "no chain of thought: characters not named");
+    else if (!(c->movie->have & SM_MN_META))
+        sm_json_string(j, "no meta for this film: cast ids cannot be named");
+    if (!scaled_all)
+        sm_json_string(j, "keyframe image or annotation resolution missing: boxes compared unscaled");
+    sm_json_end_array(j);
+}
 
 int sm_link_story(sm_json *j, const sm_link_input *in, const sm_movie *m,
                   const sm_film_alignment *al, const char *align_problem,
@@ -512,255 +836,34 @@ int sm_link_story(sm_json *j, const sm_link_input *in, const sm_movie *m,
     if (in->n_images == 0)
         return sm_fail(err, src, in->line, "story %s: no images", sid);
 
-    story_ctx c;
-    memset(&c, 0, sizeof c);
-    c.in = in;
-    c.movie = m;
-    c.al = al;
-    c.opt = opt;
-    c.n = in->n_images;
-    c.frames = calloc(c.n, sizeof *c.frames);
-    c.by_time = calloc(c.n, sizeof *c.by_time);
-    if (!c.frames || !c.by_time) {
-        free(c.frames);
-        free(c.by_time);
-        return sm_fail(err, src, in->line, "out of memory");
-    }
-    int rc = 0;
-    for (size_t i = 0; i < c.n && rc == 0; i++) {
-        frame_info *f = &c.frames[i];
-        sm_error e2;
-        if (sm_keyframe_parse(in->images[i], &f->key, &e2) != 0 ||
-            sm_movie_keyframe_frame(m, f->key.shot, f->key.img, &f->frame, &e2) != 0) {
-            rc = sm_fail(err, src, in->line, "story %s: image %zu (%s): %s%s%s", sid, i + 1, in->images[i],
-                         e2.file[0] ? e2.file : "", e2.file[0] ? ": " : "", e2.message);
-            break;
-        }
-        const sm_shot *shot = &m->shots[f->key.shot];
-        f->time = sm_frame_seconds(f->frame, m->fps);
-        f->shot_start = sm_frame_seconds(shot->start, m->fps);
-        f->shot_end = sm_frame_seconds(shot->end + 1, m->fps);   /* end is inclusive */
-    }
+    story_ctx c = {in, m, al, opt, calloc(in->n_images, sizeof(frame_info)), in->n_images,
+                   calloc(in->n_images, sizeof(size_t)), 0, 0};
+    int rc = !c.frames || !c.by_time ? sm_fail(err, src, in->line, "out of memory") : time_frames(&c, err);
     if (rc != 0) {
         free(c.frames);
         free(c.by_time);
         return rc;
     }
-    sort_by_time(&c);
-    c.win_start = INFINITY;
-    c.win_end = -INFINITY;
-    for (size_t i = 0; i < c.n; i++) {
-        double s = opt->pad_to_shots ? c.frames[i].shot_start : c.frames[i].time;
-        double e = opt->pad_to_shots ? c.frames[i].shot_end : c.frames[i].time;
-        c.win_start = fmin(c.win_start, s);
-        c.win_end = fmax(c.win_end, e);
-    }
-    if (al)
-        for (size_t s = 0; s < al->n_segments; s++)
-            for (size_t i = 0; i < c.n; i++)
-                if (on_frame(&c.frames[i], al->segments[s].start, al->segments[s].end))
-                    c.frames[i].lines++;
+    frame_window(&c);
 
     sm_json_begin_object(j);
     sm_json_kv_string(j, "story_id", in->story_id);
     sm_json_kv_string(j, "movie", m->id);
     sm_json_kv_string(j, "title", m->title);
     sm_json_kv_double(j, "fps", m->fps);
-
-    sm_json_key(j, "frames");
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < c.n; i++) {
-        const frame_info *f = &c.frames[i];
-        sm_json_begin_object(j);
-        sm_json_kv_int(j, "image", (long long)i + 1);
-        sm_json_kv_string(j, "keyframe", in->images[i]);
-        sm_json_kv_int(j, "shot", f->key.shot);
-        sm_json_kv_int(j, "img", f->key.img);
-        sm_json_kv_int(j, "frame", f->frame);
-        sm_json_kv_fixed(j, "time", f->time, 3);
-        sm_json_kv_fixed(j, "shot_start", f->shot_start, 3);
-        sm_json_kv_fixed(j, "shot_end", f->shot_end, 3);
-        sm_json_kv_int(j, "lines", (long long)f->lines);
-        sm_json_end_object(j);
-        stats->frames++;
-        if (f->lines > 0)
-            stats->frames_with_dialogue++;
-    }
-    sm_json_end_array(j);
-
-    sm_json_key(j, "window");
-    sm_json_begin_object(j);
-    sm_json_kv_fixed(j, "start", c.win_start, 3);
-    sm_json_kv_fixed(j, "end", c.win_end, 3);
-    sm_json_kv_fixed(j, "first_frame", c.frames[c.by_time[0]].time, 3);
-    double last = c.frames[0].time;
-    for (size_t i = 1; i < c.n; i++)
-        last = fmax(last, c.frames[i].time);
-    sm_json_kv_fixed(j, "last_frame", last, 3);
-    sm_json_kv_string(j, "padding", opt->pad_to_shots ? "shots" : "none");
-    int in_order = 1;
-    for (size_t i = 0; i < c.n; i++)
-        if (c.by_time[i] != i)
-            in_order = 0;
-    sm_json_kv_bool(j, "images_in_film_order", in_order);
-    sm_json_end_object(j);
-
+    write_frames(j, &c, stats);
+    write_window(j, &c);
     sm_json_kv_string(j, "alignment", al ? "ok" : NULL);
-
-    /* Scenes of the script: their span is that of their timed blocks. */
-    sm_json_key(j, "scenes");
-    sm_json_begin_array(j);
-    if (al && al->n_blocks > 0) {
-        int max_scene = 0;
-        for (size_t b = 0; b < al->n_blocks; b++)
-            if (al->blocks[b].scene > max_scene)
-                max_scene = al->blocks[b].scene;
-        typedef struct scene_span { double start, end; int timed; const char *heading; } scene_span;
-        scene_span *sc = calloc((size_t)max_scene + 1, sizeof *sc);
-        if (!sc) {
-            rc = sm_fail(err, src, in->line, "out of memory");
-        } else {
-            for (size_t b = 0; b < al->n_blocks; b++) {
-                const sm_film_block *blk = &al->blocks[b];
-                if (blk->scene < 0)
-                    continue;
-                scene_span *s = &sc[blk->scene];
-                if (!s->heading && blk->kind && strcmp(blk->kind, "scene_heading") == 0)
-                    s->heading = blk->text;
-                if (!blk->timed)
-                    continue;
-                if (!s->timed || blk->start < s->start)
-                    s->start = blk->start;
-                if (!s->timed || blk->end > s->end)
-                    s->end = blk->end;
-                s->timed = 1;
-            }
-            for (int s = 0; s <= max_scene; s++) {
-                if (!sc[s].timed || !in_window(&c, sc[s].start, sc[s].end))
-                    continue;
-                sm_json_begin_object(j);
-                sm_json_kv_int(j, "scene", s);
-                sm_json_kv_string(j, "heading", sc[s].heading);
-                sm_json_kv_fixed(j, "start", sc[s].start, 3);
-                sm_json_kv_fixed(j, "end", sc[s].end, 3);
-                write_frame_marks(j, &c, sc[s].start, sc[s].end);
-                sm_json_end_object(j);
-            }
-            free(sc);
-        }
-    }
-    sm_json_end_array(j);
-
-    /* MovieNet's own scene boundaries (annotation "scene", by shots). */
-    sm_json_key(j, "movienet_scenes");
-    sm_json_begin_array(j);
-    for (size_t s = 0; s < m->n_scenes; s++) {
-        const sm_mn_scene *sc = &m->scenes[s];
-        double start = sm_frame_seconds(sc->frame_first, m->fps);
-        double end = sm_frame_seconds(sc->frame_last + 1, m->fps);
-        if (!in_window(&c, start, end) || end <= c.win_start)
-            continue;
-        sm_json_begin_object(j);
-        sm_json_kv_string(j, "id", sc->id);
-        sm_json_key(j, "shots");
-        sm_json_begin_array(j);
-        sm_json_int(j, sc->shot_first);
-        sm_json_int(j, sc->shot_last);
-        sm_json_end_array(j);
-        sm_json_kv_fixed(j, "start", start, 3);
-        sm_json_kv_fixed(j, "end", end, 3);
-        write_frame_marks(j, &c, start, end - 1e-9);
-        sm_json_end_object(j);
-    }
-    sm_json_end_array(j);
-
-    /* Script blocks in the window, in script order. */
-    sm_json_key(j, "script");
-    sm_json_begin_array(j);
-    for (size_t b = 0; al && b < al->n_blocks; b++) {
-        const sm_film_block *blk = &al->blocks[b];
-        if (!blk->timed || !in_window(&c, blk->start, blk->end))
-            continue;
-        if (blk->kind && strcmp(blk->kind, "page_break") == 0)
-            continue;
-        sm_json_begin_object(j);
-        sm_json_kv_int(j, "block", blk->block);
-        sm_json_kv_string(j, "kind", blk->kind);
-        sm_json_kv_int(j, "scene", blk->scene);
-        if (blk->speaker)
-            sm_json_kv_string(j, "speaker", blk->speaker);
-        sm_json_kv_string(j, "text", blk->text);
-        sm_json_kv_fixed(j, "start", blk->start, 3);
-        sm_json_kv_fixed(j, "end", blk->end, 3);
-        sm_json_kv_string(j, "timing", blk->timing);
-        write_frame_marks(j, &c, blk->start, blk->end);
-        sm_json_end_object(j);
-    }
-    sm_json_end_array(j);
-
-    /* What is said on screen: the subtitle lines, with their speakers. */
-    sm_json_key(j, "dialogue");
-    sm_json_begin_array(j);
-    for (size_t s = 0; al && s < al->n_segments; s++) {
-        const sm_film_segment *seg = &al->segments[s];
-        if (!in_window(&c, seg->start, seg->end))
-            continue;
-        sm_json_begin_object(j);
-        sm_json_kv_int(j, "cue", seg->cue);
-        sm_json_kv_int(j, "segment", seg->segment);
-        sm_json_kv_fixed(j, "start", seg->start, 3);
-        sm_json_kv_fixed(j, "end", seg->end, 3);
-        sm_json_kv_string(j, "speaker", seg->speaker);
-        sm_json_kv_fixed(j, "confidence", seg->confidence, 3);
-        sm_json_kv_string(j, "text", seg->text);
-        if (seg->block > 0)
-            sm_json_kv_int(j, "block", seg->block);
-        else
-            sm_json_kv_null(j, "block");
-        write_frame_marks(j, &c, seg->start, seg->end);
-        sm_json_end_object(j);
-        stats->dialogue_lines++;
-        if (seg->speaker)
-            stats->attributed_lines++;
-    }
-    sm_json_end_array(j);
-
-    sm_json_key(j, "synopsis");
-    sm_json_begin_array(j);
-    for (size_t s = 0; s < m->n_synopsis; s++) {
-        const sm_mn_synopsis *syn = &m->synopsis[s];
-        if (!in_window(&c, syn->start, syn->end))
-            continue;
-        double overlap = fmin(syn->end, c.win_end) - fmax(syn->start, c.win_start);
-        sm_json_begin_object(j);
-        sm_json_kv_string(j, "id", syn->id);
-        sm_json_kv_fixed(j, "start", syn->start, 3);
-        sm_json_kv_fixed(j, "end", syn->end, 3);
-        sm_json_kv_fixed(j, "overlap", overlap > 0 ? overlap : 0.0, 3);
-        sm_json_kv_string(j, "description", syn->description);
-        sm_json_end_object(j);
-        stats->synopsis++;
-    }
-    sm_json_end_array(j);
-
+    if (write_scenes(j, &c) != 0)
+        rc = sm_fail(err, src, in->line, "out of memory");
+    write_movienet_scenes(j, &c);
+    write_script_blocks(j, &c);
+    write_dialogue(j, &c, stats);
+    write_synopsis(j, &c, stats);
     int scaled_all = 1;
     if (rc == 0 && write_characters(j, &c, stats, &scaled_all) != 0)
         rc = sm_fail(err, src, in->line, "out of memory");
-
-    sm_json_key(j, "problems");
-    sm_json_begin_array(j);
-    if (!al) {
-        char msg[700];
-        snprintf(msg, sizeof msg, "no alignment: %s", align_problem ? align_problem : "none given");
-        sm_json_string(j, msg);
-    }
-    if (!in->story)
-        sm_json_string(j, "no chain of thought: characters not named");
-    else if (!(m->have & SM_MN_META))
-        sm_json_string(j, "no meta for this film: cast ids cannot be named");
-    if (!scaled_all)
-        sm_json_string(j, "keyframe image or annotation resolution missing: boxes compared unscaled");
-    sm_json_end_array(j);
+    write_problems(j, &c, align_problem, scaled_all);
     sm_json_end_object(j);
 
     free(c.frames);
