@@ -574,9 +574,32 @@ static size_t read_speech(reader *r, size_t i, int *more)
     return k;
 }
 
-int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err)
+/* The flags of one line from its text alone. */
+static void classify_line(pline *l)
 {
-    /* ---- split into lines ---- */
+    l->flags = 0;
+    if (l->n == 0) {
+        l->flags = L_BLANK;
+        return;
+    }
+    if (sm_all_caps(l->s, l->n, 1))
+        l->flags |= L_CAPS;
+    /* page furniture starts with '(', 'C', 'M' or a scene number */
+    unsigned char c0 = (unsigned char)l->s[0];
+    if (c0 != '(' && c0 != 'C' && c0 != 'c' && c0 != 'M' && c0 != 'm' && !sm_is_digit(c0))
+        ;
+    else if (sm_ascii_eq_ci(l->s, l->n, "(MORE)") || sm_ascii_eq_ci(l->s, l->n, "(MORE.)") ||
+             sm_ascii_eq_ci(l->s, l->n, "MORE"))
+        l->flags |= L_DROP | L_MORE;
+    else if (continued_line(l->s, l->n) || sm_ascii_eq_ci(l->s, l->n, "(CONT'D)") ||
+             sm_ascii_eq_ci(l->s, l->n, "(CONT’D)"))
+        l->flags |= L_DROP;
+}
+
+/* The text as lines: indentation (tabs to 8), trimmed text, flags.
+ * *out is malloc'd; returns the line count, or (size_t)-1 on OOM. */
+static size_t split_lines(const char *text, size_t len, pline **out)
+{
     /* One pass of memchr sizes the line table exactly. */
     size_t cap = 1, n = 0;
     for (const char *q = text, *qe = text + len; q < qe; cap++) {
@@ -587,12 +610,12 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
     }
     pline *L = malloc(cap * sizeof *L);
     if (!L)
-        return sm_fail(err, name, 0, "out of memory");
+        return (size_t)-1;
     const char *p = text, *end = text + len;
     while (p < end) {
         if (sm_grow(&L, &cap, n + 1, sizeof *L) != 0) {
             free(L);
-            return sm_fail(err, name, 0, "out of memory");
+            return (size_t)-1;
         }
         const char *e = memchr(p, '\n', (size_t)(end - p));
         if (!e)
@@ -615,26 +638,16 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
         l->s = s;
         l->n = (uint32_t)((size_t)(t - s) > UINT32_MAX ? UINT32_MAX : (size_t)(t - s));
         l->indent = indent;
-        l->flags = 0;
-        if (l->n == 0) {
-            l->flags = L_BLANK;
-        } else {
-            if (sm_all_caps(l->s, l->n, 1))
-                l->flags |= L_CAPS;
-            /* page furniture starts with '(', 'C', 'M' or a scene number */
-            unsigned char c0 = (unsigned char)l->s[0];
-            if (c0 != '(' && c0 != 'C' && c0 != 'c' && c0 != 'M' && c0 != 'm' && !sm_is_digit(c0))
-                ;
-            else if (sm_ascii_eq_ci(l->s, l->n, "(MORE)") || sm_ascii_eq_ci(l->s, l->n, "(MORE.)") ||
-                     sm_ascii_eq_ci(l->s, l->n, "MORE"))
-                l->flags |= L_DROP | L_MORE;
-            else if (continued_line(l->s, l->n) || sm_ascii_eq_ci(l->s, l->n, "(CONT'D)") ||
-                     sm_ascii_eq_ci(l->s, l->n, "(CONT’D)"))
-                l->flags |= L_DROP;
-        }
+        classify_line(l);
         p = e < end ? e + 1 : end;
     }
-    /* Page numbers: alone between blank lines, or far right. */
+    *out = L;
+    return n;
+}
+
+/* Page numbers: alone between blank lines, or far right. */
+static void drop_page_numbers(pline *L, size_t n)
+{
     for (size_t i = 0; i < n; i++) {
         pline *l = &L[i];
         if ((l->flags & (L_BLANK | L_DROP)) || !page_number_shape(l->s, l->n))
@@ -644,6 +657,140 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
         if ((blank_before && blank_after) || l->indent >= 50)
             l->flags |= L_DROP;
     }
+}
+
+/* A heading numbered at the right only, "INT. HOUSE - DAY      12" (two
+ * spaces at least, so "INT. ROOM 12" keeps its number): the number is
+ * taken off r->text and returned. */
+static const char *take_trailing_number(reader *r)
+{
+    size_t e = r->text.len, k = e;
+    while (k > 0 && r->text.p[k - 1] != ' ')
+        k--;
+    size_t tl = e - k;
+    if (!tl || k < 3 || r->text.p[k - 2] != ' ' || scene_number_token(r->text.p + k, tl) != tl)
+        return NULL;
+    char tmp[16];
+    size_t nl = tl < sizeof tmp ? tl : sizeof tmp - 1;
+    memcpy(tmp, r->text.p + k, nl);
+    if (nl && tmp[nl - 1] == '.')
+        nl--;
+    const char *number = sm_builder_str(r->b, tmp, nl, 1);
+    r->text.len = k;
+    while (r->text.len && r->text.p[r->text.len - 1] == ' ')
+        r->text.len--;
+    return number;
+}
+
+/* The scene heading at line i (num: its scene number, or NULL).  Returns
+ * the line after it. */
+static size_t read_heading(reader *r, size_t i, const char *num, size_t num_len)
+{
+    const pline *L = r->L, *l = &L[i];
+    /* Strip the scene numbers, join a heading that wraps ("... -"). */
+    const char *s = l->s;
+    size_t sn = l->n;
+    if (num) {
+        s += scene_number_token(s, sn);
+        sn = (size_t)(l->s + l->n - s);
+        sm_trim(&s, &sn);
+    }
+    r->text.len = 0;
+    sm_sbuf_put(&r->text, s, sn);
+    const char *trailing_number = NULL;
+    size_t last = i;
+    while (last + 1 < r->n && r->text.len &&
+           (r->text.p[r->text.len - 1] == '-' || r->text.p[r->text.len - 1] == ',') &&
+           (L[last + 1].flags & (L_CAPS | L_BLANK | L_DROP)) == L_CAPS && L[last + 1].indent == l->indent) {
+        last++;
+        sm_sbuf_join(&r->text, ' ', L[last].s, L[last].n);
+    }
+    if (num) {
+        /* A trailing copy of the number: "12  INT. HOUSE - DAY  12". */
+        size_t tl = num_len;
+        if (r->text.len > tl + 1 && memcmp(r->text.p + r->text.len - tl, num, tl) == 0 &&
+            r->text.p[r->text.len - tl - 1] == ' ') {
+            r->text.len -= tl;
+            while (r->text.len && r->text.p[r->text.len - 1] == ' ')
+                r->text.len--;
+        }
+    } else {
+        trailing_number = take_trailing_number(r);
+    }
+    sm_block *blk = sm_builder_add(r->b, SM_BLOCK_SCENE_HEADING, (long)i + 1, (long)last + 1);
+    if (blk) {
+        blk->text = sm_builder_str(r->b, r->text.p, r->text.len, 0);
+        blk->scene_number = num ? sm_builder_str(r->b, num, num_len, 1) : trailing_number;
+    }
+    return last + 1;
+}
+
+/* Action from line i up to a blank line or the next element.  Returns the
+ * line after it. */
+static size_t read_action(reader *r, size_t i)
+{
+    const pline *L = r->L;
+    const char *num;
+    size_t num_len, last = i;
+    r->text.len = 0;
+    sm_sbuf_put(&r->text, L[i].s, L[i].n);
+    for (size_t k = i + 1; k < r->n; k++) {
+        const pline *m = &L[k];
+        if (m->flags & L_DROP)
+            continue;
+        if (m->flags & L_BLANK)
+            break;
+        if ((m->flags & L_CAPS) && (heading_shape(m->s, m->n, &num, &num_len) || transition_shape(m->s, m->n)))
+            break;
+        if (r->lay.indented && m->indent > L[last].indent + 4)
+            break;      /* a cue or speech column starts */
+        sm_sbuf_join(&r->text, '\n', m->s, m->n);
+        last = k;
+    }
+    emit_text_block(r, SM_BLOCK_ACTION, i, last, r->text.p, r->text.len);
+    return last + 1;
+}
+
+/* Every element after the title: headings, transitions, speech, action. */
+static void read_body(reader *r, size_t i)
+{
+    const pline *L = r->L;
+    int more = 0;
+    while (i < r->n) {
+        const pline *l = &L[i];
+        if (l->flags & L_MORE)
+            more = 1;
+        if (l->flags & (L_BLANK | L_DROP)) {
+            i++;
+            continue;
+        }
+        const char *num;
+        size_t num_len;
+        if ((l->flags & L_CAPS) && heading_shape(l->s, l->n, &num, &num_len) &&
+            (!r->lay.indented || l->indent < r->lay.dialogue - 2 || num)) {
+            i = read_heading(r, i, num, num_len);
+            more = 0;
+        } else if ((l->flags & L_CAPS) &&
+                   (transition_shape(l->s, l->n) || (r->lay.indented && l->indent > r->lay.cue + 8))) {
+            emit_text_block(r, SM_BLOCK_TRANSITION, i, i, l->s, l->n);
+            more = 0;
+            i++;
+        } else if (is_cue(r, i)) {
+            i = read_speech(r, i, &more);
+        } else {
+            more = 0;
+            i = read_action(r, i);
+        }
+    }
+}
+
+int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b, sm_error *err)
+{
+    pline *L;
+    size_t n = split_lines(text, len, &L);
+    if (n == (size_t)-1)
+        return sm_fail(err, name, 0, "out of memory");
+    drop_page_numbers(L, n);
     reader r = {.b = b, .L = L, .n = n};
     measure(L, n, &r.lay);
     if (!r.lay.indented) {
@@ -659,108 +806,7 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
         free(L);
         return sm_fail(err, name, 0, "out of memory");
     }
-    size_t i = read_title(&r, 0);
-    int more = 0;
-    while (i < n) {
-        const pline *l = &L[i];
-        if (l->flags & L_MORE)
-            more = 1;
-        if (l->flags & (L_BLANK | L_DROP)) {
-            i++;
-            continue;
-        }
-        const char *num;
-        size_t num_len;
-        if ((l->flags & L_CAPS) && heading_shape(l->s, l->n, &num, &num_len) &&
-            (!r.lay.indented || l->indent < r.lay.dialogue - 2 || num)) {
-            /* Strip the scene numbers, join a heading that wraps ("... -"). */
-            const char *s = l->s;
-            size_t sn = l->n;
-            if (num) {
-                s += scene_number_token(s, sn);
-                sn = (size_t)(l->s + l->n - s);
-                sm_trim(&s, &sn);
-            }
-            r.text.len = 0;
-            sm_sbuf_put(&r.text, s, sn);
-            const char *trailing_number = NULL;
-            size_t last = i;
-            while (last + 1 < n && r.text.len && (r.text.p[r.text.len - 1] == '-' || r.text.p[r.text.len - 1] == ',') &&
-                   (L[last + 1].flags & (L_CAPS | L_BLANK | L_DROP)) == L_CAPS &&
-                   L[last + 1].indent == l->indent) {
-                last++;
-                sm_sbuf_join(&r.text, ' ', L[last].s, L[last].n);
-            }
-            /* A trailing copy of the number: "12  INT. HOUSE - DAY  12". */
-            if (num) {
-                size_t tl = num_len;
-                if (r.text.len > tl + 1 && memcmp(r.text.p + r.text.len - tl, num, tl) == 0 &&
-                    r.text.p[r.text.len - tl - 1] == ' ') {
-                    r.text.len -= tl;
-                    while (r.text.len && r.text.p[r.text.len - 1] == ' ')
-                        r.text.len--;
-                }
-            } else {
-                /* Numbered at the right only: "INT. HOUSE - DAY      12".  Two
-                 * spaces at least, so "INT. ROOM 12" keeps its number. */
-                size_t e = r.text.len, k = e;
-                while (k > 0 && r.text.p[k - 1] != ' ')
-                    k--;
-                size_t tl = e - k;
-                if (tl && k >= 3 && r.text.p[k - 2] == ' ' &&
-                    scene_number_token(r.text.p + k, tl) == tl) {
-                    char tmp[16];
-                    size_t nl = tl < sizeof tmp ? tl : sizeof tmp - 1;
-                    memcpy(tmp, r.text.p + k, nl);
-                    if (nl && tmp[nl - 1] == '.')
-                        nl--;
-                    trailing_number = sm_builder_str(b, tmp, nl, 1);
-                    r.text.len = k;
-                    while (r.text.len && r.text.p[r.text.len - 1] == ' ')
-                        r.text.len--;
-                }
-            }
-            sm_block *blk = sm_builder_add(b, SM_BLOCK_SCENE_HEADING, (long)i + 1, (long)last + 1);
-            if (blk) {
-                blk->text = sm_builder_str(b, r.text.p, r.text.len, 0);
-                blk->scene_number = num ? sm_builder_str(b, num, num_len, 1) : trailing_number;
-            }
-            more = 0;
-            i = last + 1;
-            continue;
-        }
-        if ((l->flags & L_CAPS) &&
-            (transition_shape(l->s, l->n) || (r.lay.indented && l->indent > r.lay.cue + 8))) {
-            emit_text_block(&r, SM_BLOCK_TRANSITION, i, i, l->s, l->n);
-            more = 0;
-            i++;
-            continue;
-        }
-        if (is_cue(&r, i)) {
-            i = read_speech(&r, i, &more);
-            continue;
-        }
-        /* Action: up to a blank line or the next element. */
-        more = 0;
-        r.text.len = 0;
-        size_t first = i, last = i;
-        sm_sbuf_put(&r.text, l->s, l->n);
-        for (size_t k = i + 1; k < n; k++) {
-            const pline *m = &L[k];
-            if (m->flags & L_DROP)
-                continue;
-            if (m->flags & L_BLANK)
-                break;
-            if ((m->flags & L_CAPS) && (heading_shape(m->s, m->n, &num, &num_len) || transition_shape(m->s, m->n)))
-                break;
-            if (r.lay.indented && m->indent > L[last].indent + 4)
-                break;      /* a cue or speech column starts */
-            sm_sbuf_join(&r.text, '\n', m->s, m->n);
-            last = k;
-        }
-        emit_text_block(&r, SM_BLOCK_ACTION, first, last, r.text.p, r.text.len);
-        i = last + 1;
-    }
+    read_body(&r, read_title(&r, 0));
     if (r.text.failed || r.paren.failed)
         b->failed = 1;
     sm_sbuf_free(&r.text);

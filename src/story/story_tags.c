@@ -88,13 +88,168 @@ static void report_unclosed(sm_story_set *set, sm_story *s, const sm_story_tag *
                        (int)(tag->open.len > 60 ? 60 : tag->open.len), t + tag->open.off);
 }
 
+/* The state of one story's tag parse: the open tags, innermost last. */
+typedef struct tag_parser {
+    sm_story_set *set;
+    sm_story *s;
+    uint32_t stack[MAX_DEPTH];          /* indexes into s->tags */
+    int depth;
+    int image;                          /* N of the open <gdi>, 0 outside */
+} tag_parser;
+
+/* One tag as written: <NAME ATTR> or </NAME>, from a to end. */
+typedef struct tag_token {
+    uint32_t a, end;                    /* '<' and one past '>' */
+    uint32_t aa, ab;                    /* the attribute, trimmed */
+    int closing, kind;
+} tag_token;
+
+/* The tag starting at a ('<'): 1 with *tk filled; 0 when it is text or a
+ * tag that is not ours (reported).  *next is where to read on. */
+static int lex_tag(tag_parser *tp, uint32_t a, tag_token *tk, uint32_t *next)
+{
+    sm_story *s = tp->s;
+    const char *t = s->text;
+    uint32_t n = s->text_len, p = a + 1;
+    tk->a = a;
+    tk->closing = 0;
+    if (p < n && t[p] == '/')
+        tk->closing = 1, p++;
+    uint32_t name_start = p;
+    *next = a + 1;
+    if (p >= n || !is_alpha((unsigned char)t[p]))
+        return 0;                       /* a lone '<' is text */
+    while (p < n && (is_alnum((unsigned char)t[p]) || t[p] == '_' || t[p] == '-'))
+        p++;
+    uint32_t name_end = p;
+    if (p < n && !(t[p] == '>' || story_is_space((unsigned char)t[p]) || t[p] == '/'))
+        return 0;                       /* "<3", "<a.b": not a tag */
+    uint32_t q = p;
+    while (q < n && t[q] != '>' && t[q] != '<' && t[q] != '\n')
+        q++;
+    if (q >= n || t[q] != '>') {
+        sm_story_issue_add(tp->set, s, SM_FIELD_STORY, a, "tag-syntax", "tag \"%.*s\" has no closing '>'",
+                           (int)(q - a > 60 ? 60 : q - a), t + a);
+        *next = q > a + 1 ? q : a + 1;
+        return 0;
+    }
+    tk->end = *next = q + 1;
+    tk->kind = tag_kind(t + name_start, name_end - name_start);
+    if (tk->kind < 0) {
+        const char *what = (name_end - name_start >= 2 && t[name_start] == 'g' && t[name_start + 1] == 'd')
+                               ? "unknown grounding tag" : "unexpected tag";
+        sm_story_issue_add(tp->set, s, SM_FIELD_STORY, a, "tag-unknown", "%s \"%.*s\"", what,
+                           (int)(tk->end - a > 60 ? 60 : tk->end - a), t + a);
+        return 0;
+    }
+    tk->aa = name_end;
+    tk->ab = q;
+    if (tk->ab > tk->aa && t[tk->ab - 1] == '/')
+        tk->ab--;                       /* "<gdo char1/>": read as an open tag */
+    story_trim(t, &tk->aa, &tk->ab);
+    return 1;
+}
+
+/* Close the innermost open tag of tk's kind (and report those it skips). */
+static void close_tag(tag_parser *tp, const tag_token *tk)
+{
+    sm_story *s = tp->s;
+    const char *t = s->text;
+    if (tk->ab > tk->aa)
+        sm_story_issue_add(tp->set, s, SM_FIELD_STORY, tk->a, "tag-syntax", "closing tag \"%.*s\" has attributes",
+                           (int)(tk->end - tk->a > 60 ? 60 : tk->end - tk->a), t + tk->a);
+    int k = tp->depth - 1;
+    while (k >= 0 && s->tags[tp->stack[k]].kind != (uint32_t)tk->kind)
+        k--;
+    if (k < 0) {
+        sm_story_issue_add(tp->set, s, SM_FIELD_STORY, tk->a, "unopened", "</%s> closes nothing",
+                           kind_name((uint32_t)tk->kind));
+        return;
+    }
+    for (int j = tp->depth - 1; j > k; j--) {
+        sm_story_tag *open = &s->tags[tp->stack[j]];
+        open->content.len = tk->a - open->content.off;
+        report_unclosed(tp->set, s, open);
+    }
+    sm_story_tag *tag = &s->tags[tp->stack[k]];
+    tag->content.len = tk->a - tag->content.off;
+    tag->close.off = tk->a;
+    tag->close.len = tk->end - tk->a;
+    tag->closed = 1;
+    tp->depth = k;
+    if (tk->kind == SM_TAG_GDI)
+        tp->image = 0;
+}
+
+/* N of "<gdi imageN>", or 0 (reported) when the attribute is not imageN. */
+static int gdi_image(tag_parser *tp, const tag_token *tk)
+{
+    const char *v = tp->s->text + tk->aa;
+    uint32_t len = tk->ab - tk->aa, d = 5;
+    long num = 0;
+    if (len > 5 && memcmp(v, "image", 5) == 0) {
+        while (d < len && story_is_digit((unsigned char)v[d]) && d < 12)
+            num = num * 10 + (v[d++] - '0');
+    }
+    if (len <= 5 || d != len || memcmp(v, "image", 5) != 0) {
+        sm_story_issue_add(tp->set, tp->s, SM_FIELD_STORY, tk->a, "gdi-attr",
+                           "<gdi> attribute \"%.*s\" is not imageN", (int)(len > 60 ? 60 : len), v);
+        num = 0;
+    }
+    return (int)num;
+}
+
+/* Open a tag: a <gdi> closes whatever is still open; other tags take the
+ * image of the enclosing <gdi> and their ids.  -1 on OOM. */
+static int open_tag(tag_parser *tp, const tag_token *tk)
+{
+    sm_story *s = tp->s;
+    const char *t = s->text;
+    if (tk->kind == SM_TAG_GDI && tp->depth > 0) {
+        /* A new block while one is open: the previous </gdi> is missing.
+         * Close everything so the new block starts clean. */
+        for (int j = tp->depth - 1; j >= 0; j--) {
+            sm_story_tag *open = &s->tags[tp->stack[j]];
+            open->content.len = tk->a - open->content.off;
+            report_unclosed(tp->set, s, open);
+        }
+        tp->depth = 0;
+        tp->image = 0;
+    }
+    sm_story_tag *tag = push_tag(tp->set, s);
+    if (!tag)
+        return -1;
+    tag->kind = (uint32_t)tk->kind;
+    tag->open.off = tk->a;
+    tag->open.len = tk->end - tk->a;
+    tag->attr.off = tk->aa;
+    tag->attr.len = tk->ab - tk->aa;
+    tag->content.off = tk->end;
+    tag->content.len = s->text_len - tk->end;     /* until closed */
+    if (tk->kind == SM_TAG_GDI) {
+        tag->image = tp->image = gdi_image(tp, tk);
+    } else {
+        tag->image = tp->image;
+        parse_ids(tp->set, s, tag);
+        if (tp->depth == 0 || s->tags[tp->stack[0]].kind != SM_TAG_GDI)
+            sm_story_issue_add(tp->set, s, SM_FIELD_STORY, tk->a, "outside-gdi",
+                               "\"%.*s\" is outside any <gdi> block",
+                               (int)(tk->end - tk->a > 60 ? 60 : tk->end - tk->a), t + tk->a);
+    }
+    if (tp->depth == MAX_DEPTH) {
+        sm_story_issue_add(tp->set, s, SM_FIELD_STORY, tk->a, "nesting", "tags nested more than %d deep",
+                           MAX_DEPTH);
+        return 0;
+    }
+    tp->stack[tp->depth++] = s->ntags - 1;
+    return 0;
+}
+
 void sm_story_parse_tags(sm_story_set *set, sm_story *s)
 {
     const char *t = s->text;
     uint32_t n = s->text_len, i = 0;
-    uint32_t stack[MAX_DEPTH];          /* indexes into s->tags */
-    int depth = 0;
-    int image = 0;                      /* N of the open <gdi>, 0 outside */
+    tag_parser tp = {.set = set, .s = s};
 
     /* Size the tag array once: every tag starts with '<'. */
     uint32_t lt_count = 0;
@@ -111,130 +266,16 @@ void sm_story_parse_tags(sm_story_set *set, sm_story *s)
         const char *lt = memchr(t + i, '<', n - i);
         if (!lt)
             break;
-        uint32_t a = (uint32_t)(lt - t), p = a + 1;
-        int closing = 0;
-        if (p < n && t[p] == '/')
-            closing = 1, p++;
-        uint32_t name_start = p;
-        if (p >= n || !is_alpha((unsigned char)t[p])) {
-            i = a + 1;                  /* a lone '<' is text */
+        tag_token tk;
+        if (!lex_tag(&tp, (uint32_t)(lt - t), &tk, &i))
             continue;
-        }
-        while (p < n && (is_alnum((unsigned char)t[p]) || t[p] == '_' || t[p] == '-'))
-            p++;
-        uint32_t name_end = p;
-        if (p < n && !(t[p] == '>' || story_is_space((unsigned char)t[p]) || t[p] == '/')) {
-            i = a + 1;                  /* "<3", "<a.b": not a tag */
-            continue;
-        }
-        uint32_t q = p;
-        while (q < n && t[q] != '>' && t[q] != '<' && t[q] != '\n')
-            q++;
-        if (q >= n || t[q] != '>') {
-            sm_story_issue_add(set, s, SM_FIELD_STORY, a, "tag-syntax",
-                               "tag \"%.*s\" has no closing '>'",
-                               (int)(q - a > 60 ? 60 : q - a), t + a);
-            i = q > a + 1 ? q : a + 1;
-            continue;
-        }
-        uint32_t end = q + 1;           /* one past '>' */
-        i = end;
-        int kind = tag_kind(t + name_start, name_end - name_start);
-        if (kind < 0) {
-            const char *what = (name_end - name_start >= 2 && t[name_start] == 'g' &&
-                                t[name_start + 1] == 'd') ? "unknown grounding tag" : "unexpected tag";
-            sm_story_issue_add(set, s, SM_FIELD_STORY, a, "tag-unknown", "%s \"%.*s\"", what,
-                               (int)(end - a > 60 ? 60 : end - a), t + a);
-            continue;
-        }
-        uint32_t aa = name_end, ab = q;
-        if (ab > aa && t[ab - 1] == '/')
-            ab--;                       /* "<gdo char1/>": read as an open tag */
-        story_trim(t, &aa, &ab);
-
-        if (closing) {
-            if (ab > aa)
-                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "tag-syntax",
-                                   "closing tag \"%.*s\" has attributes",
-                                   (int)(end - a > 60 ? 60 : end - a), t + a);
-            int k = depth - 1;
-            while (k >= 0 && s->tags[stack[k]].kind != (uint32_t)kind)
-                k--;
-            if (k < 0) {
-                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "unopened",
-                                   "</%s> closes nothing", kind_name((uint32_t)kind));
-                continue;
-            }
-            for (int j = depth - 1; j > k; j--) {
-                sm_story_tag *open = &s->tags[stack[j]];
-                open->content.len = a - open->content.off;
-                report_unclosed(set, s, open);
-            }
-            sm_story_tag *tag = &s->tags[stack[k]];
-            tag->content.len = a - tag->content.off;
-            tag->close.off = a;
-            tag->close.len = end - a;
-            tag->closed = 1;
-            depth = k;
-            if (kind == SM_TAG_GDI)
-                image = 0;
-            continue;
-        }
-
-        if (kind == SM_TAG_GDI && depth > 0) {
-            /* A new block while one is open: the previous </gdi> is missing.
-             * Close everything so the new block starts clean. */
-            for (int j = depth - 1; j >= 0; j--) {
-                sm_story_tag *open = &s->tags[stack[j]];
-                open->content.len = a - open->content.off;
-                report_unclosed(set, s, open);
-            }
-            depth = 0;
-            image = 0;
-        }
-        sm_story_tag *tag = push_tag(set, s);
-        if (!tag)
+        if (tk.closing)
+            close_tag(&tp, &tk);
+        else if (open_tag(&tp, &tk) != 0)
             return;
-        tag->kind = (uint32_t)kind;
-        tag->open.off = a;
-        tag->open.len = end - a;
-        tag->attr.off = aa;
-        tag->attr.len = ab - aa;
-        tag->content.off = end;
-        tag->content.len = n - end;     /* until closed */
-        if (kind == SM_TAG_GDI) {
-            const char *v = t + aa;
-            uint32_t len = ab - aa, d = 5;
-            long num = 0;
-            if (len > 5 && memcmp(v, "image", 5) == 0) {
-                while (d < len && story_is_digit((unsigned char)v[d]) && d < 12)
-                    num = num * 10 + (v[d++] - '0');
-            }
-            if (len <= 5 || d != len || memcmp(v, "image", 5) != 0) {
-                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "gdi-attr",
-                                   "<gdi> attribute \"%.*s\" is not imageN",
-                                   (int)(len > 60 ? 60 : len), v);
-                num = 0;
-            }
-            tag->image = (int)num;
-            image = (int)num;
-        } else {
-            tag->image = image;
-            parse_ids(set, s, tag);
-            if (depth == 0 || s->tags[stack[0]].kind != SM_TAG_GDI)
-                sm_story_issue_add(set, s, SM_FIELD_STORY, a, "outside-gdi",
-                                   "\"%.*s\" is outside any <gdi> block",
-                                   (int)(end - a > 60 ? 60 : end - a), t + a);
-        }
-        if (depth == MAX_DEPTH) {
-            sm_story_issue_add(set, s, SM_FIELD_STORY, a, "nesting",
-                               "tags nested more than %d deep", MAX_DEPTH);
-            continue;
-        }
-        stack[depth++] = s->ntags - 1;
     }
-    for (int j = depth - 1; j >= 0; j--)
-        report_unclosed(set, s, &s->tags[stack[j]]);
+    for (int j = tp.depth - 1; j >= 0; j--)
+        report_unclosed(set, s, &s->tags[tp.stack[j]]);
 }
 
 size_t sm_story_plain_text(const char *story, size_t len, char *out)
