@@ -38,12 +38,13 @@ static int cmp_anchor_s(const void *a, const void *b)
     return (x->s > y->s) - (x->s < y->s);
 }
 
-size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
-                          const uint32_t *T, size_t t0, size_t t1,
-                          int ngram, align_anchor *out, size_t max_out)
+/* The n-grams that occur exactly once in S[s0, s1) and once in T[t0, t1),
+ * as anchors sorted by script position.  *out is malloc'd; returns their
+ * count (0 on OOM too). */
+static size_t unique_pairs(const uint32_t *S, size_t s0, size_t s1, const uint32_t *T, size_t t0,
+                           size_t t1, int ngram, align_anchor **out)
 {
-    if (s1 - s0 < (size_t)ngram || t1 - t0 < (size_t)ngram || max_out == 0)
-        return 0;
+    *out = NULL;
     size_t ns = s1 - s0 - (size_t)ngram + 1;
     size_t cap = sm_table_size(ns, 64);
     gram_slot *tab = calloc(cap, sizeof *tab);
@@ -105,18 +106,20 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
         return 0;
     }
     qsort(pairs, k, sizeof *pairs, cmp_anchor_s);
+    *out = pairs;
+    return k;
+}
 
-    /* Longest chain increasing in t (patience sorting, O(k log k)). */
+/* The longest chain of pairs (sorted by s) increasing in t, by patience
+ * sorting in O(k log k): indices into pairs, first to last, in *chain
+ * (malloc'd).  Returns its length (0 on OOM). */
+static size_t longest_chain(const align_anchor *pairs, size_t k, size_t **chain)
+{
+    *chain = NULL;
     size_t *tail = malloc(k * sizeof *tail);   /* tail[len-1] = index of the chain end */
     size_t *prev = malloc(k * sizeof *prev);
-    if (!tail || !prev) {
-        free(tail);
-        free(prev);
-        free(pairs);
-        return 0;
-    }
-    size_t len = 0;
-    for (size_t i = 0; i < k; i++) {
+    size_t len = 0, n = 0;
+    for (size_t i = 0; tail && prev && i < k; i++) {
         size_t lo = 0, hi = len;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -130,16 +133,26 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
         if (lo == len)
             len++;
     }
-    /* Walk the chain back; merge n-grams that overlap into longer anchors and
-     * drop those that would overlap on one side only. */
-    size_t *chain = malloc(len * sizeof *chain);
-    size_t n = 0;
-    if (chain) {
+    size_t *c = tail && prev && len ? malloc(len * sizeof *c) : NULL;
+    if (c) {
+        /* walked back from the end, stored first to last */
         for (size_t i = tail[len - 1]; i != SIZE_MAX; i = prev[i])
-            chain[n++] = i;
+            c[len - 1 - n++] = i;
     }
+    free(tail);
+    free(prev);
+    *chain = c;
+    return c ? n : 0;
+}
+
+/* The chain as anchors into out: n-grams that overlap on the same diagonal
+ * merge into longer anchors; one that overlaps the previous anchor on one
+ * side only is trimmed (or dropped).  Returns the anchors written. */
+static size_t merge_chain(const align_anchor *pairs, const size_t *chain, size_t n, align_anchor *out,
+                          size_t max_out)
+{
     size_t written = 0;
-    for (size_t c = n; c-- > 0 && written < max_out;) {
+    for (size_t c = 0; c < n && written < max_out; c++) {
         align_anchor a = pairs[chain[c]];
         if (written > 0) {
             align_anchor *last = &out[written - 1];
@@ -167,9 +180,23 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
         }
         out[written++] = a;
     }
+    return written;
+}
+
+size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
+                          const uint32_t *T, size_t t0, size_t t1,
+                          int ngram, align_anchor *out, size_t max_out)
+{
+    if (s1 - s0 < (size_t)ngram || t1 - t0 < (size_t)ngram || max_out == 0)
+        return 0;
+    align_anchor *pairs;
+    size_t k = unique_pairs(S, s0, s1, T, t0, t1, ngram, &pairs);
+    if (k == 0)
+        return 0;
+    size_t *chain;
+    size_t n = longest_chain(pairs, k, &chain);
+    size_t written = merge_chain(pairs, chain, n, out, max_out);
     free(chain);
-    free(tail);
-    free(prev);
     free(pairs);
     return written;
 }

@@ -214,6 +214,172 @@ static void load_meta(sm_movie *m, const char *root)
     json_decref(meta);
 }
 
+/* annotation "cast": person boxes per shot/img with their cast pid. */
+static void load_persons(sm_movie *m, json_t *cast, const char *path)
+{
+    if (!json_is_array(cast) || json_array_size(cast) == 0)
+        return;
+    sm_arena *a = &m->arena;
+    size_t i, skipped = 0;
+    json_t *v;
+    m->persons = sm_arena_alloc(a, json_array_size(cast) * sizeof *m->persons);
+    json_array_foreach(cast, i, v) {
+        if (!m->persons)
+            break;
+        json_t *body = json_object_get(v, "body");
+        json_t *bbox = json_object_get(body, "bbox");
+        if (!json_is_integer(json_object_get(v, "shot_idx")) || !json_is_integer(json_object_get(v, "img_idx")) ||
+            !json_is_array(bbox) || json_array_size(bbox) != 4) {
+            skipped++;
+            continue;
+        }
+        sm_mn_person *p = &m->persons[m->n_persons];
+        p->shot = (int)json_integer_value(json_object_get(v, "shot_idx"));
+        p->img = (int)json_integer_value(json_object_get(v, "img_idx"));
+        p->x1 = num(json_array_get(bbox, 0), 0);
+        p->y1 = num(json_array_get(bbox, 1), 0);
+        p->x2 = num(json_array_get(bbox, 2), 0);
+        p->y2 = num(json_array_get(bbox, 3), 0);
+        if (!(p->x2 > p->x1 && p->y2 > p->y1)) {
+            skipped++;
+            continue;
+        }
+        double w, h;
+        if (pair(json_object_get(v, "resolution"), &w, &h) == 0 && w > 0 && h > 0) {
+            p->res_w = (int)w;
+            p->res_h = (int)h;
+        }
+        p->pid = astr(a, json_object_get(v, "pid"));
+        m->n_persons++;
+    }
+    if (skipped)
+        sm_warn(&m->problems, 0, "%s: %zu cast entries without shot_idx/img_idx/body.bbox skipped", path,
+                skipped);
+}
+
+/* annotation "scene": MovieNet's scenes as shot and frame ranges. */
+static void load_scenes(sm_movie *m, json_t *scenes)
+{
+    if (!json_is_array(scenes) || json_array_size(scenes) == 0)
+        return;
+    size_t i;
+    json_t *v;
+    m->scenes = sm_arena_alloc(&m->arena, json_array_size(scenes) * sizeof *m->scenes);
+    json_array_foreach(scenes, i, v) {
+        if (!m->scenes)
+            break;
+        double s0, s1, f0, f1;
+        if (pair(json_object_get(v, "shot"), &s0, &s1) != 0 || pair(json_object_get(v, "frame"), &f0, &f1) != 0)
+            continue;
+        sm_mn_scene *s = &m->scenes[m->n_scenes++];
+        s->id = astr(&m->arena, json_object_get(v, "id"));
+        s->shot_first = (int)s0;
+        s->shot_last = (int)s1;
+        s->frame_first = (long)f0;
+        s->frame_last = (long)f1;
+    }
+}
+
+/* A synopsis paragraph's "sentences", joined with spaces (arena). */
+static char *join_sentences(sm_arena *a, json_t *sent)
+{
+    size_t total = 1, q;
+    json_t *x;
+    json_array_foreach(sent, q, x)
+        if (json_is_string(x))
+            total += strlen(json_string_value(x)) + 1;
+    char *text = sm_arena_alloc(a, total);
+    if (!text)
+        return NULL;
+    text[0] = '\0';
+    size_t at = 0;
+    json_array_foreach(sent, q, x) {
+        if (!json_is_string(x))
+            continue;
+        const char *t = json_string_value(x);
+        size_t n = strlen(t);
+        if (at > 0)
+            text[at++] = ' ';
+        memcpy(text + at, t, n);
+        at += n;
+        text[at] = '\0';
+    }
+    return text;
+}
+
+/* A synopsis paragraph's "subtitle" entries: timed sentences. */
+static void load_synopsis_subtitles(sm_arena *a, sm_mn_synopsis *s, json_t *subs)
+{
+    if (!json_is_array(subs) || json_array_size(subs) == 0)
+        return;
+    size_t k;
+    json_t *sub;
+    s->subtitles = sm_arena_alloc(a, json_array_size(subs) * sizeof *s->subtitles);
+    json_array_foreach(subs, k, sub) {
+        if (!s->subtitles)
+            break;
+        double t0, t1;
+        json_t *sent = json_object_get(sub, "sentences");
+        if (pair(json_object_get(sub, "duration"), &t0, &t1) != 0 || !json_is_array(sent))
+            continue;
+        char *text = join_sentences(a, sent);
+        if (!text)
+            continue;
+        sm_mn_sentence *dst = &s->subtitles[s->n_subtitles++];
+        dst->shot = (int)num(json_object_get(sub, "shot"), -1);
+        dst->start = t0;
+        dst->end = t1;
+        dst->text = text;
+    }
+}
+
+/* One paragraph of annotation "story" into s: 0, or -1 when it has no
+ * shots or no time at all (it cannot be placed). */
+static int load_paragraph(sm_movie *m, json_t *v, sm_mn_synopsis *s)
+{
+    double s0, s1, f0 = -1, f1 = -1, d0, d1;
+    if (pair(json_object_get(v, "shot"), &s0, &s1) != 0)
+        return -1;
+    memset(s, 0, sizeof *s);
+    s->id = astr(&m->arena, json_object_get(v, "id"));
+    s->shot_first = (int)s0;
+    s->shot_last = (int)s1;
+    if (pair(json_object_get(v, "frame"), &f0, &f1) == 0) {
+        s->frame_first = (long)f0;
+        s->frame_last = (long)f1;
+    } else {
+        s->frame_first = s->frame_last = -1;
+    }
+    if (pair(json_object_get(v, "duration"), &d0, &d1) == 0) {
+        s->start = d0;
+        s->end = d1;
+    } else if (f0 >= 0 && m->fps > 0) {
+        s->start = f0 / m->fps;
+        s->end = (f1 + 1) / m->fps;
+    } else {
+        return -1;
+    }
+    s->description = astr(&m->arena, json_object_get(v, "description"));
+    load_synopsis_subtitles(&m->arena, s, json_object_get(v, "subtitle"));
+    return 0;
+}
+
+/* annotation "story": the synopsis paragraphs with their times. */
+static void load_synopsis(sm_movie *m, json_t *story)
+{
+    if (!json_is_array(story) || json_array_size(story) == 0)
+        return;
+    size_t i;
+    json_t *v;
+    m->synopsis = sm_arena_alloc(&m->arena, json_array_size(story) * sizeof *m->synopsis);
+    json_array_foreach(story, i, v) {
+        if (!m->synopsis)
+            break;
+        if (load_paragraph(m, v, &m->synopsis[m->n_synopsis]) == 0)
+            m->n_synopsis++;
+    }
+}
+
 static void load_annotation(sm_movie *m, const char *root)
 {
     char path[1024];
@@ -221,142 +387,9 @@ static void load_annotation(sm_movie *m, const char *root)
     json_t *ann = load_json(path, &m->problems);
     if (!ann)
         return;
-    sm_arena *a = &m->arena;
-    size_t i;
-    json_t *v;
-
-    json_t *cast = json_object_get(ann, "cast");
-    if (json_is_array(cast) && json_array_size(cast) > 0) {
-        m->persons = sm_arena_alloc(a, json_array_size(cast) * sizeof *m->persons);
-        size_t skipped = 0;
-        json_array_foreach(cast, i, v) {
-            if (!m->persons)
-                break;
-            json_t *body = json_object_get(v, "body");
-            json_t *bbox = json_object_get(body, "bbox");
-            if (!json_is_integer(json_object_get(v, "shot_idx")) ||
-                !json_is_integer(json_object_get(v, "img_idx")) ||
-                !json_is_array(bbox) || json_array_size(bbox) != 4) {
-                skipped++;
-                continue;
-            }
-            sm_mn_person *p = &m->persons[m->n_persons];
-            p->shot = (int)json_integer_value(json_object_get(v, "shot_idx"));
-            p->img = (int)json_integer_value(json_object_get(v, "img_idx"));
-            p->x1 = num(json_array_get(bbox, 0), 0);
-            p->y1 = num(json_array_get(bbox, 1), 0);
-            p->x2 = num(json_array_get(bbox, 2), 0);
-            p->y2 = num(json_array_get(bbox, 3), 0);
-            if (!(p->x2 > p->x1 && p->y2 > p->y1)) {
-                skipped++;
-                continue;
-            }
-            double w, h;
-            if (pair(json_object_get(v, "resolution"), &w, &h) == 0 && w > 0 && h > 0) {
-                p->res_w = (int)w;
-                p->res_h = (int)h;
-            }
-            p->pid = astr(a, json_object_get(v, "pid"));
-            m->n_persons++;
-        }
-        if (skipped)
-            sm_warn(&m->problems, 0, "%s: %zu cast entries without shot_idx/img_idx/body.bbox skipped",
-                    path, skipped);
-    }
-
-    json_t *scenes = json_object_get(ann, "scene");
-    if (json_is_array(scenes) && json_array_size(scenes) > 0) {
-        m->scenes = sm_arena_alloc(a, json_array_size(scenes) * sizeof *m->scenes);
-        json_array_foreach(scenes, i, v) {
-            if (!m->scenes)
-                break;
-            double s0, s1, f0, f1;
-            if (pair(json_object_get(v, "shot"), &s0, &s1) != 0 ||
-                pair(json_object_get(v, "frame"), &f0, &f1) != 0)
-                continue;
-            sm_mn_scene *s = &m->scenes[m->n_scenes++];
-            s->id = astr(a, json_object_get(v, "id"));
-            s->shot_first = (int)s0;
-            s->shot_last = (int)s1;
-            s->frame_first = (long)f0;
-            s->frame_last = (long)f1;
-        }
-    }
-
-    json_t *story = json_object_get(ann, "story");
-    if (json_is_array(story) && json_array_size(story) > 0) {
-        m->synopsis = sm_arena_alloc(a, json_array_size(story) * sizeof *m->synopsis);
-        json_array_foreach(story, i, v) {
-            if (!m->synopsis)
-                break;
-            double s0, s1, f0 = -1, f1 = -1, d0, d1;
-            if (pair(json_object_get(v, "shot"), &s0, &s1) != 0)
-                continue;
-            sm_mn_synopsis *s = &m->synopsis[m->n_synopsis];
-            memset(s, 0, sizeof *s);
-            s->id = astr(a, json_object_get(v, "id"));
-            s->shot_first = (int)s0;
-            s->shot_last = (int)s1;
-            if (pair(json_object_get(v, "frame"), &f0, &f1) == 0) {
-                s->frame_first = (long)f0;
-                s->frame_last = (long)f1;
-            } else {
-                s->frame_first = s->frame_last = -1;
-            }
-            if (pair(json_object_get(v, "duration"), &d0, &d1) == 0) {
-                s->start = d0;
-                s->end = d1;
-            } else if (f0 >= 0 && m->fps > 0) {
-                s->start = f0 / m->fps;
-                s->end = (f1 + 1) / m->fps;
-            } else {
-                continue;   /* no time at all: cannot be placed */
-            }
-            s->description = astr(a, json_object_get(v, "description"));
-            json_t *subs = json_object_get(v, "subtitle");
-            if (json_is_array(subs) && json_array_size(subs) > 0) {
-                s->subtitles = sm_arena_alloc(a, json_array_size(subs) * sizeof *s->subtitles);
-                size_t k;
-                json_t *sub;
-                json_array_foreach(subs, k, sub) {
-                    if (!s->subtitles)
-                        break;
-                    double t0, t1;
-                    json_t *sent = json_object_get(sub, "sentences");
-                    if (pair(json_object_get(sub, "duration"), &t0, &t1) != 0 || !json_is_array(sent))
-                        continue;
-                    /* join the sentences with spaces */
-                    size_t total = 1, q;
-                    json_t *x;
-                    json_array_foreach(sent, q, x)
-                        if (json_is_string(x))
-                            total += strlen(json_string_value(x)) + 1;
-                    char *text = sm_arena_alloc(a, total);
-                    if (!text)
-                        continue;
-                    text[0] = '\0';
-                    size_t at = 0;
-                    json_array_foreach(sent, q, x) {
-                        if (!json_is_string(x))
-                            continue;
-                        const char *t = json_string_value(x);
-                        size_t n = strlen(t);
-                        if (at > 0)
-                            text[at++] = ' ';
-                        memcpy(text + at, t, n);
-                        at += n;
-                        text[at] = '\0';
-                    }
-                    sm_mn_sentence *dst = &s->subtitles[s->n_subtitles++];
-                    dst->shot = (int)num(json_object_get(sub, "shot"), -1);
-                    dst->start = t0;
-                    dst->end = t1;
-                    dst->text = text;
-                }
-            }
-            m->n_synopsis++;
-        }
-    }
+    load_persons(m, json_object_get(ann, "cast"), path);
+    load_scenes(m, json_object_get(ann, "scene"));
+    load_synopsis(m, json_object_get(ann, "story"));
     m->have |= SM_MN_ANNOTATION;
     json_decref(ann);
 }

@@ -384,125 +384,84 @@ static int character_shape(const char *s, size_t n)
  * after it.  One-line elements (headings, sections, ...) leave the rest of
  * the paragraph to the caller, which loops (no recursion: a paragraph of a
  * million "#" lines must not exhaust the stack). */
-static size_t read_element(freader *r, size_t from, size_t to)
+/* Lyrics (~) or centered (>...<) lines: a run of such lines is one block.
+ * Returns the line after the run. */
+static size_t read_run(freader *r, size_t from, size_t to, int lyric)
 {
-    const char *raw, *s;
-    size_t rn, n;
-    line_at(r, from, &raw, &rn);
-    s = raw, n = rn;
-    sm_trim(&s, &n);
-    int single = to == from + 1;
+    size_t k = from;
+    sm_sbuf all = {0};
+    for (; k < to; k++) {
+        const char *t;
+        size_t tn;
+        line_at(r, k, &t, &tn);
+        sm_trim(&t, &tn);
+        if (lyric ? (tn == 0 || t[0] != '~') : !(tn >= 2 && t[0] == '>' && t[tn - 1] == '<'))
+            break;
+        t++, tn -= lyric ? 1 : 2;
+        sm_trim(&t, &tn);
+        if (k > from)
+            sm_sbuf_putc(&all, '\n');
+        put_plain(&all, t, tn);
+    }
+    sm_block *blk = add(r, lyric ? SM_BLOCK_LYRICS : SM_BLOCK_ACTION, from, k - 1);
+    if (blk) {
+        blk->text = sm_builder_str(r->b, all.p, all.len, 0);
+        blk->centered = !lyric;
+    }
+    if (all.failed)
+        r->b->failed = 1;
+    sm_sbuf_free(&all);
+    return k;
+}
 
-    if (all_equals(s, n)) {
-        add(r, SM_BLOCK_PAGE_BREAK, from, from);
-        return from + 1;
+/* A character cue (s, n: its line) and the speech up to `to`, its
+ * parentheticals apart; "^" marks dual dialogue with the previous speech. */
+static void read_dialogue(freader *r, size_t from, size_t to, const char *s, size_t n)
+{
+    const char *cue = s[0] == '@' ? s + 1 : s;
+    size_t cn = s[0] == '@' ? n - 1 : n;
+    int dual = 0;
+    if (cn && cue[cn - 1] == '^') {
+        dual = 1;
+        cn--;
     }
-    if (s[0] == '#' || (s[0] == '=' && !(n >= 2 && s[1] == '='))) {
-        sm_block_kind kind = s[0] == '#' ? SM_BLOCK_SECTION : SM_BLOCK_SYNOPSIS;
-        size_t k = 0;
-        while (k < n && s[k] == s[0])
-            k++;
-        const char *t = s + k;
-        size_t tn = n - k;
+    sm_block *blk = add(r, SM_BLOCK_DIALOGUE, from, to - 1);
+    if (!blk)
+        return;
+    sm_builder_speaker(r->b, blk, cue, cn);
+    r->buf.len = r->paren.len = 0;
+    for (size_t k = from + 1; k < to; k++) {
+        const char *t;
+        size_t tn;
+        line_at(r, k, &t, &tn);
         sm_trim(&t, &tn);
-        set_text(r, add(r, kind, from, from), t, tn);
-        return from + 1;
-    }
-    if (s[0] == '~' || (s[0] == '>' && n >= 2 && s[n - 1] == '<')) {
-        /* Lyrics / centered lines: a run of such lines is one block. */
-        int lyric = s[0] == '~';
-        size_t k = from;
-        sm_sbuf all = {0};
-        for (; k < to; k++) {
-            const char *t;
-            size_t tn;
-            line_at(r, k, &t, &tn);
+        if (tn == 0)
+            continue;         /* the "two spaces" line inside a speech */
+        if (t[0] == '(' && t[tn - 1] == ')') {
+            t++, tn -= 2;
             sm_trim(&t, &tn);
-            if (lyric ? (tn == 0 || t[0] != '~') : !(tn >= 2 && t[0] == '>' && t[tn - 1] == '<'))
-                break;
-            t++, tn -= lyric ? 1 : 2;
-            sm_trim(&t, &tn);
-            if (k > from)
-                sm_sbuf_putc(&all, '\n');
-            put_plain(&all, t, tn);
+            if (r->paren.len)
+                sm_sbuf_putc(&r->paren, ' ');
+            put_plain(&r->paren, t, tn);
+            continue;
         }
-        sm_block *blk = add(r, lyric ? SM_BLOCK_LYRICS : SM_BLOCK_ACTION, from, k - 1);
-        if (blk) {
-            blk->text = sm_builder_str(r->b, all.p, all.len, 0);
-            blk->centered = !lyric;
-        }
-        if (all.failed)
-            r->b->failed = 1;
-        sm_sbuf_free(&all);
-        return k;
+        if (r->buf.len)
+            sm_sbuf_putc(&r->buf, ' ');
+        put_plain(&r->buf, t, tn);
     }
-    if (s[0] == '>') {
-        const char *t = s + 1;
-        size_t tn = n - 1;
-        sm_trim(&t, &tn);
-        set_text(r, add(r, SM_BLOCK_TRANSITION, from, from), t, tn);
-        return from + 1;
+    blk->text = sm_builder_str(r->b, r->buf.p, r->buf.len, 0);
+    blk->parenthetical = sm_builder_str(r->b, r->paren.p, r->paren.len, 1);
+    if (dual) {
+        blk->dual = 1;
+        if (r->last_dialogue != (size_t)-1)
+            r->b->script->blocks[r->last_dialogue].dual = 1;
     }
-    int forced_heading = s[0] == '.' && n >= 2 && s[1] != '.';
-    if (forced_heading || (s[0] != '!' && sm_heading_prefix(s, n, 0) && (single || sm_all_caps(s, n, 0)))) {
-        const char *t = forced_heading ? s + 1 : s;
-        size_t tn = forced_heading ? n - 1 : n;
-        const char *num;
-        size_t num_len;
-        split_scene_number(&t, &tn, &num, &num_len);
-        sm_block *blk = add(r, SM_BLOCK_SCENE_HEADING, from, from);
-        set_text(r, blk, t, tn);
-        if (blk)
-            blk->scene_number = num ? sm_builder_str(r->b, num, num_len, 1) : NULL;
-        return from + 1;
-    }
-    if (single && s[0] != '!' && s[0] != '@' && n >= 3 && memcmp(s + n - 3, "TO:", 3) == 0 &&
-        sm_all_caps(s, n, 0)) {
-        set_text(r, add(r, SM_BLOCK_TRANSITION, from, from), s, n);
-        return to;
-    }
-    if (!single && (s[0] == '@' || (s[0] != '!' && character_shape(s, n)))) {
-        const char *cue = s[0] == '@' ? s + 1 : s;
-        size_t cn = s[0] == '@' ? n - 1 : n;
-        int dual = 0;
-        if (cn && cue[cn - 1] == '^') {
-            dual = 1;
-            cn--;
-        }
-        sm_block *blk = add(r, SM_BLOCK_DIALOGUE, from, to - 1);
-        if (!blk)
-            return to;
-        sm_builder_speaker(r->b, blk, cue, cn);
-        r->buf.len = r->paren.len = 0;
-        for (size_t k = from + 1; k < to; k++) {
-            const char *t;
-            size_t tn;
-            line_at(r, k, &t, &tn);
-            sm_trim(&t, &tn);
-            if (tn == 0)
-                continue;         /* the "two spaces" line inside a speech */
-            if (t[0] == '(' && t[tn - 1] == ')') {
-                t++, tn -= 2;
-                sm_trim(&t, &tn);
-                if (r->paren.len)
-                    sm_sbuf_putc(&r->paren, ' ');
-                put_plain(&r->paren, t, tn);
-                continue;
-            }
-            if (r->buf.len)
-                sm_sbuf_putc(&r->buf, ' ');
-            put_plain(&r->buf, t, tn);
-        }
-        blk->text = sm_builder_str(r->b, r->buf.p, r->buf.len, 0);
-        blk->parenthetical = sm_builder_str(r->b, r->paren.p, r->paren.len, 1);
-        if (dual) {
-            blk->dual = 1;
-            if (r->last_dialogue != (size_t)-1)
-                r->b->script->blocks[r->last_dialogue].dual = 1;
-        }
-        return to;
-    }
-    /* Action: every line as written (indentation kept), '!' removed. */
+}
+
+/* Action: every line as written (indentation kept), a leading '!' (of the
+ * first line, whose trimmed text starts at s) removed. */
+static void read_action(freader *r, size_t from, size_t to, const char *raw, const char *s)
+{
     r->buf.len = 0;
     size_t last = from;
     for (size_t k = from; k < to; k++) {
@@ -524,6 +483,66 @@ static size_t read_element(freader *r, size_t from, size_t to)
     sm_block *blk = add(r, SM_BLOCK_ACTION, from, last);
     if (blk)
         blk->text = sm_builder_str(r->b, r->buf.p, r->buf.len, 0);
+}
+
+/* A one-line element after its marker: a section (#) or synopsis (=), text
+ * after the run of markers; a forced transition (>). */
+static void read_marked(freader *r, size_t line, sm_block_kind kind, const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n && s[k] == s[0] && (kind != SM_BLOCK_TRANSITION || k == 0))
+        k++;
+    const char *t = s + k;
+    size_t tn = n - k;
+    sm_trim(&t, &tn);
+    set_text(r, add(r, kind, line, line), t, tn);
+}
+
+static size_t read_element(freader *r, size_t from, size_t to)
+{
+    const char *raw, *s;
+    size_t rn, n;
+    line_at(r, from, &raw, &rn);
+    s = raw, n = rn;
+    sm_trim(&s, &n);
+    int single = to == from + 1;
+
+    if (all_equals(s, n)) {
+        add(r, SM_BLOCK_PAGE_BREAK, from, from);
+        return from + 1;
+    }
+    if (s[0] == '#' || (s[0] == '=' && !(n >= 2 && s[1] == '='))) {
+        read_marked(r, from, s[0] == '#' ? SM_BLOCK_SECTION : SM_BLOCK_SYNOPSIS, s, n);
+        return from + 1;
+    }
+    if (s[0] == '~' || (s[0] == '>' && n >= 2 && s[n - 1] == '<'))
+        return read_run(r, from, to, s[0] == '~');
+    if (s[0] == '>') {
+        read_marked(r, from, SM_BLOCK_TRANSITION, s, n);
+        return from + 1;
+    }
+    int forced_heading = s[0] == '.' && n >= 2 && s[1] != '.';
+    if (forced_heading || (s[0] != '!' && sm_heading_prefix(s, n, 0) && (single || sm_all_caps(s, n, 0)))) {
+        const char *t = forced_heading ? s + 1 : s;
+        size_t tn = forced_heading ? n - 1 : n;
+        const char *num;
+        size_t num_len;
+        split_scene_number(&t, &tn, &num, &num_len);
+        sm_block *blk = add(r, SM_BLOCK_SCENE_HEADING, from, from);
+        set_text(r, blk, t, tn);
+        if (blk)
+            blk->scene_number = num ? sm_builder_str(r->b, num, num_len, 1) : NULL;
+        return from + 1;
+    }
+    if (single && s[0] != '!' && s[0] != '@' && n >= 3 && memcmp(s + n - 3, "TO:", 3) == 0 &&
+        sm_all_caps(s, n, 0)) {
+        set_text(r, add(r, SM_BLOCK_TRANSITION, from, from), s, n);
+        return to;
+    }
+    if (!single && (s[0] == '@' || (s[0] != '!' && character_shape(s, n))))
+        read_dialogue(r, from, to, s, n);
+    else
+        read_action(r, from, to, raw, s);
     return to;
 }
 
