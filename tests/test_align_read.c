@@ -13,28 +13,17 @@
 #include <unistd.h>
 
 #include "storymovie/alignment.h"
-
-static const char alignment_jsonl[] =
-    "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":2.0,\"end\":3.0,\"text\":\"Too early.\",\"speaker\":null,\"confidence\":0,\"block\":null}\n"
-    "{\"type\":\"segment\",\"cue\":2,\"segment\":1,\"start\":3.5,\"end\":4.5,\"text\":\"Overlaps the start.\",\"speaker\":\"DANIEL\",\"confidence\":0.9,\"block\":3}\n"
-    "\n"
-    "{\"type\":\"segment\",\"cue\":3,\"segment\":1,\"start\":5.0,\"end\":6.0,\"text\":\"On image one.\",\"speaker\":\"MARTHA\",\"confidence\":0.97,\"block\":4}\n"
-    "{\"type\":\"segment\",\"cue\":4,\"segment\":1,\"start\":9.0,\"end\":10.0,\"text\":\"Between.\",\"speaker\":\"DANIEL\",\"confidence\":0.8,\"block\":5}\n"
-    "{\"type\":\"segment\",\"cue\":5,\"segment\":1,\"start\":15.5,\"end\":17.0,\"text\":\"On image two.\",\"speaker\":null,\"confidence\":0.2,\"block\":null}\n"
-    "{\"type\":\"note\",\"anything\":1}\n"
-    "{\"type\":\"block\",\"block\":1,\"kind\":\"scene_heading\",\"scene\":1,\"text\":\"INT. ROOM - DAY\",\"start\":3.0,\"end\":3.0,\"timing\":\"interpolated\",\"line\":1}\n"
-    "{\"type\":\"block\",\"block\":2,\"kind\":\"action\",\"scene\":1,\"text\":\"Untimed.\",\"start\":null,\"end\":null,\"timing\":null,\"line\":3}\n"
-    "{\"type\":\"block\",\"block\":3,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"DANIEL\",\"text\":\"Overlaps the start.\",\"start\":3.5,\"end\":4.5,\"timing\":\"aligned\",\"line\":5}\n"
-    "{\"type\":\"block\",\"block\":4,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"MARTHA\",\"text\":\"On image one.\",\"start\":5.0,\"end\":6.0,\"timing\":\"aligned\",\"line\":8}\n"
-    "{\"type\":\"block\",\"block\":5,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"DANIEL\",\"text\":\"Between.\",\"start\":9.0,\"end\":10.0,\"timing\":\"aligned\",\"line\":11}\n"
-    "{\"type\":\"block\",\"block\":6,\"kind\":\"scene_heading\",\"scene\":2,\"text\":\"EXT. LATER\",\"start\":30.0,\"end\":30.0,\"timing\":\"interpolated\",\"line\":14}\n";
+#include "sm_test.h"
 
 static void alignment_read_back(void **state)
 {
     (void)state;
     sm_film_alignment al;
     sm_error err;
-    assert_int_equal(sm_film_alignment_parse("a.jsonl", alignment_jsonl, strlen(alignment_jsonl), &al, &err), 0);
+    size_t len;
+    char *alignment_jsonl = sm_test_fixture("link/alignment.jsonl", &len);
+    assert_int_equal(sm_film_alignment_parse("a.jsonl", alignment_jsonl, len, &al, &err), 0);
+    free(alignment_jsonl);
     assert_int_equal(al.n_segments, 5);
     assert_int_equal(al.n_blocks, 6);
     assert_null(al.segments[0].speaker);
@@ -174,17 +163,6 @@ static void records_need_their_fields(void **state)
     sm_film_alignment_free(&a);
 }
 
-static char dir[64];
-
-static void write_file(const char *name, const char *text, char *path, size_t size)
-{
-    snprintf(path, size, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
 static const char transcript[] =
     "[Scene: Central Perk.]\n\n"
     "Monica: There's nothing to tell! He's just some guy I work with!\n\n"
@@ -202,10 +180,10 @@ static const char srt[] =
 static void film_align_records_equal_read_back(void **state)
 {
     (void)state;
-    char script[128], subs[128], out[128];
-    write_file("t.txt", transcript, script, sizeof script);
-    write_file("s.srt", srt, subs, sizeof subs);
-    snprintf(out, sizeof out, "%s/out.jsonl", dir);
+    char script[256], subs[256], out[256];
+    snprintf(script, sizeof script, "%s", sm_test_file("t.txt", transcript));
+    snprintf(subs, sizeof subs, "%s", sm_test_file("s.srt", srt));
+    snprintf(out, sizeof out, "%s/out.jsonl", sm_test_dir);
     sm_film_align_request req = {script, subs, NULL, out, SM_ALIGN_JSONL};
     sm_film_alignment a, b;
     sm_film_align_stats stats;
@@ -240,12 +218,12 @@ static void film_align_records_equal_read_back(void **state)
 static void film_align_refuses_empty_files(void **state)
 {
     (void)state;
-    char script[128], subs[128], blank[128], empty[128], out[128];
-    write_file("t.txt", transcript, script, sizeof script);
-    write_file("s.srt", srt, subs, sizeof subs);
-    write_file("blank.txt", " \n\n\t \n", blank, sizeof blank);
-    write_file("empty.srt", "", empty, sizeof empty);
-    snprintf(out, sizeof out, "%s/never.jsonl", dir);
+    char script[256], subs[256], blank[256], empty[256], out[256];
+    snprintf(script, sizeof script, "%s", sm_test_file("t.txt", transcript));
+    snprintf(subs, sizeof subs, "%s", sm_test_file("s.srt", srt));
+    snprintf(blank, sizeof blank, "%s", sm_test_file("blank.txt", " \n\n\t \n"));
+    snprintf(empty, sizeof empty, "%s", sm_test_file("empty.srt", ""));
+    snprintf(out, sizeof out, "%s/never.jsonl", sm_test_dir);
     const char *cases[][3] = {{blank, subs, blank}, {script, empty, empty}, {empty, blank, empty}};
     for (size_t i = 0; i < 3; i++) {
         sm_film_align_request req = {cases[i][0], cases[i][1], NULL, out, SM_ALIGN_JSONL};
@@ -259,21 +237,6 @@ static void film_align_refuses_empty_files(void **state)
     }
 }
 
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/sm_test_align_read_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,5 +247,5 @@ int main(void)
         cmocka_unit_test(film_align_records_equal_read_back),
         cmocka_unit_test(film_align_refuses_empty_files),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

@@ -11,31 +11,17 @@
 #include <string.h>
 
 #include "storymovie/eval.h"
-
-static char dir[64];
-
-static const char *write_file(const char *name, const char *text)
-{
-    static char paths[4][128];
-    static int next;
-    char *path = paths[next++ % 4];
-    snprintf(path, 128, "%s/%s", dir, name);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
+#include "sm_test.h"
 
 static void pairs_by_id(void **state)
 {
     (void)state;
-    const char *pred = write_file("p.jsonl",
+    const char *pred = sm_test_file("p.jsonl",
         "{\"story_id\":\"a\",\"chain_of_thought\":\"" "## Image 1\\n\",\"story\":\"the cat sat\"}\n"
         "{\"story_id\":\"b\",\"story\":\"x\"}\n"
         "{\"story_id\":\"a\",\"story\":\"again\"}\n"
         "{\"story_id\":\"only-pred\",\"story\":\"y\"}\n");
-    const char *ref = write_file("r.jsonl",
+    const char *ref = sm_test_file("r.jsonl",
         "{\"story_id\":\"b\",\"story\":\"x\"}\n"
         "{\"story_id\":\"a\",\"chain_of_thought\":\"\",\"story\":\"the cat sat down\"}\n"
         "{\"story_id\":\"only-ref\",\"story\":\"z\"}\n");
@@ -78,10 +64,10 @@ static void pairs_by_id(void **state)
 static void pairs_refused(void **state)
 {
     (void)state;
-    const char *good = write_file("g.jsonl", "{\"story_id\":\"a\",\"story\":\"x\"}\n");
-    const char *noid = write_file("n.jsonl", "{\"story\":\"x\"}\n");
-    const char *other = write_file("o.jsonl", "{\"story_id\":\"b\",\"story\":\"x\"}\n");
-    const char *broken = write_file("b.jsonl", "{\"story_id\":\"a\",\n");
+    const char *good = sm_test_file("g.jsonl", "{\"story_id\":\"a\",\"story\":\"x\"}\n");
+    const char *noid = sm_test_file("n.jsonl", "{\"story\":\"x\"}\n");
+    const char *other = sm_test_file("o.jsonl", "{\"story_id\":\"b\",\"story\":\"x\"}\n");
+    const char *broken = sm_test_file("b.jsonl", "{\"story_id\":\"a\",\n");
     sm_story_pairs p;
     sm_error err;
     assert_int_equal(sm_story_pairs_read(noid, good, &p, &err), -1);
@@ -97,7 +83,7 @@ static void pairs_refused(void **state)
 static void grounding_of_a_pair(void **state)
 {
     (void)state;
-    const char *pred = write_file("gp.jsonl", "");
+    const char *pred = sm_test_file("gp.jsonl", "");
     sm_story_pairs p;
     sm_error err;
     FILE *f = fopen(pred, "wb");
@@ -128,21 +114,6 @@ static void grounding_of_a_pair(void **state)
     sm_story_pairs_free(&p);
 }
 
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/sm_test_pairs_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,5 +121,5 @@ int main(void)
         cmocka_unit_test(pairs_refused),
         cmocka_unit_test(grounding_of_a_pair),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

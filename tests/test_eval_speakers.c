@@ -12,18 +12,7 @@
 #include <sys/stat.h>
 
 #include "storymovie/eval_speakers.h"
-
-static char dir[64];
-
-static void put(const char *rel, const char *text)
-{
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, rel);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+#include "sm_test.h"
 
 static const char gold[] = "cue\tsegment\tsegments\tstart\tend\tspeaker\ttext\n"
                            "1\t1\t1\t0\t1\tRoss\tHi.\n2\t1\t2\t1\t2\tMonica\tHey.\n2\t2\t2\t1\t2\tJoey\tYo.\n";
@@ -31,16 +20,16 @@ static const char gold[] = "cue\tsegment\tsegments\tstart\tend\tspeaker\ttext\n"
 static void scores_from_jsonl_and_tsv(void **state)
 {
     (void)state;
-    put("gold.tsv", gold);
+    sm_test_file("gold.tsv", gold);
     /* no confidence: counted as sure, like a TSV line */
-    put("p.jsonl", "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":0,\"end\":1,\"speaker\":\"ROSS\"}\n"
+    sm_test_file("p.jsonl", "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":0,\"end\":1,\"speaker\":\"ROSS\"}\n"
                    "{\"type\":\"segment\",\"cue\":2,\"segment\":1,\"start\":1,\"end\":2,\"speaker\":\"Joey\","
                    "\"confidence\":0.85}\n");
-    put("p.tsv", "1\t1\tross\n2\t2\tJoey\n");
+    sm_test_file("p.tsv", "1\t1\tross\n2\t2\tJoey\n");
     char g[128], pj[128], pt[128];
-    snprintf(g, sizeof g, "%s/gold.tsv", dir);
-    snprintf(pj, sizeof pj, "%s/p.jsonl", dir);
-    snprintf(pt, sizeof pt, "%s/p.tsv", dir);
+    snprintf(g, sizeof g, "%s/gold.tsv", sm_test_dir);
+    snprintf(pj, sizeof pj, "%s/p.jsonl", sm_test_dir);
+    snprintf(pt, sizeof pt, "%s/p.tsv", sm_test_dir);
     sm_speaker_score s = {0}, ep = {0};
     sm_error err;
     assert_int_equal(sm_speaker_score_files(&s, &ep, g, pj, &err), 0);
@@ -57,8 +46,8 @@ static void scores_from_jsonl_and_tsv(void **state)
     assert_int_equal(s.answered, 4);
     sm_speaker_score_free(&s);
     sm_speaker_score_free(&ep);
-    put("bad.jsonl", "{\"type\":\"segment\",\"cue\":1,\n");
-    snprintf(pj, sizeof pj, "%s/bad.jsonl", dir);
+    sm_test_file("bad.jsonl", "{\"type\":\"segment\",\"cue\":1,\n");
+    snprintf(pj, sizeof pj, "%s/bad.jsonl", sm_test_dir);
     memset(&s, 0, sizeof s);
     assert_int_equal(sm_speaker_score_files(&s, NULL, g, pj, &err), -1);
     assert_int_equal(err.line, 1);
@@ -69,24 +58,24 @@ static void episodes_of_directories(void **state)
 {
     (void)state;
     char path[256];
-    snprintf(path, sizeof path, "%s/gold", dir);
+    snprintf(path, sizeof path, "%s/gold", sm_test_dir);
     mkdir(path, 0755);
-    snprintf(path, sizeof path, "%s/pred", dir);
+    snprintf(path, sizeof path, "%s/pred", sm_test_dir);
     mkdir(path, 0755);
     const char *ids[] = {"ep3", "ep1", "ep2", "notes"};
     for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/gold/%s", dir, ids[i]);
+        snprintf(path, sizeof path, "%s/gold/%s", sm_test_dir, ids[i]);
         mkdir(path, 0755);
     }
-    put("gold/ep1/gold.tsv", gold);
-    put("gold/ep2/gold.tsv", gold);
-    put("gold/ep3/gold.tsv", gold);
-    put("pred/ep1.jsonl", "");
-    put("pred/ep1.tsv", "");
-    put("pred/ep3.tsv", "");
+    sm_test_file("gold/ep1/gold.tsv", gold);
+    sm_test_file("gold/ep2/gold.tsv", gold);
+    sm_test_file("gold/ep3/gold.tsv", gold);
+    sm_test_file("pred/ep1.jsonl", "");
+    sm_test_file("pred/ep1.tsv", "");
+    sm_test_file("pred/ep3.tsv", "");
     char g[128], p[128];
-    snprintf(g, sizeof g, "%s/gold", dir);
-    snprintf(p, sizeof p, "%s/pred", dir);
+    snprintf(g, sizeof g, "%s/gold", sm_test_dir);
+    snprintf(p, sizeof p, "%s/pred", sm_test_dir);
     sm_speaker_episode *e;
     size_t n;
     sm_error err;
@@ -101,26 +90,11 @@ static void episodes_of_directories(void **state)
     assert_int_equal(sm_speaker_episodes("/nonexistent", p, &e, &n, &err), -1);
 }
 
-static int make_dir(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/sm_test_speakers_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scores_from_jsonl_and_tsv),
         cmocka_unit_test(episodes_of_directories),
     };
-    return cmocka_run_group_tests(tests, make_dir, remove_dir);
+    return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

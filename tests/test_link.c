@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "storymovie/link.h"
+#include "sm_test.h"
 
 static char root[64];
 
@@ -46,21 +47,6 @@ static int remove_root(void **state)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     return system(cmd) == 0 ? 0 : -1;
 }
-
-static const char alignment_jsonl[] =
-    "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":2.0,\"end\":3.0,\"text\":\"Too early.\",\"speaker\":null,\"confidence\":0,\"block\":null}\n"
-    "{\"type\":\"segment\",\"cue\":2,\"segment\":1,\"start\":3.5,\"end\":4.5,\"text\":\"Overlaps the start.\",\"speaker\":\"DANIEL\",\"confidence\":0.9,\"block\":3}\n"
-    "\n"
-    "{\"type\":\"segment\",\"cue\":3,\"segment\":1,\"start\":5.0,\"end\":6.0,\"text\":\"On image one.\",\"speaker\":\"MARTHA\",\"confidence\":0.97,\"block\":4}\n"
-    "{\"type\":\"segment\",\"cue\":4,\"segment\":1,\"start\":9.0,\"end\":10.0,\"text\":\"Between.\",\"speaker\":\"DANIEL\",\"confidence\":0.8,\"block\":5}\n"
-    "{\"type\":\"segment\",\"cue\":5,\"segment\":1,\"start\":15.5,\"end\":17.0,\"text\":\"On image two.\",\"speaker\":null,\"confidence\":0.2,\"block\":null}\n"
-    "{\"type\":\"note\",\"anything\":1}\n"
-    "{\"type\":\"block\",\"block\":1,\"kind\":\"scene_heading\",\"scene\":1,\"text\":\"INT. ROOM - DAY\",\"start\":3.0,\"end\":3.0,\"timing\":\"interpolated\",\"line\":1}\n"
-    "{\"type\":\"block\",\"block\":2,\"kind\":\"action\",\"scene\":1,\"text\":\"Untimed.\",\"start\":null,\"end\":null,\"timing\":null,\"line\":3}\n"
-    "{\"type\":\"block\",\"block\":3,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"DANIEL\",\"text\":\"Overlaps the start.\",\"start\":3.5,\"end\":4.5,\"timing\":\"aligned\",\"line\":5}\n"
-    "{\"type\":\"block\",\"block\":4,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"MARTHA\",\"text\":\"On image one.\",\"start\":5.0,\"end\":6.0,\"timing\":\"aligned\",\"line\":8}\n"
-    "{\"type\":\"block\",\"block\":5,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"DANIEL\",\"text\":\"Between.\",\"start\":9.0,\"end\":10.0,\"timing\":\"aligned\",\"line\":11}\n"
-    "{\"type\":\"block\",\"block\":6,\"kind\":\"scene_heading\",\"scene\":2,\"text\":\"EXT. LATER\",\"start\":30.0,\"end\":30.0,\"timing\":\"interpolated\",\"line\":14}\n";
 
 /* A film at 25 fps with four 100-frame shots; a story on shot 1 img 1
  * (frame 150 = 6.0 s, shot on screen 4.0-8.0 s) and shot 3 img 0
@@ -140,7 +126,10 @@ static void one_story_record(void **state)
     make_movie(&m, shots, persons, cast);
     sm_film_alignment al;
     sm_error err;
-    assert_int_equal(sm_film_alignment_parse("a.jsonl", alignment_jsonl, strlen(alignment_jsonl), &al, &err), 0);
+    size_t len;
+    char *alignment_jsonl = sm_test_fixture("link/alignment.jsonl", &len);
+    assert_int_equal(sm_film_alignment_parse("a.jsonl", alignment_jsonl, len, &al, &err), 0);
+    free(alignment_jsonl);
 
     sm_story_set set;
     memset(&set, 0, sizeof set);

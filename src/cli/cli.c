@@ -39,6 +39,16 @@ void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit)
         fprintf(stderr, "%s: warning: %s: %zu more warnings\n", sm_progname, file, w->count - n);
 }
 
+int cli_open_output(sm_output *o, const char *path)
+{
+    sm_error err;
+    if (sm_output_open(o, path, &err) != 0) {
+        cli_report(&err);
+        return -1;
+    }
+    return 0;
+}
+
 int cli_finish_output(sm_output *o, int failed)
 {
     sm_error err;
@@ -46,6 +56,35 @@ int cli_finish_output(sm_output *o, int failed)
         cli_report(&err);
         return 1;
     }
+    return 0;
+}
+
+int cli_dispatch(int argc, char **argv, const cli_sub *subs, size_t n_subs, void (*usage)(FILE *f),
+                 int help_anywhere, const char *unknown)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 1; i < (help_anywhere ? argc : 2); i++)
+        if (cli_is_help(argv[i])) {
+            usage(stdout);
+            return 0;
+        }
+    for (size_t i = 0; i < n_subs; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc - 1, argv + 1);
+    cli_errorf(unknown, argv[1]);
+    return 2;
+}
+
+int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *what, const char **out)
+{
+    if (*i + 1 >= argc) {
+        cli_errorf("%s: %s needs %s", cmd, argv[*i], what);
+        return -1;
+    }
+    *out = argv[++*i];
     return 0;
 }
 

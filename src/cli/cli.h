@@ -26,10 +26,25 @@ int cli_option_long(const char *cmd, const char *opt, const char *value, long lo
                     long *out);
 int cli_option_double(const char *cmd, const char *opt, const char *value, double lo, int lo_open,
                       double hi, double *out);
+/* Open an output (NULL or "-": standard output); reports a failure.
+ * Returns 0 or -1. */
+int cli_open_output(sm_output *o, const char *path);
 /* Finish an output: commit it, or, when writing it failed, abort it with
  * the one wording every command uses (sm_output_fail).  Reports any
  * problem; returns the exit status (0 or 1). */
 int cli_finish_output(sm_output *o, int failed);
+/* A command with subcommands (eval, story): argv[1] names one of subs,
+ * which runs on argv + 1.  No argument, -h or --help (anywhere, when
+ * help_anywhere) prints usage.  Returns the exit status. */
+typedef struct cli_sub {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} cli_sub;
+int cli_dispatch(int argc, char **argv, const cli_sub *subs, size_t n_subs, void (*usage)(FILE *f),
+                 int help_anywhere, const char *unknown);
+/* The value of option argv[*i] (the next argument, *i advanced past it);
+ * without one print "CMD: OPTION needs WHAT" and return -1. */
+int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *what, const char **out);
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 /* stderr is a terminal: progress output is allowed. */

@@ -24,30 +24,11 @@ static void usage(FILE *f)
 
 int cmd_eval(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (cli_is_help(argv[1])) {
-        usage(stdout);
-        return 0;
-    }
-    if (strcmp(argv[1], "speakers") == 0)
-        return cmd_eval_speakers(argc - 1, argv + 1);
-    if (strcmp(argv[1], "grounding") == 0)
-        return cmd_eval_grounding(argc - 1, argv + 1);
-    if (strcmp(argv[1], "language") == 0)
-        return cmd_eval_language(argc - 1, argv + 1);
-    if (strcmp(argv[1], "report") == 0)
-        return cmd_eval_report(argc - 1, argv + 1);
-    if (strcmp(argv[1], "qa") == 0)
-        return cmd_eval_qa(argc - 1, argv + 1);
-    if (strcmp(argv[1], "judge") == 0)
-        return cmd_eval_judge(argc - 1, argv + 1);
-    if (strcmp(argv[1], "dialogue") == 0)
-        return cmd_eval_dialogue(argc - 1, argv + 1);
-    if (strcmp(argv[1], "structure") == 0)
-        return cmd_eval_structure(argc - 1, argv + 1);
-    cli_errorf("eval: '%s' is not something to evaluate; see 'storymovie eval --help'", argv[1]);
-    return 2;
+    static const cli_sub subs[] = {
+        {"speakers", cmd_eval_speakers}, {"grounding", cmd_eval_grounding}, {"language", cmd_eval_language},
+        {"report", cmd_eval_report},     {"qa", cmd_eval_qa},               {"judge", cmd_eval_judge},
+        {"dialogue", cmd_eval_dialogue}, {"structure", cmd_eval_structure},
+    };
+    return cli_dispatch(argc, argv, subs, sizeof subs / sizeof subs[0], usage, 0,
+                        "eval: '%s' is not something to evaluate; see 'storymovie eval --help'");
 }

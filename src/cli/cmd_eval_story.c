@@ -200,33 +200,35 @@ static void note_unpaired(const sm_story_pairs *p, const char *what)
     fprintf(stderr, "%s\n", n_pred + n_ref > shown ? " ..." : "");
 }
 
-/* Pair the stories of both files and open the output: how both scorers
- * start.  0, or -1 after reporting, with nothing left to free. */
-static int open_pairs(const eval_args *a, sm_story_pairs *p, sm_output *out)
+/* How both scorers start: the options, the stories of both files paired,
+ * the output opened.  -1 to go on; else the exit status (help, a usage
+ * error, or a problem reported), with nothing left to free. */
+static int start(int argc, char **argv, int allow_quirks, const char *help, eval_args *a,
+                 sm_story_pairs *p, sm_output *out)
 {
+    int rc = parse_args(argc, argv, allow_quirks, a, help);
+    if (rc >= 0)
+        return rc;
     sm_error err;
     if (sm_story_pairs_read(a->pred, a->ref, p, &err) != 0) {
         cli_report(&err);
-        return -1;
+        return 1;
     }
-    if (sm_output_open(out, a->out, &err) != 0) {
-        cli_report(&err);
+    if (cli_open_output(out, a->out) != 0) {
         sm_story_pairs_free(p);
-        return -1;
+        return 1;
     }
-    return 0;
+    return -1;
 }
 
 int cmd_eval_grounding(int argc, char **argv)
 {
     eval_args a;
-    int rc = parse_args(argc, argv, 1, &a, grounding_usage);
-    if (rc >= 0)
-        return rc;
     sm_story_pairs p;
     sm_output out;
-    if (open_pairs(&a, &p, &out) != 0)
-        return 1;
+    int rc = start(argc, argv, 1, grounding_usage, &a, &p, &out);
+    if (rc >= 0)
+        return rc;
     sm_grounding_mode mode = a.quirks ? SM_GROUNDING_REFERENCE_QUIRKS : SM_GROUNDING_PER_IMAGE;
     sm_grounding_options gopt = {mode, a.image_width, a.image_height};
     sm_grounding_summary sum;
@@ -273,13 +275,11 @@ int cmd_eval_grounding(int argc, char **argv)
 int cmd_eval_language(int argc, char **argv)
 {
     eval_args a;
-    int rc = parse_args(argc, argv, 0, &a, language_usage);
-    if (rc >= 0)
-        return rc;
     sm_story_pairs p;
     sm_output out;
-    if (open_pairs(&a, &p, &out) != 0)
-        return 1;
+    int rc = start(argc, argv, 0, language_usage, &a, &p, &out);
+    if (rc >= 0)
+        return rc;
     sm_language_scorer l;
     sm_json j;
     sm_json_init(&j);

@@ -98,17 +98,11 @@ int cmd_script(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (++i >= argc) {
-                cli_errorf("script: %s needs a file name", a);
+            if (cli_option_value("script", argc, argv, &i, "a file name", &out_path) != 0)
                 return 2;
-            }
-            out_path = argv[i];
         } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0) {
-            if (++i >= argc) {
-                cli_errorf("script: %s needs plain, fountain or transcript", a);
+            if (cli_option_value("script", argc, argv, &i, "plain, fountain or transcript", &format_name) != 0)
                 return 2;
-            }
-            format_name = argv[i];
         } else if (strncmp(a, "--format=", 9) == 0) {
             format_name = a + 9;
         } else if (strcmp(a, "--stats") == 0) {
@@ -152,17 +146,10 @@ int cmd_script(int argc, char **argv)
     cli_print_warnings(path, &s.warnings, 20);
 
     sm_output out;
-    if (sm_output_open(&out, out_path, &err) < 0) {
-        cli_report(&err);
-        sm_script_free(&s);
-        return 1;
-    }
-    if (cli_finish_output(&out, sm_script_write_jsonl(out.fp, &s) != 0) != 0) {
-        sm_script_free(&s);
-        return 1;
-    }
-    if (stats)
+    int status = cli_open_output(&out, out_path) != 0 ||
+                 cli_finish_output(&out, sm_script_write_jsonl(out.fp, &s) != 0) != 0;
+    if (status == 0 && stats)
         sm_script_print_stats(stderr, path, &s);
     sm_script_free(&s);
-    return 0;
+    return status;
 }

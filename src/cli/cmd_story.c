@@ -213,19 +213,42 @@ static int open_stories(const char *file, const char *out_path, sm_story_set *se
         sm_story_set_free(set);
         return -1;
     }
-    if (sm_output_open(out, out_path, &err) != 0) {
-        cli_report(&err);
+    if (cli_open_output(out, out_path) != 0) {
         sm_story_set_free(set);
         return -1;
     }
     return 0;
 }
 
-static int run_text(int argc, char **argv)
+/* One record of `story text` (the tag-free text, as JSON or --plain) or
+ * of `story entities` to f.  0, 1 on a write error, -1 out of memory. */
+static int write_record(sm_json *j, const sm_story *s, int entities, int plain, FILE *f, char **buf,
+                        size_t *cap)
+{
+    if (entities) {
+        if (sm_story_entities_json(j, s) != 0)
+            return -1;
+        return sm_json_flush_line(j, f) != 0;
+    }
+    if (sm_grow(buf, cap, (size_t)s->text_len + 1, 1) != 0)
+        return -1;
+    size_t n = sm_story_plain_text(s->text, s->text_len, *buf);
+    if (plain)
+        return fwrite(*buf, 1, n, f) != n || fputc('\n', f) == EOF;
+    sm_json_begin_object(j);
+    sm_json_kv_string(j, "story_id", s->story_id);
+    sm_json_key(j, "text");
+    sm_json_stringn(j, *buf, n);
+    sm_json_end_object(j);
+    return sm_json_flush_line(j, f) != 0;
+}
+
+/* `story text` and `story entities`: one output record per story. */
+static int run_per_record(int argc, char **argv, int entities)
 {
     int plain = 0;
     const char *out_path, *file;
-    int rc = parse_one_file(argc, argv, "--plain", &plain, &out_path, &file);
+    int rc = parse_one_file(argc, argv, entities ? NULL : "--plain", &plain, &out_path, &file);
     if (rc)
         return rc;
     sm_story_set set;
@@ -236,86 +259,28 @@ static int run_text(int argc, char **argv)
     sm_json_init(&j);
     char *buf = NULL;
     size_t buf_cap = 0;
-    int failed = 0;
-    for (size_t i = 0; i < set.count && !failed; i++) {
-        const sm_story *s = &set.items[i];
-        if (sm_grow(&buf, &buf_cap, (size_t)s->text_len + 1, 1) != 0) {
-            failed = 1;
-            break;
-        }
-        size_t n = sm_story_plain_text(s->text, s->text_len, buf);
-        if (plain) {
-            failed = fwrite(buf, 1, n, out.fp) != n || fputc('\n', out.fp) == EOF;
-        } else {
-            sm_json_begin_object(&j);
-            sm_json_kv_string(&j, "story_id", s->story_id);
-            sm_json_key(&j, "text");
-            sm_json_stringn(&j, buf, n);
-            sm_json_end_object(&j);
-            failed = sm_json_flush_line(&j, out.fp) != 0;
-        }
-    }
+    for (size_t i = 0; i < set.count && rc == 0; i++)
+        rc = write_record(&j, &set.items[i], entities, plain, out.fp, &buf, &buf_cap);
     free(buf);
     sm_json_free(&j);
-    rc = cli_finish_output(&out, failed);
-    sm_story_set_free(&set);
-    return rc;
-}
-
-static int run_entities(int argc, char **argv)
-{
-    const char *out_path, *file;
-    int unused = 0;
-    int rc = parse_one_file(argc, argv, NULL, &unused, &out_path, &file);
-    if (rc)
-        return rc;
-    sm_story_set set;
-    sm_output out;
-    if (open_stories(file, out_path, &set, &out) != 0)
-        return 1;
-    sm_json j;
-    sm_json_init(&j);
-    int failed = 0, oom = 0;
-    for (size_t i = 0; i < set.count && !failed && !oom; i++) {
-        if (sm_story_entities_json(&j, &set.items[i]) != 0)
-            oom = 1;
-        else
-            failed = sm_json_flush_line(&j, out.fp) != 0;
-    }
-    sm_json_free(&j);
-    if (oom) {
-        cli_errorf("story entities: out of memory");
+    if (rc < 0) {
+        cli_errorf("story %s: out of memory", argv[0]);
         sm_output_abort(&out);
         rc = 1;
     } else {
-        rc = cli_finish_output(&out, failed);
+        rc = cli_finish_output(&out, rc);
     }
     sm_story_set_free(&set);
     return rc;
 }
 
+static int run_text(int argc, char **argv) { return run_per_record(argc, argv, 0); }
+static int run_entities(int argc, char **argv) { return run_per_record(argc, argv, 1); }
+
 int cmd_story(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (cli_is_help(argv[1])) {
-        usage(stdout);
-        return 0;
-    }
-    for (int i = 2; i < argc; i++)
-        if (cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        }
-    if (strcmp(argv[1], "check") == 0)
-        return run_check(argc - 1, argv + 1);
-    if (strcmp(argv[1], "text") == 0)
-        return run_text(argc - 1, argv + 1);
-    if (strcmp(argv[1], "entities") == 0)
-        return run_entities(argc - 1, argv + 1);
-    cli_errorf("story: '%s' is not a story command (check, text, entities); see 'storymovie story --help'",
-               argv[1]);
-    return 2;
+    static const cli_sub subs[] = {{"check", run_check}, {"text", run_text}, {"entities", run_entities}};
+    return cli_dispatch(argc, argv, subs, sizeof subs / sizeof subs[0], usage, 1,
+                        "story: '%s' is not a story command (check, text, entities); "
+                        "see 'storymovie story --help'");
 }

@@ -114,11 +114,8 @@ int cmd_subs(int argc, char **argv)
             usage(stdout);
             return 0;
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-            if (++i >= argc) {
-                cli_errorf("subs: %s needs a file name", a);
+            if (cli_option_value("subs", argc, argv, &i, "a file name", &out_path) != 0)
                 return 2;
-            }
-            out_path = argv[i];
         } else if (strcmp(a, "--stats") == 0) {
             stats = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
@@ -150,17 +147,10 @@ int cmd_subs(int argc, char **argv)
         cli_print_warnings(in_path, &subs.warnings, SUBS_MAX_WARNINGS);
 
     sm_output out;
-    if (sm_output_open(&out, out_path, &err)) {
-        cli_report(&err);
-        sm_subtitles_free(&subs);
-        return 1;
-    }
-    if (cli_finish_output(&out, sm_subtitles_write_jsonl(out.fp, &subs) != 0) != 0) {
-        sm_subtitles_free(&subs);
-        return 1;
-    }
-    if (stats)
+    int status = cli_open_output(&out, out_path) != 0 ||
+                 cli_finish_output(&out, sm_subtitles_write_jsonl(out.fp, &subs) != 0) != 0;
+    if (status == 0 && stats)
         sm_subtitles_print_stats(stderr, in_path, &subs);
     sm_subtitles_free(&subs);
-    return 0;
+    return status;
 }

@@ -19,7 +19,7 @@
 #define MAX_FAST_FIELDS 32   /* more fields than this: jansson reads the line */
 #define MAX_FAST_DEPTH 64    /* deeper nesting in a skipped value: jansson too */
 
-enum { FAST_OK = 0, FALLBACK = 1, OOM = 2 };
+enum { FAST_OK = 0, FALLBACK = 1, OOM = 2, MORE = 3 };
 
 /* How strings are decoded: into the arena, or where they stand in the
  * line.  A dry pass decodes nothing; it proves the line is one the fast path
@@ -271,6 +271,23 @@ static int scan_number(cursor *c, double *v, long long *iv, int *is_int)
 
 /* ---- values ------------------------------------------------------------- */
 
+/* After a member of an object or array: a ',' (MORE follows), or the
+ * closing bracket, passed (FAST_OK); anything else is FALLBACK. */
+static int after_member(cursor *c, char close)
+{
+    skip_ws(c);
+    if (c->p < c->e && *c->p == ',') {
+        c->p++;
+        skip_ws(c);
+        return MORE;
+    }
+    if (c->p < c->e && *c->p == close) {
+        c->p++;
+        return FAST_OK;
+    }
+    return FALLBACK;
+}
+
 static int literal(cursor *c, const char *word, size_t n)
 {
     if ((size_t)(c->e - c->p) < n || memcmp(c->p, word, n) != 0)
@@ -318,17 +335,8 @@ static int skip_value(cursor *c, int depth)
             }
             if ((rc = skip_value(c, depth + 1)) != FAST_OK)
                 return rc;
-            skip_ws(c);
-            if (c->p < c->e && *c->p == ',') {
-                c->p++;
-                skip_ws(c);
-                continue;
-            }
-            if (c->p < c->e && *c->p == close) {
-                c->p++;
-                return FAST_OK;
-            }
-            return FALLBACK;
+            if ((rc = after_member(c, close)) != MORE)
+                return rc;
         }
     }
     default:
@@ -379,17 +387,8 @@ static int scan_strings(cursor *c, sm_json_value *out)
             if ((rc = skip_value(c, 2)) != FAST_OK)
                 return rc;
         }
-        skip_ws(c);
-        if (c->p < c->e && *c->p == ',') {
-            c->p++;
-            skip_ws(c);
-            continue;
-        }
-        if (c->p < c->e && *c->p == ']') {
-            c->p++;
-            return FAST_OK;
-        }
-        return FALLBACK;
+        if ((rc = after_member(c, ']')) != MORE)
+            return rc;
     }
 }
 
@@ -496,19 +495,10 @@ static int fast_object(cursor *c, const sm_json_field *fields, const size_t *kle
                 if (klen[i] == kn && memcmp(fields[i].key, key, kn) == 0)
                     match[n_match++] = i;
             rc = n_match ? scan_field_value(c, fields, values, match, n_match) : skip_value(c, 1);
-            if (rc != FAST_OK)
+            if (rc != FAST_OK || (rc = after_member(c, '}')) == FALLBACK)
                 return rc;
-            skip_ws(c);
-            if (c->p < c->e && *c->p == ',') {
-                c->p++;
-                skip_ws(c);
-                continue;
-            }
-            if (c->p < c->e && *c->p == '}') {
-                c->p++;
+            if (rc == FAST_OK)
                 break;
-            }
-            return FALLBACK;
         }
     }
     skip_ws(c);
