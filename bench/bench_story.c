@@ -305,19 +305,19 @@ int main(int argc, char **argv)
     }
     double t1 = now();
     size_t problems = 0;
-    for (size_t i = 0; i < ps.count; i++) {
+    for (size_t i = 0; i < ps.n_items; i++) {
         sm_story_check(&ps, &ps.items[i], NULL);
-        problems += ps.items[i].nissues;
+        problems += ps.items[i].n_issues;
     }
-    for (size_t i = 0; i < rs.count; i++) {
+    for (size_t i = 0; i < rs.n_items; i++) {
         sm_story_check(&rs, &rs.items[i], NULL);
-        problems += rs.items[i].nissues;
+        problems += rs.items[i].n_issues;
     }
     double t2 = now();
     sm_grounding_summary gs;
     memset(&gs, 0, sizeof gs);
     size_t detections = 0;
-    for (size_t i = 0; i < ps.count; i++) {
+    for (size_t i = 0; i < ps.n_items; i++) {
         sm_detection *cd, *rd;
         size_t nc = sm_grounding_detections(&ps.items[i], NULL, &cd);
         size_t nr = sm_grounding_detections(&rs.items[i], NULL, &rd);
@@ -341,12 +341,12 @@ int main(int argc, char **argv)
     double rouge = 0, meteor = 0;
     char *plain = NULL;
     size_t cap = 0;
-    for (size_t i = 0; i < ps.count; i++) {
+    for (size_t i = 0; i < ps.n_items; i++) {
         const sm_story *p = &ps.items[i], *r = &rs.items[i];
         size_t need = (p->text_len > r->text_len ? p->text_len : r->text_len) + 1;
         if (need > cap)
             free(plain), plain = malloc(cap = need);
-        cw.count = rw.count = 0;
+        cw.n_ids = rw.n_ids = 0;
         sm_words_tokenize(v, plain, sm_story_plain_text(p->text, p->text_len, plain), &cw);
         sm_words_tokenize(v, plain, sm_story_plain_text(r->text, r->text_len, plain), &rw);
         sm_bleu_add(&bleu, &cw, &rw);
@@ -358,12 +358,12 @@ int main(int argc, char **argv)
     double t4 = now(), w4 = wall();
 
     size_t cot_bytes = 0, story_bytes = 0;
-    for (size_t i = 0; i < rs.count; i++)
+    for (size_t i = 0; i < rs.n_items; i++)
         cot_bytes += rs.items[i].cot_len, story_bytes += rs.items[i].text_len;
     printf("bench_story: %zu stories x 2 files (%d images; mean chain of thought %.1f KB, "
            "story %.1f KB; %.1f MB of JSON Lines)\n",
-           rs.count, IMAGES, cot_bytes / 1024.0 / (double)rs.count,
-           story_bytes / 1024.0 / (double)rs.count, (ref.len + pred.len) / 1048576.0);
+           rs.n_items, IMAGES, cot_bytes / 1024.0 / (double)rs.n_items,
+           story_bytes / 1024.0 / (double)rs.n_items, (ref.len + pred.len) / 1048576.0);
     printf("  CPU seconds, one thread:\n");
     printf("  read (JSON + tables + tags), both files  %8.3f s\n", t1 - t0);
     printf("  check, both files                        %8.3f s   (%zu problems)\n", t2 - t1, problems);
@@ -371,8 +371,8 @@ int main(int argc, char **argv)
            t3 - t2, detections, gs.f1, gs.map);
     printf("  language BLEU/ROUGE-L/METEOR             %8.3f s   (%.0f + %.0f tokens; BLEU-4 %.4f, "
            "ROUGE-L %.4f, METEOR %.4f)\n",
-           t4 - t3, bleu.cand_len, bleu.ref_len, b[3], rouge / (double)ps.count,
-           meteor / (double)ps.count);
+           t4 - t3, bleu.cand_len, bleu.ref_len, b[3], rouge / (double)ps.n_items,
+           meteor / (double)ps.n_items);
     printf("  total                                    %8.3f s   (wall clock %.3f s)\n", t4 - t0, w4 - w0);
 
     free(plain);

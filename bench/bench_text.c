@@ -66,7 +66,7 @@ static size_t tokenize_lines(const sm_text *t, sm_tokens *tokens)
         sm_tokens_clear(tokens);
         if (sm_tokenize(t->data + start, end - start, (uint32_t)start, tokens) != 0)
             return 0;
-        count += tokens->count;
+        count += tokens->n_items;
         start = end + 1;
     }
     return count;

@@ -20,11 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_story_set set;
     memset(&set, 0, sizeof set);
     sm_story *s = sm_story_add(&set, "f", NULL, 0, (const char *)data + 1, size - 1);
-    if (!s || s->nimage_sections == 0 || s->nimage_sections > 64) {
+    if (!s || s->n_image_sections == 0 || s->n_image_sections > 64) {
         sm_story_set_free(&set);
         return 0;
     }
-    int n = (int)s->nimage_sections, keep[64];
+    int n = (int)s->n_image_sections, keep[64];
     int nkeep = sm_pick_frames(n, max, (data[0] & 0x80) ? SM_PICK_FIRST : SM_PICK_EVEN, keep);
     sm_trimmed t;
     sm_error err;
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (t.cot[t.cot_len] != '\0' || t.story[t.story_len] != '\0')
             __builtin_trap();
         sm_story *c = sm_story_add(&set, "cut", t.cot, t.cot_len, t.story, t.story_len);
-        if (c && (int)c->nimage_sections != nkeep)
+        if (c && (int)c->n_image_sections != nkeep)
             __builtin_trap();
         sm_trimmed_free(&t);
     }

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_error err;
     if (sm_story_read_buffer("fuzz", (const char *)data, size, &set, &err) != 0)
         return 0;
-    for (size_t i = 0; i < set.count; i++)
+    for (size_t i = 0; i < set.n_items; i++)
         sm_story_check(&set, &set.items[i], NULL);
     sm_story_set_free(&set);
     return 0;

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_story *s = sm_story_add(&set, "f", cot, sizeof cot - 1, (const char *)data, size);
     if (s) {
         sm_story_check(&set, s, NULL);
-        for (uint32_t i = 0; i < s->ntags; i++) {
+        for (uint32_t i = 0; i < s->n_tags; i++) {
             const sm_story_tag *t = &s->tags[i];
             if ((uint64_t)t->open.off + t->open.len > s->text_len ||
                 (uint64_t)t->content.off + t->content.len > s->text_len ||

@@ -33,7 +33,7 @@ static void tokenize_and_check(const char *s, size_t n, uint32_t base)
 {
     sm_tokens tokens = {0};
     check(sm_tokenize(s, n, base, &tokens) == 0);
-    for (size_t i = 0; i < tokens.count; i++) {
+    for (size_t i = 0; i < tokens.n_items; i++) {
         const sm_token *t = &tokens.items[i];
         check(t->offset >= base && t->length > 0 && t->offset - base + t->length <= n);
         check(t->norm_offset + t->norm_length < tokens.norm_len);

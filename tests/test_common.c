@@ -128,7 +128,7 @@ static void error_format(void **state)
     assert_string_equal(buf, "a.srt: empty file");
     sm_warnings w = {0};
     sm_warn(&w, 3, "index %d repeated", 2);
-    assert_int_equal(w.count, 1);
+    assert_int_equal(w.n_items, 1);
     assert_string_equal(w.items[0].message, "index 2 repeated");
     sm_warnings_free(&w);
 }

@@ -100,7 +100,7 @@ static void test_trim(void **state)
     sm_story *s = sm_story_add(&set, "s1", cot3, strlen(cot3), story3, strlen(story3));
     assert_non_null(s);
     s->has_images = 1;
-    s->nimages = 3;
+    s->n_images = 3;
     int keep[] = {0, 2};
     sm_trimmed t;
     sm_error err;
@@ -130,7 +130,7 @@ static void test_trim(void **state)
     c->has_frame_count = 1;
     c->frame_count = 2;
     sm_story_check(&set, c, NULL);
-    for (uint32_t i = 0; i < c->nissues; i++)
+    for (uint32_t i = 0; i < c->n_issues; i++)
         assert_string_equal(c->issues[i].code, "undefined-id");
     sm_trimmed_free(&t);
 

@@ -59,7 +59,7 @@ static void known_quotations(void **state)
     (void)state;
     const sm_context *lamp = sm_context_find(&ctx, "tt9999901_lamp_room");
     const sm_story *source = NULL;
-    for (size_t i = 0; i < samples.count; i++)
+    for (size_t i = 0; i < samples.n_items; i++)
         if (!strcmp(samples.items[i].story_id, "tt9999901_lamp_room"))
             source = &samples.items[i];
     assert_non_null(lamp);

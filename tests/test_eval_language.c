@@ -28,8 +28,8 @@ static void tokenizer(void **state)
                           "\xc3\x89lan 3.5 'tis rock-and-roll");
     static const char *const want[] = {"the", "cat's", "quote", "don't", "\xc3\xa9lan", "3", "5",
                                        "tis", "rock", "and", "roll"};
-    assert_int_equal(w.count, sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < w.count; i++)
+    assert_int_equal(w.n_ids, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < w.n_ids; i++)
         assert_string_equal(sm_vocab_word(v, w.ids[i]), want[i]);
     /* The same word gets the same id. */
     sm_words w2 = words(v, "the THE");

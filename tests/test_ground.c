@@ -39,7 +39,7 @@ static int teardown(void **state)
 
 static const sm_story *story(const char *id)
 {
-    for (size_t i = 0; i < stories.count; i++)
+    for (size_t i = 0; i < stories.n_items; i++)
         if (strcmp(stories.items[i].story_id, id) == 0)
             return &stories.items[i];
     fail_msg("no story %s", id);

@@ -113,7 +113,7 @@ static void test_labelled_set(void **state)
     for (size_t i = 0; i < n; i++) {
         labelled *l = &items[i];
         const sm_story *s = NULL;
-        for (size_t k = 0; k < stories.count; k++)
+        for (size_t k = 0; k < stories.n_items; k++)
             if (strcmp(stories.items[k].story_id, l->story) == 0)
                 s = &stories.items[k];
         const sm_context *c = sm_context_find(&ctx, l->story);

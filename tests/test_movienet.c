@@ -196,7 +196,7 @@ static void complete_film(void **state)
 
     sm_movie m;
     assert_int_equal(sm_movie_load(&mn, "tt0000001", SM_MN_ALL, &m, &err), 0);
-    assert_int_equal(m.problems.count, 1);   /* the cast entry with a face box only */
+    assert_int_equal(m.problems.n_items, 1);   /* the cast entry with a face box only */
     assert_non_null(strstr(m.problems.items[0].message, "1 cast entries"));
     assert_int_equal(m.have, SM_MN_FPS | SM_MN_SHOTS | SM_MN_META | SM_MN_ANNOTATION |
                                  SM_MN_SCRIPT | SM_MN_SUBTITLE);
@@ -250,7 +250,7 @@ static void complete_film(void **state)
 
 static int has_problem(const sm_movie *m, const char *a, const char *b)
 {
-    for (size_t i = 0; i < m->problems.count; i++)
+    for (size_t i = 0; i < m->problems.n_items; i++)
         if (strstr(m->problems.items[i].message, a) && strstr(m->problems.items[i].message, b))
             return 1;
     return 0;
@@ -269,7 +269,7 @@ static void broken_films_report_each_piece(void **state)
     assert_true(has_problem(&m, "meta/tt0000002.json:", "broken JSON"));
     assert_true(has_problem(&m, "annotation/tt0000002.json", "missing"));
     assert_true(has_problem(&m, "subtitle/tt0000002.srt", "missing"));
-    assert_int_equal(m.problems.count, 4);
+    assert_int_equal(m.problems.n_items, 4);
     long frame;
     assert_int_equal(sm_movie_keyframe_frame(&m, 0, 0, &frame, &err), -1);
     assert_non_null(strstr(err.message, "no shots loaded"));
@@ -284,7 +284,7 @@ static void broken_films_report_each_piece(void **state)
 
     /* Only the pieces asked for are looked at. */
     assert_int_equal(sm_movie_load(&mn, "tt0000002", SM_MN_SCRIPT, &m, &err), 0);
-    assert_int_equal(m.problems.count, 0);
+    assert_int_equal(m.problems.n_items, 0);
     sm_movie_free(&m);
 
     assert_int_equal(sm_movie_load(&mn, "../etc", SM_MN_ALL, &m, &err), -1);

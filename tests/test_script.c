@@ -241,7 +241,7 @@ static void plain_right_scene_numbers(void **state)
     check_block(&s, 3, SM_BLOCK_SCENE_HEADING, NULL, "INT. ROOM 12 - DAY");
     assert_null(s.blocks[3].scene_number);
     check_block(&s, 5, SM_BLOCK_DIALOGUE, "BOB", "No.");
-    assert_int_equal(s.warnings.count, 0);
+    assert_int_equal(s.warnings.n_items, 0);
     sm_script_free(&s);
 }
 
@@ -362,7 +362,7 @@ static void fountain_unclosed_boneyard_warns(void **state)
     (void)state;
     const char *t = "INT. A - DAY\n\nText /* never closed\n\nMore.\n";
     sm_script s = parse_as_ok(t, SM_SCRIPT_FOUNTAIN);
-    assert_true(s.warnings.count >= 1);
+    assert_true(s.warnings.n_items >= 1);
     assert_int_equal(s.warnings.items[0].line, 3);
     check_block(&s, 1, SM_BLOCK_ACTION, NULL, "Text /* never closed");
     sm_script_free(&s);

@@ -28,7 +28,7 @@ static int cmp_str(const void *a, const void *b)
 static void codes_of(const sm_story *s, char *buf, size_t size)
 {
     const char *codes[SM_STORY_MAX_ISSUES];
-    size_t n = s->nissues;
+    size_t n = s->n_issues;
     for (size_t i = 0; i < n; i++)
         codes[i] = s->issues[i].code;
     qsort(codes, n, sizeof codes[0], cmp_str);
@@ -40,7 +40,7 @@ static void codes_of(const sm_story *s, char *buf, size_t size)
 
 static sm_story *find(sm_story_set *set, const char *id, int nth)
 {
-    for (size_t i = 0; i < set->count; i++)
+    for (size_t i = 0; i < set->n_items; i++)
         if (set->items[i].story_id && strcmp(set->items[i].story_id, id) == 0 && nth-- == 0)
             return &set->items[i];
     return NULL;
@@ -52,35 +52,35 @@ static void good_fixture_is_clean(void **state)
     sm_story_set set;
     sm_error err;
     assert_int_equal(sm_story_read_file(FIXTURES "good.jsonl", &set, &err), 0);
-    assert_int_equal(set.count, 3);
-    for (size_t i = 0; i < set.count; i++) {
+    assert_int_equal(set.n_items, 3);
+    for (size_t i = 0; i < set.n_items; i++) {
         sm_story_check(&set, &set.items[i], NULL);
-        if (set.items[i].nissues)
+        if (set.items[i].n_issues)
             fail_msg("%s: %s", set.items[i].story_id, set.items[i].issues[0].message);
     }
     /* The model: 2 images; image 1 has 2 characters, 2 objects, 2 setting rows. */
     const sm_story *s = &set.items[0];
     assert_string_equal(s->story_id, "s001");
-    assert_int_equal(s->nimages, 2);
+    assert_int_equal(s->n_images, 2);
     assert_int_equal(s->frame_count, 2);
-    assert_int_equal(s->nimage_sections, 2);
+    assert_int_equal(s->n_image_sections, 2);
     const sm_story_image *img = &s->image_sections[0];
     assert_int_equal(img->number, 1);
-    assert_int_equal(img->tables[SM_TABLE_CHARACTERS].nrows, 2);
-    assert_int_equal(img->tables[SM_TABLE_OBJECTS].nrows, 2);
-    assert_int_equal(img->tables[SM_TABLE_SETTING].nrows, 2);
+    assert_int_equal(img->tables[SM_TABLE_CHARACTERS].n_rows, 2);
+    assert_int_equal(img->tables[SM_TABLE_OBJECTS].n_rows, 2);
+    assert_int_equal(img->tables[SM_TABLE_SETTING].n_rows, 2);
     const sm_story_row *john = &img->tables[SM_TABLE_CHARACTERS].rows[0];
     assert_int_equal(john->id.kind, SM_ENT_CHAR);
     assert_int_equal(john->id.number, 1);
     assert_true(john->has_box && john->box_strict);
     assert_true(john->box[0] == 227 && john->box[1] == 24 && john->box[2] == 425 && john->box[3] == 239);
-    assert_int_equal(john->ncells, 7);
+    assert_int_equal(john->n_cells, 7);
     assert_memory_equal(s->cot + john->cells[1].off, "John", 4);
     const sm_story_row *lm = &img->tables[SM_TABLE_OBJECTS].rows[1];
     assert_int_equal(lm->id.kind, SM_ENT_LM);
-    assert_int_equal(s->narrative.nrows, 5);
+    assert_int_equal(s->narrative.n_rows, 5);
     /* Tags: gdi, gdo, gda, gdo, gdo, gdl | gdi, gdo, gda, gdl */
-    assert_int_equal(s->ntags, 10);
+    assert_int_equal(s->n_tags, 10);
     assert_int_equal(s->tags[0].kind, SM_TAG_GDI);
     assert_int_equal(s->tags[0].image, 1);
     assert_int_equal(s->tags[1].kind, SM_TAG_GDO);
@@ -88,7 +88,7 @@ static void good_fixture_is_clean(void **state)
     assert_memory_equal(s->text + s->tags[1].content.off, "John", 4);
     assert_int_equal(s->tags[1].content.len, 4);
     assert_int_equal(s->tags[1].open.off, 13);        /* "<gdi image1>\n" is 13 bytes */
-    assert_int_equal(s->tags[1].nids, 1);
+    assert_int_equal(s->tags[1].n_ids, 1);
     assert_int_equal(s->tags[5].kind, SM_TAG_GDL);
     assert_int_equal(s->tags[6].image, 2);
     assert_true(s->tags[0].closed);
@@ -134,7 +134,7 @@ static void broken_fixture_codes(void **state)
     sm_story_set set;
     sm_error err;
     assert_int_equal(sm_story_read_file(FIXTURES "broken.jsonl", &set, &err), 0);
-    for (size_t i = 0; i < set.count; i++)
+    for (size_t i = 0; i < set.n_items; i++)
         sm_story_check(&set, &set.items[i], NULL);
     char got[2048];
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -147,7 +147,7 @@ static void broken_fixture_codes(void **state)
     }
     /* The line that is not JSON is a broken record with no id. */
     int broken = 0;
-    for (size_t i = 0; i < set.count; i++)
+    for (size_t i = 0; i < set.n_items; i++)
         if (set.items[i].broken) {
             broken++;
             assert_null(set.items[i].story_id);
@@ -169,13 +169,13 @@ static void locate_positions(void **state)
     sm_error err;
     assert_int_equal(sm_story_read_buffer("dir/out-7.txt", raw, sizeof raw - 1, &set, &err), 0);
     assert_true(set.raw_model_output);
-    assert_int_equal(set.count, 1);
+    assert_int_equal(set.n_items, 1);
     sm_story *s = &set.items[0];
     assert_string_equal(s->story_id, "out-7");
     sm_story_check(&set, s, NULL);
     long line, col;
     int seen_table = 0, seen_id = 0;
-    for (uint32_t i = 0; i < s->nissues; i++) {
+    for (uint32_t i = 0; i < s->n_issues; i++) {
         sm_story_locate(s, &s->issues[i], &line, &col);
         if (strcmp(s->issues[i].code, "table-outside") == 0) {
             assert_int_equal(line, 4);     /* "| a | b |" is line 4 of the file */
@@ -199,7 +199,7 @@ static void locate_positions(void **state)
     s = &set.items[0];
     sm_story_check(&set, s, NULL);
     seen_table = seen_id = 0;
-    for (uint32_t i = 0; i < s->nissues; i++) {
+    for (uint32_t i = 0; i < s->n_issues; i++) {
         sm_story_locate(s, &s->issues[i], &line, &col);
         if (strcmp(s->issues[i].code, "setting-element") == 0) {
             assert_int_equal(line, 4);
@@ -269,7 +269,7 @@ static void boxes_and_ids(void **state)
         "| char | G | d | e | a | n | 1,2,3,4 |\n",
         "<gdi image1><gdo char21>x</gdo></gdi>");
     const sm_story_table *t = &s->image_sections[0].tables[SM_TABLE_CHARACTERS];
-    assert_int_equal(t->nrows, 8);
+    assert_int_equal(t->n_rows, 8);
     assert_true(t->rows[0].has_box && t->rows[0].box_strict);
     assert_int_equal(t->rows[1].id.number, 21);
     assert_true(t->rows[1].has_box && !t->rows[1].box_strict);
@@ -277,12 +277,12 @@ static void boxes_and_ids(void **state)
     assert_false(t->rows[3].has_box);
     assert_false(t->rows[4].has_box);
     assert_true(t->rows[5].has_box && t->rows[5].box_strict && t->rows[5].box[0] == -5);
-    assert_int_equal(t->rows[6].ncells, 7);            /* "\|" stays inside the cell */
+    assert_int_equal(t->rows[6].n_cells, 7);            /* "\|" stays inside the cell */
     assert_int_equal(t->rows[7].id.kind, SM_ENT_NONE);
     sm_story_check_options opt = {10, 10};
     sm_story_check(&set, s, &opt);
     int outside = 0;
-    for (uint32_t i = 0; i < s->nissues; i++)
+    for (uint32_t i = 0; i < s->n_issues; i++)
         outside += strcmp(s->issues[i].code, "box-outside") == 0;
     /* -5,-5,3,4 in a 10x10 image: 8x9 = 72 area, inside 3x4 = 12: 83% out. */
     assert_int_equal(outside, 1);
@@ -312,7 +312,7 @@ static void messy_tags(void **state)
      * gda as unclosed; "</gda>" then closes nothing; <gdi image2> closes the
      * open image1 block as unclosed. */
     int unclosed = 0, unopened = 0, syntax = 0;
-    for (uint32_t i = 0; i < s->nissues; i++) {
+    for (uint32_t i = 0; i < s->n_issues; i++) {
         unclosed += strcmp(s->issues[i].code, "unclosed") == 0;
         unopened += strcmp(s->issues[i].code, "unopened") == 0;
         syntax += strcmp(s->issues[i].code, "tag-syntax") == 0;
@@ -320,7 +320,7 @@ static void messy_tags(void **state)
     assert_int_equal(unclosed, 2);
     assert_int_equal(unopened, 3);     /* </gda>, the second </gdi>, </gdo> */
     assert_int_equal(syntax, 1);       /* "<gdi image3" at the end */
-    assert_int_equal(s->tags[1].nids, 2);
+    assert_int_equal(s->tags[1].n_ids, 2);
     assert_int_equal(s->tags[1].ids[1].number, 2);
     sm_story_set_free(&set);
 }
@@ -346,11 +346,11 @@ static void json_escapes_and_fallback(void **state)
     sm_story_set set;
     sm_error err;
     assert_int_equal(sm_story_read_buffer("j.jsonl", lines, sizeof lines - 1, &set, &err), 0);
-    assert_int_equal(set.count, 4);
+    assert_int_equal(set.n_items, 4);
     const sm_story *a = &set.items[0];
     assert_false(a->broken);
     assert_string_equal(a->story_id, "a\xc3\xa9\xf0\x9f\x98\x80");
-    assert_int_equal(a->nimages, 1);                     /* the 1 is reported, not kept */
+    assert_int_equal(a->n_images, 1);                     /* the 1 is reported, not kept */
     assert_false(a->has_frame_count);                    /* 1.0 is not an integer */
     assert_string_equal(a->cot, "## Image 1\n\t\"q\"\\/");
     assert_int_equal(a->cot_len, strlen("## Image 1\n\t\"q\"\\/"));

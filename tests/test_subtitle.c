@@ -47,7 +47,7 @@ static void parse_fails(const char *text, size_t len, long line, const char *nee
 
 static int has_warning(const sm_subtitles *s, long line, const char *needle)
 {
-    for (size_t i = 0; i < s->warnings.count; i++)
+    for (size_t i = 0; i < s->warnings.n_items; i++)
         if ((line == 0 || s->warnings.items[i].line == line) && strstr(s->warnings.items[i].message, needle))
             return 1;
     return 0;
@@ -82,7 +82,7 @@ static void srt_basic(void **state)
     assert_string_equal(s.segments[1].display, s.segments[1].text);
     assert_null(s.segments[1].speaker_hint);
     assert_int_equal(s.segments[1].n_annotations, 0);
-    assert_int_equal(s.warnings.count, 0);
+    assert_int_equal(s.warnings.n_items, 0);
     assert_string_equal(sm_subtitle_format_name(s.format), "srt");
     sm_subtitles_free(&s);
 }
@@ -122,7 +122,7 @@ static void srt_timing_variants(void **state)
     assert_time(s.cues[6].start, 3723.004);
     assert_time(s.cues[5].end, 12.0);
     assert_string_equal(s.segments[4].text, "e");
-    assert_int_equal(s.warnings.count, 0);
+    assert_int_equal(s.warnings.n_items, 0);
     sm_subtitles_free(&s);
 }
 
@@ -487,7 +487,7 @@ static void ass_basic(void **state)
     assert_string_equal(s.segments[4].text, "hard space");
     assert_string_equal(s.segments[4].annotations[0], "[SIGHS]");
     assert_int_equal(s.segments[4].line, 15);
-    assert_int_equal(s.warnings.count, 0);                     /* overlap is normal in ASS */
+    assert_int_equal(s.warnings.n_items, 0);                     /* overlap is normal in ASS */
     sm_subtitles_free(&s);
 }
 
@@ -667,7 +667,7 @@ static void warnings_are_capped(void **state)
     assert_int_equal(sm_subtitles_parse("many.srt", buf, k, &s, &err), 0);
     assert_int_equal(s.n_cues, cues);
     assert_int_equal(s.warnings_total, cues - 1);          /* every cue overlaps its predecessor */
-    assert_int_equal(s.warnings.count, 10001);
+    assert_int_equal(s.warnings.n_items, 10001);
     assert_true(has_warning(&s, 0, "49 more warnings not listed"));
     sm_subtitles_free(&s);
     free(buf);

@@ -84,10 +84,10 @@ static void expect_tokens(const char *text, uint32_t base, const struct expected
 {
     sm_tokens t = {0};
     assert_int_equal(sm_tokenize(text, strlen(text), base, &t), 0);
-    if (t.count != count) {
-        for (size_t i = 0; i < t.count; i++)
+    if (t.n_items != count) {
+        for (size_t i = 0; i < t.n_items; i++)
             printf("  token %zu: \"%s\"\n", i, sm_token_norm(&t, i));
-        fail_msg("\"%s\": %zu tokens, want %zu", text, t.count, count);
+        fail_msg("\"%s\": %zu tokens, want %zu", text, t.n_items, count);
     }
     for (size_t i = 0; i < count; i++) {
         assert_string_equal(sm_token_norm(&t, i), want[i].norm);
@@ -124,7 +124,7 @@ static void tokens_empty(void **state)
     sm_tokens t = {0};
     assert_int_equal(sm_tokenize("", 0, 0, &t), 0);
     assert_int_equal(sm_tokenize(" -- ... ''' ", 12, 0, &t), 0);
-    assert_int_equal(t.count, 0);
+    assert_int_equal(t.n_items, 0);
     sm_tokens_free(&t);
 }
 
@@ -152,14 +152,14 @@ static void tokens_clear_keeps_memory(void **state)
     const char *line = "One two three four five six seven eight nine ten.";
     for (int i = 0; i < 100; i++)
         assert_int_equal(sm_tokenize(line, strlen(line), 0, &t), 0);
-    assert_int_equal(t.count, 1000);
+    assert_int_equal(t.n_items, 1000);
     size_t cap = t.cap, norm_cap = t.norm_cap;
     char *items = (char *)t.items;
     sm_tokens_clear(&t);
-    assert_int_equal(t.count, 0);
+    assert_int_equal(t.n_items, 0);
     assert_int_equal(t.norm_len, 0);
     assert_int_equal(sm_tokenize(line, strlen(line), 7, &t), 0);
-    assert_int_equal(t.count, 10);
+    assert_int_equal(t.n_items, 10);
     assert_int_equal(t.cap, cap);
     assert_int_equal(t.norm_cap, norm_cap);
     assert_ptr_equal((char *)t.items, items);

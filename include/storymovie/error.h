@@ -39,7 +39,7 @@ typedef struct sm_warning {
 
 typedef struct sm_warnings {
     sm_warning *items;
-    size_t count, cap;
+    size_t n_items, cap;
 } sm_warnings;
 
 void sm_warn(sm_warnings *w, long line, const char *fmt, ...)

@@ -129,7 +129,7 @@ void sm_grounding_summary_json(sm_json *j, const sm_grounding_summary *sum, sm_g
 /* Tokens of a plain text: lower-cased words (see language.c for the rule). */
 typedef struct sm_words {
     uint32_t *ids;           /* word ids in a shared vocabulary */
-    size_t count, cap;
+    size_t n_ids, cap;
 } sm_words;
 
 typedef struct sm_vocab sm_vocab;    /* word <-> id, and each word's Porter stem id */

@@ -27,7 +27,7 @@ typedef struct sm_speaker_label {
 
 typedef struct sm_speaker_labels {
     sm_speaker_label *items;
-    size_t count, cap;
+    size_t n_items, cap;
 } sm_speaker_labels;
 
 int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_error *err);

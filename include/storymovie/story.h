@@ -68,7 +68,7 @@ const char *sm_story_table_name(sm_table_kind kind);   /* "Characters", ... */
 typedef struct sm_story_row {
     sm_span line;               /* the whole row, in the chain of thought */
     sm_span *cells;             /* trimmed cells */
-    uint32_t ncells;
+    uint32_t n_cells;
     sm_entity_id id;            /* Characters/Objects: the first cell */
     int has_box;                /* Characters/Objects: four numbers were read */
     int box_strict;             /* ... and written exactly as x1,y1,x2,y2 */
@@ -81,10 +81,10 @@ typedef struct sm_story_table {
     int present;
     sm_span heading;            /* "### Characters" line */
     sm_span *header;            /* header cells as written */
-    uint32_t nheader;
+    uint32_t n_header;
     int col_name, col_description, col_box, col_images; /* cell index or -1 */
     sm_story_row *rows;
-    uint32_t nrows, rows_cap;
+    uint32_t n_rows, rows_cap;
 } sm_story_table;
 
 typedef struct sm_story_image {
@@ -108,7 +108,7 @@ typedef struct sm_story_tag {
     int image;                  /* GDI: its N; others: N of the enclosing <gdi>, 0 if none */
     int free_text;              /* attribute is not a list of ids (e.g. "location: dark") */
     sm_entity_id *ids;          /* the well-formed ids of the attribute */
-    uint32_t nids;
+    uint32_t n_ids;
 } sm_story_tag;
 
 typedef struct sm_story_issue {
@@ -124,7 +124,7 @@ typedef struct sm_story {
     const char *story_id;       /* NULL when missing or not a string */
     long record_line;           /* line of the record in its file (1-based) */
     const char **images;
-    uint32_t nimages;
+    uint32_t n_images;
     int has_images;
     long frame_count;
     int has_frame_count;
@@ -140,13 +140,13 @@ typedef struct sm_story {
     long cot_line0, cot_col0, text_line0, text_col0;
 
     sm_story_image *image_sections;
-    uint32_t nimage_sections, image_sections_cap;
+    uint32_t n_image_sections, image_sections_cap;
     sm_story_table narrative;
     sm_story_tag *tags;
-    uint32_t ntags, tags_cap;
+    uint32_t n_tags, tags_cap;
 
     sm_story_issue *issues;
-    uint32_t nissues, issues_cap;
+    uint32_t n_issues, issues_cap;
     uint32_t issues_dropped;    /* beyond SM_STORY_MAX_ISSUES */
     int checked;
 } sm_story;
@@ -158,7 +158,7 @@ typedef struct sm_story_set {
                                    after reading it no longer holds the original lines */
     size_t len;
     sm_story *items;
-    size_t count, cap;
+    size_t n_items, cap;
     int raw_model_output;       /* the file was one "<think>…" output, not JSON Lines */
     int oom;                    /* an allocation failed: the model is incomplete */
     sm_arena arena;

@@ -62,7 +62,7 @@ typedef struct sm_token {
 
 typedef struct sm_tokens {
     sm_token *items;
-    size_t count, cap;
+    size_t n_items, cap;
     char *norm;             /* the normalised forms, each NUL-terminated */
     size_t norm_len, norm_cap;
 } sm_tokens;

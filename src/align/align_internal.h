@@ -28,7 +28,7 @@ typedef struct align_interner {
     size_t cap;           /* power of two */
     const char **strings; /* id -> string (in arena) */
     uint32_t *lengths;
-    size_t count, strings_cap;
+    size_t n_strings, strings_cap;
     sm_arena arena;
 } align_interner;
 

@@ -52,7 +52,7 @@ static int grow(align_interner *in)
 
 uint32_t align_intern(align_interner *in, const char *s, size_t len)
 {
-    if ((in->count + 1) * 2 > in->cap && grow(in))
+    if ((in->n_strings + 1) * 2 > in->cap && grow(in))
         return UINT32_MAX;
     uint64_t h = sm_fnv1a(s, len);
     size_t j = h & (in->cap - 1);
@@ -62,18 +62,18 @@ uint32_t align_intern(align_interner *in, const char *s, size_t len)
             return id;
         j = (j + 1) & (in->cap - 1);
     }
-    if (in->count == in->strings_cap) {
+    if (in->n_strings == in->strings_cap) {
         /* Two parallel arrays: both grow to the same capacity. */
         size_t cap = in->strings_cap, cap2 = in->strings_cap;
-        if (sm_grow(&in->strings, &cap, in->count + 1, sizeof *in->strings) != 0 ||
-            sm_grow(&in->lengths, &cap2, in->count + 1, sizeof *in->lengths) != 0)
+        if (sm_grow(&in->strings, &cap, in->n_strings + 1, sizeof *in->strings) != 0 ||
+            sm_grow(&in->lengths, &cap2, in->n_strings + 1, sizeof *in->lengths) != 0)
             return UINT32_MAX;
         in->strings_cap = cap;
     }
     char *copy = sm_arena_strndup(&in->arena, s, len);
     if (!copy)
         return UINT32_MAX;
-    uint32_t id = (uint32_t)in->count++;
+    uint32_t id = (uint32_t)in->n_strings++;
     in->strings[id] = copy;
     in->lengths[id] = (uint32_t)len;
     in->slots[j] = id + 1;
@@ -123,7 +123,7 @@ static int tokenize_into(align_interner *in, sm_tokens *tok, const char *text,
         return 0;
     if (sm_tokenize(text, strlen(text), 0, tok))
         return -1;
-    for (size_t k = 0; k < tok->count; k++) {
+    for (size_t k = 0; k < tok->n_items; k++) {
         uint32_t id = align_intern(in, sm_token_norm(tok, k), tok->items[k].norm_length);
         if (id == UINT32_MAX || align_seq_push(q, id, unit))
             return -1;
@@ -154,7 +154,7 @@ static int name_words(align_interner *in, sm_tokens *tok, const char *name, uint
     if (!name || sm_tokenize(name, strlen(name), 0, tok))
         return 0;
     int n = 0;
-    for (size_t k = 0; k < tok->count && n < 2; k++) {
+    for (size_t k = 0; k < tok->n_items && n < 2; k++) {
         const char *w = sm_token_norm(tok, k);
         if (tok->items[k].norm_length < 3 || is_title(w))
             continue;

@@ -27,7 +27,7 @@ void cli_errorf(const char *fmt, ...)
 
 void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit)
 {
-    size_t n = w->count < limit ? w->count : limit;
+    size_t n = w->n_items < limit ? w->n_items : limit;
     for (size_t i = 0; i < n; i++) {
         if (w->items[i].line > 0)
             fprintf(stderr, "%s: warning: %s:%ld: %s\n", sm_progname, file,
@@ -35,8 +35,8 @@ void cli_print_warnings(const char *file, const sm_warnings *w, size_t limit)
         else
             fprintf(stderr, "%s: warning: %s: %s\n", sm_progname, file, w->items[i].message);
     }
-    if (w->count > n)
-        fprintf(stderr, "%s: warning: %s: %zu more warnings\n", sm_progname, file, w->count - n);
+    if (w->n_items > n)
+        fprintf(stderr, "%s: warning: %s: %zu more warnings\n", sm_progname, file, w->n_items - n);
 }
 
 int cli_open_output(sm_output *o, const char *path)

@@ -106,17 +106,17 @@ int cmd_eval_dialogue(int argc, char **argv)
         cli_report(&err);
         goto done;
     }
-    ids = malloc((set.count ? set.count : 1) * sizeof *ids);
+    ids = malloc((set.n_items ? set.n_items : 1) * sizeof *ids);
     if (!ids) {
         cli_errorf("eval dialogue: out of memory");
         goto done;
     }
     size_t scored = 0, no_context = 0;
-    for (size_t i = 0; i < set.count; i++) {
+    for (size_t i = 0; i < set.n_items; i++) {
         const sm_story *s = &set.items[i];
         if (s->broken || !s->story_id) {
             cli_errorf("%s:%ld: %s", stories, s->record_line,
-                       s->broken && s->nissues ? s->issues[0].message : "record has no story_id");
+                       s->broken && s->n_issues ? s->issues[0].message : "record has no story_id");
             goto done;
         }
         if (sm_context_find(&ctx, s->story_id))
@@ -134,7 +134,7 @@ int cmd_eval_dialogue(int argc, char **argv)
     }
     out_open = 1;
     sm_dialogue_counts total = {0};
-    for (size_t i = 0; i < set.count; i++) {
+    for (size_t i = 0; i < set.n_items; i++) {
         const sm_story *s = &set.items[i];
         const sm_context *c = sm_context_find(&ctx, s->story_id);
         if (!c)
@@ -187,7 +187,7 @@ int cmd_eval_dialogue(int argc, char **argv)
         fprintf(stderr, "%s: eval dialogue: %zu stories without a context record (not scored):", sm_progname,
                 no_context);
         size_t shown = 0;
-        for (size_t i = 0; i < set.count && shown < 10; i++)
+        for (size_t i = 0; i < set.n_items && shown < 10; i++)
             if (!sm_context_find(&ctx, set.items[i].story_id)) {
                 fprintf(stderr, " %s", set.items[i].story_id);
                 shown++;

@@ -182,19 +182,19 @@ static int parse_args(int argc, char **argv, int allow_quirks, eval_args *a, con
 static void note_unpaired(const sm_story_pairs *p, const char *what)
 {
     size_t n_pred = 0, n_ref = 0;
-    for (size_t i = 0; i < p->pred.count; i++)
+    for (size_t i = 0; i < p->pred.n_items; i++)
         n_pred += p->ref_of_pred[i] == SIZE_MAX;
-    for (size_t i = 0; i < p->ref.count; i++)
+    for (size_t i = 0; i < p->ref.n_items; i++)
         n_ref += !p->ref_paired[i];
     if (!n_pred && !n_ref)
         return;
     fprintf(stderr, "%s: eval %s: %zu predicted stories without reference, %zu references "
             "without prediction (not scored):", sm_progname, what, n_pred, n_ref);
     size_t shown = 0;
-    for (size_t i = 0; i < p->pred.count && shown < 10; i++)
+    for (size_t i = 0; i < p->pred.n_items && shown < 10; i++)
         if (p->ref_of_pred[i] == SIZE_MAX)
             fprintf(stderr, " %s", p->pred.items[i].story_id), shown++;
-    for (size_t i = 0; i < p->ref.count && shown < 10; i++)
+    for (size_t i = 0; i < p->ref.n_items && shown < 10; i++)
         if (!p->ref_paired[i])
             fprintf(stderr, " %s", p->ref.items[i].story_id), shown++;
     fprintf(stderr, "%s\n", n_pred + n_ref > shown ? " ..." : "");
@@ -236,7 +236,7 @@ int cmd_eval_grounding(int argc, char **argv)
     sm_json j;
     sm_json_init(&j);
     int failed = 0;
-    for (size_t i = 0; i < p.pred.count && !failed; i++) {
+    for (size_t i = 0; i < p.pred.n_items && !failed; i++) {
         if (p.ref_of_pred[i] == SIZE_MAX)
             continue;
         const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];
@@ -284,7 +284,7 @@ int cmd_eval_language(int argc, char **argv)
     sm_json j;
     sm_json_init(&j);
     int failed = sm_language_init(&l) != 0;
-    for (size_t i = 0; i < p.pred.count && !failed; i++) {
+    for (size_t i = 0; i < p.pred.n_items && !failed; i++) {
         if (p.ref_of_pred[i] == SIZE_MAX)
             continue;
         const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];

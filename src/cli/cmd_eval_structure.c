@@ -97,21 +97,21 @@ int cmd_eval_structure(int argc, char **argv)
     sm_output out = {0};
     sm_json j;
     sm_json_init(&j);
-    const char **ids = malloc((set.count ? set.count : 1) * sizeof *ids);
+    const char **ids = malloc((set.n_items ? set.n_items : 1) * sizeof *ids);
     char story_set[13];
     if (sm_structure_init(&st) || !ids) {
         cli_errorf("eval structure: out of memory");
         goto done;
     }
-    if (set.count == 0) {
+    if (set.n_items == 0) {
         cli_errorf("%s: no stories in it", stories);
         goto done;
     }
-    for (size_t i = 0; i < set.count; i++) {
+    for (size_t i = 0; i < set.n_items; i++) {
         const sm_story *s = &set.items[i];
         if (s->broken || !s->story_id) {
             cli_errorf("%s:%ld: %s", stories, s->record_line,
-                       s->broken && s->nissues ? s->issues[0].message : "record has no story_id");
+                       s->broken && s->n_issues ? s->issues[0].message : "record has no story_id");
             goto done;
         }
         ids[i] = s->story_id;
@@ -120,7 +120,7 @@ int cmd_eval_structure(int argc, char **argv)
         cli_report(&err);
         goto done;
     }
-    for (size_t i = 0; i < set.count; i++) {
+    for (size_t i = 0; i < set.n_items; i++) {
         sm_structure_story r;
         if (sm_structure_add(&st, &set, &set.items[i], &r)) {
             cli_errorf("eval structure: out of memory");
@@ -135,7 +135,7 @@ int cmd_eval_structure(int argc, char **argv)
         }
     }
     sm_structure_finish(&st);
-    if (sm_eval_story_set(ids, set.count, story_set)) {
+    if (sm_eval_story_set(ids, set.n_items, story_set)) {
         cli_errorf("eval structure: out of memory");
         sm_output_abort(&out);
         goto done;

@@ -101,14 +101,14 @@ static int check_file(const char *path, int json, const sm_story_check_options *
         return -1;
     }
     int rc = 0;
-    for (size_t i = 0; i < set.count && rc == 0; i++) {
+    for (size_t i = 0; i < set.n_items && rc == 0; i++) {
         sm_story *s = &set.items[i];
         sm_story_check(&set, s, opt);
         (*records)++;
-        if (s->nissues == 0)
+        if (s->n_issues == 0)
             continue;
         (*bad_records)++;
-        *problems += s->nissues + s->issues_dropped;
+        *problems += s->n_issues + s->issues_dropped;
         if (sm_story_write_issues(stdout, &set, s, json) != 0) {
             cli_errorf("%s: out of memory", path);
             rc = -1;
@@ -259,7 +259,7 @@ static int run_per_record(int argc, char **argv, int entities)
     sm_json_init(&j);
     char *buf = NULL;
     size_t buf_cap = 0;
-    for (size_t i = 0; i < set.count && rc == 0; i++)
+    for (size_t i = 0; i < set.n_items && rc == 0; i++)
         rc = write_record(&j, &set.items[i], entities, plain, out.fp, &buf, &buf_cap);
     free(buf);
     sm_json_free(&j);

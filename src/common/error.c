@@ -33,7 +33,7 @@ void sm_error_format(const sm_error *err, char *buf, size_t size)
 
 void sm_warn(sm_warnings *w, long line, const char *fmt, ...)
 {
-    if (sm_grow(&w->items, &w->cap, w->count + 1, sizeof *w->items) != 0)
+    if (sm_grow(&w->items, &w->cap, w->n_items + 1, sizeof *w->items) != 0)
         return;   /* a lost warning is better than a lost parse */
     char msg[512];
     va_list ap;
@@ -43,16 +43,16 @@ void sm_warn(sm_warnings *w, long line, const char *fmt, ...)
     char *copy = strdup(msg);
     if (!copy)
         return;
-    w->items[w->count].line = line;
-    w->items[w->count].message = copy;
-    w->count++;
+    w->items[w->n_items].line = line;
+    w->items[w->n_items].message = copy;
+    w->n_items++;
 }
 
 void sm_warnings_free(sm_warnings *w)
 {
-    for (size_t i = 0; i < w->count; i++)
+    for (size_t i = 0; i < w->n_items; i++)
         free(w->items[i].message);
     free(w->items);
     w->items = NULL;
-    w->count = w->cap = 0;
+    w->n_items = w->cap = 0;
 }

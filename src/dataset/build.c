@@ -105,15 +105,15 @@ static void write_row(sm_json *j, const ds_story *d, unsigned extras, char *cons
 {
     const sm_story *s = d->s;
     sm_json_begin_object(j);
-    ds_write_string_list(j, "file_names", (const char *const *)file_names, s->nimages);
+    ds_write_string_list(j, "file_names", (const char *const *)file_names, s->n_images);
     sm_json_kv_string(j, "story_id", s->story_id);
     sm_json_kv_string(j, "movie", d->movie);
-    sm_json_kv_int(j, "frame_count", (long long)s->nimages);
+    sm_json_kv_int(j, "frame_count", (long long)s->n_images);
     sm_json_key(j, "chain_of_thought");
     sm_json_stringn(j, s->cot, s->cot_len);
     sm_json_key(j, "story");
     sm_json_stringn(j, s->text, s->text_len);
-    ds_write_string_list(j, "source_images", s->images, s->nimages);
+    ds_write_string_list(j, "source_images", s->images, s->n_images);
     /* StoryMovie fields: present in every row when any record has them, with
      * the same type in every row ("" / "{}" / "[]" / 0 where a record lacks
      * one), because the loader requires one schema for both splits.  names
@@ -142,7 +142,7 @@ static int place_frames(const char *split_dir, const ds_story *d, int copy, char
     snprintf(path, sizeof path, "%s/images/%s", split_dir, s->story_id);
     if (ds_make_dir(path, err) != 0)
         return -1;
-    for (uint32_t i = 0; i < s->nimages; i++) {
+    for (uint32_t i = 0; i < s->n_images; i++) {
         snprintf(rel, sizeof rel, "images/%s/%03u%s", s->story_id, i + 1, ds_image_ext(s->images[i]));
         snprintf(path, sizeof path, "%s/%s", split_dir, rel);
         if (ds_link_or_copy(d->frames[i], path, copy, copied, err) != 0)
@@ -211,8 +211,8 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
     char **names = NULL;
     size_t maxframes = 0;
     for (size_t i = 0; i < in.count; i++)
-        if (in.items[i].s->nimages > maxframes)
-            maxframes = in.items[i].s->nimages;
+        if (in.items[i].s->n_images > maxframes)
+            maxframes = in.items[i].s->n_images;
     if (rc == 0 && !(names = calloc(maxframes + 1, sizeof *names)))
         rc = sm_fail(err, o->out, 0, "out of memory");
     for (size_t i = 0; rc == 0 && i < in.count; i++) {
@@ -223,11 +223,11 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
             if (j.failed || sm_json_flush_line(&j, meta[d->split]) != 0)
                 rc = sm_fail(err, o->out, 0, "cannot write metadata.jsonl");
         }
-        for (uint32_t f = 0; f < d->s->nimages; f++) {
+        for (uint32_t f = 0; f < d->s->n_images; f++) {
             free(names[f]);
             names[f] = NULL;
         }
-        sum->images += d->s->nimages;
+        sum->images += d->s->n_images;
         if (d->split)
             sum->test_stories++;
         else
@@ -248,7 +248,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
         }
         sum->linked = sum->images - sum->copied;
         for (size_t i = 0; i < in.count; i++) {
-            sum->clean += in.items[i].s->nissues == 0;
+            sum->clean += in.items[i].s->n_issues == 0;
             sum->storymovie += in.items[i].extras != 0;
         }
         ds_card_info info = {

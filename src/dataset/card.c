@@ -104,8 +104,8 @@ static void frames_stats(FILE *f, const ds_input *in, int split)
         return;
     for (size_t i = 0; i < in->count; i++)
         if (split < 0 || in->items[i].split == split) {
-            v[n++] = in->items[i].s->nimages;
-            total += in->items[i].s->nimages;
+            v[n++] = in->items[i].s->n_images;
+            total += in->items[i].s->n_images;
         }
     if (n == 0) {
         fputs("| - | - | - | - |", f);
@@ -154,7 +154,7 @@ static void write_statistics(FILE *f, const ds_card_info *info)
     fputs("| split | stories | films | frames |\n|---|---:|---:|---:|\n", f);
     size_t frames[2] = {0, 0};
     for (size_t i = 0; i < in->count; i++)
-        frames[in->items[i].split] += in->items[i].s->nimages;
+        frames[in->items[i].split] += in->items[i].s->n_images;
     fprintf(f, "| train | %zu | %zu | %zu |\n", sum->train_stories, sum->train_films, frames[0]);
     fprintf(f, "| test | %zu | %zu | %zu |\n", sum->test_stories, sum->test_films, frames[1]);
     fprintf(f, "| all | %zu | %zu | %zu |\n\n", sum->stories, sum->films, sum->images);
@@ -187,7 +187,7 @@ static void write_statistics(FILE *f, const ds_card_info *info)
     size_t ncodes = 0, problems = 0;
     for (size_t i = 0; i < in->count; i++) {
         const sm_story *s = in->items[i].s;
-        for (uint32_t k = 0; k < s->nissues; k++) {
+        for (uint32_t k = 0; k < s->n_issues; k++) {
             size_t c = 0;
             while (c < ncodes && strcmp(codes[c].code, s->issues[k].code) != 0)
                 c++;

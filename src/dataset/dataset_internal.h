@@ -142,7 +142,7 @@ char *ds_answer_text(const char *cot, size_t cot_len, const char *story, size_t 
  * object).  TRL: content is a list of parts, one {"type":"image"} per image
  * before the instruction.  LLaMA-Factory: content is a string with one
  * "<image>" per image before the instruction. */
-void ds_write_prompt_messages(sm_json *j, sm_export_format f, const ds_prompt *p, size_t nimages);
+void ds_write_prompt_messages(sm_json *j, sm_export_format f, const ds_prompt *p, size_t n_images);
 void ds_write_assistant(sm_json *j, sm_export_format f, const char *text, size_t len);
 
 /* A text that trainers would misread: LLaMA-Factory counts "<image>",

@@ -32,7 +32,7 @@ typedef struct sample {
     long number, line, order;
     size_t story;               /* its parsed answer: d->set.items[story] */
     const char **images;
-    size_t nimages;
+    size_t n_images;
     int parse_ok;
     const char *excluded;       /* why it takes no part in the pairing */
     const char *role;           /* "chosen", "rejected" or NULL */
@@ -199,7 +199,7 @@ static int read_sample(dpo *d, const char *path, long line, json_t *rec, sm_erro
     s->line = line;
     s->order = (long)d->nsamples;
     s->number = json_is_integer(num) ? (long)json_integer_value(num) : -1;
-    s->images = strings(d, images, &s->nimages);
+    s->images = strings(d, images, &s->n_images);
     if (!s->story_id || !s->parse || !s->images)
         return sm_fail(err, path, line, "images must be a list of strings");
     static const char *const kinds[] = {"ok", "no_think", "empty", "truncated"};
@@ -236,7 +236,7 @@ static int read_sample(dpo *d, const char *path, long line, json_t *rec, sm_erro
         }
         added = sm_story_add(&d->set, s->story_id, NULL, 0, t, len) != NULL;
     }
-    s->story = d->set.count - 1;
+    s->story = d->set.n_items - 1;
     if (!text || !added) {
         free(text);
         return sm_fail(err, path, line, "out of memory");
@@ -266,14 +266,14 @@ static int read_sample(dpo *d, const char *path, long line, json_t *rec, sm_erro
         want = d->negs[neg].images;
         nwant = d->negs[neg].n;
     }
-    int same = s->nimages == nwant;
+    int same = s->n_images == nwant;
     for (size_t i = 0; same && want && i < nwant; i++)
         same = strcmp(s->images[i], want[i]) == 0;
     if (!same)
         return sm_fail(err, path, line, "story %s: the sample was told over other frames than the %s "
                        "has (%zu frames, expected %zu%s)", s->story_id,
-                       row >= 0 ? "dataset" : "synthetic sequence", s->nimages, nwant,
-                       s->nimages == nwant ? ", different names" : "");
+                       row >= 0 ? "dataset" : "synthetic sequence", s->n_images, nwant,
+                       s->n_images == nwant ? ", different names" : "");
     d->nsamples++;
     return 0;
 }

@@ -185,7 +185,7 @@ static int prepare(const ds_rows *rows, const sm_export_options *o, sft_item *it
                 return sm_fail(err, rows->dir, 0, "out of memory");
             }
             s->has_images = 1;
-            s->nimages = (uint32_t)n;
+            s->n_images = (uint32_t)n;
             int rc = sm_story_trim(s, it->keep, it->nkeep, &t, err);
             sm_story_set_free(&set);
             if (rc != 0) {

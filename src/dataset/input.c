@@ -187,7 +187,7 @@ static int find_movie(ds_input *in, ds_story *d, const char *file, sm_error *err
 {
     const sm_story *s = d->s;
     char first[16] = "";
-    for (uint32_t i = 0; i < s->nimages; i++) {
+    for (uint32_t i = 0; i < s->n_images; i++) {
         char m[16];
         if (ds_image_movie(s->images[i], m) != 0)
             continue;
@@ -214,11 +214,11 @@ static int find_frames(ds_input *in, ds_story *d, const char *movienet, const ch
                        sm_error *err)
 {
     const sm_story *s = d->s;
-    d->frames = sm_arena_alloc(&in->arena, (s->nimages + 1) * sizeof *d->frames);
+    d->frames = sm_arena_alloc(&in->arena, (s->n_images + 1) * sizeof *d->frames);
     if (!d->frames)
         return sm_fail(err, file, s->record_line, "out of memory");
     char buf[4096];
-    for (uint32_t i = 0; i < s->nimages; i++) {
+    for (uint32_t i = 0; i < s->n_images; i++) {
         if (ds_find_image(movienet, s->images[i], buf, sizeof buf) != 0)
             return sm_fail(err, file, s->record_line, "story %s: image %u \"%s\" not found (looked for %s)",
                            s->story_id, i + 1, s->images[i], buf);
@@ -243,12 +243,12 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
     int rc = 0;
     if (in->set.raw_model_output)
         rc = sm_fail(err, path, 0, "is one model output, not JSON Lines story records");
-    else if (in->set.count == 0)
+    else if (in->set.n_items == 0)
         rc = sm_fail(err, path, 0, "no story records");
-    in->items = calloc(in->set.count + 1, sizeof *in->items);
+    in->items = calloc(in->set.n_items + 1, sizeof *in->items);
     if (rc == 0 && !in->items)
         rc = sm_fail(err, path, 0, "out of memory");
-    in->count = in->set.count;
+    in->count = in->set.n_items;
 
     /* Every record's structure first: a broken record anywhere stops the
      * run before any image is looked up. */
@@ -258,13 +258,13 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
         sm_story_check(&in->set, s, NULL);
         if (!need_text) {
             if (s->broken)
-                rc = sm_fail(err, path, s->record_line, "%s", s->nissues ? s->issues[0].message : "not JSON");
+                rc = sm_fail(err, path, s->record_line, "%s", s->n_issues ? s->issues[0].message : "not JSON");
             else if (!s->story_id)
                 rc = sm_fail(err, path, s->record_line, "record has no \"story_id\"");
-            else if (!s->has_images || s->nimages == 0)
+            else if (!s->has_images || s->n_images == 0)
                 rc = sm_fail(err, path, s->record_line, "story %s: no images", s->story_id);
         }
-        for (uint32_t k = 0; rc == 0 && k < s->nissues; k++) {
+        for (uint32_t k = 0; rc == 0 && k < s->n_issues; k++) {
             const sm_story_issue *is = &s->issues[k];
             if (!fatal_code(is->code, need_text))
                 continue;
@@ -303,7 +303,7 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
         else if (!in->items[i].movie) {
             char m[16];
             /* negatives only need each frame's film, looked up per frame */
-            if (in->items[i].s->nimages && ds_image_movie(in->items[i].s->images[0], m) == 0)
+            if (in->items[i].s->n_images && ds_image_movie(in->items[i].s->images[0], m) == 0)
                 in->items[i].movie = sm_arena_strdup(&in->arena, m);
         }
         if (rc == 0)

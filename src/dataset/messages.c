@@ -54,7 +54,7 @@ static void text_part(sm_json *j, const char *text, size_t len)
     sm_json_end_object(j);
 }
 
-static void message(sm_json *j, sm_export_format f, const char *role, size_t nimages,
+static void message(sm_json *j, sm_export_format f, const char *role, size_t n_images,
                     const char *text, size_t len)
 {
     sm_json_begin_object(j);
@@ -62,7 +62,7 @@ static void message(sm_json *j, sm_export_format f, const char *role, size_t nim
     sm_json_key(j, "content");
     if (f == SM_EXPORT_TRL) {
         sm_json_begin_array(j);
-        for (size_t i = 0; i < nimages; i++) {
+        for (size_t i = 0; i < n_images; i++) {
             sm_json_begin_object(j);
             sm_json_kv_string(j, "type", "image");
             sm_json_end_object(j);
@@ -71,14 +71,14 @@ static void message(sm_json *j, sm_export_format f, const char *role, size_t nim
         sm_json_end_array(j);
     } else {
         /* "<image>" * n + text, built once per row. */
-        size_t n = nimages * 7 + len;
+        size_t n = n_images * 7 + len;
         char *s = malloc(n + 1);
         if (!s) {
             j->failed = 1;
         } else {
-            for (size_t i = 0; i < nimages; i++)
+            for (size_t i = 0; i < n_images; i++)
                 memcpy(s + 7 * i, "<image>", 7);
-            memcpy(s + 7 * nimages, text, len);
+            memcpy(s + 7 * n_images, text, len);
             sm_json_stringn(j, s, n);
             free(s);
         }
@@ -86,10 +86,10 @@ static void message(sm_json *j, sm_export_format f, const char *role, size_t nim
     sm_json_end_object(j);
 }
 
-void ds_write_prompt_messages(sm_json *j, sm_export_format f, const ds_prompt *p, size_t nimages)
+void ds_write_prompt_messages(sm_json *j, sm_export_format f, const ds_prompt *p, size_t n_images)
 {
     message(j, f, "system", 0, p->system, strlen(p->system));
-    message(j, f, "user", nimages, p->instruction, strlen(p->instruction));
+    message(j, f, "user", n_images, p->instruction, strlen(p->instruction));
 }
 
 void ds_write_assistant(sm_json *j, sm_export_format f, const char *text, size_t len)

@@ -42,14 +42,14 @@ static int build_pool(ds_input *in, const char *path, frame **pool_out, size_t *
 {
     size_t total = 0;
     for (size_t i = 0; i < in->count; i++)
-        total += in->items[i].s->nimages;
+        total += in->items[i].s->n_images;
     frame *pool = malloc((total + 1) * sizeof *pool);
     if (!pool)
         return sm_fail(err, path, 0, "out of memory");
     size_t n = 0;
     for (size_t i = 0; i < in->count; i++) {
         const ds_story *d = &in->items[i];
-        for (uint32_t k = 0; k < d->s->nimages; k++) {
+        for (uint32_t k = 0; k < d->s->n_images; k++) {
             char m[16];
             const char *film = d->movie;
             if (ds_image_movie(d->s->images[k], m) == 0)
@@ -131,8 +131,8 @@ int sm_dataset_negatives(const sm_negatives_options *o, sm_negatives_summary *su
                      "sequence needs frames of different films");
     size_t maxn = 1;
     for (size_t i = 0; i < in.count; i++)
-        if (in.items[i].s->nimages > maxn)
-            maxn = in.items[i].s->nimages;
+        if (in.items[i].s->n_images > maxn)
+            maxn = in.items[i].s->n_images;
     size_t *perm = malloc((nfilms + 1) * sizeof *perm);
     size_t *seq = malloc((maxn + 1) * sizeof *seq);
     size_t *picked = malloc((maxn + 1) * sizeof *picked);
@@ -150,7 +150,7 @@ int sm_dataset_negatives(const sm_negatives_options *o, sm_negatives_summary *su
         rc = sm_fail(err, o->stories, 0, "out of memory");
     for (size_t i = 0; rc == 0 && i < in.count; i++) {
         const sm_story *s = in.items[i].s;
-        size_t n = s->nimages;
+        size_t n = s->n_images;
         sm_rng rng = {ds_hash(o->seed, s->story_id)};
         sum->repeated_film += (size_t)choose_films(&rng, nfilms, n, perm, seq);
         for (size_t k = 0; k < n; k++) {

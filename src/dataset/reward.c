@@ -89,12 +89,12 @@ static int cmp_id_frame(const void *a, const void *b)
 static int synthetic_reid(const sm_story *s, int frames, const char *const *films, sm_reward *out)
 {
     size_t n = 0, cap = 1;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        cap += s->image_sections[i].tables[0].nrows + s->image_sections[i].tables[1].nrows;
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
+        cap += s->image_sections[i].tables[0].n_rows + s->image_sections[i].tables[1].n_rows;
     id_frame *v = malloc(cap * sizeof *v);
     if (!v)
         return -1;
-    for (uint32_t i = 0; i < s->nimage_sections; i++) {
+    for (uint32_t i = 0; i < s->n_image_sections; i++) {
         const sm_story_image *img = &s->image_sections[i];
         /* The frame a section describes: its number when it is one of the
          * frames, else its position. */
@@ -102,7 +102,7 @@ static int synthetic_reid(const sm_story *s, int frames, const char *const *film
         if (frame >= frames)
             continue;
         for (int k = 0; k < 2; k++)
-            for (uint32_t r = 0; r < img->tables[k].nrows; r++) {
+            for (uint32_t r = 0; r < img->tables[k].n_rows; r++) {
                 sm_entity_id id = img->tables[k].rows[r].id;
                 if (reid_kind(id))
                     v[n++] = (id_frame){(uint64_t)id.kind << 32 | id.number, frame};
@@ -139,7 +139,7 @@ int sm_reward_score(sm_story_set *set, sm_story *sample, int frames, int parse_o
         out->structure_problem = "not-whole";
     else if (!sample->has_cot || !sample->has_text)
         out->structure_problem = "think";
-    for (uint32_t k = 0; !out->structure_problem && k < sample->nissues; k++)
+    for (uint32_t k = 0; !out->structure_problem && k < sample->n_issues; k++)
         for (int c = 0; structure_codes[c]; c++)
             if (strcmp(sample->issues[k].code, structure_codes[c]) == 0) {
                 out->structure_problem = structure_codes[c];

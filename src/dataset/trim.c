@@ -244,19 +244,19 @@ static char *map_images_cell(const char *v, uint32_t len, const int *new_of_old,
 
 static int trim_cot(const sm_story *s, const int *new_of_old, int n, sm_trimmed *t)
 {
-    size_t nsec = s->nimage_sections + 1, k = 0;
+    size_t nsec = s->n_image_sections + 1, k = 0;
     section *secs = malloc(nsec * sizeof *secs);
     edits e = {0};
     if (!secs)
         return -1;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
         secs[k++] = (section){s->image_sections[i].heading.off, (int)i};
     if (s->narrative.present)
         secs[k++] = (section){s->narrative.heading.off, -1};
     qsort(secs, k, sizeof *secs, cmp_section);
 
     /* Heading numbers of the kept sections. */
-    for (uint32_t i = 0; i < s->nimage_sections; i++) {
+    for (uint32_t i = 0; i < s->n_image_sections; i++) {
         if (new_of_old[i] <= 0)
             continue;
         const sm_span *h = &s->image_sections[i].heading;
@@ -272,9 +272,9 @@ static int trim_cot(const sm_story *s, const int *new_of_old, int n, sm_trimmed 
     }
     /* Narrative Structure image references. */
     const sm_story_table *nt = &s->narrative;
-    for (uint32_t r = 0; nt->present && nt->col_images >= 0 && r < nt->nrows; r++) {
+    for (uint32_t r = 0; nt->present && nt->col_images >= 0 && r < nt->n_rows; r++) {
         const sm_story_row *row = &nt->rows[r];
-        if ((uint32_t)nt->col_images >= row->ncells)
+        if ((uint32_t)nt->col_images >= row->n_cells)
             continue;
         const sm_span *c = &row->cells[nt->col_images];
         add_edit(&e, c->off, c->len, map_images_cell(s->cot + c->off, c->len, new_of_old, n),
@@ -322,18 +322,18 @@ static int has_key(const uint64_t *v, size_t n, uint64_t key)
 static uint64_t *defined_ids(const sm_story *s, const int *new_of_old, size_t *n)
 {
     size_t cap = 1;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        cap += s->image_sections[i].tables[0].nrows + s->image_sections[i].tables[1].nrows;
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
+        cap += s->image_sections[i].tables[0].n_rows + s->image_sections[i].tables[1].n_rows;
     uint64_t *v = malloc(cap * sizeof *v);
     if (!v)
         return NULL;
     *n = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++) {
+    for (uint32_t i = 0; i < s->n_image_sections; i++) {
         if (new_of_old && new_of_old[i] <= 0)
             continue;
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &s->image_sections[i].tables[k];
-            for (uint32_t r = 0; r < tab->nrows; r++)
+            for (uint32_t r = 0; r < tab->n_rows; r++)
                 if (tab->rows[r].id.kind != SM_ENT_NONE)
                     v[(*n)++] = id_key(tab->rows[r].id);
         }
@@ -349,7 +349,7 @@ static char *rebuilt_open(const sm_story_tag *tag, const uint64_t *kept, size_t 
     buf b = {0};
     put_str(&b, names[tag->kind <= SM_TAG_GDL ? tag->kind : 1]);
     *any_left = 0;
-    for (uint32_t i = 0; i < tag->nids; i++) {
+    for (uint32_t i = 0; i < tag->n_ids; i++) {
         uint64_t key = id_key(tag->ids[i]);
         if (has_key(all, nall, key) && !has_key(kept, nkept, key))
             continue;       /* only dropped frames described it */
@@ -372,7 +372,7 @@ static int trim_story(const sm_story *s, const int *new_of_old, sm_trimmed *t)
         free(all), free(kept);
         return -1;
     }
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *tag = &s->tags[i];
         if (tag->kind == SM_TAG_GDI) {
             if (tag->image >= 1 && new_of_old[tag->image - 1] > 0) {
@@ -382,10 +382,10 @@ static int trim_story(const sm_story *s, const int *new_of_old, sm_trimmed *t)
             }
             continue;
         }
-        if (tag->free_text || tag->nids == 0)
+        if (tag->free_text || tag->n_ids == 0)
             continue;
         int dropped = 0;
-        for (uint32_t k = 0; k < tag->nids; k++) {
+        for (uint32_t k = 0; k < tag->n_ids; k++) {
             uint64_t key = id_key(tag->ids[k]);
             dropped += has_key(all, nall, key) && !has_key(kept, nkept, key);
         }
@@ -408,7 +408,7 @@ static int trim_story(const sm_story *s, const int *new_of_old, sm_trimmed *t)
     buf out = {0};
     uint32_t prev_end = 0;
     int first_block = 1, emitted_any = 0;
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *tag = &s->tags[i];
         if (tag->kind != SM_TAG_GDI)
             continue;
@@ -442,10 +442,10 @@ int sm_story_trim(const sm_story *s, const int *keep, int nkeep, sm_trimmed *out
 {
     memset(out, 0, sizeof *out);
     const char *id = s->story_id ? s->story_id : "story";
-    int n = (int)s->nimage_sections;
-    if (s->has_images && (int)s->nimages != n)
+    int n = (int)s->n_image_sections;
+    if (s->has_images && (int)s->n_images != n)
         return sm_fail(err, id, 0, "cannot cut to fewer frames: the chain of thought describes %d "
-                       "images, the record has %u", n, s->nimages);
+                       "images, the record has %u", n, s->n_images);
     for (int i = 0; i < n; i++)
         if (s->image_sections[i].number != i + 1)
             return sm_fail(err, id, 0, "cannot cut to fewer frames: image section %d is numbered %d",
@@ -457,7 +457,7 @@ int sm_story_trim(const sm_story *s, const int *keep, int nkeep, sm_trimmed *out
         return sm_fail(err, id, 0, "out of memory");
     }
     int blocks = 0, rc = 0;
-    for (uint32_t i = 0; rc == 0 && i < s->ntags; i++) {
+    for (uint32_t i = 0; rc == 0 && i < s->n_tags; i++) {
         const sm_story_tag *tag = &s->tags[i];
         if (tag->kind != SM_TAG_GDI)
             continue;

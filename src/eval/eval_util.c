@@ -130,16 +130,16 @@ void eval_story_index_free(eval_story_index *ix)
 
 int eval_story_index_build(const sm_story_set *set, eval_story_index *ix, sm_error *err)
 {
-    ix->n = set->count;
-    ix->by_id = malloc((set->count ? set->count : 1) * sizeof *ix->by_id);
+    ix->n = set->n_items;
+    ix->by_id = malloc((set->n_items ? set->n_items : 1) * sizeof *ix->by_id);
     if (!ix->by_id)
         return sm_fail(err, set->name, 0, "out of memory");
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->n_items; i++) {
         const sm_story *s = &set->items[i];
         if (s->broken || !s->story_id) {
             eval_story_index_free(ix);
             return sm_fail(err, set->name, s->record_line, "%s",
-                           s->broken && s->nissues ? s->issues[0].message : "record has no story_id");
+                           s->broken && s->n_issues ? s->issues[0].message : "record has no story_id");
         }
         ix->by_id[i] = s;
     }

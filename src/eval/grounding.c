@@ -57,10 +57,10 @@ size_t sm_grounding_detections(const sm_story *s, const sm_grounding_options *op
 {
     size_t n = 0;
     *out = NULL;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &s->image_sections[i].tables[k];
-            for (uint32_t r = 0; r < tab->nrows; r++)
+            for (uint32_t r = 0; r < tab->n_rows; r++)
                 n += usable(&tab->rows[r], opt) != 0;
         }
     if (n == 0)
@@ -71,10 +71,10 @@ size_t sm_grounding_detections(const sm_story *s, const sm_grounding_options *op
     int normalise = opt && opt->mode == SM_GROUNDING_REFERENCE_QUIRKS &&
                     opt->image_width > 0 && opt->image_height > 0;
     size_t j = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &s->image_sections[i].tables[k];
-            for (uint32_t r = 0; r < tab->nrows; r++) {
+            for (uint32_t r = 0; r < tab->n_rows; r++) {
                 const sm_story_row *row = &tab->rows[r];
                 if (!usable(row, opt))
                     continue;

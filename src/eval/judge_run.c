@@ -57,14 +57,14 @@ static int make_pairs(const sm_story_set *a, const sm_story_set *b, const sm_con
         eval_story_index_free(&ia);
         return -1;
     }
-    judge_pair *pairs = calloc(a->count ? a->count : 1, sizeof *pairs);
+    judge_pair *pairs = calloc(a->n_items ? a->n_items : 1, sizeof *pairs);
     size_t n = 0;
     if (!pairs) {
         eval_story_index_free(&ia);
         eval_story_index_free(&ib);
         return sm_fail(err, "", 0, "out of memory");
     }
-    for (size_t i = 0; i < a->count; i++) {
+    for (size_t i = 0; i < a->n_items; i++) {
         const sm_story *sa = &a->items[i];
         const sm_story *sb = eval_story_find(&ib, sa->story_id);
         const sm_context *ctx = sb ? sm_context_find(c, sa->story_id) : NULL;
@@ -75,7 +75,7 @@ static int make_pairs(const sm_story_set *a, const sm_story_set *b, const sm_con
         else
             pairs[n++] = (judge_pair){.a = sa, .b = sb, .c = ctx};
     }
-    for (size_t i = 0; i < b->count; i++)
+    for (size_t i = 0; i < b->n_items; i++)
         if (!eval_story_find(&ia, b->items[i].story_id))
             res->unpaired_b++;
     eval_story_index_free(&ia);
@@ -455,10 +455,10 @@ int sm_judge_show_prompt(FILE *f, const sm_judge_options *o, const sm_story_set 
                          const sm_context_set *c, const char *story_id, sm_error *err)
 {
     const sm_story *sa = NULL, *sb = NULL;
-    for (size_t i = 0; i < a->count && !sa; i++)
+    for (size_t i = 0; i < a->n_items && !sa; i++)
         if (a->items[i].story_id && strcmp(a->items[i].story_id, story_id) == 0)
             sa = &a->items[i];
-    for (size_t i = 0; i < b->count && !sb; i++)
+    for (size_t i = 0; i < b->n_items && !sb; i++)
         if (b->items[i].story_id && strcmp(b->items[i].story_id, story_id) == 0)
             sb = &b->items[i];
     const sm_context *ctx = sm_context_find(c, story_id);

@@ -27,10 +27,10 @@ typedef struct strtab {
     char *chars;              /* all strings, NUL-separated */
     size_t chars_len, chars_cap;
     uint32_t *offsets;        /* id -> offset in chars */
-    uint32_t count;
+    uint32_t n_strings;
     size_t cap;
     uint32_t *slots;          /* hash -> id + 1 (0 = empty) */
-    uint32_t nslots;
+    uint32_t n_slots;
 } strtab;
 
 static int strtab_rehash(strtab *t, uint32_t nslots)
@@ -38,7 +38,7 @@ static int strtab_rehash(strtab *t, uint32_t nslots)
     uint32_t *slots = calloc(nslots, sizeof *slots);
     if (!slots)
         return -1;
-    for (uint32_t id = 0; id < t->count; id++) {
+    for (uint32_t id = 0; id < t->n_strings; id++) {
         const char *s = t->chars + t->offsets[id];
         uint32_t k = (uint32_t)sm_fnv1a(s, strlen(s)) & (nslots - 1);
         while (slots[k])
@@ -47,7 +47,7 @@ static int strtab_rehash(strtab *t, uint32_t nslots)
     }
     free(t->slots);
     t->slots = slots;
-    t->nslots = nslots;
+    t->n_slots = nslots;
     return 0;
 }
 
@@ -55,26 +55,26 @@ static int strtab_rehash(strtab *t, uint32_t nslots)
 static uint32_t strtab_intern(strtab *t, const char *s, size_t n, int *is_new)
 {
     *is_new = 0;
-    if (t->nslots == 0 && strtab_rehash(t, 1024) != 0)
+    if (t->n_slots == 0 && strtab_rehash(t, 1024) != 0)
         return UINT32_MAX;
-    uint32_t k = (uint32_t)sm_fnv1a(s, n) & (t->nslots - 1);
+    uint32_t k = (uint32_t)sm_fnv1a(s, n) & (t->n_slots - 1);
     while (t->slots[k]) {
         const char *e = t->chars + t->offsets[t->slots[k] - 1];
         if (strncmp(e, s, n) == 0 && e[n] == '\0')
             return t->slots[k] - 1;
-        k = (k + 1) & (t->nslots - 1);
+        k = (k + 1) & (t->n_slots - 1);
     }
-    if (sm_grow(&t->offsets, &t->cap, (size_t)t->count + 1, sizeof *t->offsets) != 0 ||
+    if (sm_grow(&t->offsets, &t->cap, (size_t)t->n_strings + 1, sizeof *t->offsets) != 0 ||
         sm_grow(&t->chars, &t->chars_cap, t->chars_len + n + 1, 1) != 0)
         return UINT32_MAX;
     memcpy(t->chars + t->chars_len, s, n);
     t->chars[t->chars_len + n] = '\0';
-    uint32_t id = t->count++;
+    uint32_t id = t->n_strings++;
     t->offsets[id] = (uint32_t)t->chars_len;
     t->chars_len += n + 1;
     t->slots[k] = id + 1;
     *is_new = 1;
-    if (t->count * 2 > t->nslots && strtab_rehash(t, t->nslots * 2) != 0)
+    if (t->n_strings * 2 > t->n_slots && strtab_rehash(t, t->n_slots * 2) != 0)
         return UINT32_MAX;
     return id;
 }
@@ -107,7 +107,7 @@ void sm_vocab_free(sm_vocab *v)
 
 const char *sm_vocab_word(const sm_vocab *v, uint32_t id)
 {
-    return id < v->words.count ? v->words.chars + v->words.offsets[id] : "";
+    return id < v->words.n_strings ? v->words.chars + v->words.offsets[id] : "";
 }
 
 static uint32_t vocab_add(sm_vocab *v, const char *w, size_t n)
@@ -148,9 +148,9 @@ int sm_word_char(int32_t c)
 
 static int push_word(sm_words *out, uint32_t id)
 {
-    if (sm_grow(&out->ids, &out->cap, out->count + 1, sizeof *out->ids) != 0)
+    if (sm_grow(&out->ids, &out->cap, out->n_ids + 1, sizeof *out->ids) != 0)
         return -1;
-    out->ids[out->count++] = id;
+    out->ids[out->n_ids++] = id;
     return 0;
 }
 
@@ -240,9 +240,9 @@ static uint64_t hash_ngram(const uint32_t *ids, int n)
 static int clipped_matches(const sm_words *cand, const sm_words *ref, int n, size_t *matches)
 {
     *matches = 0;
-    if (cand->count < (size_t)n || ref->count < (size_t)n)
+    if (cand->n_ids < (size_t)n || ref->n_ids < (size_t)n)
         return 0;
-    size_t nref = ref->count - (size_t)n + 1, nslots = sm_table_size(nref, 16);
+    size_t nref = ref->n_ids - (size_t)n + 1, nslots = sm_table_size(nref, 16);
     ngram_slot *slots = malloc(nslots * sizeof *slots);
     if (!slots)
         return -1;
@@ -258,7 +258,7 @@ static int clipped_matches(const sm_words *cand, const sm_words *ref, int n, siz
             slots[k] = (ngram_slot){(uint32_t)i, 0, 0};
         slots[k].count++;
     }
-    size_t ncand = cand->count - (size_t)n + 1;
+    size_t ncand = cand->n_ids - (size_t)n + 1;
     for (size_t i = 0; i < ncand; i++) {
         const uint32_t *g = cand->ids + i;
         size_t k = (size_t)hash_ngram(g, n) & (nslots - 1);
@@ -281,10 +281,10 @@ int sm_bleu_add(sm_bleu *b, const sm_words *cand, const sm_words *ref)
         if (clipped_matches(cand, ref, n, &m) != 0)
             return -1;
         b->match[n - 1] += (double)m;
-        b->total[n - 1] += cand->count >= (size_t)n ? (double)(cand->count - (size_t)n + 1) : 0;
+        b->total[n - 1] += cand->n_ids >= (size_t)n ? (double)(cand->n_ids - (size_t)n + 1) : 0;
     }
-    b->cand_len += (double)cand->count;
-    b->ref_len += (double)ref->count;
+    b->cand_len += (double)cand->n_ids;
+    b->ref_len += (double)ref->n_ids;
     return 0;
 }
 
@@ -371,14 +371,14 @@ done:
 
 double sm_rouge_l(const sm_words *cand, const sm_words *ref, double beta)
 {
-    if (cand->count == 0 || ref->count == 0)
+    if (cand->n_ids == 0 || ref->n_ids == 0)
         return 0.0;
-    size_t lcs = sm_lcs_length(cand->ids, cand->count, ref->ids, ref->count);
+    size_t lcs = sm_lcs_length(cand->ids, cand->n_ids, ref->ids, ref->n_ids);
     if (lcs == (size_t)-1)
         return -1.0;
     if (lcs == 0)
         return 0.0;
-    double p = (double)lcs / (double)cand->count, r = (double)lcs / (double)ref->count;
+    double p = (double)lcs / (double)cand->n_ids, r = (double)lcs / (double)ref->n_ids;
     double b2 = beta * beta;
     return (1 + b2) * p * r / (r + b2 * p);
 }
@@ -462,7 +462,7 @@ double sm_meteor(const sm_vocab *v, const sm_words *cand, const sm_words *ref,
     memset(&d, 0, sizeof d);
     if (!p)
         p = &sm_meteor_default;
-    size_t nc = cand->count, nr = ref->count;
+    size_t nc = cand->n_ids, nr = ref->n_ids;
     if (nc == 0 || nr == 0) {
         if (detail)
             *detail = d;

@@ -34,7 +34,7 @@ void sm_speaker_name_key(const char *name, char *buf, size_t size)
 static int push(sm_speaker_labels *l, int cue, int segment, const char *speaker, size_t len,
                 double confidence)
 {
-    if (sm_grow(&l->items, &l->cap, l->count + 1, sizeof *l->items) != 0)
+    if (sm_grow(&l->items, &l->cap, l->n_items + 1, sizeof *l->items) != 0)
         return -1;
     char *copy = NULL;
     if (speaker && len) {
@@ -44,13 +44,13 @@ static int push(sm_speaker_labels *l, int cue, int segment, const char *speaker,
         memcpy(copy, speaker, len);
         copy[len] = '\0';
     }
-    l->items[l->count++] = (sm_speaker_label){cue, segment, copy, confidence};
+    l->items[l->n_items++] = (sm_speaker_label){cue, segment, copy, confidence};
     return 0;
 }
 
 void sm_speaker_labels_free(sm_speaker_labels *l)
 {
-    for (size_t i = 0; i < l->count; i++)
+    for (size_t i = 0; i < l->n_items; i++)
         free(l->items[i].speaker);
     free(l->items);
     memset(l, 0, sizeof *l);
@@ -118,7 +118,7 @@ int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_err
         return -1;
     int rc = read_tsv(path, &t, 1, out, err);
     sm_text_free(&t);
-    if (rc == 0 && out->count == 0)
+    if (rc == 0 && out->n_items == 0)
         rc = sm_fail(err, path, 0, "no gold segments (a gold TSV has a header line and one row per segment)");
     if (rc)
         sm_speaker_labels_free(out);
@@ -191,15 +191,15 @@ int sm_speaker_score_add(sm_speaker_score *score, const sm_speaker_labels *gold,
                          const sm_speaker_labels *pred)
 {
     /* Sort a copy of the predictions to look gold keys up by bisection. */
-    sm_speaker_label *sorted = malloc((pred->count + 1) * sizeof *sorted);
+    sm_speaker_label *sorted = malloc((pred->n_items + 1) * sizeof *sorted);
     if (!sorted)
         return -1;
-    if (pred->count)
-        memcpy(sorted, pred->items, pred->count * sizeof *sorted);
-    qsort(sorted, pred->count, sizeof *sorted, cmp_label);
-    for (size_t i = 0; i < gold->count; i++) {
+    if (pred->n_items)
+        memcpy(sorted, pred->items, pred->n_items * sizeof *sorted);
+    qsort(sorted, pred->n_items, sizeof *sorted, cmp_label);
+    for (size_t i = 0; i < gold->n_items; i++) {
         const sm_speaker_label *g = &gold->items[i];
-        sm_speaker_label *p = bsearch(g, sorted, pred->count, sizeof *sorted, cmp_label);
+        sm_speaker_label *p = bsearch(g, sorted, pred->n_items, sizeof *sorted, cmp_label);
         score->total++;
         const char *ps = (p && p->speaker && *p->speaker) ? p->speaker : NULL;
         char gk[256], pk[256];

@@ -12,7 +12,7 @@
 /* Every record must be one that can be paired. */
 static int check_records(const sm_story_set *set, sm_error *err)
 {
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->n_items; i++) {
         const sm_story *s = &set->items[i];
         if (s->broken)   /* the first problem in file order is the one told */
             return sm_story_set_check_json(set, err);
@@ -43,9 +43,9 @@ static size_t slot_of(const size_t *slots, size_t cap, const sm_story_set *ref, 
  * of the references' ids. */
 static int pair_ids(sm_story_pairs *p)
 {
-    size_t nref = p->ref.count, cap = sm_table_size(nref, 16);
+    size_t nref = p->ref.n_items, cap = sm_table_size(nref, 16);
     size_t *slots = malloc(cap * sizeof *slots);
-    p->ref_of_pred = malloc((p->pred.count + 1) * sizeof *p->ref_of_pred);
+    p->ref_of_pred = malloc((p->pred.n_items + 1) * sizeof *p->ref_of_pred);
     p->ref_paired = calloc(nref + 1, 1);
     if (!slots || !p->ref_of_pred || !p->ref_paired) {
         free(slots);
@@ -59,7 +59,7 @@ static int pair_ids(sm_story_pairs *p)
         if (slots[k] == SIZE_MAX)
             slots[k] = i;
     }
-    for (size_t i = 0; i < p->pred.count; i++) {
+    for (size_t i = 0; i < p->pred.n_items; i++) {
         size_t r = slots[slot_of(slots, cap, &p->ref, p->pred.items[i].story_id)];
         if (r != SIZE_MAX && p->ref_paired[r])
             r = SIZE_MAX;   /* a repeated prediction: only the first is scored */
@@ -99,7 +99,7 @@ void sm_story_pairs_unpaired_json(sm_json *j, const sm_story_pairs *p, size_t *n
     size_t np = 0, nr = 0;
     sm_json_key(j, "unpaired_pred");
     sm_json_begin_array(j);
-    for (size_t i = 0; i < p->pred.count; i++)
+    for (size_t i = 0; i < p->pred.n_items; i++)
         if (p->ref_of_pred[i] == SIZE_MAX) {
             sm_json_string(j, p->pred.items[i].story_id);
             np++;
@@ -107,7 +107,7 @@ void sm_story_pairs_unpaired_json(sm_json *j, const sm_story_pairs *p, size_t *n
     sm_json_end_array(j);
     sm_json_key(j, "unpaired_ref");
     sm_json_begin_array(j);
-    for (size_t i = 0; i < p->ref.count; i++)
+    for (size_t i = 0; i < p->ref.n_items; i++)
         if (!p->ref_paired[i]) {
             sm_json_string(j, p->ref.items[i].story_id);
             nr++;

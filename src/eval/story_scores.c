@@ -98,7 +98,7 @@ static int story_words(sm_language_scorer *l, const sm_story *s, sm_words *w)
     if (sm_grow(&l->text, &l->text_cap, (size_t)s->text_len + 1, 1) != 0)
         return -1;
     size_t n = sm_story_plain_text(s->text, s->text_len, l->text);
-    w->count = 0;
+    w->n_ids = 0;
     return sm_words_tokenize(l->vocab, l->text, n, w);
 }
 
@@ -116,7 +116,7 @@ int sm_language_add(sm_language_scorer *l, const sm_story *pred, const sm_story 
     l->meteor_sum += meteor;
     l->stories++;
     if (out)
-        *out = (sm_language_story){l->cand.count, l->ref.count, rouge, meteor};
+        *out = (sm_language_story){l->cand.n_ids, l->ref.n_ids, rouge, meteor};
     return 0;
 }
 

@@ -20,9 +20,9 @@ int sm_structure_init(sm_structure *st)
         return -1;
     /* The pronouns get their ids first, so a story's words compare as integers. */
     for (int p = 0; p < SM_PRONOUNS; p++) {
-        st->words.count = 0;
+        st->words.n_ids = 0;
         if (sm_words_tokenize(st->vocab, sm_pronoun_names[p], strlen(sm_pronoun_names[p]), &st->words) ||
-            st->words.count != 1)
+            st->words.n_ids != 1)
             return -1;
         st->pronoun_id[p] = st->words.ids[0];
     }
@@ -134,9 +134,9 @@ static int joined_before(const char *t, size_t n, size_t i)
 /* Which pronoun a tag's whole text is, or -1. */
 static int tag_pronoun(const sm_story *s, const sm_story_tag *tag)
 {
-    if (tag->kind != SM_TAG_GDO || !tag->closed || tag->free_text || tag->nids == 0 || tag->content.len > 64)
+    if (tag->kind != SM_TAG_GDO || !tag->closed || tag->free_text || tag->n_ids == 0 || tag->content.len > 64)
         return -1;
-    for (uint32_t k = 0; k < tag->nids; k++)
+    for (uint32_t k = 0; k < tag->n_ids; k++)
         if (tag->ids[k].kind != SM_ENT_CHAR)
             return -1;
     char buf[72];
@@ -159,14 +159,14 @@ static int count_pronouns(sm_structure *st, const sm_story *s, sm_structure_stor
     if (grow_plain(st, (size_t)s->text_len + 1))
         return -1;
     size_t n = sm_story_plain_text(s->text, s->text_len, st->plain);
-    st->words.count = 0;
+    st->words.n_ids = 0;
     if (sm_words_tokenize(st->vocab, st->plain, n, &st->words))
         return -1;
-    for (size_t i = 0; i < st->words.count; i++)
+    for (size_t i = 0; i < st->words.n_ids; i++)
         for (int p = 0; p < SM_PRONOUNS; p++)
             if (st->words.ids[i] == st->pronoun_id[p])
                 r->pronoun_total[p]++;
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *tag = &s->tags[i];
         int p = tag_pronoun(s, tag);
         if (p < 0)
@@ -192,9 +192,9 @@ static int cmp_u64(const void *a, const void *b)
 static int persistence(sm_structure *st, const sm_story *s, sm_structure_story *r)
 {
     size_t n = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        n += s->image_sections[i].tables[SM_TABLE_CHARACTERS].nrows +
-             s->image_sections[i].tables[SM_TABLE_OBJECTS].nrows;
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
+        n += s->image_sections[i].tables[SM_TABLE_CHARACTERS].n_rows +
+             s->image_sections[i].tables[SM_TABLE_OBJECTS].n_rows;
     if (n > st->ids_cap) {
         uint64_t *p = realloc(st->ids, n * sizeof *p);
         if (!p)
@@ -203,10 +203,10 @@ static int persistence(sm_structure *st, const sm_story *s, sm_structure_story *
         st->ids_cap = n;
     }
     size_t k = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
         for (int t = 0; t < 2; t++) {
             const sm_story_table *tab = &s->image_sections[i].tables[t];
-            for (uint32_t row = 0; row < tab->nrows; row++) {
+            for (uint32_t row = 0; row < tab->n_rows; row++) {
                 sm_entity_id id = tab->rows[row].id;
                 if (id.kind != SM_ENT_CHAR && id.kind != SM_ENT_OBJ && id.kind != SM_ENT_LM)
                     continue;
@@ -278,7 +278,7 @@ int sm_structure_add(sm_structure *st, sm_story_set *set, sm_story *s, sm_struct
         r.problem = "no-chain-of-thought";
     else if (!s->has_text || !has_text(s->text, s->text_len))
         r.problem = "no-story";
-    for (uint32_t i = 0; i < s->nissues; i++)
+    for (uint32_t i = 0; i < s->n_issues; i++)
         if (s->issues[i].field != SM_FIELD_RECORD) {
             r.problems++;
             if (!r.problem)

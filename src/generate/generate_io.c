@@ -35,7 +35,7 @@ static int cmp_story_id(const void *a, const void *b)
 /* The first record-level problem of a story, or NULL. */
 static const char *record_problem(const sm_story *s)
 {
-    for (uint32_t i = 0; i < s->nissues; i++)
+    for (uint32_t i = 0; i < s->n_issues; i++)
         if (s->issues[i].field == SM_FIELD_RECORD)
             return s->issues[i].message;
     return NULL;
@@ -51,9 +51,9 @@ int gen_read_stories(const char *path, unsigned need, const sm_generate_options 
     if (set->raw_model_output)
         return sm_fail(err, path, 1, "one model output, not a file of story records (JSON Lines "
                                      "with story_id, images, chain_of_thought, story)");
-    if (set->count == 0)
+    if (set->n_items == 0)
         return sm_fail(err, path, 0, "no story records in it");
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->n_items; i++) {
         const sm_story *s = &set->items[i];
         const char *why = record_problem(s);
         if (s->broken || !s->story_id)
@@ -62,17 +62,17 @@ int gen_read_stories(const char *path, unsigned need, const sm_generate_options 
         if ((need & GEN_NEED_TEXT) && (!s->has_cot || !s->has_text))
             return sm_fail(err, path, s->record_line, "story %s has no %s", s->story_id,
                            s->has_cot ? "story" : "chain_of_thought");
-        if ((need & GEN_NEED_IMAGES) && (!s->has_images || s->nimages == 0))
+        if ((need & GEN_NEED_IMAGES) && (!s->has_images || s->n_images == 0))
             return sm_fail(err, path, s->record_line, "story %s has no images", s->story_id);
     }
     /* Each story once: its outputs and requests are keyed by its id. */
-    const sm_story **byid = malloc(set->count * sizeof *byid);
+    const sm_story **byid = malloc(set->n_items * sizeof *byid);
     if (!byid)
         return sm_fail(err, path, 0, "out of memory");
-    for (size_t i = 0; i < set->count; i++)
+    for (size_t i = 0; i < set->n_items; i++)
         byid[i] = &set->items[i];
-    qsort(byid, set->count, sizeof *byid, cmp_story_id);
-    for (size_t i = 1; i < set->count; i++)
+    qsort(byid, set->n_items, sizeof *byid, cmp_story_id);
+    for (size_t i = 1; i < set->n_items; i++)
         if (strcmp(byid[i]->story_id, byid[i - 1]->story_id) == 0) {
             long a = byid[i - 1]->record_line, b = byid[i]->record_line;
             sm_fail(err, path, a > b ? a : b, "story_id %s again (first on line %ld)", byid[i]->story_id,
@@ -82,7 +82,7 @@ int gen_read_stories(const char *path, unsigned need, const sm_generate_options 
         }
     for (size_t k = 0; o->only && k < o->n_only; k++) {
         const sm_story key = {.story_id = o->only[k]}, *kp = &key;
-        if (!bsearch(&kp, byid, set->count, sizeof *byid, cmp_story_id)) {
+        if (!bsearch(&kp, byid, set->n_items, sizeof *byid, cmp_story_id)) {
             sm_fail(err, path, 0, "no story %s in it (--story)", o->only[k]);
             free(byid);
             return -1;
@@ -95,7 +95,7 @@ int gen_read_stories(const char *path, unsigned need, const sm_generate_options 
 int gen_user_message(sm_llm_body *b, const sm_generate_options *o, const sm_story *s,
                      const char *text, sm_error *err)
 {
-    size_t n = o->params.images == SM_LLM_IMAGES_NONE ? 0 : s->nimages;
+    size_t n = o->params.images == SM_LLM_IMAGES_NONE ? 0 : s->n_images;
     sm_llm_part *parts = calloc(n + 1, sizeof *parts);
     char **paths = calloc(n + 1, sizeof *paths);
     int rc = -1;
@@ -126,10 +126,10 @@ void gen_write_images(sm_json *j, const sm_story *s)
 {
     sm_json_key(j, "images");
     sm_json_begin_array(j);
-    for (uint32_t i = 0; i < s->nimages; i++)
+    for (uint32_t i = 0; i < s->n_images; i++)
         sm_json_string(j, s->images[i]);
     sm_json_end_array(j);
-    sm_json_kv_int(j, "frame_count", s->nimages);
+    sm_json_kv_int(j, "frame_count", s->n_images);
 }
 
 void gen_summary_head(sm_json *j, const char *command, const sm_generate_options *o,

@@ -322,7 +322,7 @@ static int read_inputs(const char *stories, const char *context, const sm_genera
         sm_context_read_file(context, cs, err) != 0)
         return -1;
     size_t found = 0;
-    for (size_t i = 0; i < set->count; i++)
+    for (size_t i = 0; i < set->n_items; i++)
         found += sm_context_find(cs, set->items[i].story_id) != NULL;
     if (found == 0)
         return sm_fail(err, context, 0, "has no context record for any story of %s (the context of "
@@ -387,7 +387,7 @@ int sm_generate_ground(const char *stories, const char *context, const sm_genera
         goto done;
     g.o = o;
     g.r = r;
-    g.n = set.count;
+    g.n = set.n_items;
     g.context = context;
     g.items = calloc(g.n, sizeof *g.items);
     g.records = calloc(g.n, sizeof *g.records);
@@ -449,7 +449,7 @@ char *sm_generate_ground_prompt(const char *stories, const char *context, const 
     if (read_inputs(stories, context, &o, &set, &cs, err) != 0)
         goto done;
     const sm_story *s = NULL;
-    for (size_t i = 0; i < set.count && !s; i++)
+    for (size_t i = 0; i < set.n_items && !s; i++)
         if (strcmp(set.items[i].story_id, story_id) == 0)
             s = &set.items[i];
     const sm_context *c = sm_context_find(&cs, story_id);

@@ -229,7 +229,7 @@ int sm_generate_tell(const char *stories, const sm_generate_options *o, sm_gener
     t.o = o;
     t.set = &set;
     t.r = r;
-    n = t.n = set.count * (size_t)o->samples;
+    n = t.n = set.n_items * (size_t)o->samples;
     t.records = calloc(n ? n : 1, sizeof *t.records);
     t.failures = calloc(n ? n : 1, sizeof *t.failures);
     if (!t.records || !t.failures) {
@@ -237,7 +237,7 @@ int sm_generate_tell(const char *stories, const sm_generate_options *o, sm_gener
         goto done;
     }
     size_t wanted = 0;
-    for (size_t i = 0; i < set.count; i++)
+    for (size_t i = 0; i < set.n_items; i++)
         wanted += gen_selected(o, set.items[i].story_id) ? (size_t)o->samples : 0;
     if (!(llm = sm_llm_open(&o->llm, err)))
         goto done;

@@ -67,11 +67,11 @@ static int name_words(gr_text *t, gr_person *p, const char *name)
     clean[k] = '\0';
     sm_tokens tok = {0};
     int rc = sm_tokenize(clean, k, 0, &tok);
-    if (rc == 0 && tok.count) {
-        p->words = sm_arena_alloc(&t->arena, tok.count * sizeof *p->words);
+    if (rc == 0 && tok.n_items) {
+        p->words = sm_arena_alloc(&t->arena, tok.n_items * sizeof *p->words);
         if (!p->words)
             rc = -1;
-        for (size_t i = 0; rc == 0 && i < tok.count; i++) {
+        for (size_t i = 0; rc == 0 && i < tok.n_items; i++) {
             const char *w = sm_token_norm(&tok, i);
             if (strlen(w) < 2 || is_title(w))
                 continue;
@@ -152,10 +152,10 @@ int gr_text_open(gr_text *t, const sm_story *s, const sm_context *c)
     t->s = s;
     t->c = c;
     size_t n = 0;
-    t->markup = malloc((2 * (size_t)s->ntags + 1) * sizeof *t->markup);
+    t->markup = malloc((2 * (size_t)s->n_tags + 1) * sizeof *t->markup);
     if (!t->markup)
         return -1;
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *g = &s->tags[i];
         t->markup[n++] = (gr_markup){g->open.off, g->open.off + g->open.len, g->kind == SM_TAG_GDI};
         if (g->closed && g->close.len)
@@ -174,7 +174,7 @@ int gr_text_open(gr_text *t, const sm_story *s, const sm_context *c)
         if (m < n && t->markup[m].end > pos)
             pos = t->markup[m].end;
     }
-    size_t nt = t->tokens.count;
+    size_t nt = t->tokens.n_items;
     t->tok_gdo = malloc((nt + 1) * sizeof *t->tok_gdo);
     t->tok_gda = malloc((nt + 1) * sizeof *t->tok_gda);
     if (!t->tok_gdo || !t->tok_gda)
@@ -182,7 +182,7 @@ int gr_text_open(gr_text *t, const sm_story *s, const sm_context *c)
     for (size_t i = 0; i < nt; i++)
         t->tok_gdo[i] = t->tok_gda[i] = -1;
     /* Tags come in opening order, so an inner tag overwrites its outer one. */
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *g = &s->tags[i];
         int *mark = g->kind == SM_TAG_GDO ? t->tok_gdo : g->kind == SM_TAG_GDA ? t->tok_gda : NULL;
         if (!mark)
@@ -206,7 +206,7 @@ void gr_text_close(gr_text *t)
 
 size_t gr_token_at(const gr_text *t, uint32_t off)
 {
-    size_t lo = 0, hi = t->tokens.count;
+    size_t lo = 0, hi = t->tokens.n_items;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (t->tokens.items[mid].offset < off)

@@ -246,7 +246,7 @@ static int tag_ref(const gr_text *t, const sm_story_tag *g, uint32_t a, ref *r)
 {
     const sm_story *s = t->s;
     uint32_t chars = 0, number = 0;
-    for (uint32_t k = 0; k < g->nids; k++)
+    for (uint32_t k = 0; k < g->n_ids; k++)
         if (g->ids[k].kind == SM_ENT_CHAR) {
             chars++;
             number = g->ids[k].number;
@@ -269,8 +269,8 @@ static int tag_ref(const gr_text *t, const sm_story_tag *g, uint32_t a, ref *r)
      * voice", "<gdo char1>Martha</gdo>'s hand". */
     r->candidate = !prev_is_preposition(t, g->open.off, a);
     size_t k = gr_token_at(t, g->content.off);
-    if (k < t->tokens.count && t->tokens.items[k].offset < g->content.off + g->content.len &&
-        (k + 1 >= t->tokens.count ||
+    if (k < t->tokens.n_items && t->tokens.items[k].offset < g->content.off + g->content.len &&
+        (k + 1 >= t->tokens.n_items ||
          t->tokens.items[k + 1].offset >= g->content.off + g->content.len) &&
         IN_LIST(sm_token_norm(&t->tokens, k), object_pronouns))
         r->candidate = 0;
@@ -290,7 +290,7 @@ static int name_ref(const gr_text *t, size_t k, size_t *used)
 {
     const char *w = sm_token_norm(&t->tokens, k);
     *used = 1;
-    if (k + 1 < t->tokens.count && t->tok_gdo[k + 1] < 0) {
+    if (k + 1 < t->tokens.n_items && t->tok_gdo[k + 1] < 0) {
         const char *next = sm_token_norm(&t->tokens, k + 1);
         for (size_t p = 0; p < t->n_people; p++) {
             const gr_person *q = &t->people[p];
@@ -329,7 +329,7 @@ static int read_frame(const gr_text *t, uint32_t a, uint32_t b, frame *f)
     const sm_story *s = t->s;
     f->n = f->n_bounds = 0;
     /* Tags are in opening order: find the first that opens at or after a. */
-    uint32_t lo = 0, hi = s->ntags;
+    uint32_t lo = 0, hi = s->n_tags;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (s->tags[mid].open.off < a)
@@ -337,13 +337,13 @@ static int read_frame(const gr_text *t, uint32_t a, uint32_t b, frame *f)
         else
             hi = mid;
     }
-    for (uint32_t i = lo; i < s->ntags && s->tags[i].open.off < b; i++) {
+    for (uint32_t i = lo; i < s->n_tags && s->tags[i].open.off < b; i++) {
         const sm_story_tag *g = &s->tags[i];
         ref r;
         if (g->kind == SM_TAG_GDO && tag_ref(t, g, a, &r) && push_ref(f, r) != 0)
             return -1;
     }
-    for (size_t k = gr_token_at(t, a); k < t->tokens.count && t->tokens.items[k].offset < b;) {
+    for (size_t k = gr_token_at(t, a); k < t->tokens.n_items && t->tokens.items[k].offset < b;) {
         const sm_token *tok = &t->tokens.items[k];
         if (t->tok_gdo[k] >= 0) {
             k++;
@@ -419,7 +419,7 @@ typedef struct verb {
 static verb find_verb(const gr_text *t, uint32_t a, uint32_t b, int last)
 {
     verb v = {0, 0, 0};
-    for (size_t k = gr_token_at(t, a); k < t->tokens.count && t->tokens.items[k].offset < b; k++) {
+    for (size_t k = gr_token_at(t, a); k < t->tokens.n_items && t->tokens.items[k].offset < b; k++) {
         if (t->tok_gdo[k] >= 0 || !IN_LIST(sm_token_norm(&t->tokens, k), speech_verbs))
             continue;
         v.found = 1;
@@ -427,7 +427,7 @@ static verb find_verb(const gr_text *t, uint32_t a, uint32_t b, int last)
         v.action_char = 0;
         if (t->tok_gda[k] >= 0) {
             const sm_story_tag *g = &t->s->tags[t->tok_gda[k]];
-            if (g->nids == 1 && g->ids[0].kind == SM_ENT_CHAR)
+            if (g->n_ids == 1 && g->ids[0].kind == SM_ENT_CHAR)
                 v.action_char = (int)g->ids[0].number;
         }
         if (!last)
@@ -552,7 +552,7 @@ static int attribute_tail(const gr_text *t, sm_quote *q, uint32_t a, uint32_t b,
         return -1;
     /* The first clause that holds a word. */
     size_t first = gr_token_at(t, a);
-    if (first >= t->tokens.count || t->tokens.items[first].offset >= b)
+    if (first >= t->tokens.n_items || t->tokens.items[first].offset >= b)
         return 0;
     uint32_t w0 = t->tokens.items[first].offset;
     size_t e = clause_of(f, w0);
@@ -617,16 +617,16 @@ static int speech_open(speech *sp, const sm_context *c)
     if (!sp->first || !sp->hits)
         return -1;
     for (size_t i = 0; i < c->n_dialogue; i++) {
-        sp->first[i] = sp->tokens.count;
+        sp->first[i] = sp->tokens.n_items;
         const char *txt = c->dialogue[i].text ? c->dialogue[i].text : "";
         if (sm_tokenize(txt, strlen(txt), 0, &sp->tokens) != 0)
             return -1;
     }
-    sp->first[c->n_dialogue] = sp->tokens.count;
-    sp->hash = malloc((sp->tokens.count + 1) * sizeof *sp->hash);
+    sp->first[c->n_dialogue] = sp->tokens.n_items;
+    sp->hash = malloc((sp->tokens.n_items + 1) * sizeof *sp->hash);
     if (!sp->hash)
         return -1;
-    sp->index = malloc((sp->tokens.count + 1) * sizeof *sp->index);
+    sp->index = malloc((sp->tokens.n_items + 1) * sizeof *sp->index);
     if (!sp->index)
         return -1;
     for (size_t i = 0; i < c->n_dialogue; i++)
@@ -634,7 +634,7 @@ static int speech_open(speech *sp, const sm_context *c)
             sp->hash[w] = word_hash(sm_token_norm(&sp->tokens, w));
             sp->index[w] = (word_at){sp->hash[w], (uint32_t)i};
         }
-    qsort(sp->index, sp->tokens.count, sizeof *sp->index, cmp_word_at);
+    qsort(sp->index, sp->tokens.n_items, sizeof *sp->index, cmp_word_at);
     return 0;
 }
 
@@ -658,7 +658,7 @@ static int same_word(const speech *sp, size_t w, const sm_tokens *qt, const uint
 static void lcs_extend(const speech *sp, size_t seg, const sm_tokens *qt, const uint64_t *qh,
                        uint32_t *dp)
 {
-    size_t n = qt->count;
+    size_t n = qt->n_items;
     for (size_t w = sp->first[seg]; w < sp->first[seg + 1]; w++) {
         uint32_t diag = 0;      /* dp[k-1] before this word */
         for (size_t k = 1; k <= n; k++) {
@@ -685,7 +685,7 @@ static int cmp_u64(const void *a, const void *b)
 
 static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_tokens *qt)
 {
-    size_t n = qt->count;
+    size_t n = qt->n_items;
     uint32_t *dp = malloc((n + 1) * sizeof *dp);
     uint64_t *qh = malloc((n + 1) * sizeof *qh), *sorted_qh = malloc((n + 1) * sizeof *qh);
     if (!dp || !qh || !sorted_qh) {
@@ -702,7 +702,7 @@ static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_to
     for (size_t k = 0; k < n; k++) {
         if (k > 0 && sorted_qh[k] == sorted_qh[k - 1])
             continue;
-        size_t lo = 0, hi = sp->tokens.count;
+        size_t lo = 0, hi = sp->tokens.n_items;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
             if (sp->index[mid].hash < sorted_qh[k])
@@ -710,7 +710,7 @@ static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_to
             else
                 hi = mid;
         }
-        for (; lo < sp->tokens.count && sp->index[lo].hash == sorted_qh[k]; lo++)
+        for (; lo < sp->tokens.n_items && sp->index[lo].hash == sorted_qh[k]; lo++)
             sp->hits[sp->index[lo].segment]++;
     }
     uint32_t best = 0;
@@ -819,8 +819,8 @@ int gr_quotes_find(const gr_text *t, sm_quotes *out)
         sm_tokens_clear(&qt);
         if (sm_tokenize(q->text, strlen(q->text), 0, &qt) != 0)
             goto done;
-        q->words = (uint32_t)qt.count;
-        if (qt.count == 0 && rq->closed)
+        q->words = (uint32_t)qt.n_items;
+        if (qt.n_items == 0 && rq->closed)
             continue;           /* "" or "…": no quotation */
         out->count++;
         if (!rq->closed)

@@ -12,20 +12,20 @@ char *sm_ground_named_cot(const sm_story *s, const sm_context *c, size_t *len)
     for (size_t i = 0; i < c->n_characters; i++)
         if (c->characters[i].name && strlen(c->characters[i].name) > longest)
             longest = strlen(c->characters[i].name);
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        rows += s->image_sections[i].tables[SM_TABLE_CHARACTERS].nrows;
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
+        rows += s->image_sections[i].tables[SM_TABLE_CHARACTERS].n_rows;
     char *out = malloc(s->cot_len + rows * longest + 1);
     if (!out)
         return NULL;
     size_t o = 0;
     uint32_t from = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++) {
+    for (uint32_t i = 0; i < s->n_image_sections; i++) {
         const sm_story_table *tab = &s->image_sections[i].tables[SM_TABLE_CHARACTERS];
         if (tab->col_name < 0)
             continue;
-        for (uint32_t r = 0; r < tab->nrows; r++) {
+        for (uint32_t r = 0; r < tab->n_rows; r++) {
             const sm_story_row *row = &tab->rows[r];
-            if (row->id.kind != SM_ENT_CHAR || (uint32_t)tab->col_name >= row->ncells)
+            if (row->id.kind != SM_ENT_CHAR || (uint32_t)tab->col_name >= row->n_cells)
                 continue;
             char id[24];
             sm_entity_id_format(row->id, id, sizeof id);
@@ -75,13 +75,13 @@ int sm_ground_write_record(sm_json *j, const sm_story *s, const sm_context *c,
     sm_json_key(j, "images");
     sm_json_begin_array(j);
     if (s->has_images)
-        for (uint32_t i = 0; i < s->nimages; i++)
+        for (uint32_t i = 0; i < s->n_images; i++)
             sm_json_string(j, s->images[i]);
     else
         for (size_t i = 0; i < c->n_frames; i++)
             sm_json_string(j, c->frames[i].keyframe);
     sm_json_end_array(j);
-    sm_json_kv_int(j, "frame_count", s->has_images ? (long long)s->nimages : (long long)c->n_frames);
+    sm_json_kv_int(j, "frame_count", s->has_images ? (long long)s->n_images : (long long)c->n_frames);
     sm_json_key(j, "chain_of_thought");
     sm_json_stringn(j, cot, cot_len);
     free(cot);

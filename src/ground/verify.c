@@ -79,7 +79,7 @@ size_t sm_ground_clean_answer(const char *text, size_t len, size_t *start)
 
 static int source_has_issue(const sm_story *src, const char *code)
 {
-    for (uint32_t i = 0; i < src->nissues; i++)
+    for (uint32_t i = 0; i < src->n_issues; i++)
         if (src->issues[i].field == SM_FIELD_STORY && strcmp(src->issues[i].code, code) == 0)
             return 1;
     return 0;
@@ -87,7 +87,7 @@ static int source_has_issue(const sm_story *src, const char *code)
 
 static int tag_has(const sm_story_tag *g, sm_entity_id id)
 {
-    for (uint32_t k = 0; k < g->nids; k++)
+    for (uint32_t k = 0; k < g->n_ids; k++)
         if (g->ids[k].kind == id.kind && g->ids[k].number == id.number)
             return 1;
     return 0;
@@ -105,8 +105,8 @@ static int check_tags_kept(sm_ground_verdict *v, const sm_story *src, const sm_s
     char lost[480];
     size_t len = 0, n_lost = 0;
     int image = -1;
-    for (uint32_t i = 0; i <= src->ntags; i++) {
-        const sm_story_tag *g = i < src->ntags ? &src->tags[i] : NULL;
+    for (uint32_t i = 0; i <= src->n_tags; i++) {
+        const sm_story_tag *g = i < src->n_tags ? &src->tags[i] : NULL;
         if (g && g->kind == SM_TAG_GDI)
             continue;
         /* A new image (or the end): report what the last one lost. */
@@ -120,7 +120,7 @@ static int check_tags_kept(sm_ground_verdict *v, const sm_story *src, const sm_s
         if (!g)
             break;
         image = g->image;
-        for (uint32_t k = 0; k < g->nids; k++) {
+        for (uint32_t k = 0; k < g->n_ids; k++) {
             sm_entity_id id = g->ids[k];
             int dup = 0, kept = 0;
             /* Each (image, kind, id) once. */
@@ -131,7 +131,7 @@ static int check_tags_kept(sm_ground_verdict *v, const sm_story *src, const sm_s
                 dup = g->ids[e].kind == id.kind && g->ids[e].number == id.number;
             if (dup)
                 continue;
-            for (uint32_t a = 0; a < ans->ntags && !kept; a++)
+            for (uint32_t a = 0; a < ans->n_tags && !kept; a++)
                 kept = ans->tags[a].kind == g->kind && ans->tags[a].image == g->image &&
                        tag_has(&ans->tags[a], id);
             if (kept)
@@ -150,7 +150,7 @@ static int check_tags_kept(sm_ground_verdict *v, const sm_story *src, const sm_s
 static int check_story_rules(sm_ground_verdict *v, const sm_story *src, sm_story *ans)
 {
     sm_story_check(&v->answer, ans, NULL);
-    for (uint32_t i = 0; i < ans->nissues; i++) {
+    for (uint32_t i = 0; i < ans->n_issues; i++) {
         const sm_story_issue *is = &ans->issues[i];
         if (is->field != SM_FIELD_STORY || source_has_issue(src, is->code))
             continue;
@@ -166,7 +166,7 @@ static int check_story_rules(sm_ground_verdict *v, const sm_story *src, sm_story
 
 static int mentions(const sm_story *s, uint32_t number)
 {
-    for (uint32_t i = 0; i < s->ntags; i++)
+    for (uint32_t i = 0; i < s->n_tags; i++)
         if (s->tags[i].kind == SM_TAG_GDO && tag_has(&s->tags[i], (sm_entity_id){SM_ENT_CHAR, number}))
             return 1;
     return 0;
@@ -188,13 +188,13 @@ static int check_names(sm_ground_verdict *v, const sm_story *src, const gr_text 
         sm_ground_name *nm = &v->names[v->n_names++];
         nm->character = ch;
         nm->called = 0;
-        for (uint32_t g = 0; g < ans->ntags && !nm->called; g++) {
+        for (uint32_t g = 0; g < ans->n_tags && !nm->called; g++) {
             const sm_story_tag *tag = &ans->tags[g];
             if (tag->kind != SM_TAG_GDO || !tag_has(tag, (sm_entity_id){SM_ENT_CHAR, (uint32_t)ch->number}))
                 continue;
             uint32_t end = tag->content.off + tag->content.len;
             for (size_t k = gr_token_at(t, tag->content.off);
-                 k < t->tokens.count && t->tokens.items[k].offset < end && !nm->called; k++)
+                 k < t->tokens.n_items && t->tokens.items[k].offset < end && !nm->called; k++)
                 nm->called = gr_is_name_word(t, (size_t)p, sm_token_norm(&t->tokens, k));
         }
         if (!nm->called &&
@@ -205,16 +205,16 @@ static int check_names(sm_ground_verdict *v, const sm_story *src, const gr_text 
             return -1;
     }
     /* No <gdo> tag calls its char by somebody else's name. */
-    for (uint32_t g = 0; g < ans->ntags; g++) {
+    for (uint32_t g = 0; g < ans->n_tags; g++) {
         const sm_story_tag *tag = &ans->tags[g];
         int has_char = 0;
-        for (uint32_t x = 0; x < tag->nids; x++)
+        for (uint32_t x = 0; x < tag->n_ids; x++)
             has_char |= tag->ids[x].kind == SM_ENT_CHAR;
         if (tag->kind != SM_TAG_GDO || !has_char)
             continue;
         uint32_t end = tag->content.off + tag->content.len;
         size_t k0 = gr_token_at(t, tag->content.off);
-        for (size_t k = k0; k < t->tokens.count && t->tokens.items[k].offset < end; k++) {
+        for (size_t k = k0; k < t->tokens.n_items && t->tokens.items[k].offset < end; k++) {
             const sm_token *tok = &t->tokens.items[k];
             /* "the nephew of Martha" names somebody else, it does not call
              * the char so. */
@@ -237,13 +237,13 @@ static int check_names(sm_ground_verdict *v, const sm_story *src, const gr_text 
             char ids[64];
             size_t at = 0;
             ids[0] = '\0';
-            for (uint32_t x = 0; x < tag->nids && at + 24 < sizeof ids; x++) {
+            for (uint32_t x = 0; x < tag->n_ids && at + 24 < sizeof ids; x++) {
                 char idbuf[24];
                 sm_entity_id_format(tag->ids[x], idbuf, sizeof idbuf);
                 at += (size_t)snprintf(ids + at, sizeof ids - at, "%s%s", x ? " " : "", idbuf);
             }
             const char *own_name = NULL;
-            if (tag->nids == 1 && tag->ids[0].kind == SM_ENT_CHAR) {
+            if (tag->n_ids == 1 && tag->ids[0].kind == SM_ENT_CHAR) {
                 int p = gr_person_of_char(t, tag->ids[0].number);
                 own_name = p >= 0 ? t->people[p].name : NULL;
             }
@@ -316,12 +316,12 @@ int sm_ground_verify(const sm_story *src, const sm_context *c, const char *answe
     ans->cot = src->cot;
     ans->cot_len = src->cot_len;
     ans->image_sections = src->image_sections;
-    ans->nimage_sections = src->nimage_sections;
+    ans->n_image_sections = src->n_image_sections;
     ans->image_sections_cap = 0;
     ans->narrative = src->narrative;
     ans->has_frame_count = 1;
-    ans->frame_count = src->has_images ? (long)src->nimages
-                     : src->has_frame_count ? src->frame_count : (long)src->nimage_sections;
+    ans->frame_count = src->has_images ? (long)src->n_images
+                     : src->has_frame_count ? src->frame_count : (long)src->n_image_sections;
     v->story = ans;
     v->text = ans->text;
     v->text_len = ans->text_len;

@@ -34,26 +34,26 @@ int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error 
         sm_link_inputs_free(out);
         return sm_fail(err, path, 0, "out of memory reading the stories");
     }
-    out->items = calloc(set->count + 1, sizeof *out->items);
+    out->items = calloc(set->n_items + 1, sizeof *out->items);
     if (!out->items) {
         sm_link_inputs_free(out);
         return sm_fail(err, path, 0, "out of memory");
     }
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->n_items; i++) {
         const sm_story *s = &set->items[i];
         sm_link_input *in = &out->items[out->n++];
         in->story_id = s->story_id;
         in->images = s->images;
-        in->n_images = s->nimages;
+        in->n_images = s->n_images;
         in->story = s;
         in->source = set->name ? set->name : path;
         in->line = s->record_line;
         if (s->broken)
             in->error = keep_message(out, in->source, in->line, "not a story record",
-                                     s->nissues ? s->issues[0].message : NULL);
+                                     s->n_issues ? s->issues[0].message : NULL);
         else if (!s->story_id)
             in->error = keep_message(out, in->source, in->line, "story record without a story_id", NULL);
-        else if (!s->has_images || s->nimages == 0)
+        else if (!s->has_images || s->n_images == 0)
             in->error = keep_message(out, in->source, in->line, "story record without images", s->story_id);
     }
     return 0;

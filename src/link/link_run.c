@@ -151,7 +151,7 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
     if (!(m->have & SM_MN_SCRIPT) || !(m->have & SM_MN_SUBTITLE)) {
         const char *detail = !(m->have & SM_MN_SCRIPT) ? "no usable screenplay" : "no usable subtitles";
         /* The film's problems say which file and why; repeat the first. */
-        for (size_t p = 0; p < m->problems.count; p++) {
+        for (size_t p = 0; p < m->problems.n_items; p++) {
             const char *msg = m->problems.items[p].message;
             if (strstr(msg, !(m->have & SM_MN_SCRIPT) ? "/script/" : "/subtitle/")) {
                 detail = msg;
@@ -206,9 +206,9 @@ static sm_item_status film_item(size_t i, void *ctx, char *why, size_t why_size)
         snprintf(why, why_size, "%s", f->reason ? f->reason : "not in the corpus");
         return SM_ITEM_FAILED;
     }
-    if (m.problems.count) {
-        f->problems = calloc(m.problems.count, sizeof *f->problems);
-        for (size_t p = 0; f->problems && p < m.problems.count; p++)
+    if (m.problems.n_items) {
+        f->problems = calloc(m.problems.n_items, sizeof *f->problems);
+        for (size_t p = 0; f->problems && p < m.problems.n_items; p++)
             if ((f->problems[f->n_problems] = strdup(m.problems.items[p].message)))
                 f->n_problems++;
     }
@@ -221,7 +221,7 @@ static sm_item_status film_item(size_t i, void *ctx, char *why, size_t why_size)
         /* No story of this film can be timed: aligning it would be wasted. */
         const char *want = !(m.have & SM_MN_SHOTS) ? "/shot/" : "video_info";
         const char *detail = !(m.have & SM_MN_SHOTS) ? "no usable shot file" : "no fps";
-        for (size_t p = 0; p < m.problems.count; p++)
+        for (size_t p = 0; p < m.problems.n_items; p++)
             if (strstr(m.problems.items[p].message, want)) {
                 detail = m.problems.items[p].message;
                 break;

@@ -283,7 +283,7 @@ static int collect_char_rows(const sm_story *st, const sm_story_table *t, char_s
                              const sm_story_row **rows, size_t *n_boxes)
 {
     *n_boxes = 0;
-    for (uint32_t r = 0; r < t->nrows; r++) {
+    for (uint32_t r = 0; r < t->n_rows; r++) {
         const sm_story_row *row = &t->rows[r];
         if (row->id.kind != SM_ENT_CHAR)
             continue;
@@ -295,7 +295,7 @@ static int collect_char_rows(const sm_story *st, const sm_story_table *t, char_s
             memset(cr, 0, sizeof *cr);
             cr->number = row->id.number;
         }
-        if (!cr->cot_name && t->col_name >= 0 && (uint32_t)t->col_name < row->ncells) {
+        if (!cr->cot_name && t->col_name >= 0 && (uint32_t)t->col_name < row->n_cells) {
             cr->cot_name = st->cot + row->cells[t->col_name].off;
             cr->cot_name_len = row->cells[t->col_name].len;
         }
@@ -356,7 +356,7 @@ static int match_image(story_ctx *c, size_t image, const sm_story_table *t, char
     size_t n_boxes, n_pairs = 0;
     pair *pairs = NULL;
     int have_persons = 0, rc = 0;
-    const sm_story_row **rows = calloc(t->nrows + 1, sizeof *rows);
+    const sm_story_row **rows = calloc(t->n_rows + 1, sizeof *rows);
     if (!rows || collect_char_rows(c->in->story, t, cs, rows, &n_boxes) != 0 ||
         person_pairs(c, &c->frames[image], rows, n_boxes, &pairs, &n_pairs, &have_persons, scaled_all) != 0) {
         free(rows);
@@ -537,7 +537,7 @@ static int write_characters(sm_json *j, story_ctx *c, sm_link_stats *stats, int 
     size_t n_spk = 0;
     *scaled_all = 1;
     int rc = window_speakers(c, &spk, &n_spk);
-    for (uint32_t sec = 0; rc == 0 && st && sec < st->nimage_sections; sec++) {
+    for (uint32_t sec = 0; rc == 0 && st && sec < st->n_image_sections; sec++) {
         const sm_story_image *im = &st->image_sections[sec];
         if (im->number < 1 || (size_t)im->number > c->n || !im->tables[SM_TABLE_CHARACTERS].present)
             continue;

@@ -32,10 +32,10 @@ static int cmp_u64(const void *a, const void *b)
 
 int sm_story_defines(const sm_story *s, sm_entity_id id)
 {
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &s->image_sections[i].tables[k];
-            for (uint32_t r = 0; r < tab->nrows; r++)
+            for (uint32_t r = 0; r < tab->n_rows; r++)
                 if (tab->rows[r].id.kind == id.kind && tab->rows[r].id.number == id.number)
                     return 1;
         }
@@ -58,13 +58,13 @@ static void check_rows(sm_story_set *set, sm_story *s, const sm_story_image *img
                        const sm_story_check_options *opt)
 {
     const sm_story_table *tab = &img->tables[k];
-    for (uint32_t r = 0; r < tab->nrows; r++) {
+    for (uint32_t r = 0; r < tab->n_rows; r++) {
         const sm_story_row *row = &tab->rows[r];
         if (!row->has_box)
             continue;
         const double *b = row->box;
-        uint32_t at = row->cells[tab->col_box >= 0 && (uint32_t)tab->col_box < row->ncells
-                                     ? (uint32_t)tab->col_box : row->ncells - 1].off;
+        uint32_t at = row->cells[tab->col_box >= 0 && (uint32_t)tab->col_box < row->n_cells
+                                     ? (uint32_t)tab->col_box : row->n_cells - 1].off;
         if (!(b[0] < b[2]) || !(b[1] < b[3]))
             sm_story_issue_add(set, s, SM_FIELD_COT, at, "box-order",
                                "bounding box needs x1 < x2 and y1 < y2 (got %g,%g,%g,%g)",
@@ -97,7 +97,7 @@ static int cmp_keyed_row(const void *x, const void *y)
  * Sorting keeps this linear-logarithmic on absurd inputs. */
 static void check_duplicate_ids(sm_story_set *set, sm_story *s, const sm_story_image *img)
 {
-    uint32_t n = img->tables[0].nrows + img->tables[1].nrows, k = 0;
+    uint32_t n = img->tables[0].n_rows + img->tables[1].n_rows, k = 0;
     if (n < 2)
         return;
     keyed_row *rows = malloc(n * sizeof *rows);
@@ -106,7 +106,7 @@ static void check_duplicate_ids(sm_story_set *set, sm_story *s, const sm_story_i
         return;
     }
     for (int t = 0; t < 2; t++)
-        for (uint32_t r = 0; r < img->tables[t].nrows; r++)
+        for (uint32_t r = 0; r < img->tables[t].n_rows; r++)
             if (img->tables[t].rows[r].id.kind != SM_ENT_NONE) {
                 rows[k].key = id_key(img->tables[t].rows[r].id);
                 rows[k].order = k;
@@ -124,7 +124,7 @@ static void check_duplicate_ids(sm_story_set *set, sm_story *s, const sm_story_i
     free(rows);
 }
 
-static void check_narrative(sm_story_set *set, sm_story *s, int nimages)
+static void check_narrative(sm_story_set *set, sm_story *s, int n_images)
 {
     const char *t = s->cot;
     const sm_story_table *tab = &s->narrative;
@@ -134,7 +134,7 @@ static void check_narrative(sm_story_set *set, sm_story *s, int nimages)
         return;
     }
     unsigned seen = 0;
-    for (uint32_t r = 0; r < tab->nrows; r++) {
+    for (uint32_t r = 0; r < tab->n_rows; r++) {
         const sm_story_row *row = &tab->rows[r];
         int phase = one_of(t, &row->cells[0], narrative_phases);
         if (phase < 0)
@@ -146,7 +146,7 @@ static void check_narrative(sm_story_set *set, sm_story *s, int nimages)
         else
             seen |= 1u << phase;
         int col = tab->col_images;
-        if (col < 0 || (uint32_t)col >= row->ncells || nimages <= 0)
+        if (col < 0 || (uint32_t)col >= row->n_cells || n_images <= 0)
             continue;
         /* Image references: numbers and ranges ("1, 2", "3-5", "Images 4-6"). */
         const sm_span *c = &row->cells[col];
@@ -162,10 +162,10 @@ static void check_narrative(sm_story_set *set, sm_story *s, int nimages)
                 num = num * 10 + (v[i++] - '0');
             while (i < c->len && story_is_digit((unsigned char)v[i]))
                 i++;
-            if (num < 1 || num > nimages) {
+            if (num < 1 || num > n_images) {
                 sm_story_issue_add(set, s, SM_FIELD_COT, c->off + d, "phase-image",
                                    "narrative phase refers to image %ld; the story has %d",
-                                   num, nimages);
+                                   num, n_images);
                 break;
             }
         }
@@ -176,17 +176,17 @@ static void check_narrative(sm_story_set *set, sm_story *s, int nimages)
                                "narrative phase \"%s\" is missing", narrative_phases[p]);
 }
 
-static void check_tags(sm_story_set *set, sm_story *s, int nimages, const uint64_t *defined,
+static void check_tags(sm_story_set *set, sm_story *s, int n_images, const uint64_t *defined,
                        size_t ndefined)
 {
     const char *t = s->text;
     int gdi_count = 0, last_image = 0;
-    unsigned char *seen = calloc((size_t)(nimages > 0 ? nimages : 0) + 1, 1);
+    unsigned char *seen = calloc((size_t)(n_images > 0 ? n_images : 0) + 1, 1);
     if (!seen) {
         set->oom = 1;
         return;
     }
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *tag = &s->tags[i];
         int len = (int)(tag->open.len > 60 ? 60 : tag->open.len);
         const char *open = t + tag->open.off;
@@ -194,9 +194,9 @@ static void check_tags(sm_story_set *set, sm_story *s, int nimages, const uint64
             gdi_count++;
             if (tag->image <= 0)
                 continue;         /* malformed attribute: already reported */
-            if (tag->image > nimages)
+            if (tag->image > n_images)
                 sm_story_issue_add(set, s, SM_FIELD_STORY, tag->open.off, "gdi-image",
-                                   "%.*s: the story has %d images", len, open, nimages);
+                                   "%.*s: the story has %d images", len, open, n_images);
             else if (seen[tag->image])
                 sm_story_issue_add(set, s, SM_FIELD_STORY, tag->open.off, "gdi-duplicate",
                                    "%.*s: second block for image %d", len, open, tag->image);
@@ -219,7 +219,7 @@ static void check_tags(sm_story_set *set, sm_story *s, int nimages, const uint64
         if (tag->closed && tag->content.len == 0)
             sm_story_issue_add(set, s, SM_FIELD_STORY, tag->open.off, "empty",
                                "%.*s encloses no text", len, open);
-        for (uint32_t k = 0; k < tag->nids; k++) {
+        for (uint32_t k = 0; k < tag->n_ids; k++) {
             sm_entity_id id = tag->ids[k];
             char idbuf[24];
             sm_entity_id_format(id, idbuf, sizeof idbuf);
@@ -239,11 +239,11 @@ static void check_tags(sm_story_set *set, sm_story *s, int nimages, const uint64
                                    sm_entity_kind_name(id.kind));
         }
     }
-    if (nimages > 0 && gdi_count != nimages)
+    if (n_images > 0 && gdi_count != n_images)
         sm_story_issue_add(set, s, SM_FIELD_STORY, 0, "gdi-count",
-                           "story has %d <gdi> blocks for %d images", gdi_count, nimages);
-    if (nimages > 0)
-        for (int k = 1; k <= nimages && gdi_count == nimages; k++)
+                           "story has %d <gdi> blocks for %d images", gdi_count, n_images);
+    if (n_images > 0)
+        for (int k = 1; k <= n_images && gdi_count == n_images; k++)
             if (!seen[k]) {
                 sm_story_issue_add(set, s, SM_FIELD_STORY, 0, "gdi-missing",
                                    "no <gdi image%d> block", k);
@@ -258,27 +258,27 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
         return;
     s->checked = 1;
 
-    if (s->has_images && s->nimages == 0)
+    if (s->has_images && s->n_images == 0)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "images", "\"images\" is empty");
-    if (s->has_images && s->has_frame_count && s->frame_count != (long)s->nimages)
+    if (s->has_images && s->has_frame_count && s->frame_count != (long)s->n_images)
         sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "frame-count",
                            "frame_count is %ld but \"images\" has %u entries", s->frame_count,
-                           s->nimages);
+                           s->n_images);
     /* How many images the story has: the record says so; a bare model
      * output only has its own chain of thought to go by. */
-    int nimages = s->has_images ? (int)s->nimages
+    int n_images = s->has_images ? (int)s->n_images
                 : s->has_frame_count && s->frame_count >= 0 && s->frame_count <= 100000
-                ? (int)s->frame_count : (int)s->nimage_sections;
+                ? (int)s->frame_count : (int)s->n_image_sections;
 
     if (s->has_cot) {
-        if (s->nimage_sections == 0)
+        if (s->n_image_sections == 0)
             sm_story_issue_add(set, s, SM_FIELD_COT, 0, "image-count",
                                "chain of thought has no \"## Image N\" section");
-        else if ((int)s->nimage_sections != nimages)
+        else if ((int)s->n_image_sections != n_images)
             sm_story_issue_add(set, s, SM_FIELD_COT, 0, "image-count",
                                "chain of thought describes %u images; the story has %d",
-                               s->nimage_sections, nimages);
-        for (uint32_t i = 0; i < s->nimage_sections; i++) {
+                               s->n_image_sections, n_images);
+        for (uint32_t i = 0; i < s->n_image_sections; i++) {
             const sm_story_image *img = &s->image_sections[i];
             if (img->number != 0 && img->number != (int)i + 1)
                 sm_story_issue_add(set, s, SM_FIELD_COT, img->heading.off, "image-number",
@@ -286,12 +286,12 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
             if (!img->tables[SM_TABLE_SETTING].present)
                 sm_story_issue_add(set, s, SM_FIELD_COT, img->heading.off, "setting-missing",
                                    "image %d has no Setting table", img->number);
-            else if (img->tables[SM_TABLE_SETTING].nrows == 0)
+            else if (img->tables[SM_TABLE_SETTING].n_rows == 0)
                 sm_story_issue_add(set, s, SM_FIELD_COT, img->tables[SM_TABLE_SETTING].heading.off,
                                    "setting-missing", "image %d: Setting table has no rows",
                                    img->number);
             const sm_story_table *st = &img->tables[SM_TABLE_SETTING];
-            for (uint32_t r = 0; r < st->nrows; r++)
+            for (uint32_t r = 0; r < st->n_rows; r++)
                 if (one_of(s->cot, &st->rows[r].cells[0], setting_elements) < 0)
                     sm_story_issue_add(set, s, SM_FIELD_COT, st->rows[r].cells[0].off, "setting-element",
                                        "\"%.*s\" is not a setting element",
@@ -301,22 +301,22 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
             check_rows(set, s, img, SM_TABLE_CHARACTERS, opt);
             check_rows(set, s, img, SM_TABLE_OBJECTS, opt);
         }
-        check_narrative(set, s, nimages);
+        check_narrative(set, s, n_images);
     }
 
     if (s->has_text) {
         size_t ndefined = 0, cap = 0;
-        for (uint32_t i = 0; i < s->nimage_sections; i++)
-            cap += s->image_sections[i].tables[0].nrows + s->image_sections[i].tables[1].nrows;
+        for (uint32_t i = 0; i < s->n_image_sections; i++)
+            cap += s->image_sections[i].tables[0].n_rows + s->image_sections[i].tables[1].n_rows;
         uint64_t *defined = malloc((cap ? cap : 1) * sizeof *defined);
         if (!defined) {
             set->oom = 1;
             return;
         }
-        for (uint32_t i = 0; i < s->nimage_sections; i++)
+        for (uint32_t i = 0; i < s->n_image_sections; i++)
             for (int k = 0; k < 2; k++) {
                 const sm_story_table *tab = &s->image_sections[i].tables[k];
-                for (uint32_t r = 0; r < tab->nrows; r++)
+                for (uint32_t r = 0; r < tab->n_rows; r++)
                     if (tab->rows[r].id.kind != SM_ENT_NONE)
                         defined[ndefined++] = id_key(tab->rows[r].id);
             }
@@ -327,7 +327,7 @@ void sm_story_check(sm_story_set *set, sm_story *s, const sm_story_check_options
         if (!plain)
             sm_story_issue_add(set, s, SM_FIELD_STORY, 0, "story-empty", "story is empty");
         else
-            check_tags(set, s, nimages, defined, ndefined);
+            check_tags(set, s, n_images, defined, ndefined);
         free(defined);
     }
 }

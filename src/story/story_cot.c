@@ -186,10 +186,10 @@ static int is_separator(const char *t, const sm_span *cells, uint32_t n)
 
 static int find_column(const char *t, const sm_story_table *tab, const char *name, int fallback)
 {
-    for (uint32_t i = 0; i < tab->nheader; i++)
+    for (uint32_t i = 0; i < tab->n_header; i++)
         if (sm_ascii_eq_ci(t + tab->header[i].off, tab->header[i].len, name))
             return (int)i;
-    return fallback < (int)tab->nheader ? fallback : -1;
+    return fallback < (int)tab->n_header ? fallback : -1;
 }
 
 static void read_header(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_table_kind kind,
@@ -199,7 +199,7 @@ static void read_header(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_
     const char *const *want = sm_story_table_columns(kind);
     uint32_t nwant = column_count(kind);
     tab->header = cells;
-    tab->nheader = n;
+    tab->n_header = n;
     int same = n == nwant;
     for (uint32_t i = 0; same && i < n; i++)
         if (!sm_ascii_eq_ci(t + cells[i].off, cells[i].len, want[i]))
@@ -242,7 +242,7 @@ static void read_row(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_tab
 {
     const char *t = s->cot;
     sm_story_row *rows = tab->rows;
-    if (tab->nrows == tab->rows_cap) {
+    if (tab->n_rows == tab->rows_cap) {
         /* Tables are short (a handful of rows), so start small: every byte
          * of the model is memory touched for the first time. */
         if (tab->rows_cap == 0) {
@@ -250,19 +250,19 @@ static void read_row(sm_story_set *set, sm_story *s, sm_story_table *tab, sm_tab
             if (rows)
                 tab->rows_cap = 4;
         } else {
-            rows = story_grow(set, tab->rows, tab->nrows, &tab->rows_cap, sizeof *rows);
+            rows = story_grow(set, tab->rows, tab->n_rows, &tab->rows_cap, sizeof *rows);
         }
         if (!rows)
             return;
         tab->rows = rows;
     }
-    sm_story_row *r = &rows[tab->nrows++];
+    sm_story_row *r = &rows[tab->n_rows++];
     memset(r, 0, sizeof *r);
     r->line.off = line_off;
     r->line.len = line_len;
     r->cells = cells;
-    r->ncells = n;
-    uint32_t columns = tab->nheader ? tab->nheader : column_count(kind);
+    r->n_cells = n;
+    uint32_t columns = tab->n_header ? tab->n_header : column_count(kind);
     if (n != columns)
         sm_story_issue_add(set, s, SM_FIELD_COT, line_off, "cells",
                            "%s row has %u cells; the table has %u columns",
@@ -369,12 +369,12 @@ void sm_story_parse_cot(sm_story_set *set, sm_story *s)
                                    "heading \"%.*s\" should start with %u '#'",
                                    (int)(b - a > 60 ? 60 : b - a), t + a, want);
             if (kind == H_IMAGE) {
-                sm_story_image *imgs = story_grow(set, s->image_sections, s->nimage_sections,
+                sm_story_image *imgs = story_grow(set, s->image_sections, s->n_image_sections,
                                                   &s->image_sections_cap, sizeof *imgs);
                 if (!imgs)
                     return;
                 s->image_sections = imgs;
-                image = &imgs[s->nimage_sections++];
+                image = &imgs[s->n_image_sections++];
                 memset(image, 0, sizeof *image);
                 image->number = number;
                 image->heading.off = a;
@@ -391,7 +391,7 @@ void sm_story_parse_cot(sm_story_set *set, sm_story *s)
                 s->narrative.present = 1;
                 s->narrative.heading.off = a;
                 s->narrative.heading.len = b - a;
-                s->narrative.nheader = 0;
+                s->narrative.n_header = 0;
                 table = &s->narrative;
                 table_kind = SM_TABLE_NARRATIVE;
             } else if (kind == H_CHARACTERS || kind == H_OBJECTS || kind == H_SETTING) {
@@ -411,7 +411,7 @@ void sm_story_parse_cot(sm_story_set *set, sm_story *s)
                     table->present = 1;
                     table->heading.off = a;
                     table->heading.len = b - a;
-                    table->nheader = 0;
+                    table->n_header = 0;
                 }
             } else {
                 sm_story_issue_add(set, s, SM_FIELD_COT, a, "heading",
@@ -431,19 +431,19 @@ void sm_story_parse_cot(sm_story_set *set, sm_story *s)
             continue;
         }
         sm_span *cells;
-        uint32_t ncells = split_cells(set, t, a, b, &cells);
+        uint32_t n_cells = split_cells(set, t, a, b, &cells);
         if (!cells)
             return;
-        if (is_separator(t, cells, ncells)) {
-            if (table->nheader == 0)
+        if (is_separator(t, cells, n_cells)) {
+            if (table->n_header == 0)
                 sm_story_issue_add(set, s, SM_FIELD_COT, a, "header",
                                    "%s table has a separator line before its header",
                                    sm_story_table_name(table_kind));
             continue;
         }
-        if (table->nheader == 0)
-            read_header(set, s, table, table_kind, a, cells, ncells);
+        if (table->n_header == 0)
+            read_header(set, s, table, table_kind, a, cells, n_cells);
         else
-            read_row(set, s, table, table_kind, a, b - a, cells, ncells);
+            read_row(set, s, table, table_kind, a, b - a, cells, n_cells);
     }
 }

@@ -80,20 +80,20 @@ static void index_free(entity_index *ix)
 static int collect_ids(const sm_story *s, entity_index *ix)
 {
     size_t nkeys = 0, cap = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
-        cap += s->image_sections[i].tables[0].nrows + s->image_sections[i].tables[1].nrows;
-    for (uint32_t t = 0; t < s->ntags; t++)
-        cap += s->tags[t].nids;
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
+        cap += s->image_sections[i].tables[0].n_rows + s->image_sections[i].tables[1].n_rows;
+    for (uint32_t t = 0; t < s->n_tags; t++)
+        cap += s->tags[t].n_ids;
     uint64_t *keys = malloc((cap ? cap : 1) * sizeof *keys);
     if (!keys)
         return -1;
-    for (uint32_t i = 0; i < s->nimage_sections; i++)
+    for (uint32_t i = 0; i < s->n_image_sections; i++)
         for (int k = 0; k < 2; k++)
-            for (uint32_t r = 0; r < s->image_sections[i].tables[k].nrows; r++)
+            for (uint32_t r = 0; r < s->image_sections[i].tables[k].n_rows; r++)
                 if (s->image_sections[i].tables[k].rows[r].id.kind != SM_ENT_NONE)
                     keys[nkeys++] = key_of(s->image_sections[i].tables[k].rows[r].id);
-    for (uint32_t t = 0; t < s->ntags; t++)
-        for (uint32_t k = 0; k < s->tags[t].nids; k++)
+    for (uint32_t t = 0; t < s->n_tags; t++)
+        for (uint32_t k = 0; k < s->tags[t].n_ids; k++)
             keys[nkeys++] = key_of(s->tags[t].ids[k]);
     qsort(keys, nkeys, sizeof *keys, cmp_u64);
     size_t n = 0;
@@ -129,12 +129,12 @@ static int add_name(entity *e, const char *cot, sm_span name)
 static int index_tables(const sm_story *s, entity_index *ix)
 {
     int oom = 0;
-    for (uint32_t i = 0; i < s->nimage_sections; i++) {
+    for (uint32_t i = 0; i < s->n_image_sections; i++) {
         const sm_story_image *img = &s->image_sections[i];
         for (int k = 0; k < 2; k++) {
             const sm_story_table *tab = &img->tables[k];
             int col = k == 0 ? tab->col_name : tab->col_description;
-            for (uint32_t r = 0; r < tab->nrows; r++) {
+            for (uint32_t r = 0; r < tab->n_rows; r++) {
                 const sm_story_row *row = &tab->rows[r];
                 entity *e = row->id.kind ? find_entity(ix, key_of(row->id)) : NULL;
                 if (!e)
@@ -143,7 +143,7 @@ static int index_tables(const sm_story *s, entity_index *ix)
                 oom |= int_list_add(&e->described, img->number);
                 if (row->has_box)
                     oom |= int_list_add(&e->boxed, img->number);
-                if (col >= 0 && (uint32_t)col < row->ncells)
+                if (col >= 0 && (uint32_t)col < row->n_cells)
                     oom |= add_name(e, s->cot, row->cells[col]);
             }
         }
@@ -155,8 +155,8 @@ static int index_tables(const sm_story *s, entity_index *ix)
 static int index_tags(const sm_story *s, entity_index *ix)
 {
     int oom = 0;
-    for (uint32_t t = 0; t < s->ntags; t++)
-        for (uint32_t k = 0; k < s->tags[t].nids; k++) {
+    for (uint32_t t = 0; t < s->n_tags; t++)
+        for (uint32_t k = 0; k < s->tags[t].n_ids; k++) {
             entity *e = find_entity(ix, key_of(s->tags[t].ids[k]));
             if (e && s->tags[t].image > 0)
                 oom |= int_list_add(&e->mentioned, s->tags[t].image);
@@ -180,9 +180,9 @@ static void write_mentions(sm_json *j, const sm_story *s, const entity *e, char 
     static const char *const tag_names[] = {"gdi", "gdo", "gda", "gdl"};
     sm_json_key(j, "mentions");
     sm_json_begin_array(j);
-    for (uint32_t t = 0; t < s->ntags; t++) {
+    for (uint32_t t = 0; t < s->n_tags; t++) {
         const sm_story_tag *tag = &s->tags[t];
-        for (uint32_t k = 0; k < tag->nids; k++)
+        for (uint32_t k = 0; k < tag->n_ids; k++)
             if (key_of(tag->ids[k]) == e->key) {
                 size_t pn = sm_story_plain_text(s->text + tag->content.off, tag->content.len, plain);
                 sm_json_begin_object(j);
@@ -236,7 +236,7 @@ int sm_story_entities_json(sm_json *j, const sm_story *s)
     oom |= !plain;
     sm_json_begin_object(j);
     sm_json_kv_string(j, "story_id", s->story_id);
-    sm_json_kv_int(j, "images", s->has_images ? (long long)s->nimages : (long long)s->nimage_sections);
+    sm_json_kv_int(j, "images", s->has_images ? (long long)s->n_images : (long long)s->n_image_sections);
     sm_json_key(j, "entities");
     sm_json_begin_array(j);
     for (size_t i = 0; i < ix.n && !oom; i++)

@@ -12,11 +12,11 @@
 void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, uint32_t offset,
                         const char *code, const char *fmt, ...)
 {
-    if (s->nissues >= SM_STORY_MAX_ISSUES) {
+    if (s->n_issues >= SM_STORY_MAX_ISSUES) {
         s->issues_dropped++;
         return;
     }
-    sm_story_issue *items = story_grow(set, s->issues, s->nissues, &s->issues_cap, sizeof *items);
+    sm_story_issue *items = story_grow(set, s->issues, s->n_issues, &s->issues_cap, sizeof *items);
     if (!items)
         return;
     s->issues = items;
@@ -30,7 +30,7 @@ void sm_story_issue_add(sm_story_set *set, sm_story *s, sm_story_field field, ui
         set->oom = 1;
         return;
     }
-    sm_story_issue *is = &s->issues[s->nissues++];
+    sm_story_issue *is = &s->issues[s->n_issues++];
     is->field = field;
     is->offset = offset;
     is->code = code;
@@ -101,19 +101,19 @@ static int cmp_ranked(const void *x, const void *y)
 
 int sm_story_write_issues(FILE *f, const sm_story_set *set, const sm_story *s, int json)
 {
-    if (s->nissues == 0)
+    if (s->n_issues == 0)
         return 0;
-    ranked *order = malloc(s->nissues * sizeof *order);
+    ranked *order = malloc(s->n_issues * sizeof *order);
     if (!order)
         return -1;
-    for (size_t k = 0; k < s->nissues; k++)
+    for (size_t k = 0; k < s->n_issues; k++)
         order[k].issue = s->issues[k], order[k].index = k;
-    qsort(order, s->nissues, sizeof *order, cmp_ranked);
+    qsort(order, s->n_issues, sizeof *order, cmp_ranked);
     char name[600];
     story_name(set, s, name, sizeof name);
     sm_json j;
     sm_json_init(&j);
-    for (size_t k = 0; k < s->nissues; k++) {
+    for (size_t k = 0; k < s->n_issues; k++) {
         const sm_story_issue *is = &order[k].issue;
         long line, col;
         sm_story_locate(s, is, &line, &col);

@@ -91,11 +91,11 @@ static void split_model_output(sm_story_set *set, sm_story *s, const char *str, 
 
 static sm_story *new_story(sm_story_set *set)
 {
-    if (sm_grow(&set->items, &set->cap, set->count + 1, sizeof *set->items) != 0) {
+    if (sm_grow(&set->items, &set->cap, set->n_items + 1, sizeof *set->items) != 0) {
         set->oom = 1;
         return NULL;
     }
-    sm_story *s = &set->items[set->count++];
+    sm_story *s = &set->items[set->n_items++];
     memset(s, 0, sizeof *s);
     s->cot = s->text = "";
     s->cot_line0 = s->cot_col0 = s->text_line0 = s->text_col0 = 1;
@@ -167,7 +167,7 @@ static void apply_record(sm_story_set *set, sm_story *s, const sm_json_value *v)
     else {
         s->has_images = 1;
         s->images = images->strings;
-        s->nimages = (uint32_t)images->n_strings;
+        s->n_images = (uint32_t)images->n_strings;
         if (images->first_non_string >= 0)
             sm_story_issue_add(set, s, SM_FIELD_RECORD, 0, "field",
                                "\"images\"[%ld] is not a string", images->first_non_string);
@@ -219,7 +219,7 @@ static const char *id_from_name(sm_story_set *set, const char *name)
 /* Flag story_ids used twice: pairing by id would be ambiguous. */
 static void check_unique_ids(sm_story_set *set)
 {
-    size_t n = set->count, cap = sm_table_size(n, 16);
+    size_t n = set->n_items, cap = sm_table_size(n, 16);
     size_t *slots = malloc(cap * sizeof *slots);
     if (!slots) {
         set->oom = 1;
@@ -336,10 +336,10 @@ int sm_story_read_file(const char *path, sm_story_set *set, sm_error *err)
 
 int sm_story_set_check_json(const sm_story_set *set, sm_error *err)
 {
-    for (size_t i = 0; i < set->count; i++)
+    for (size_t i = 0; i < set->n_items; i++)
         if (set->items[i].broken)
             return sm_fail(err, set->name, set->items[i].record_line, "%s",
-                           set->items[i].nissues ? set->items[i].issues[0].message : "not a record");
+                           set->items[i].n_issues ? set->items[i].issues[0].message : "not a record");
     return 0;
 }
 

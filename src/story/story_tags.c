@@ -63,7 +63,7 @@ static void parse_ids(sm_story_set *set, sm_story *s, sm_story_tag *tag)
             break;
         sm_entity_id id;
         if (sm_entity_id_parse(t + w, i - w, &id) == 0)
-            tag->ids[tag->nids++] = id;
+            tag->ids[tag->n_ids++] = id;
         else
             tag->free_text = 1;
     }
@@ -71,11 +71,11 @@ static void parse_ids(sm_story_set *set, sm_story *s, sm_story_tag *tag)
 
 static sm_story_tag *push_tag(sm_story_set *set, sm_story *s)
 {
-    sm_story_tag *tags = story_grow(set, s->tags, s->ntags, &s->tags_cap, sizeof *tags);
+    sm_story_tag *tags = story_grow(set, s->tags, s->n_tags, &s->tags_cap, sizeof *tags);
     if (!tags)
         return NULL;
     s->tags = tags;
-    sm_story_tag *tag = &tags[s->ntags++];
+    sm_story_tag *tag = &tags[s->n_tags++];
     memset(tag, 0, sizeof *tag);
     return tag;
 }
@@ -241,7 +241,7 @@ static int open_tag(tag_parser *tp, const tag_token *tk)
                            MAX_DEPTH);
         return 0;
     }
-    tp->stack[tp->depth++] = s->ntags - 1;
+    tp->stack[tp->depth++] = s->n_tags - 1;
     return 0;
 }
 

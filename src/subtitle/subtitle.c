@@ -136,7 +136,7 @@ int sm_subtitles_parse(const char *name, const char *utf8, size_t len,
     }
     if (rc == 0)
         rc = sub_cue_end(&b);
-    out->warnings_total = out->warnings.count + b.warnings_dropped;
+    out->warnings_total = out->warnings.n_items + b.warnings_dropped;
     if (b.warnings_dropped)
         sm_warn(&out->warnings, 0, "%zu more warnings not listed", b.warnings_dropped);
     if (rc == 0 && out->n_cues == 0)

@@ -363,7 +363,7 @@ char *sub_strndup(sub_builder *b, const char *s, size_t n)
 
 void sub_warn(sub_builder *b, long line, const char *fmt, ...)
               {
-              if (b->out->warnings.count >= SUB_MAX_WARNINGS) {
+              if (b->out->warnings.n_items >= SUB_MAX_WARNINGS) {
               b->warnings_dropped++;
         return;
     }

@@ -86,7 +86,7 @@ static int reserve_norm(sm_tokens *out, size_t extra)
 static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
                      uint32_t base, int ascii)
 {
-    if (sm_grow(&out->items, &out->cap, out->count + 1, sizeof *out->items) != 0)
+    if (sm_grow(&out->items, &out->cap, out->n_items + 1, sizeof *out->items) != 0)
         return -1;
     size_t length = end - start, norm_length;
     if (ascii) {
@@ -110,7 +110,7 @@ static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
         memcpy(out->norm + out->norm_len, norm, norm_length + 1);
         free(norm);
     }
-    sm_token *t = &out->items[out->count++];
+    sm_token *t = &out->items[out->n_items++];
     t->offset = base + (uint32_t)start;
     t->length = (uint32_t)length;
     t->norm_offset = (uint32_t)out->norm_len;
@@ -172,7 +172,7 @@ int sm_tokenize(const char *text, size_t len, uint32_t base, sm_tokens *out)
 
 void sm_tokens_clear(sm_tokens *t)
 {
-    t->count = 0;
+    t->n_items = 0;
     t->norm_len = 0;
 }
 

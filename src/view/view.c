@@ -71,23 +71,23 @@ static int read_stories(inputs *in, const char *path, sm_error *err)
         return -1;
     in->have_stories = 1;
     sm_story_set *set = &in->stories;
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->n_items; i++) {
         const sm_story *s = &set->items[i];
         if (s->broken)
             return sm_fail(err, path, s->record_line, "%s: not a story record",
-                           s->nissues ? s->issues[0].message : "unreadable");
+                           s->n_issues ? s->issues[0].message : "unreadable");
         if (!s->story_id)
             return sm_fail(err, path, s->record_line, "a story record without a \"story_id\"");
         if (!s->has_cot && !s->has_text)
             return sm_fail(err, path, s->record_line,
                            "neither \"chain_of_thought\" nor \"story\": not a story record");
     }
-    if (set->count == 0)
+    if (set->n_items == 0)
         return sm_fail(err, path, 0, "no story records");
-    in->by_id = malloc(set->count * sizeof *in->by_id);
+    in->by_id = malloc(set->n_items * sizeof *in->by_id);
     if (!in->by_id)
         return sm_fail(err, path, 0, "out of memory");
-    for (size_t i = 0; i < set->count; i++)
+    for (size_t i = 0; i < set->n_items; i++)
         in->by_id[in->n_by_id++] = &set->items[i];
     qsort(in->by_id, in->n_by_id, sizeof *in->by_id, by_story_id);
     if (!set->raw_model_output) {

@@ -63,7 +63,7 @@ static char kind_letter(uint32_t kind)
 
 static void emit_cell(sm_json *j, const sm_story *s, const sm_story_row *row, int col)
 {
-    if (col >= 0 && (uint32_t)col < row->ncells)
+    if (col >= 0 && (uint32_t)col < row->n_cells)
         sm_json_stringn(j, s->cot + row->cells[col].off, row->cells[col].len);
     else
         sm_json_string(j, "");
@@ -76,13 +76,13 @@ static size_t emit_boxes(sm_json *j, const sm_context *c, const sm_story *s, int
 {
     size_t count = 0;
     sm_json_begin_array(j);
-    for (uint32_t k = 0; s && k < s->nimage_sections; k++) {
+    for (uint32_t k = 0; s && k < s->n_image_sections; k++) {
         const sm_story_image *im = &s->image_sections[k];
         if (im->number != n)
             continue;
         for (int t = SM_TABLE_CHARACTERS; t <= SM_TABLE_OBJECTS; t++) {
             const sm_story_table *tab = &im->tables[t];
-            for (uint32_t r = 0; tab->present && r < tab->nrows; r++) {
+            for (uint32_t r = 0; tab->present && r < tab->n_rows; r++) {
                 const sm_story_row *row = &tab->rows[r];
                 if (!row->has_box || row->id.kind == SM_ENT_NONE)
                     continue;
@@ -124,11 +124,11 @@ static int check_images(const sm_context *c, const sm_story *s, const char *stor
 {
     if (!s->has_images)
         return 0;
-    if (s->nimages != c->n_frames)
+    if (s->n_images != c->n_frames)
         return sm_fail(err, stories_name, s->record_line,
                        "story %s has %u images, its context record (line %ld) %zu: "
-                       "not the same story", c->story_id, s->nimages, c->line, c->n_frames);
-    for (uint32_t i = 0; i < s->nimages; i++)
+                       "not the same story", c->story_id, s->n_images, c->line, c->n_frames);
+    for (uint32_t i = 0; i < s->n_images; i++)
         if (!same_keyframe(s->images[i], c->frames[i].keyframe))
             return sm_fail(err, stories_name, s->record_line,
                            "story %s: image %u is %s, its context record (line %ld) has %s: "
@@ -326,7 +326,7 @@ static int plain_make(const sm_story *s, plain *p)
         free(skip);
         return -1;
     }
-    for (uint32_t i = 0; i < s->ntags; i++) {
+    for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *g = &s->tags[i];
         memset(skip + g->open.off, 1, g->open.len);
         if (g->closed)
@@ -426,7 +426,7 @@ static void emit_issues(sm_json *j, const sm_story *s)
 {
     sm_json_key(j, "issues");
     sm_json_begin_array(j);
-    for (uint32_t i = 0; i < s->nissues; i++) {
+    for (uint32_t i = 0; i < s->n_issues; i++) {
         const sm_story_issue *is = &s->issues[i];
         long line, col;
         sm_story_locate(s, is, &line, &col);

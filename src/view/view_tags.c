@@ -62,14 +62,14 @@ static void emit_tag_head(tree *t, const sm_story_tag *g)
     if (g->kind != SM_TAG_GDI) {
         sm_json_key(t->j, "ids");
         sm_json_begin_array(t->j);
-        for (uint32_t i = 0; i < g->nids; i++) {
+        for (uint32_t i = 0; i < g->n_ids; i++) {
             char id[24];
             sm_json_string(t->j, sm_entity_id_format(g->ids[i], id, sizeof id));
         }
         sm_json_end_array(t->j);
     }
     sm_json_kv_int(t->j, "n", g->image);
-    if (g->free_text || (g->kind != SM_TAG_GDI && g->nids == 0)) {
+    if (g->free_text || (g->kind != SM_TAG_GDI && g->n_ids == 0)) {
         sm_json_key(t->j, "at");
         sm_json_stringn(t->j, t->s->text + g->attr.off, g->attr.len);
     }
@@ -85,11 +85,11 @@ static uint32_t emit_range(tree *t, size_t from, size_t to, uint32_t ti, int dep
     size_t pos = from;
     if (depth >= MAX_NESTING) {
         emit_text(t, pos, to);
-        while (ti < s->ntags && s->tags[ti].open.off < to)
+        while (ti < s->n_tags && s->tags[ti].open.off < to)
             ti++;
         return ti;
     }
-    while (ti < s->ntags && s->tags[ti].open.off < to) {
+    while (ti < s->n_tags && s->tags[ti].open.off < to) {
         const sm_story_tag *g = &s->tags[ti];
         if (g->open.off < pos) {     /* inside text already written: cannot nest */
             ti++;
