@@ -116,6 +116,37 @@ static void assert_ints(json_t *array, const long *want, size_t n)
         assert_int_equal(json_integer_value(json_array_get(array, i)), want[i]);
 }
 
+/* The record's "characters" for make_movie's film and the test story. */
+static void check_characters(json_t *rec)
+{
+    long one[] = {1};
+    /* Names: char1 matches nm1 (scaled by 0.5: IoU 1) on image 1 only
+     * (image 2's shot has no annotation); char2 matches "others"; char3
+     * overlaps nothing. */
+    json_t *chars = json_object_get(rec, "characters");
+    assert_int_equal(json_array_size(chars), 3);
+    json_t *c1 = json_array_get(chars, 0);
+    assert_string_equal(json_string_value(json_object_get(c1, "id")), "char1");
+    assert_string_equal(json_string_value(json_object_get(c1, "cot_name")), "Woman");
+    assert_string_equal(json_string_value(json_object_get(c1, "name")), "Martha Hale");
+    assert_string_equal(json_string_value(json_object_get(c1, "actor")), "Ann Actor");
+    json_t *ev = json_object_get(c1, "evidence");
+    assert_int_equal(json_integer_value(json_object_get(ev, "boxes")), 2);
+    assert_int_equal(json_integer_value(json_object_get(ev, "annotated")), 1);
+    assert_ints(json_object_get(ev, "matched_frames"), one, 1);
+    assert_true(fabs(json_number_value(json_object_get(ev, "iou_mean")) - 1.0) < 1e-9);
+    assert_string_equal(json_string_value(json_object_get(ev, "speaker")), "MARTHA");
+    assert_int_equal(json_integer_value(json_object_get(ev, "speaker_lines")), 1);
+    assert_true(json_is_true(json_object_get(ev, "speaks_in_window")));
+    assert_int_equal(json_integer_value(json_object_get(ev, "lines_on_its_frames")), 1);
+    json_t *c2 = json_array_get(chars, 1);
+    assert_true(json_is_null(json_object_get(c2, "name")));
+    assert_string_equal(json_string_value(json_object_get(c2, "pid")), "others");
+    assert_non_null(strstr(json_string_value(json_object_get(c2, "unnamed")), "uncredited"));
+    json_t *c3 = json_array_get(chars, 2);
+    assert_non_null(strstr(json_string_value(json_object_get(c3, "unnamed")), "IoU"));
+}
+
 static void one_story_record(void **state)
 {
     (void)state;
@@ -188,31 +219,7 @@ static void one_story_record(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(scenes, 0), "heading")),
                         "INT. ROOM - DAY");
 
-    /* Names: char1 matches nm1 (scaled by 0.5: IoU 1) on image 1 only
-     * (image 2's shot has no annotation); char2 matches "others"; char3
-     * overlaps nothing. */
-    json_t *chars = json_object_get(rec, "characters");
-    assert_int_equal(json_array_size(chars), 3);
-    json_t *c1 = json_array_get(chars, 0);
-    assert_string_equal(json_string_value(json_object_get(c1, "id")), "char1");
-    assert_string_equal(json_string_value(json_object_get(c1, "cot_name")), "Woman");
-    assert_string_equal(json_string_value(json_object_get(c1, "name")), "Martha Hale");
-    assert_string_equal(json_string_value(json_object_get(c1, "actor")), "Ann Actor");
-    json_t *ev = json_object_get(c1, "evidence");
-    assert_int_equal(json_integer_value(json_object_get(ev, "boxes")), 2);
-    assert_int_equal(json_integer_value(json_object_get(ev, "annotated")), 1);
-    assert_ints(json_object_get(ev, "matched_frames"), one, 1);
-    assert_true(fabs(json_number_value(json_object_get(ev, "iou_mean")) - 1.0) < 1e-9);
-    assert_string_equal(json_string_value(json_object_get(ev, "speaker")), "MARTHA");
-    assert_int_equal(json_integer_value(json_object_get(ev, "speaker_lines")), 1);
-    assert_true(json_is_true(json_object_get(ev, "speaks_in_window")));
-    assert_int_equal(json_integer_value(json_object_get(ev, "lines_on_its_frames")), 1);
-    json_t *c2 = json_array_get(chars, 1);
-    assert_true(json_is_null(json_object_get(c2, "name")));
-    assert_string_equal(json_string_value(json_object_get(c2, "pid")), "others");
-    assert_non_null(strstr(json_string_value(json_object_get(c2, "unnamed")), "uncredited"));
-    json_t *c3 = json_array_get(chars, 2);
-    assert_non_null(strstr(json_string_value(json_object_get(c3, "unnamed")), "IoU"));
+    check_characters(rec);
     assert_int_equal(json_array_size(json_object_get(rec, "problems")), 0);
 
     assert_int_equal(stats.frames, 2);

@@ -264,15 +264,21 @@ typedef struct fountain_expect {
     const char *texts[12]; /* texts of the first blocks (NULL: not checked) */
 } fountain_expect;
 
-static void fountain_files(void **state)
+/* The shared Fountain files' folder; the test is skipped without it. */
+static void fountain_dir(char *dir, size_t size)
 {
-    (void)state;
-    char dir[1024];
-    snprintf(dir, sizeof dir, "%s/fountain", SM_SHARED_DATA);
+    snprintf(dir, size, "%s/fountain", SM_SHARED_DATA);
     if (!have_dir(dir)) {
         printf("skipped: %s not found\n", dir);
         skip();
     }
+}
+
+static void fountain_files(void **state)
+{
+    (void)state;
+    char dir[1024];
+    fountain_dir(dir, sizeof dir);
     static const fountain_expect expect[] = {
         {"boneyard.fountain", "action transition scene_heading action",
          {"As he rattles off the long list, Brick and Steel share a look.  This is going to be BAD.",
@@ -334,9 +340,14 @@ static void fountain_files(void **state)
         }
         sm_script_free(&s);
     }
+}
 
-    /* details the kinds do not show */
-    char path[2048];
+/* Details of the same files that the kinds do not show. */
+static void fountain_file_details(void **state)
+{
+    (void)state;
+    char dir[1024], path[2048];
+    fountain_dir(dir, sizeof dir);
     sm_script s;
     snprintf(path, sizeof path, "%s/dialogue-character-extension.fountain", dir);
     read_script(path, &s);
@@ -422,6 +433,7 @@ int main(void)
         cmocka_unit_test(friends_transcripts),
         cmocka_unit_test(movie_screenplays),
         cmocka_unit_test(fountain_files),
+        cmocka_unit_test(fountain_file_details),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
