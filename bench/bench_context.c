@@ -136,10 +136,10 @@ int main(int argc, char **argv)
         }
         double t2 = cpu_now();
         found = 0;
-        for (size_t i = 0; i < set.count; i++)
+        for (size_t i = 0; i < set.n_items; i++)
             found += sm_context_find(&set, set.items[i].story_id) == &set.items[i];
         double t3 = cpu_now();
-        records = set.count;
+        records = set.n_items;
         sm_context_set_free(&set);
         double t4 = cpu_now();
         if (sm_context_read_file(file, &set, &err) != 0) {

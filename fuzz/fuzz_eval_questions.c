@@ -43,16 +43,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_error err;
     memset(&err, 0, sizeof err);
     if (sm_qa_read_buffer("fuzz", (const char *)data, size, &set, &err) == 0) {
-        if (set.count == 0)
+        if (set.n_items == 0)
             __builtin_trap();
-        for (size_t i = 0; i < set.count; i++) {
+        for (size_t i = 0; i < set.n_items; i++) {
             const sm_qa_question *q = &set.items[i];
             if (!q->id || !q->story_id || !q->question || !q->answer || q->n_evidence == 0 || q->category < 0 ||
                 q->category >= SM_QA_CATEGORIES || q->line < 1 || q->line > lines)
                 __builtin_trap();
         }
         sm_qa_set_free(&set);
-    } else if (err.line < 0 || err.line > lines || set.count != 0 || strchr(err.message, '\n')) {
+    } else if (err.line < 0 || err.line > lines || set.n_items != 0 || strchr(err.message, '\n')) {
         __builtin_trap();
     }
 
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int rc = sm_qa_parse_questions((const char *)data, size, lamp, &q, &why);
     if (rc == 1 && !why)
         __builtin_trap();
-    for (size_t i = 0; rc == 0 && i < q.count; i++) {
+    for (size_t i = 0; rc == 0 && i < q.n_items; i++) {
         const sm_qa_candidate *c = &q.items[i];
         if (c->drop) {
             if (!c->why || !c->raw)

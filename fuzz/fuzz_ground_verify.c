@@ -201,9 +201,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const sm_context *c = &cs.items[0];
     sm_ground_verdict v;
     if (sm_ground_verify(src, c, (const char *)data, size, size & 1, &v) == 0) {
-        if (v.passed != (v.count == 0))
+        if (v.passed != (v.n_problems == 0))
             __builtin_trap();
-        for (size_t i = 0; i < v.quotes.count; i++) {
+        for (size_t i = 0; i < v.quotes.n_items; i++) {
             const sm_quote *q = &v.quotes.items[i];
             if ((uint64_t)q->off + q->len > v.text_len || q->open >= v.text_len ||
                 (q->found && !q->segment) || (q->correct && !q->checkable) ||

@@ -122,12 +122,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sm_context_set set;
     sm_error err;
     if (sm_context_read_buffer("fuzz.jsonl", text, size, &set, &err) != 0) {
-        if (set.items || set.count || set.slots || set.arena.head || set.name || !err.message[0])
+        if (set.items || set.n_items || set.slots || set.arena.head || set.name || !err.message[0])
             abort();            /* a failure leaves nothing behind, and says why */
     } else {
-        if (set.count == 0)
+        if (set.n_items == 0)
             abort();
-        for (size_t i = 0; i < set.count; i++)
+        for (size_t i = 0; i < set.n_items; i++)
             check_record(&set, &set.items[i]);
         sm_context_set_free(&set);
     }

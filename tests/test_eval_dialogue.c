@@ -72,7 +72,7 @@ static void known_quotations(void **state)
     sm_quotes q;
     sm_dialogue_counts n = {0};
     assert_int_equal(sm_dialogue_score(s, lamp, &q, &n), 0);
-    assert_int_equal(q.count, 4);
+    assert_int_equal(q.n_items, 4);
     assert_int_equal(n.quotes, 4);
     assert_int_equal(n.found, 3);
     assert_int_equal(n.attributed, 2);

@@ -93,7 +93,7 @@ static void proposed_questions(void **state)
     sm_qa_candidates q;
     const char *why;
     assert_int_equal(sm_qa_parse_questions(proposal, strlen(proposal), lamp, &q, &why), 0);
-    assert_int_equal(q.count, 13);
+    assert_int_equal(q.n_items, 13);
     static const char *const want[13] = {NULL,           NULL,        "dialogue-speaker", NULL,
                                          "evidence-missing", "evidence-form", "category", "no-question",
                                          "no-answer",    "no-evidence", "not-an-object", "duplicate",
@@ -122,7 +122,7 @@ static void proposed_questions(void **state)
     }
     /* an empty list is read, with nothing in it */
     assert_int_equal(sm_qa_parse_questions("[]", 2, lamp, &q, &why), 0);
-    assert_int_equal(q.count, 0);
+    assert_int_equal(q.n_items, 0);
     sm_qa_candidates_free(&q);
 }
 
@@ -138,7 +138,7 @@ static void questions_file(void **state)
     sm_qa_set set;
     sm_error err;
     assert_int_equal(sm_qa_read_buffer("q.jsonl", good, strlen(good), &set, &err), 0);
-    assert_int_equal(set.count, 2);
+    assert_int_equal(set.n_items, 2);
     assert_string_equal(set.items[1].id, "s1:q2");
     assert_int_equal(set.items[1].line, 3);
     assert_int_equal(set.items[1].category, SM_QA_ACTIONS);
@@ -176,7 +176,7 @@ static void questions_file(void **state)
         if (!strstr(err.message, bad[i].message) || err.line != bad[i].line)
             fail_msg("case %zu: %ld: %s", i, err.line, err.message);
         assert_string_equal(err.file, "q.jsonl");
-        assert_int_equal(set.count, 0);
+        assert_int_equal(set.n_items, 0);
     }
 }
 

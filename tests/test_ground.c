@@ -86,7 +86,7 @@ static void test_marks(void **state)
     find(&f, LAMP,
          "<gdi image1>\n“Aunt Martha,” he says. \"\" and “…” are no quotations; "
          "<gdo char2 obj1>\"x\"</gdo> is one.\n</gdi>\n<gdi image2>\n\"I read them. Three times.\n</gdi>");
-    assert_int_equal(f.q.count, 3);
+    assert_int_equal(f.q.n_items, 3);
     assert_string_equal(f.q.items[0].text, "Aunt Martha,");
     assert_true(f.q.items[0].closed);
     assert_string_equal(f.q.items[1].text, "x");
@@ -119,7 +119,7 @@ static void test_matching(void **state)
         snprintf(text, sizeof text, "<gdi image1>\"%s\"\n</gdi>", cases[i].quote);
         found f;
         find(&f, LAMP, text);
-        assert_int_equal(f.q.count, 1);
+        assert_int_equal(f.q.n_items, 1);
         if (f.q.items[0].found != cases[i].found)
             fail_msg("\"%s\": found %d, want %d (%u of %u words)", cases[i].quote,
                      f.q.items[0].found, cases[i].found, f.q.items[0].matched, f.q.items[0].words);
@@ -150,7 +150,7 @@ static void test_no_alignment(void **state)
     sm_story *s = sm_story_add(&set, LAMP, src->cot, src->cot_len, text, strlen(text));
     sm_quotes q;
     assert_int_equal(sm_quotes_find(s, &c, &q), 0);
-    assert_int_equal(q.count, 1);
+    assert_int_equal(q.n_items, 1);
     assert_false(q.items[0].found);
     sm_quotes_free(&q);
     sm_story_set_free(&set);
@@ -194,10 +194,10 @@ static void test_attribution(void **state)
         snprintf(text, sizeof text, "<gdi image5>\n%s\n</gdi>", cases[i].text);
         found f;
         find(&f, LAMP, text);
-        assert_true(f.q.count >= 1);
+        assert_true(f.q.n_items >= 1);
         /* The case is about the quotation "I read it." */
         const sm_quote *q = NULL;
-        for (size_t k = 0; k < f.q.count; k++)
+        for (size_t k = 0; k < f.q.n_items; k++)
             if (strncmp(f.q.items[k].text, "I read it", 9) == 0)
                 q = &f.q.items[k];
         assert_non_null(q);
@@ -213,7 +213,7 @@ static void test_attribution(void **state)
     found f;
     find(&f, LAMP, "<gdi image4>\"Nobody reads it,\" <gdo char2>Daniel</gdo> says.</gdi>\n"
                    "<gdi image5>\"I read it.\"</gdi>");
-    assert_int_equal(f.q.count, 2);
+    assert_int_equal(f.q.n_items, 2);
     assert_int_equal(f.q.items[1].how, SM_ATTR_NONE);
     lose(&f);
 }
@@ -225,7 +225,7 @@ static void test_checkable(void **state)
     find(&f, KITCHEN,
          "<gdi image1>\"Filthy night,\" <gdo char2>Price</gdo> says. \"Owen Price, Board of "
          "Lighthouses,\" <gdo char1>Daniel</gdo> says.</gdi>");
-    assert_int_equal(f.q.count, 2);
+    assert_int_equal(f.q.n_items, 2);
     /* The aligner did not name the speaker of "Filthy night.": not checkable. */
     assert_true(f.q.items[0].found);
     assert_null(f.q.items[0].speaker);
@@ -240,7 +240,7 @@ static void test_checkable(void **state)
 
 static int has_problem(const sm_ground_verdict *v, const char *code)
 {
-    for (size_t i = 0; i < v->count; i++)
+    for (size_t i = 0; i < v->n_problems; i++)
         if (strcmp(v->problems[i].code, code) == 0)
             return 1;
     return 0;
@@ -320,10 +320,10 @@ static void test_names(void **state)
             memcpy(p, "<gdo char3>Martha</gdo>     ", 28);
         sm_ground_verdict v;
         assert_int_equal(sm_ground_verify(src, c, text, strlen(text), 0, &v), 0);
-        int ok = cases[i].code ? has_problem(&v, cases[i].code) && v.count == 1 : v.passed;
+        int ok = cases[i].code ? has_problem(&v, cases[i].code) && v.n_problems == 1 : v.passed;
         if (!ok)
-            fail_msg("%s: %zu problems, first %s", cases[i].to, v.count,
-                     v.count ? v.problems[0].message : "-");
+            fail_msg("%s: %zu problems, first %s", cases[i].to, v.n_problems,
+                     v.n_problems ? v.problems[0].message : "-");
         sm_ground_verdict_free(&v);
     }
     free(base);

@@ -124,13 +124,13 @@ static void test_labelled_set(void **state)
 
         int pass = strcmp(l->labels, "pass") == 0, ok = pass == v.passed;
         /* Every problem found was labelled, and every label was found. */
-        for (size_t k = 0; k < v.count && ok; k++)
+        for (size_t k = 0; k < v.n_problems && ok; k++)
             ok = has_label(l->labels, v.problems[k].code);
         for (const char *p = l->labels; ok && !pass && *p;) {
             const char *comma = strchr(p, ',');
             size_t len = comma ? (size_t)(comma - p) : strlen(p);
             int found = 0;
-            for (size_t k = 0; k < v.count && !found; k++)
+            for (size_t k = 0; k < v.n_problems && !found; k++)
                 found = strlen(v.problems[k].code) == len && strncmp(v.problems[k].code, p, len) == 0;
             ok = found;
             p = comma ? comma + 1 : p + len;
@@ -140,7 +140,7 @@ static void test_labelled_set(void **state)
             printf("%s (%s): labelled %s, verification says", l->id, l->story, l->labels);
             if (v.passed)
                 printf(" pass");
-            for (size_t k = 0; k < v.count; k++)
+            for (size_t k = 0; k < v.n_problems; k++)
                 printf(" [%s] %s", v.problems[k].code, v.problems[k].message);
             printf("\n");
         }

@@ -288,11 +288,11 @@ static void round_trip(const char *name, const char *text, size_t len, size_t wa
     sm_error err;
     if (sm_context_read_buffer(name, text, len, &set, &err) != 0)
         fail_msg("%s:%ld: %s", err.file, err.line, err.message);
-    assert_int_equal(set.count, want_records);
+    assert_int_equal(set.n_items, want_records);
     sm_json j;
     sm_json_init(&j);
     const char *line = text;
-    for (size_t i = 0; i < set.count; i++) {
+    for (size_t i = 0; i < set.n_items; i++) {
         const char *eol = strchr(line, '\n');
         size_t n = eol ? (size_t)(eol - line) : strlen(line);
         sm_json_reset(&j);
@@ -509,7 +509,7 @@ static void fields_and_lookups(void **state)
     sm_context_set set;
     sm_error err;
     assert_int_equal(sm_context_read_file(GOLDEN, &set, &err), 0);
-    assert_int_equal(set.count, 2);
+    assert_int_equal(set.n_items, 2);
     const sm_context *c = sm_context_find(&set, "tt9999901_lamp_room");
     assert_non_null(c);
     assert_int_equal(c->line, 1);
@@ -602,7 +602,7 @@ static void refused(const char *what, const char *text, size_t len, long line, c
         fail_msg("%s: got %s:%ld: %s; want line %ld and '%s'", what, err.file, err.line, err.message,
                  line, want);
     assert_null(set.items);
-    assert_int_equal(set.count, 0);
+    assert_int_equal(set.n_items, 0);
     assert_null(set.arena.head);
 }
 
@@ -722,7 +722,7 @@ static void many_records(void **state)
     sm_context_set set;
     sm_error err;
     assert_int_equal(sm_context_read_buffer("many.jsonl", text, len, &set, &err), 0);
-    assert_int_equal(set.count, count);
+    assert_int_equal(set.n_items, count);
     for (size_t i = 0; i < count; i++) {
         char id[32];
         snprintf(id, sizeof id, "s%zu", i);
@@ -741,7 +741,7 @@ static void many_records(void **state)
     fwrite(text, 1, len, f);
     fclose(f);
     assert_int_equal(sm_context_read_file(path, &set, &err), 0);
-    assert_int_equal(set.count, count);
+    assert_int_equal(set.n_items, count);
     assert_string_equal(set.items[999].story_id, "s999");
     sm_context_set_free(&set);
     free(text);

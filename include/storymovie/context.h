@@ -161,7 +161,7 @@ typedef struct sm_context {
 typedef struct sm_context_set {
     char *name;               /* the file, for messages */
     sm_context *items;        /* in file order */
-    size_t count;
+    size_t n_items;
     size_t *slots;            /* story_id hash index: item + 1, 0 = empty */
     size_t n_slots;           /* a power of two */
     size_t cap;

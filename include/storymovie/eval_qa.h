@@ -72,7 +72,7 @@ typedef struct sm_qa_question {
 typedef struct sm_qa_set {
     char *name;                 /* the file, for messages */
     sm_qa_question *items;
-    size_t count, cap;
+    size_t n_items, cap;
     sm_arena arena;
 } sm_qa_set;
 
@@ -104,7 +104,7 @@ typedef struct sm_qa_candidate {
 
 typedef struct sm_qa_candidates {
     sm_qa_candidate *items;
-    size_t count;
+    size_t n_items;
 } sm_qa_candidates;
 
 /* Read a question writer's answer (a JSON array of {category, question,

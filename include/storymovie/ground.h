@@ -89,7 +89,7 @@ typedef struct sm_quote {
 
 typedef struct sm_quotes {
     sm_quote *items;            /* in story order */
-    size_t count;
+    size_t n_items;
     sm_arena arena;             /* every string above lives here (or in the inputs) */
 } sm_quotes;
 
@@ -136,7 +136,7 @@ typedef struct sm_ground_name {
 typedef struct sm_ground_verdict {
     int passed;
     sm_ground_problem *problems;
-    size_t count, cap;
+    size_t n_problems, cap;
     sm_ground_name *names;
     size_t n_names;
     sm_quotes quotes;

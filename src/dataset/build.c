@@ -66,8 +66,8 @@ static void split_keys(unit_key *k, size_t n, double fraction)
 /* Distinct films in order of first appearance. */
 static size_t collect_films(ds_input *in, const char ***films_out, size_t **film_of)
 {
-    const char **films = malloc((in->count + 1) * sizeof *films);
-    size_t *of = malloc((in->count + 1) * sizeof *of);
+    const char **films = malloc((in->n_items + 1) * sizeof *films);
+    size_t *of = malloc((in->n_items + 1) * sizeof *of);
     size_t nfilms = 0;
     if (!films || !of) {
         free(films), free(of);
@@ -75,7 +75,7 @@ static size_t collect_films(ds_input *in, const char ***films_out, size_t **film
     }
     /* Open addressing over the film ids: corpora have thousands of films. */
     size_t cap = 16;
-    while (cap < in->count * 2 + 2)
+    while (cap < in->n_items * 2 + 2)
         cap *= 2;
     size_t *slots = malloc(cap * sizeof *slots);
     if (!slots) {
@@ -84,7 +84,7 @@ static size_t collect_films(ds_input *in, const char ***films_out, size_t **film
     }
     for (size_t i = 0; i < cap; i++)
         slots[i] = (size_t)-1;
-    for (size_t i = 0; i < in->count; i++) {
+    for (size_t i = 0; i < in->n_items; i++) {
         const char *m = in->items[i].movie;
         size_t h = (size_t)ds_hash(0, m) & (cap - 1);
         while (slots[h] != (size_t)-1 && strcmp(films[slots[h]], m) != 0)
@@ -167,7 +167,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
     size_t *film_of = NULL;
     size_t nfilms = collect_films(&in, &films, &film_of);
     unit_key *keys = NULL;
-    size_t nkeys = o->split_by == SM_SPLIT_BY_FILM ? nfilms : in.count;
+    size_t nkeys = o->split_by == SM_SPLIT_BY_FILM ? nfilms : in.n_items;
     if (nfilms != (size_t)-1)
         keys = malloc((nkeys + 1) * sizeof *keys);
     if (nfilms == (size_t)-1 || !keys) {
@@ -181,7 +181,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
     }
     split_keys(keys, nkeys, o->test_fraction);
     unsigned char *film_split = calloc(nfilms + 1, 2);   /* bit 0: in train, bit 1: in test */
-    for (size_t i = 0; film_split && i < in.count; i++) {
+    for (size_t i = 0; film_split && i < in.n_items; i++) {
         in.items[i].split = keys[o->split_by == SM_SPLIT_BY_FILM ? film_of[i] : i].split;
         film_split[film_of[i]] |= (unsigned char)(1u << in.items[i].split);
     }
@@ -210,12 +210,12 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
     sm_json_init(&j);
     char **names = NULL;
     size_t maxframes = 0;
-    for (size_t i = 0; i < in.count; i++)
+    for (size_t i = 0; i < in.n_items; i++)
         if (in.items[i].s->n_images > maxframes)
             maxframes = in.items[i].s->n_images;
     if (rc == 0 && !(names = calloc(maxframes + 1, sizeof *names)))
         rc = sm_fail(err, o->out, 0, "out of memory");
-    for (size_t i = 0; rc == 0 && i < in.count; i++) {
+    for (size_t i = 0; rc == 0 && i < in.n_items; i++) {
         const ds_story *d = &in.items[i];
         rc = place_frames(split_dir[d->split], d, o->copy, names, &sum->copied, err);
         if (rc == 0) {
@@ -240,14 +240,14 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
             rc = sm_fail(err, o->out, 0, "cannot write %s/metadata.jsonl", split_name[k]);
 
     if (rc == 0) {
-        sum->stories = in.count;
+        sum->stories = in.n_items;
         sum->films = nfilms;
         for (size_t f = 0; f < nfilms; f++) {
             sum->train_films += (film_split[f] & 1) != 0;
             sum->test_films += (film_split[f] & 2) != 0;
         }
         sum->linked = sum->images - sum->copied;
-        for (size_t i = 0; i < in.count; i++) {
+        for (size_t i = 0; i < in.n_items; i++) {
             sum->clean += in.items[i].s->n_issues == 0;
             sum->storymovie += in.items[i].extras != 0;
         }

@@ -99,10 +99,10 @@ static void write_yaml(FILE *f, const ds_card_info *info)
 static void frames_stats(FILE *f, const ds_input *in, int split)
 {
     size_t n = 0, total = 0;
-    size_t *v = malloc((in->count + 1) * sizeof *v);
+    size_t *v = malloc((in->n_items + 1) * sizeof *v);
     if (!v)
         return;
-    for (size_t i = 0; i < in->count; i++)
+    for (size_t i = 0; i < in->n_items; i++)
         if (split < 0 || in->items[i].split == split) {
             v[n++] = in->items[i].s->n_images;
             total += in->items[i].s->n_images;
@@ -125,7 +125,7 @@ static void write_statistics(FILE *f, const ds_card_info *info)
     const sm_dataset_options *o = info->options;
     size_t named_stories = 0, names = 0, quoted_stories = 0, quotes = 0, attributed = 0;
     size_t sample_films = 0;
-    for (size_t i = 0; i < in->count; i++) {
+    for (size_t i = 0; i < in->n_items; i++) {
         const ds_story *d = &in->items[i];
         named_stories += d->nnames > 0;
         names += d->nnames;
@@ -133,7 +133,7 @@ static void write_statistics(FILE *f, const ds_card_info *info)
         quotes += d->nquotes;
         attributed += d->nattributed;
     }
-    for (size_t i = 0; i < in->count; i++) {
+    for (size_t i = 0; i < in->n_items; i++) {
         int first = 1;
         for (size_t k = 0; k < i && first; k++)
             first = strcmp(in->items[k].movie, in->items[i].movie) != 0;
@@ -153,7 +153,7 @@ static void write_statistics(FILE *f, const ds_card_info *info)
                    "both splits.\n\n", o->seed, o->test_fraction);
     fputs("| split | stories | films | frames |\n|---|---:|---:|---:|\n", f);
     size_t frames[2] = {0, 0};
-    for (size_t i = 0; i < in->count; i++)
+    for (size_t i = 0; i < in->n_items; i++)
         frames[in->items[i].split] += in->items[i].s->n_images;
     fprintf(f, "| train | %zu | %zu | %zu |\n", sum->train_stories, sum->train_films, frames[0]);
     fprintf(f, "| test | %zu | %zu | %zu |\n", sum->test_stories, sum->test_films, frames[1]);
@@ -185,7 +185,7 @@ static void write_statistics(FILE *f, const ds_card_info *info)
     /* Verification: what 'storymovie story check' finds in the records. */
     code_count codes[128];
     size_t ncodes = 0, problems = 0;
-    for (size_t i = 0; i < in->count; i++) {
+    for (size_t i = 0; i < in->n_items; i++) {
         const sm_story *s = in->items[i].s;
         for (uint32_t k = 0; k < s->n_issues; k++) {
             size_t c = 0;

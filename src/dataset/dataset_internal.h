@@ -73,7 +73,7 @@ typedef struct ds_story {
 typedef struct ds_input {
     sm_story_set set;
     ds_story *items;
-    size_t count;
+    size_t n_items;
     unsigned extras;            /* union over the records */
     sm_arena arena;
 } ds_input;
@@ -118,7 +118,7 @@ typedef struct ds_row {
 typedef struct ds_rows {
     char *dir;                  /* the dataset directory */
     ds_row *items;
-    size_t count;
+    size_t n_items;
     size_t *by_id;              /* indices sorted by story_id, for ds_rows_find */
     sm_arena arena;
 } ds_rows;

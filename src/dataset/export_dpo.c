@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "storymovie/text.h"
+#include "common/array.h"
 
 typedef struct neg_seq {
     const char *id, *source;
@@ -184,13 +185,8 @@ static int read_sample(dpo *d, const char *path, long line, json_t *rec, sm_erro
     json_t *raw = json_object_get(rec, "raw");
     if (!json_is_string(id) || !json_is_string(parse) || !json_is_array(images))
         return sm_fail(err, path, line, "not a 'generate tell' record (needs story_id, images, parse)");
-    if (d->nsamples == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 256;
-        sample *p = realloc(d->samples, d->cap * sizeof *p);
-        if (!p)
-            return sm_fail(err, path, line, "out of memory");
-        d->samples = p;
-    }
+    if (sm_grow(&d->samples, &d->cap, d->nsamples + 1, sizeof *d->samples) != 0)
+        return sm_fail(err, path, line, "out of memory");
     sample *s = &d->samples[d->nsamples];
     memset(s, 0, sizeof *s);
     s->story_id = keep(d, id);

@@ -165,7 +165,7 @@ typedef struct sft_item {
 static int prepare(const ds_rows *rows, const sm_export_options *o, sft_item *items,
                    sm_export_summary *sum, sm_error *err)
 {
-    for (size_t i = 0; i < rows->count; i++) {
+    for (size_t i = 0; i < rows->n_items; i++) {
         const ds_row *r = &rows->items[i];
         sft_item *it = &items[i];
         int n = (int)r->nfiles;
@@ -224,7 +224,7 @@ int sm_export_sft(const sm_export_options *o, sm_export_summary *sum, sm_error *
     ds_rows rows;
     if (ds_rows_read(o->dataset, &rows, err) != 0)
         return -1;
-    sft_item *items = calloc(rows.count + 1, sizeof *items);
+    sft_item *items = calloc(rows.n_items + 1, sizeof *items);
     int rc = items ? prepare(&rows, o, items, sum, err) : sm_fail(err, o->dataset, 0, "out of memory");
     const char *name = o->name ? o->name : "storymovie_sft";
     ds_export x;
@@ -234,12 +234,12 @@ int sm_export_sft(const sm_export_options *o, sm_export_summary *sum, sm_error *
     char rel[8192], src[8192];
     char **paths = NULL;
     size_t maxf = 1;
-    for (size_t i = 0; i < rows.count; i++)
+    for (size_t i = 0; i < rows.n_items; i++)
         if (rows.items[i].nfiles > maxf)
             maxf = rows.items[i].nfiles;
     if (rc == 0 && !(paths = calloc(maxf, sizeof *paths)))
         rc = sm_fail(err, o->out, 0, "out of memory");
-    for (size_t i = 0; rc == 0 && i < rows.count; i++) {
+    for (size_t i = 0; rc == 0 && i < rows.n_items; i++) {
         const ds_row *r = &rows.items[i];
         const sft_item *it = &items[i];
         rc = ds_export_split(&x, r->split, name, err);
@@ -287,7 +287,7 @@ int sm_export_sft(const sm_export_options *o, sm_export_summary *sum, sm_error *
     } else if (opened) {
         ds_export_abort(&x);
     }
-    for (size_t i = 0; items && i < rows.count; i++) {
+    for (size_t i = 0; items && i < rows.n_items; i++) {
         free(items[i].keep);
         free(items[i].answer);
     }

@@ -248,11 +248,11 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
     in->items = calloc(in->set.n_items + 1, sizeof *in->items);
     if (rc == 0 && !in->items)
         rc = sm_fail(err, path, 0, "out of memory");
-    in->count = in->set.n_items;
+    in->n_items = in->set.n_items;
 
     /* Every record's structure first: a broken record anywhere stops the
      * run before any image is looked up. */
-    for (size_t i = 0; rc == 0 && i < in->count; i++) {
+    for (size_t i = 0; rc == 0 && i < in->n_items; i++) {
         sm_story *s = &in->set.items[i];
         in->items[i].s = s;
         sm_story_check(&in->set, s, NULL);
@@ -283,7 +283,7 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
      * reader decodes its copy in place). */
     size_t pos = 0, next = 0;
     long line = 0;
-    while (rc == 0 && pos < text.len && next < in->count) {
+    while (rc == 0 && pos < text.len && next < in->n_items) {
         const char *eol = memchr(text.data + pos, '\n', text.len - pos);
         size_t end = eol ? (size_t)(eol - text.data) : text.len;
         size_t a = pos;
@@ -297,7 +297,7 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
     }
     sm_text_free(&text);
 
-    for (size_t i = 0; rc == 0 && i < in->count; i++) {
+    for (size_t i = 0; rc == 0 && i < in->n_items; i++) {
         if (need_text)
             rc = find_movie(in, &in->items[i], path, err);
         else if (!in->items[i].movie) {

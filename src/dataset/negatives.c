@@ -41,13 +41,13 @@ static int build_pool(ds_input *in, const char *path, frame **pool_out, size_t *
                       film_frames **films_out, size_t *nfilms, sm_error *err)
 {
     size_t total = 0;
-    for (size_t i = 0; i < in->count; i++)
+    for (size_t i = 0; i < in->n_items; i++)
         total += in->items[i].s->n_images;
     frame *pool = malloc((total + 1) * sizeof *pool);
     if (!pool)
         return sm_fail(err, path, 0, "out of memory");
     size_t n = 0;
-    for (size_t i = 0; i < in->count; i++) {
+    for (size_t i = 0; i < in->n_items; i++) {
         const ds_story *d = &in->items[i];
         for (uint32_t k = 0; k < d->s->n_images; k++) {
             char m[16];
@@ -130,7 +130,7 @@ int sm_dataset_negatives(const sm_negatives_options *o, sm_negatives_summary *su
         rc = sm_fail(err, o->stories, 0, "the stories' frames come from one film: a synthetic "
                      "sequence needs frames of different films");
     size_t maxn = 1;
-    for (size_t i = 0; i < in.count; i++)
+    for (size_t i = 0; i < in.n_items; i++)
         if (in.items[i].s->n_images > maxn)
             maxn = in.items[i].s->n_images;
     size_t *perm = malloc((nfilms + 1) * sizeof *perm);
@@ -148,7 +148,7 @@ int sm_dataset_negatives(const sm_negatives_options *o, sm_negatives_summary *su
     unsigned char *film_seen = rc == 0 ? calloc(nfilms + 1, 1) : NULL;
     if (rc == 0 && !film_seen)
         rc = sm_fail(err, o->stories, 0, "out of memory");
-    for (size_t i = 0; rc == 0 && i < in.count; i++) {
+    for (size_t i = 0; rc == 0 && i < in.n_items; i++) {
         const sm_story *s = in.items[i].s;
         size_t n = s->n_images;
         sm_rng rng = {ds_hash(o->seed, s->story_id)};

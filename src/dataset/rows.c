@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "storymovie/text.h"
+#include "common/array.h"
 
 static const char *keep(sm_arena *a, json_t *v)
 {
@@ -67,17 +68,12 @@ static int read_split(ds_rows *rows, const char *split_dir, int split, size_t *c
                    !json_is_array(files)) {
             rc = sm_fail(err, path, line, "row lacks story_id, chain_of_thought, story or file_names");
         } else {
-            if (rows->count == *cap) {
-                *cap = *cap ? *cap * 2 : 256;
-                ds_row *p = realloc(rows->items, *cap * sizeof *p);
-                if (!p) {
-                    json_decref(rec);
-                    rc = sm_fail(err, path, line, "out of memory");
-                    break;
-                }
-                rows->items = p;
+            if (sm_grow(&rows->items, cap, rows->n_items + 1, sizeof *rows->items) != 0) {
+                json_decref(rec);
+                rc = sm_fail(err, path, line, "out of memory");
+                break;
             }
-            ds_row *r = &rows->items[rows->count];
+            ds_row *r = &rows->items[rows->n_items];
             memset(r, 0, sizeof *r);
             r->split = split;
             r->line = line;
@@ -100,7 +96,7 @@ static int read_split(ds_rows *rows, const char *split_dir, int split, size_t *c
                     rc = sm_fail(err, path, line, "story %s: image %s is missing", r->story_id, buf);
             }
             if (rc == 0)
-                rows->count++;
+                rows->n_items++;
         }
         json_decref(rec);
     }
@@ -146,22 +142,22 @@ int ds_rows_read(const char *dataset_dir, ds_rows *rows, sm_error *err)
             return -1;
         }
     }
-    rows->by_id = malloc((rows->count + 1) * sizeof *rows->by_id);
+    rows->by_id = malloc((rows->n_items + 1) * sizeof *rows->by_id);
     if (!rows->by_id) {
         ds_rows_free(rows);
         return sm_fail(err, dataset_dir, 0, "out of memory");
     }
-    for (size_t i = 0; i < rows->count; i++)
+    for (size_t i = 0; i < rows->n_items; i++)
         rows->by_id[i] = i;
     sort_rows = rows;
-    qsort(rows->by_id, rows->count, sizeof *rows->by_id, cmp_id);
+    qsort(rows->by_id, rows->n_items, sizeof *rows->by_id, cmp_id);
     sort_rows = NULL;
     return 0;
 }
 
 long ds_rows_find(const ds_rows *rows, const char *story_id)
 {
-    size_t lo = 0, hi = rows->count;
+    size_t lo = 0, hi = rows->n_items;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int c = strcmp(rows->items[rows->by_id[mid]].story_id, story_id);

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 int sm_pick_frames(int n, int max, sm_frame_pick pick, int *keep)
 {
     if (max <= 0 || n <= max) {
@@ -51,16 +53,9 @@ static void put(buf *b, const char *s, size_t n)
 {
     if (b->failed || n == 0)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = 1;
-            return;
-        }
-        b->p = p, b->cap = cap;
+    if (sm_grow(&b->p, &b->cap, b->len + n + 1, 1) != 0) {
+        b->failed = 1;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;
@@ -86,7 +81,7 @@ typedef struct edit {
 
 typedef struct edits {
     edit *items;
-    size_t count, cap;
+    size_t n_items, cap;
     int failed;
 } edits;
 
@@ -96,17 +91,12 @@ static void add_edit(edits *e, uint32_t off, uint32_t len, char *text, int kind)
         e->failed = 1;
         return;
     }
-    if (e->count == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 16;
-        edit *p = realloc(e->items, cap * sizeof *p);
-        if (!p) {
-            free(text);
-            e->failed = 1;
-            return;
-        }
-        e->items = p, e->cap = cap;
+    if (sm_grow(&e->items, &e->cap, e->n_items + 1, sizeof *e->items) != 0) {
+        free(text);
+        e->failed = 1;
+        return;
     }
-    e->items[e->count++] = (edit){off, len, text, kind};
+    e->items[e->n_items++] = (edit){off, len, text, kind};
 }
 
 static int cmp_edit(const void *a, const void *b)
@@ -117,7 +107,7 @@ static int cmp_edit(const void *a, const void *b)
 
 static void free_edits(edits *e)
 {
-    for (size_t i = 0; i < e->count; i++)
+    for (size_t i = 0; i < e->n_items; i++)
         free(e->items[i].text);
     free(e->items);
 }
@@ -127,7 +117,7 @@ static void emit(buf *out, const char *text, uint32_t a, uint32_t b, const edits
                  sm_trimmed *t)
 {
     uint32_t cur = a;
-    for (size_t i = 0; i < e->count; i++) {
+    for (size_t i = 0; i < e->n_items; i++) {
         const edit *x = &e->items[i];
         if (x->off < a || x->off + x->len > b)
             continue;
@@ -280,7 +270,7 @@ static int trim_cot(const sm_story *s, const int *new_of_old, int n, sm_trimmed 
         add_edit(&e, c->off, c->len, map_images_cell(s->cot + c->off, c->len, new_of_old, n),
                  EDIT_PLAIN);
     }
-    qsort(e.items, e.count, sizeof *e.items, cmp_edit);
+    qsort(e.items, e.n_items, sizeof *e.items, cmp_edit);
 
     buf out = {0};
     uint32_t first = k ? secs[0].start : s->cot_len;
@@ -402,7 +392,7 @@ static int trim_story(const sm_story *s, const int *new_of_old, sm_trimmed *t)
                 add_edit(&e, tag->close.off, tag->close.len, strdup(""), EDIT_UNWRAP);
         }
     }
-    qsort(e.items, e.count, sizeof *e.items, cmp_edit);
+    qsort(e.items, e.n_items, sizeof *e.items, cmp_edit);
 
     /* The blocks in text order. */
     buf out = {0};

@@ -10,7 +10,7 @@ int sm_dialogue_score(const sm_story *s, const sm_context *c, sm_quotes *q, sm_d
     memset(q, 0, sizeof *q);
     if (sm_quotes_find(s, c, q))
         return -1;
-    for (size_t i = 0; i < q->count; i++) {
+    for (size_t i = 0; i < q->n_items; i++) {
         const sm_quote *x = &q->items[i];
         n->quotes++;
         n->found += x->found != 0;
@@ -49,7 +49,7 @@ void sm_dialogue_story_json(sm_json *j, const sm_story *s, const sm_dialogue_cou
     counts_json(j, n);
     sm_json_key(j, "quotations");
     sm_json_begin_array(j);
-    for (size_t i = 0; i < q->count; i++) {
+    for (size_t i = 0; i < q->n_items; i++) {
         const sm_quote *x = &q->items[i];
         sm_json_begin_object(j);
         sm_json_kv_string(j, "text", x->text);

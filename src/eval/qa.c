@@ -16,6 +16,8 @@
 #include "storymovie/eval_stats.h"
 #include "eval/eval_internal.h"
 #include "storymovie/script.h"
+#include "common/array.h"
+#include "storymovie/io.h"
 
 static const char *const category_names[SM_QA_CATEGORIES] = {"relationships", "actions", "emotions", "dialogue"};
 
@@ -134,15 +136,7 @@ static int evidence_from_json(json_t *v, sm_qa_evidence *out)
 
 static int set_push(sm_qa_set *set)
 {
-    if (set->count < set->cap)
-        return 0;
-    size_t cap = set->cap ? set->cap * 2 : 64;
-    sm_qa_question *p = realloc(set->items, cap * sizeof *p);
-    if (!p)
-        return -1;
-    set->items = p;
-    set->cap = cap;
-    return 0;
+    return sm_grow(&set->items, &set->cap, set->n_items + 1, sizeof *set->items);
 }
 
 static const char *need_string(json_t *o, const char *key, int required, const char **out)
@@ -188,7 +182,7 @@ static int read_question(sm_qa_set *set, long line, json_t *o, sm_error *err)
         return sm_fail(err, set->name, line, ".%s %s", model ? "prompt_version" : "model", why);
     if (set_push(set))
         return sm_fail(err, set->name, line, "out of memory");
-    sm_qa_question *q = &set->items[set->count];
+    sm_qa_question *q = &set->items[set->n_items];
     memset(q, 0, sizeof *q);
     q->line = line;
     q->category = cat;
@@ -206,7 +200,7 @@ static int read_question(sm_qa_set *set, long line, json_t *o, sm_error *err)
     if ((model && !(q->model = sm_arena_strdup(&set->arena, model))) ||
         (version && !(q->prompt_version = sm_arena_strdup(&set->arena, version))))
         return sm_fail(err, set->name, line, "out of memory");
-    set->count++;
+    set->n_items++;
     return 0;
 }
 
@@ -219,14 +213,14 @@ static int cmp_question_id(const void *x, const void *y)
 
 static int check_unique(sm_qa_set *set, sm_error *err)
 {
-    const sm_qa_question **ix = malloc((set->count ? set->count : 1) * sizeof *ix);
+    const sm_qa_question **ix = malloc((set->n_items ? set->n_items : 1) * sizeof *ix);
     if (!ix)
         return sm_fail(err, set->name, 0, "out of memory");
-    for (size_t i = 0; i < set->count; i++)
+    for (size_t i = 0; i < set->n_items; i++)
         ix[i] = &set->items[i];
-    qsort(ix, set->count, sizeof *ix, cmp_question_id);
+    qsort(ix, set->n_items, sizeof *ix, cmp_question_id);
     int rc = 0;
-    for (size_t i = 1; i < set->count && rc == 0; i++)
+    for (size_t i = 1; i < set->n_items && rc == 0; i++)
         if (strcmp(ix[i]->id, ix[i - 1]->id) == 0)
             rc = sm_fail(err, set->name, ix[i]->line, "question id '%s' again (first on line %ld)", ix[i]->id,
                          ix[i - 1]->line);
@@ -267,7 +261,7 @@ int sm_qa_read_buffer(const char *name, const char *data, size_t len, sm_qa_set 
             return -1;
         }
     }
-    if (set->count == 0) {
+    if (set->n_items == 0) {
         sm_fail(err, set->name, 0, "no questions in it");
         sm_qa_set_free(set);
         return -1;
@@ -286,24 +280,8 @@ int sm_qa_read_file(const char *path, sm_qa_set *set, sm_error *err)
     if (!f)
         return sm_fail(err, path, 0, "cannot read: %s", strerror(errno));
     char *buf = NULL;
-    size_t len = 0, cap = 0, got;
-    int rc = 0;
-    do {
-        if (len + 65536 > cap) {
-            size_t ncap = cap ? cap * 2 : 131072;
-            char *p = realloc(buf, ncap);
-            if (!p) {
-                rc = sm_fail(err, path, 0, "out of memory");
-                break;
-            }
-            buf = p;
-            cap = ncap;
-        }
-        got = fread(buf + len, 1, cap - len, f);
-        len += got;
-    } while (got > 0);
-    if (rc == 0 && ferror(f))
-        rc = sm_fail(err, path, 0, "cannot read: %s", strerror(errno));
+    size_t len = 0;
+    int rc = sm_read_stream(f, path, SIZE_MAX, &buf, &len, err);
     fclose(f);
     if (rc == 0)
         rc = sm_qa_read_buffer(path, buf ? buf : "", len, set, err);
@@ -604,7 +582,7 @@ static int check_candidate(const sm_context *c, json_t *item, sm_qa_candidate *q
             return drop(q, "dialogue-speaker", "the key '%s' does not name the speaker of the cited line (%s)",
                         q->answer, first);
     }
-    for (size_t i = 0; i < kept->count; i++)
+    for (size_t i = 0; i < kept->n_items; i++)
         if (!kept->items[i].drop && kept->items[i].question && same_text(kept->items[i].question, q->question))
             return drop(q, "duplicate", "the same question again");
     return 0;
@@ -636,9 +614,9 @@ int sm_qa_parse_questions(const char *text, size_t len, const sm_context *c, sm_
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        sm_qa_candidate *q = &out->items[out->count];
+        sm_qa_candidate *q = &out->items[out->n_items];
         int rc = check_candidate(c, json_array_get(arr, i), q, out);
-        out->count++;
+        out->n_items++;
         if (rc) {
             json_decref(arr);
             return -1;
@@ -650,7 +628,7 @@ int sm_qa_parse_questions(const char *text, size_t len, const sm_context *c, sm_
 
 void sm_qa_candidates_free(sm_qa_candidates *q)
 {
-    for (size_t i = 0; i < q->count; i++) {
+    for (size_t i = 0; i < q->n_items; i++) {
         free(q->items[i].question);
         free(q->items[i].answer);
         free(q->items[i].evidence);

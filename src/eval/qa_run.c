@@ -91,7 +91,7 @@ typedef struct make_ctx {
 static int make_next(void *vctx, sm_llm_request **out, sm_error *err)
 {
     make_ctx *x = vctx;
-    if (x->next >= x->set->count)
+    if (x->next >= x->set->n_items)
         return 0;
     const sm_context *c = &x->set->items[x->next];
     sm_llm_request *r = text_request(x->o->params, sm_qa_make_system_prompt, sm_qa_make_prompt(c, x->o->per_category),
@@ -167,10 +167,10 @@ static int make_write(const make_ctx *x, sm_qa_make_result *res, sm_llm *llm, sm
     sm_json_init(&j);
     reason_count reasons[16];
     size_t n_reasons = 0;
-    const char **ids = malloc((x->set->count ? x->set->count : 1) * sizeof *ids);
+    const char **ids = malloc((x->set->n_items ? x->set->n_items : 1) * sizeof *ids);
     char story_set[13];
     int bad = !ids;
-    for (size_t i = 0; i < x->set->count && !bad; i++) {
+    for (size_t i = 0; i < x->set->n_items && !bad; i++) {
         const make_story *s = &x->stories[i];
         ids[i] = s->c->story_id;
         res->stories++;
@@ -197,7 +197,7 @@ static int make_write(const make_ctx *x, sm_qa_make_result *res, sm_llm *llm, sm
             continue;
         }
         int kept = 0;
-        for (size_t k = 0; k < s->q.count && !bad; k++) {
+        for (size_t k = 0; k < s->q.n_items && !bad; k++) {
             const sm_qa_candidate *q = &s->q.items[k];
             sm_json_begin_object(&j);
             if (q->drop) {
@@ -241,7 +241,7 @@ static int make_write(const make_ctx *x, sm_qa_make_result *res, sm_llm *llm, sm
         }
     }
     if (!bad)
-        bad = sm_eval_story_set(ids, x->set->count, story_set) != 0;
+        bad = sm_eval_story_set(ids, x->set->n_items, story_set) != 0;
     free(ids);
     if (!bad) {
         sm_json *s = summary;
@@ -287,14 +287,14 @@ int sm_qa_make_run(sm_llm *llm, const sm_qa_make_options *o, const sm_context_se
     sm_output qo = {0}, dro = {0};
     int q_open = 0, d_open = 0;
     char *dropped_path = beside(o->out_path, "dropped.jsonl"), *summary_path = beside(o->out_path, "summary.json");
-    x.stories = calloc(c->count ? c->count : 1, sizeof *x.stories);
+    x.stories = calloc(c->n_items ? c->n_items : 1, sizeof *x.stories);
     if (!x.stories || !dropped_path || !summary_path) {
         sm_fail(err, "", 0, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < c->count; i++)
+    for (size_t i = 0; i < c->n_items; i++)
         x.stories[i].c = &c->items[i];
-    sm_llm_expect(llm, c->count);
+    sm_llm_expect(llm, c->n_items);
     sm_llm_callbacks cb = {make_next, make_answer};
     if (sm_llm_run(llm, &cb, &x, err))
         goto fail;
@@ -328,7 +328,7 @@ fail:
     if (d_open)
         sm_output_abort(&dro);
 done:
-    for (size_t i = 0; x.stories && i < c->count; i++) {
+    for (size_t i = 0; x.stories && i < c->n_items; i++) {
         sm_qa_candidates_free(&x.stories[i].q);
         free(x.stories[i].raw);
         free(x.stories[i].custom_id);
@@ -589,7 +589,7 @@ int sm_qa_run(sm_llm *llm, const sm_qa_run_options *o, const sm_qa_set *q, const
     int rc = -1;
     if (eval_story_index_build(s, &ix, err))
         goto fail;
-    x.n = q->count;
+    x.n = q->n_items;
     x.items = calloc(x.n ? x.n : 1, sizeof *x.items);
     if (!x.items) {
         sm_fail(err, "", 0, "out of memory");

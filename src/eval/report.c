@@ -18,6 +18,7 @@
 #include "storymovie/eval_judge.h"
 #include "storymovie/eval_qa.h"
 #include "storymovie/eval_structure.h"
+#include "common/array.h"
 
 enum { G_GROUNDING, G_LANGUAGE, G_DIALOGUE, G_STRUCTURE, G_QA, G_COUNT };
 
@@ -190,15 +191,10 @@ static int load_judges(report_model *m, sm_error *err)
             free(path);
             continue;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p) {
-                free(path);
-                rc = sm_fail(err, m->dir, 0, "out of memory");
-                break;
-            }
-            names = p;
+        if (sm_grow(&names, &cap, n + 1, sizeof *names) != 0) {
+            free(path);
+            rc = sm_fail(err, m->dir, 0, "out of memory");
+            break;
         }
         names[n++] = path;
     }

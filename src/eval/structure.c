@@ -11,6 +11,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "common/array.h"
+
 const char *const sm_pronoun_names[SM_PRONOUNS] = {"he", "she", "they", "it", "its", "his", "her", "them"};
 
 int sm_structure_init(sm_structure *st)
@@ -41,17 +43,7 @@ void sm_structure_free(sm_structure *st)
 
 static int grow_plain(sm_structure *st, size_t need)
 {
-    if (need <= st->plain_cap)
-        return 0;
-    size_t cap = st->plain_cap ? st->plain_cap : 4096;
-    while (cap < need)
-        cap *= 2;
-    char *p = realloc(st->plain, cap);
-    if (!p)
-        return -1;
-    st->plain = p;
-    st->plain_cap = cap;
-    return 0;
+    return sm_grow(&st->plain, &st->plain_cap, need, 1);
 }
 
 /* ---- pronouns ------------------------------------------------------------- */
@@ -247,14 +239,8 @@ static int count_reason(sm_structure *st, const char *code)
             st->why_not[i].stories++;
             return 0;
         }
-    if (st->n_why_not == st->why_not_cap) {
-        size_t cap = st->why_not_cap ? st->why_not_cap * 2 : 16;
-        sm_structure_count *p = realloc(st->why_not, cap * sizeof *p);
-        if (!p)
-            return -1;
-        st->why_not = p;
-        st->why_not_cap = cap;
-    }
+    if (sm_grow(&st->why_not, &st->why_not_cap, st->n_why_not + 1, sizeof *st->why_not) != 0)
+        return -1;
     st->why_not[st->n_why_not++] = (sm_structure_count){code, 1};
     return 0;
 }

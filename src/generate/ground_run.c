@@ -160,7 +160,7 @@ static int judge(ground_run *g, sm_llm *llm, ground_item *it, const sm_llm_answe
     sm_json_init(&j);
     sm_ground_write_problems(&j, &v);
     t->problems = gen_take(&j);
-    t->n_problems = v.count;
+    t->n_problems = v.n_problems;
     if (!t->answer || !t->problems)
         goto oom;
     if (v.passed) {
@@ -173,11 +173,11 @@ static int judge(ground_run *g, sm_llm *llm, ground_item *it, const sm_llm_answe
         sm_ground_verdict_free(&v);
         return 0;
     }
-    if (v.count) {
+    if (v.n_problems) {
         size_t n = strlen(v.problems[0].code) + strlen(v.problems[0].message) + 64;
         if ((t->first_problem = malloc(n)) != NULL)
             snprintf(t->first_problem, n, "[%s] %s%s", v.problems[0].code, v.problems[0].message,
-                     v.count > 1 ? " (and more)" : "");
+                     v.n_problems > 1 ? " (and more)" : "");
     }
     if (it->n_tries < o->max_attempts) {
         if (!(t->retry = sm_ground_retry_prompt(&v)))

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/array.h"
 #include "storymovie/ground.h"
 #include "storymovie/text.h"
 
@@ -69,8 +70,5 @@ int gr_problem_add(sm_ground_verdict *v, const char *code, int rule, const char 
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-
-/* Grow *items (of *cap elements of size elem) to hold n; 0 or -1. */
-int gr_grow(void *items, size_t *cap, size_t n, size_t elem);
 
 #endif

@@ -9,22 +9,6 @@
 #include <string.h>
 #include <utf8proc.h>
 
-int gr_grow(void *items, size_t *cap, size_t n, size_t elem)
-{
-    void **p = items;
-    if (n <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 8;
-    while (c < n)
-        c *= 2;
-    void *q = realloc(*p, c * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = c;
-    return 0;
-}
-
 static int cmp_markup(const void *a, const void *b)
 {
     const gr_markup *x = a, *y = b;

@@ -53,7 +53,7 @@ static void put(buf *b, const char *fmt, ...)
             b->len += (size_t)n;
             return;
         }
-        if (gr_grow(&b->s, &b->cap, b->len + (size_t)n + 1 + 256, 1) != 0) {
+        if (sm_grow(&b->s, &b->cap, b->len + (size_t)n + 1 + 256, 1) != 0) {
             b->failed = 1;
             return;
         }
@@ -64,7 +64,7 @@ static void put_text(buf *b, const char *s, size_t n)
 {
     if (b->failed)
         return;
-    if (gr_grow(&b->s, &b->cap, b->len + n + 1, 1) != 0) {
+    if (sm_grow(&b->s, &b->cap, b->len + n + 1, 1) != 0) {
         b->failed = 1;
         return;
     }
@@ -259,12 +259,12 @@ char *sm_ground_retry_prompt(const sm_ground_verdict *v)
 {
     buf b = {0};
     put(&b, "The story was checked against the rules and the script, and it has %s:\n",
-        v->count == 1 ? "this problem" : "these problems");
-    size_t shown = v->count > 30 ? 30 : v->count;
+        v->n_problems == 1 ? "this problem" : "these problems");
+    size_t shown = v->n_problems > 30 ? 30 : v->n_problems;
     for (size_t i = 0; i < shown; i++)
         put(&b, "- %s\n", v->problems[i].message);
-    if (shown < v->count)
-        put(&b, "- and %zu more of the same kinds\n", v->count - shown);
+    if (shown < v->n_problems)
+        put(&b, "- and %zu more of the same kinds\n", v->n_problems - shown);
     put(&b, "\nWrite the whole story again with every problem fixed, keeping what was right. "
             "Answer with the story only.\n");
     return finish(&b);

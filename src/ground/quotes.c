@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "storymovie/script.h"
+#include "common/hash.h"
 
 #define MAX_SPAN_SEGMENTS 16    /* a quotation spans at most this many subtitle segments */
 
@@ -105,7 +106,7 @@ typedef struct scan {
 
 static int push_cut(scan *sc, uint32_t at)
 {
-    if (gr_grow(&sc->cuts, &sc->cap_cuts, sc->n_cuts + 1, sizeof *sc->cuts) != 0)
+    if (sm_grow(&sc->cuts, &sc->cap_cuts, sc->n_cuts + 1, sizeof *sc->cuts) != 0)
         return -1;
     sc->cuts[sc->n_cuts++] = at;
     return 0;
@@ -114,7 +115,7 @@ static int push_cut(scan *sc, uint32_t at)
 static int push_quote(scan *sc, uint32_t open, uint32_t off, uint32_t end, uint32_t close_end,
                       int closed)
 {
-    if (gr_grow(&sc->quotes, &sc->cap_quotes, sc->n_quotes + 1, sizeof *sc->quotes) != 0)
+    if (sm_grow(&sc->quotes, &sc->cap_quotes, sc->n_quotes + 1, sizeof *sc->quotes) != 0)
         return -1;
     sc->quotes[sc->n_quotes++] = (raw_quote){open, off, end - off, close_end, closed};
     return 0;
@@ -227,7 +228,7 @@ static int prev_is_preposition(const gr_text *t, uint32_t at, uint32_t from)
 
 static int push_ref(frame *f, ref r)
 {
-    if (gr_grow(&f->refs, &f->cap, f->n + 1, sizeof *f->refs) != 0)
+    if (sm_grow(&f->refs, &f->cap, f->n + 1, sizeof *f->refs) != 0)
         return -1;
     f->refs[f->n++] = r;
     return 0;
@@ -235,7 +236,7 @@ static int push_ref(frame *f, ref r)
 
 static int push_bound(frame *f, uint32_t at)
 {
-    if (gr_grow(&f->bounds, &f->cap_bounds, f->n_bounds + 1, sizeof *f->bounds) != 0)
+    if (sm_grow(&f->bounds, &f->cap_bounds, f->n_bounds + 1, sizeof *f->bounds) != 0)
         return -1;
     f->bounds[f->n_bounds++] = at;
     return 0;
@@ -593,14 +594,6 @@ typedef struct speech {
     uint32_t *hits;             /* per segment: its words that are words of the quotation */
 } speech;
 
-static uint64_t word_hash(const char *w)
-{
-    uint64_t h = 1469598103934665603ULL;    /* FNV-1a */
-    for (; *w; w++)
-        h = (h ^ (unsigned char)*w) * 1099511628211ULL;
-    return h;
-}
-
 static int cmp_word_at(const void *a, const void *b)
 {
     const word_at *x = a, *y = b;
@@ -631,7 +624,7 @@ static int speech_open(speech *sp, const sm_context *c)
         return -1;
     for (size_t i = 0; i < c->n_dialogue; i++)
         for (size_t w = sp->first[i]; w < sp->first[i + 1]; w++) {
-            sp->hash[w] = word_hash(sm_token_norm(&sp->tokens, w));
+            sp->hash[w] = sm_fnv1a_str(sm_token_norm(&sp->tokens, w));
             sp->index[w] = (word_at){sp->hash[w], (uint32_t)i};
         }
     qsort(sp->index, sp->tokens.n_items, sizeof *sp->index, cmp_word_at);
@@ -693,7 +686,7 @@ static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_to
         return -1;
     }
     for (size_t k = 0; k < n; k++)
-        sorted_qh[k] = qh[k] = word_hash(sm_token_norm(qt, k));
+        sorted_qh[k] = qh[k] = sm_fnv1a_str(sm_token_norm(qt, k));
     qsort(sorted_qh, n, sizeof *sorted_qh, cmp_u64);
     /* A segment contributes at most its words that are quotation words: a
      * span whose segments hold fewer than the best so far is not tried.
@@ -807,7 +800,7 @@ int gr_quotes_find(const gr_text *t, sm_quotes *out)
         goto done;
     for (size_t k = 0; k < sc.n_quotes; k++) {
         const raw_quote *rq = &sc.quotes[k];
-        sm_quote *q = &out->items[out->count];
+        sm_quote *q = &out->items[out->n_items];
         memset(q, 0, sizeof *q);
         q->open = rq->open;
         q->off = rq->off;
@@ -822,7 +815,7 @@ int gr_quotes_find(const gr_text *t, sm_quotes *out)
         q->words = (uint32_t)qt.n_items;
         if (qt.n_items == 0 && rq->closed)
             continue;           /* "" or "…": no quotation */
-        out->count++;
+        out->n_items++;
         if (!rq->closed)
             continue;           /* reported by verification; nothing to match */
 
@@ -848,7 +841,7 @@ int gr_quotes_find(const gr_text *t, sm_quotes *out)
             goto done;
         /* ""There was no Marigold," he says. "Not ever."": a quotation with
          * nothing before it in its sentence goes on the one before. */
-        const sm_quote *p = out->count >= 2 ? &out->items[out->count - 2] : NULL;
+        const sm_quote *p = out->n_items >= 2 ? &out->items[out->n_items - 2] : NULL;
         if (q->how == SM_ATTR_NONE && p && p->how != SM_ATTR_NONE && p->closed &&
             continues(t, prev_close, lead_from, rq->open)) {
             q->how = SM_ATTR_CONTINUED;

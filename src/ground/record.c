@@ -52,7 +52,7 @@ char *sm_ground_named_cot(const sm_story *s, const sm_context *c, size_t *len)
 void sm_ground_write_problems(sm_json *j, const sm_ground_verdict *v)
 {
     sm_json_begin_array(j);
-    for (size_t i = 0; i < v->count; i++) {
+    for (size_t i = 0; i < v->n_problems; i++) {
         sm_json_begin_object(j);
         sm_json_kv_string(j, "code", v->problems[i].code);
         sm_json_kv_int(j, "rule", v->problems[i].rule);
@@ -99,7 +99,7 @@ int sm_ground_write_record(sm_json *j, const sm_story *s, const sm_context *c,
 
     sm_json_key(j, "quotes");
     sm_json_begin_array(j);
-    for (size_t i = 0; i < v->quotes.count; i++) {
+    for (size_t i = 0; i < v->quotes.n_items; i++) {
         const sm_quote *q = &v->quotes.items[i];
         sm_json_begin_object(j);
         sm_json_kv_string(j, "text", q->text);

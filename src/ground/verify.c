@@ -25,13 +25,13 @@ int gr_problem_add(sm_ground_verdict *v, const char *code, int rule, const char 
     for (char *p = buf; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = ' ';
-    if (gr_grow(&v->problems, &v->cap, v->count + 1, sizeof *v->problems) != 0)
+    if (sm_grow(&v->problems, &v->cap, v->n_problems + 1, sizeof *v->problems) != 0)
         return -1;
     char *msg = sm_arena_strdup(&v->arena, buf);
     char *c = sm_arena_strdup(&v->arena, code);
     if (!msg || !c)
         return -1;
-    v->problems[v->count++] = (sm_ground_problem){c, rule, msg};
+    v->problems[v->n_problems++] = (sm_ground_problem){c, rule, msg};
     return 0;
 }
 
@@ -265,7 +265,7 @@ static int check_names(sm_ground_verdict *v, const sm_story *src, const gr_text 
 
 static int check_quotes(sm_ground_verdict *v, const sm_context *c)
 {
-    for (size_t i = 0; i < v->quotes.count; i++) {
+    for (size_t i = 0; i < v->quotes.n_items; i++) {
         const sm_quote *q = &v->quotes.items[i];
         int n = (int)(strlen(q->text) > 120 ? 120 : strlen(q->text));
         int rc = 0;
@@ -345,7 +345,7 @@ int sm_ground_verify(const sm_story *src, const sm_context *c, const char *answe
     rc = 0;
 done:
     gr_text_close(&t);
-    v->passed = rc == 0 && v->count == 0;
+    v->passed = rc == 0 && v->n_problems == 0;
     return rc;
 }
 

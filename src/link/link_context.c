@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+#include "common/hash.h"
+
 /* ------------------------------------------------------------ reading */
 
 typedef struct reader {
@@ -553,18 +556,9 @@ static int read_record(reader *r, json_t *o, sm_context *c)
 
 /* ------------------------------------------------------------ the set */
 
-/* FNV-1a over the story_id. */
-static uint64_t hash_id(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
 static size_t *find_slot(size_t *slots, size_t n_slots, const sm_context *items, const char *id)
 {
-    size_t i = (size_t)hash_id(id) & (n_slots - 1);
+    size_t i = (size_t)sm_fnv1a_str(id) & (n_slots - 1);
     while (slots[i] && strcmp(items[slots[i] - 1].story_id, id) != 0)
         i = (i + 1) & (n_slots - 1);
     return &slots[i];
@@ -573,13 +567,13 @@ static size_t *find_slot(size_t *slots, size_t n_slots, const sm_context *items,
 /* Index items[set->count - 1]; it may repeat an earlier story_id. */
 static int index_last(sm_context_set *set, sm_error *err)
 {
-    const sm_context *c = &set->items[set->count - 1];
-    if (set->count * 2 > set->n_slots) {
+    const sm_context *c = &set->items[set->n_items - 1];
+    if (set->n_items * 2 > set->n_slots) {
         size_t n = set->n_slots ? set->n_slots * 2 : 64;
         size_t *slots = calloc(n, sizeof *slots);
         if (!slots)
             return sm_fail(err, set->name, c->line, "out of memory");
-        for (size_t i = 0; i + 1 < set->count; i++)
+        for (size_t i = 0; i + 1 < set->n_items; i++)
             *find_slot(slots, n, set->items, set->items[i].story_id) = i + 1;
         free(set->slots);
         set->slots = slots;
@@ -589,7 +583,7 @@ static int index_last(sm_context_set *set, sm_error *err)
     if (*slot)
         return sm_fail(err, set->name, c->line, "story_id \"%.200s\" again: line %ld has it too (one "
                        "record per story)", c->story_id, set->items[*slot - 1].line);
-    *slot = set->count;
+    *slot = set->n_items;
     return 0;
 }
 
@@ -617,17 +611,11 @@ static int add_line(sm_context_set *set, long line, const char *text, size_t n, 
         json_decref(o);
         return rc;
     }
-    if (set->count == set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 64;
-        sm_context *items = realloc(set->items, cap * sizeof *items);
-        if (!items) {
-            json_decref(o);
-            return sm_fail(err, set->name, line, "out of memory");
-        }
-        set->items = items;
-        set->cap = cap;
+    if (sm_grow(&set->items, &set->cap, set->n_items + 1, sizeof *set->items) != 0) {
+        json_decref(o);
+        return sm_fail(err, set->name, line, "out of memory");
     }
-    sm_context *c = &set->items[set->count];
+    sm_context *c = &set->items[set->n_items];
     memset(c, 0, sizeof *c);
     c->line = line;
     reader r = {&set->arena, set->name, line, err, 0};
@@ -635,7 +623,7 @@ static int add_line(sm_context_set *set, long line, const char *text, size_t n, 
     json_decref(o);
     if (rc < 0)
         return -1;
-    set->count++;
+    set->n_items++;
     return index_last(set, err);
 }
 
@@ -649,7 +637,7 @@ static int begin(sm_context_set *set, const char *name, sm_error *err)
 
 static int finish(sm_context_set *set, int rc, sm_error *err)
 {
-    if (rc == 0 && set->count == 0)
+    if (rc == 0 && set->n_items == 0)
         rc = sm_fail(err, set->name, 0, "no context records (the file is empty or blank)");
     if (rc != 0)
         sm_context_set_free(set);

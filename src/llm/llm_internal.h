@@ -28,7 +28,7 @@ void llm_buf_free(llm_buf *b);
 typedef struct llm_table {
     char **keys;
     void **values;
-    size_t cap, count;
+    size_t cap, n_keys;
 } llm_table;
 
 void *llm_table_get(const llm_table *t, const char *key);

@@ -8,22 +8,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/array.h"
+#include "common/hash.h"
+
 int llm_buf_reserve(llm_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return 0;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + extra + 1) {
-        if (cap > SIZE_MAX / 2)
-            return -1;
-        cap *= 2;
-    }
-    char *d = realloc(b->data, cap);
-    if (!d)
-        return -1;
-    b->data = d;
-    b->cap = cap;
-    return 0;
+    return sm_grow(&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
 int llm_buf_add(llm_buf *b, const void *p, size_t n)
@@ -44,18 +36,9 @@ void llm_buf_free(llm_buf *b)
     b->len = b->cap = 0;
 }
 
-/* FNV-1a: custom_ids are short and already hash-suffixed. */
-static size_t hash_key(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (size_t)h;
-}
-
 static size_t find_slot(const llm_table *t, const char *key)
 {
-    size_t mask = t->cap - 1, i = hash_key(key) & mask;
+    size_t mask = t->cap - 1, i = (size_t)sm_fnv1a_str(key) & mask;
     while (t->keys[i] && strcmp(t->keys[i], key) != 0)
         i = (i + 1) & mask;
     return i;
@@ -79,7 +62,7 @@ static int grow(llm_table *t)
         free(values);
         return -1;
     }
-    llm_table bigger = {keys, values, cap, t->count};
+    llm_table bigger = {keys, values, cap, t->n_keys};
     for (size_t i = 0; i < t->cap; i++)
         if (t->keys[i]) {
             size_t j = find_slot(&bigger, t->keys[i]);
@@ -94,14 +77,14 @@ static int grow(llm_table *t)
 
 int llm_table_put(llm_table *t, const char *key, void *value)
 {
-    if ((t->count + 1) * 2 > t->cap && grow(t))
+    if ((t->n_keys + 1) * 2 > t->cap && grow(t))
         return -1;
     size_t i = find_slot(t, key);
     if (!t->keys[i]) {
         t->keys[i] = strdup(key);
         if (!t->keys[i])
             return -1;
-        t->count++;
+        t->n_keys++;
     }
     t->values[i] = value;
     return 0;

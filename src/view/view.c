@@ -144,7 +144,7 @@ static int emit_stories(sm_json *j, inputs *in, const sm_view_options *o, view_i
                            "story %s has no context record", o->only[i]);
     sm_json_key(j, "stories");
     sm_json_begin_array(j);
-    for (size_t i = 0; in->have_contexts && i < in->contexts.count; i++) {
+    for (size_t i = 0; in->have_contexts && i < in->contexts.n_items; i++) {
         const sm_context *c = &in->contexts.items[i];
         if (!wanted(o, c->story_id))
             continue;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "storymovie/link.h"
+#include "common/array.h"
 
 typedef struct speakers {
     const char **names;
@@ -30,15 +31,9 @@ static long speaker_index(speakers *sp, const char *name, int *oom)
     for (size_t i = sp->n; i-- > 0;)   /* a speaker usually speaks again soon */
         if (strcmp(sp->names[i], name) == 0)
             return (long)i;
-    if (sp->n == sp->cap) {
-        size_t ncap = sp->cap ? sp->cap * 2 : 32;
-        const char **g = realloc(sp->names, ncap * sizeof *g);
-        if (!g) {
-            *oom = 1;
-            return -1;
-        }
-        sp->names = g;
-        sp->cap = ncap;
+    if (sm_grow(&sp->names, &sp->cap, sp->n + 1, sizeof *sp->names) != 0) {
+        *oom = 1;
+        return -1;
     }
     sp->names[sp->n] = name;
     return (long)sp->n++;
@@ -81,7 +76,7 @@ static const sm_film_segment *find_segment(const sm_film_alignment *a, int cue, 
 static int check_contexts(const char *path, const char *film, const sm_film_alignment *a,
                           const sm_context_set *ctx, sm_error *err)
 {
-    for (size_t i = 0; ctx && i < ctx->count; i++) {
+    for (size_t i = 0; ctx && i < ctx->n_items; i++) {
         const sm_context *c = &ctx->items[i];
         if (strcmp(c->movie, film) != 0)
             continue;
@@ -183,7 +178,7 @@ int view_film_emit(sm_json *j, const char *path, const sm_context_set *contexts,
     sm_json_end_array(j);
     sm_json_key(j, "stories");
     sm_json_begin_array(j);
-    for (size_t i = 0; contexts && i < contexts->count; i++) {
+    for (size_t i = 0; contexts && i < contexts->n_items; i++) {
         const sm_context *c = &contexts->items[i];
         if (strcmp(c->movie, film) != 0)
             continue;

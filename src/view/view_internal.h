@@ -39,7 +39,7 @@ typedef struct view_record {
 typedef struct view_records {
     char *name;               /* the file, for messages */
     view_record *items;       /* in file order */
-    size_t count;
+    size_t n_items;
     size_t *by_id;            /* indices sorted by story_id, then line */
 } view_records;
 

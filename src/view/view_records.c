@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
+
 void view_records_free(view_records *r)
 {
-    for (size_t i = 0; i < r->count; i++)
+    for (size_t i = 0; i < r->n_items; i++)
         json_decref(r->items[i].obj);
     free(r->items);
     free(r->by_id);
@@ -70,17 +72,11 @@ static int add_line(view_records *r, const char *what, const char *const *any_of
         return sm_fail(err, r->name, line_no, "no \"%s\"%s: not a %s file", any_of[0],
                        any_of[1] ? " (nor the other keys it may have)" : "", what);
     }
-    if (r->count == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 64;
-        view_record *g = realloc(r->items, ncap * sizeof *g);
-        if (!g) {
-            json_decref(obj);
-            return sm_fail(err, r->name, line_no, "out of memory");
-        }
-        r->items = g;
-        *cap = ncap;
+    if (sm_grow(&r->items, cap, r->n_items + 1, sizeof *r->items) != 0) {
+        json_decref(obj);
+        return sm_fail(err, r->name, line_no, "out of memory");
     }
-    r->items[r->count++] = (view_record){line_no, id, obj, 0};
+    r->items[r->n_items++] = (view_record){line_no, id, obj, 0};
     return 0;
 }
 
@@ -119,17 +115,17 @@ int view_records_read(const char *path, const char *what, const char *const *any
         status = sm_fail(err, path, 0, "read error: %s", strerror(errno));
     free(line);
     fclose(f);
-    if (status == 0 && r->count == 0)
+    if (status == 0 && r->n_items == 0)
         status = sm_fail(err, path, 0, "no records: an empty %s file", what);
     if (status == 0) {
-        r->by_id = malloc(r->count * sizeof *r->by_id);
+        r->by_id = malloc(r->n_items * sizeof *r->by_id);
         if (!r->by_id) {
             status = sm_fail(err, path, 0, "out of memory");
         } else {
-            for (size_t i = 0; i < r->count; i++)
+            for (size_t i = 0; i < r->n_items; i++)
                 r->by_id[i] = i;
             sort_records = r;
-            qsort(r->by_id, r->count, sizeof *r->by_id, by_id_then_line);
+            qsort(r->by_id, r->n_items, sizeof *r->by_id, by_id_then_line);
             sort_records = NULL;
         }
     }
@@ -140,7 +136,7 @@ int view_records_read(const char *path, const char *what, const char *const *any
 
 size_t view_records_find(const view_records *r, const char *story_id, size_t *first)
 {
-    size_t lo = 0, hi = r->count;
+    size_t lo = 0, hi = r->n_items;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(r->items[r->by_id[mid]].story_id, story_id) < 0)
@@ -149,7 +145,7 @@ size_t view_records_find(const view_records *r, const char *story_id, size_t *fi
             hi = mid;
     }
     size_t end = lo;
-    while (end < r->count && strcmp(r->items[r->by_id[end]].story_id, story_id) == 0)
+    while (end < r->n_items && strcmp(r->items[r->by_id[end]].story_id, story_id) == 0)
         end++;
     *first = lo;
     return end - lo;
@@ -157,7 +153,7 @@ size_t view_records_find(const view_records *r, const char *story_id, size_t *fi
 
 view_record *view_records_at_line(const view_records *r, long line)
 {
-    size_t lo = 0, hi = r->count;      /* items are in line order */
+    size_t lo = 0, hi = r->n_items;      /* items are in line order */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (r->items[mid].line < line)
@@ -165,7 +161,7 @@ view_record *view_records_at_line(const view_records *r, long line)
         else
             hi = mid;
     }
-    return lo < r->count && r->items[lo].line == line ? &r->items[lo] : NULL;
+    return lo < r->n_items && r->items[lo].line == line ? &r->items[lo] : NULL;
 }
 
 void view_records_emit(view_records *r, const char *story_id, sm_json *j)
@@ -187,7 +183,7 @@ void view_records_emit(view_records *r, const char *story_id, sm_json *j)
 size_t view_records_unused(const view_records *r)
 {
     size_t n = 0;
-    for (size_t i = 0; i < r->count; i++)
+    for (size_t i = 0; i < r->n_items; i++)
         n += !r->items[i].used;
     return n;
 }
