@@ -77,6 +77,80 @@ static void emit_marks(sm_json *j, const sm_context_marks *m)
     sm_json_end_array(j);
 }
 
+static void emit_dialogue(sm_json *j, const sm_context *c)
+{
+    sm_json_key(j, "dialogue");
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < c->n_dialogue; i++) {
+        const sm_context_segment *s = &c->dialogue[i];
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "cue", s->cue);
+        sm_json_kv_int(j, "segment", s->segment);
+        sm_json_kv_fixed(j, "start", s->start, 3);
+        sm_json_kv_fixed(j, "end", s->end, 3);
+        sm_json_kv_string(j, "speaker", s->speaker);
+        sm_json_kv_fixed(j, "confidence", s->confidence, 3);
+        sm_json_kv_string(j, "text", s->text);
+        if (s->block)
+            sm_json_kv_int(j, "block", s->block);
+        else
+            sm_json_kv_null(j, "block");
+        if (s->evidence)
+            sm_json_kv_string(j, "evidence", s->evidence);
+        emit_marks(j, &s->marks);
+        sm_json_end_object(j);
+    }
+    sm_json_end_array(j);
+}
+
+static void emit_characters(sm_json *j, const sm_context *c)
+{
+    sm_json_key(j, "characters");
+    sm_json_begin_array(j);
+    for (size_t i = 0; i < c->n_characters; i++) {
+        const sm_context_character *ch = &c->characters[i];
+        const sm_context_evidence *e = &ch->evidence;
+        sm_json_begin_object(j);
+        sm_json_kv_string(j, "id", ch->id);
+        sm_json_kv_string(j, "cot_name", ch->cot_name);
+        sm_json_kv_string(j, "name", ch->name);
+        sm_json_kv_string(j, "actor", ch->actor);
+        sm_json_kv_string(j, "pid", ch->pid);
+        sm_json_key(j, "evidence");
+        sm_json_begin_object(j);
+        sm_json_kv_int(j, "boxes", e->boxes);
+        sm_json_kv_int(j, "annotated", e->annotated);
+        sm_json_key(j, "matched_frames");
+        sm_json_begin_array(j);
+        for (size_t k = 0; k < e->n_matched_frames; k++)
+            sm_json_int(j, e->matched_frames[k]);
+        sm_json_end_array(j);
+        if (e->has_iou) {
+            sm_json_kv_fixed(j, "iou_mean", e->iou_mean, 3);
+            sm_json_kv_fixed(j, "iou_min", e->iou_min, 3);
+        }
+        sm_json_kv_int(j, "conflicting_frames", e->conflicting_frames);
+        if (e->n_same_cast_as) {
+            sm_json_key(j, "same_cast_as");
+            sm_json_begin_array(j);
+            for (size_t k = 0; k < e->n_same_cast_as; k++)
+                sm_json_string(j, e->same_cast_as[k]);
+            sm_json_end_array(j);
+        }
+        if (e->has_speaker_check) {
+            sm_json_kv_string(j, "speaker", e->speaker);
+            sm_json_kv_int(j, "speaker_lines", e->speaker_lines);
+            sm_json_kv_bool(j, "speaks_in_window", e->speaks_in_window);
+            sm_json_kv_int(j, "lines_on_its_frames", e->lines_on_its_frames);
+        }
+        sm_json_end_object(j);
+        if (ch->unnamed)
+            sm_json_kv_string(j, "unnamed", ch->unnamed);
+        sm_json_end_object(j);
+    }
+    sm_json_end_array(j);
+}
+
 static void emit(sm_json *j, const sm_context *c)
 {
     sm_json_begin_object(j);
@@ -159,28 +233,7 @@ static void emit(sm_json *j, const sm_context *c)
         sm_json_end_object(j);
     }
     sm_json_end_array(j);
-    sm_json_key(j, "dialogue");
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < c->n_dialogue; i++) {
-        const sm_context_segment *s = &c->dialogue[i];
-        sm_json_begin_object(j);
-        sm_json_kv_int(j, "cue", s->cue);
-        sm_json_kv_int(j, "segment", s->segment);
-        sm_json_kv_fixed(j, "start", s->start, 3);
-        sm_json_kv_fixed(j, "end", s->end, 3);
-        sm_json_kv_string(j, "speaker", s->speaker);
-        sm_json_kv_fixed(j, "confidence", s->confidence, 3);
-        sm_json_kv_string(j, "text", s->text);
-        if (s->block)
-            sm_json_kv_int(j, "block", s->block);
-        else
-            sm_json_kv_null(j, "block");
-        if (s->evidence)
-            sm_json_kv_string(j, "evidence", s->evidence);
-        emit_marks(j, &s->marks);
-        sm_json_end_object(j);
-    }
-    sm_json_end_array(j);
+    emit_dialogue(j, c);
     sm_json_key(j, "synopsis");
     sm_json_begin_array(j);
     for (size_t i = 0; i < c->n_synopsis; i++) {
@@ -194,50 +247,7 @@ static void emit(sm_json *j, const sm_context *c)
         sm_json_end_object(j);
     }
     sm_json_end_array(j);
-    sm_json_key(j, "characters");
-    sm_json_begin_array(j);
-    for (size_t i = 0; i < c->n_characters; i++) {
-        const sm_context_character *ch = &c->characters[i];
-        const sm_context_evidence *e = &ch->evidence;
-        sm_json_begin_object(j);
-        sm_json_kv_string(j, "id", ch->id);
-        sm_json_kv_string(j, "cot_name", ch->cot_name);
-        sm_json_kv_string(j, "name", ch->name);
-        sm_json_kv_string(j, "actor", ch->actor);
-        sm_json_kv_string(j, "pid", ch->pid);
-        sm_json_key(j, "evidence");
-        sm_json_begin_object(j);
-        sm_json_kv_int(j, "boxes", e->boxes);
-        sm_json_kv_int(j, "annotated", e->annotated);
-        sm_json_key(j, "matched_frames");
-        sm_json_begin_array(j);
-        for (size_t k = 0; k < e->n_matched_frames; k++)
-            sm_json_int(j, e->matched_frames[k]);
-        sm_json_end_array(j);
-        if (e->has_iou) {
-            sm_json_kv_fixed(j, "iou_mean", e->iou_mean, 3);
-            sm_json_kv_fixed(j, "iou_min", e->iou_min, 3);
-        }
-        sm_json_kv_int(j, "conflicting_frames", e->conflicting_frames);
-        if (e->n_same_cast_as) {
-            sm_json_key(j, "same_cast_as");
-            sm_json_begin_array(j);
-            for (size_t k = 0; k < e->n_same_cast_as; k++)
-                sm_json_string(j, e->same_cast_as[k]);
-            sm_json_end_array(j);
-        }
-        if (e->has_speaker_check) {
-            sm_json_kv_string(j, "speaker", e->speaker);
-            sm_json_kv_int(j, "speaker_lines", e->speaker_lines);
-            sm_json_kv_bool(j, "speaks_in_window", e->speaks_in_window);
-            sm_json_kv_int(j, "lines_on_its_frames", e->lines_on_its_frames);
-        }
-        sm_json_end_object(j);
-        if (ch->unnamed)
-            sm_json_kv_string(j, "unnamed", ch->unnamed);
-        sm_json_end_object(j);
-    }
-    sm_json_end_array(j);
+    emit_characters(j, c);
     sm_json_key(j, "problems");
     sm_json_begin_array(j);
     for (size_t i = 0; i < c->n_problems; i++)

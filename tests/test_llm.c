@@ -414,6 +414,25 @@ static int drain(sm_llm *llm, sm_llm_answer **got, size_t max)
     return (int)n;
 }
 
+/* A responses file with a line that is not JSON, or an id twice, is
+ * refused at open. */
+static void broken_responses_refused(sm_llm_options *o, sm_llm_request **r)
+{
+    sm_error err;
+    char broken[256];
+    tmp_path(broken, sizeof broken, "broken.jsonl");
+    write_batch_results(broken, r, 2, "this is not json\n");
+    o->responses = broken;
+    assert_null(sm_llm_open(o, &err));
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "not JSON"));
+    sm_llm_request *twice[] = {r[0], r[1], r[0]};
+    write_batch_results(broken, twice, 3, NULL);
+    assert_null(sm_llm_open(o, &err));
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "first on line 1"));
+}
+
 static void responses_cache_and_requests_out(void **state)
 {
     (void)state;
@@ -519,19 +538,7 @@ static void responses_cache_and_requests_out(void **state)
     assert_int_equal(err.line, 4);
     assert_non_null(strstr(err.message, "ground:gone:000000000000"));
 
-    /* a responses file with a line that is not JSON, or an id twice: at open */
-    char broken[256];
-    tmp_path(broken, sizeof broken, "broken.jsonl");
-    write_batch_results(broken, r, 2, "this is not json\n");
-    o.responses = broken;
-    assert_null(sm_llm_open(&o, &err));
-    assert_int_equal(err.line, 3);
-    assert_non_null(strstr(err.message, "not JSON"));
-    sm_llm_request *twice[] = {r[0], r[1], r[0]};
-    write_batch_results(broken, twice, 3, NULL);
-    assert_null(sm_llm_open(&o, &err));
-    assert_int_equal(err.line, 3);
-    assert_non_null(strstr(err.message, "first on line 1"));
+    broken_responses_refused(&o, r);
     for (int i = 0; i < 3; i++)
         sm_llm_request_free(r[i]);
 }
