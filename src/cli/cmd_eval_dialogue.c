@@ -61,6 +61,57 @@ static const char usage_text[] =
 "  storymovie eval dialogue --stories ground/stories.jsonl --context out/context.jsonl \\\n"
 "      -o model/dialogue.jsonl\n";
 
+/* The ids of the stories that have a context record into ids (*scored of
+ * them), the others counted.  A record that is broken or has no story_id,
+ * or no story with a context, is reported: -1. */
+static int stories_with_context(const sm_story_set *set, const sm_context_set *ctx, const char *stories,
+                                const char *ctx_path, const char **ids, size_t *scored, size_t *no_context)
+{
+    for (size_t i = 0; i < set->n_items; i++) {
+        const sm_story *s = &set->items[i];
+        if (s->broken || !s->story_id) {
+            cli_errorf("%s:%ld: %s", stories, s->record_line,
+                       s->broken && s->n_issues ? s->issues[0].message : "record has no story_id");
+            return -1;
+        }
+        if (sm_context_find(ctx, s->story_id))
+            ids[(*scored)++] = s->story_id;
+        else
+            (*no_context)++;
+    }
+    if (!*scored) {
+        cli_errorf("%s: no story of it has a context record in %s", stories, ctx_path);
+        return -1;
+    }
+    return 0;
+}
+
+static void print_totals(size_t scored, const sm_dialogue_counts *total)
+{
+    fprintf(stderr, "%zu stories: %zu quotations, %zu found in the subtitles", scored, total->quotes, total->found);
+    if (total->quotes)
+        fprintf(stderr, " (fidelity %.1f%%)", 100.0 * (double)total->found / (double)total->quotes);
+    fprintf(stderr, "; %zu attributed, %zu checkable, %zu to the right speaker", total->attributed,
+            total->checkable, total->correct);
+    if (total->checkable)
+        fprintf(stderr, " (attribution accuracy %.1f%%)", 100.0 * (double)total->correct / (double)total->checkable);
+    fputc('\n', stderr);
+}
+
+/* The stories left out for want of a context record: one line on stderr. */
+static void note_no_context(const sm_story_set *set, const sm_context_set *ctx, size_t no_context)
+{
+    fprintf(stderr, "%s: eval dialogue: %zu stories without a context record (not scored):", sm_progname,
+            no_context);
+    size_t shown = 0;
+    for (size_t i = 0; i < set->n_items && shown < 10; i++)
+        if (!sm_context_find(ctx, set->items[i].story_id)) {
+            fprintf(stderr, " %s", set->items[i].story_id);
+            shown++;
+        }
+    fprintf(stderr, "%s\n", no_context > shown ? " ..." : "");
+}
+
 int cmd_eval_dialogue(int argc, char **argv)
 {
     const char *stories = NULL, *ctx_path = NULL, *out_path = NULL;
@@ -112,22 +163,8 @@ int cmd_eval_dialogue(int argc, char **argv)
         goto done;
     }
     size_t scored = 0, no_context = 0;
-    for (size_t i = 0; i < set.n_items; i++) {
-        const sm_story *s = &set.items[i];
-        if (s->broken || !s->story_id) {
-            cli_errorf("%s:%ld: %s", stories, s->record_line,
-                       s->broken && s->n_issues ? s->issues[0].message : "record has no story_id");
-            goto done;
-        }
-        if (sm_context_find(&ctx, s->story_id))
-            ids[scored++] = s->story_id;
-        else
-            no_context++;
-    }
-    if (!scored) {
-        cli_errorf("%s: no story of it has a context record in %s", stories, ctx_path);
+    if (stories_with_context(&set, &ctx, stories, ctx_path, ids, &scored, &no_context) != 0)
         goto done;
-    }
     if (sm_output_open(&out, out_path, &err)) {
         cli_report(&err);
         goto done;
@@ -173,27 +210,10 @@ int cmd_eval_dialogue(int argc, char **argv)
         cli_report(&err);
         goto done;
     }
-    if (!quiet) {
-        fprintf(stderr, "%zu stories: %zu quotations, %zu found in the subtitles", scored, total.quotes, total.found);
-        if (total.quotes)
-            fprintf(stderr, " (fidelity %.1f%%)", 100.0 * (double)total.found / (double)total.quotes);
-        fprintf(stderr, "; %zu attributed, %zu checkable, %zu to the right speaker", total.attributed,
-                total.checkable, total.correct);
-        if (total.checkable)
-            fprintf(stderr, " (attribution accuracy %.1f%%)", 100.0 * (double)total.correct / (double)total.checkable);
-        fputc('\n', stderr);
-    }
-    if (no_context) {
-        fprintf(stderr, "%s: eval dialogue: %zu stories without a context record (not scored):", sm_progname,
-                no_context);
-        size_t shown = 0;
-        for (size_t i = 0; i < set.n_items && shown < 10; i++)
-            if (!sm_context_find(&ctx, set.items[i].story_id)) {
-                fprintf(stderr, " %s", set.items[i].story_id);
-                shown++;
-            }
-        fprintf(stderr, "%s\n", no_context > shown ? " ..." : "");
-    }
+    if (!quiet)
+        print_totals(scored, &total);
+    if (no_context)
+        note_no_context(&set, &ctx, no_context);
     status = 0;
 done:
     if (out_open)
