@@ -44,7 +44,7 @@ int ds_write_file(const char *path, const char *data, size_t len, sm_error *err)
 /* path + "/" + name into a malloc'd string (NULL on OOM). */
 char *ds_join(const char *dir, const char *name);
 
-/* ---- rng.c: deterministic choices ----------------------------------------- */
+/* ---- choices.c: deterministic choices ------------------------------------- */
 
 /* 64-bit hash of (seed, text): FNV-1a over the text, mixed with the seed
  * through the splitmix64 finaliser.  Stable across platforms and runs. */

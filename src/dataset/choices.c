@@ -1,4 +1,4 @@
-/* rng.c - deterministic choices: the split and the synthetic sequences
+/* choices.c - deterministic choices: the split and the synthetic sequences
  * depend only on the seed and the ids, never on the order of the input or
  * the machine, so a rerun (or a grown corpus) decides the same way. */
 #include "dataset/dataset_internal.h"
