@@ -21,6 +21,8 @@ static void check(const sm_subtitles *s)
         const sm_cue *c = &s->cues[i];
         if (c->ordinal != (int)i + 1 || c->n_segments < 1 || c->first_segment != next)
             abort();
+        if (!(c->start >= 0) || !(c->end >= 0))   /* times read loosely are still times (ASS: >= 0) */
+            abort();
         for (size_t k = 0; k < c->n_segments; k++) {
             const sm_segment *g = &s->segments[next + k];
             if (g->cue != c->ordinal || g->index != (int)k + 1 || !g->text || !g->display || g->line < 1)

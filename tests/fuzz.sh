@@ -1,6 +1,7 @@
 #!/bin/sh
 # fuzz.sh BUILD_DIR - run every libFuzzer target briefly (bounded in time and
 # runs), starting from the seeds in fuzz/corpus/<target>/ when present.
+# A target's libFuzzer dictionary, fuzz/dict/<target>.dict, is used when present.
 # A crash, leak or sanitizer report fails the run; the input that caused it
 # is kept in BUILD_DIR/fuzz-crashes/.  Works from any directory.
 set -eu
@@ -19,7 +20,9 @@ for f in "$build"/fuzz/fuzz_*; do
     work=$(mktemp -d)
     mkdir -p "$crashes"
     [ -d "$seeds" ] && cp -r "$seeds"/. "$work"/ 2>/dev/null || true
-    if "$f" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+    dict=
+    [ -f "$here/fuzz/dict/$name.dict" ] && dict="-dict=$here/fuzz/dict/$name.dict"
+    if "$f" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 $dict \
             -timeout=10 -print_final_stats=0 -artifact_prefix="$crashes/$name-" "$work" >"$work.log" 2>&1; then
         echo "fuzz: $name: ok (${seconds}s)"
     else

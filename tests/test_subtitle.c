@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "storymovie/subtitle.h"
+#include "storymovie/text.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -104,7 +105,7 @@ static void srt_timing_variants(void **state)
     (void)state;
     sm_subtitles s;
     parse_ok("1\n00:00:01.500 --> 00:00:02.250\na\n\n"          /* '.' separator */
-             "2\n00:00:03,5 --> 00:00:04,05\nb\n\n"              /* 1-2 digit ms: milliseconds */
+             "2\n00:00:03,5 --> 00:00:04,05\nb\n\n"              /* 1-2 fraction digits: a decimal fraction */
              "3\n00:05,000 --> 00:06,000\nc\n\n"                 /* hours missing */
              "4\n  00:00:07,000   -->   00:00:08,000  \nd\n\n"     /* extra spaces */
              "5\n00:00:09,000 --> 00:00:10,000 X1:100 X2:200 Y1:10 Y2:20\ne\n\n" /* coordinates */
@@ -114,15 +115,19 @@ static void srt_timing_variants(void **state)
     assert_int_equal(s.n_cues, 7);
     assert_time(s.cues[0].start, 1.5);
     assert_time(s.cues[0].end, 2.25);
-    assert_time(s.cues[1].start, 3.005);
-    assert_time(s.cues[1].end, 4.005);
+    assert_time(s.cues[1].start, 3.5);
+    assert_time(s.cues[1].end, 4.05);
     assert_time(s.cues[2].start, 5.0);
     assert_time(s.cues[3].end, 8.0);
     assert_time(s.cues[4].start, 9.0);
     assert_time(s.cues[6].start, 3723.004);
     assert_time(s.cues[5].end, 12.0);
     assert_string_equal(s.segments[4].text, "e");
-    assert_int_equal(s.warnings.n_items, 0);
+    /* '.', spaces and coordinates are silent; the short fraction and the
+     * fields not written HH:MM:SS,mmm (lines 10, 22, 26) are said once each */
+    assert_int_equal(s.warnings.n_items, 2);
+    assert_true(has_warning(&s, 6, "read as a decimal fraction (00:00:03,5 is 3.500 s, not 3.005 s)"));
+    assert_true(has_warning(&s, 10, "read as written (3 lines like it; this is the first)"));
     sm_subtitles_free(&s);
 }
 
@@ -163,8 +168,10 @@ static void srt_missing_blank_lines(void **state)
     assert_string_equal(s.segments[0].text, "first");
     assert_string_equal(s.segments[1].text, "second");
     assert_string_equal(s.segments[2].text, "third 2012 is the year 10 --> 20 apples");
+    /* said once, at the first, with the count */
     assert_true(has_warning(&s, 4, "missing blank line before cue 2"));
-    assert_true(has_warning(&s, 6, "missing blank line before cue 3"));
+    assert_true(has_warning(&s, 4, "(2 lines like it; this is the first)"));
+    assert_false(has_warning(&s, 6, "missing blank line"));
     assert_int_equal(s.cues[2].line, 7);
     sm_subtitles_free(&s);
 }
@@ -217,16 +224,14 @@ static void srt_errors(void **state)
     parse_fails(" \n\n\t\n", 5, 0, "empty file");
     const char *plain = "Just some text.\nNo times here.\n";
     parse_fails(plain, strlen(plain), 0, "no subtitle cues found");
-    const char *impossible = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:61:00,000 --> 00:62:00,000\nb\n";
-    parse_fails(impossible, strlen(impossible), 6, "impossible start time");
+    /* a file whose only cue cannot be read names that cue's line (the
+     * unreadable cue of a file with others is skipped: srt_bad_lines) */
     const char *secs = "1\n00:00:75,000 --> 00:00:76,000\na\n";
-    parse_fails(secs, strlen(secs), 2, "impossible");
+    parse_fails(secs, strlen(secs), 2, "no subtitle cues could be read: bad timing line (impossible start time)");
     const char *malformed = "1\n00:00:01,000 --> soon\na\n";
     parse_fails(malformed, strlen(malformed), 2, "end time");
-    const char *frac = "1\n00:00:01,0000 --> 00:00:02,000\na\n";
-    parse_fails(frac, strlen(frac), 2, "start time");
-    const char *no_arrow_after_index = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 00:00:04,000\nb\n";
-    parse_fails(no_arrow_after_index, strlen(no_arrow_after_index), 6, "bad timing line");
+    const char *two = "00:61:00,000 --> 00:62:00,000\na\n\n00:00:01,000 --> 00:00:02,000x\nb\n";
+    parse_fails(two, strlen(two), 1, "impossible start time) (and every other cue)");
     /* truncated mid-timing at end of file */
     const char *cut1 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,000 --> 00:00:0";
     parse_fails(cut1, strlen(cut1), 6, "truncated");
@@ -236,10 +241,10 @@ static void srt_errors(void **state)
     parse_fails(cut3, strlen(cut3), 5, "truncated");
     const char *cut4 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,0";
     parse_fails(cut4, strlen(cut4), 6, "truncated");
-    const char *cut5 = "1\n00:00:01,000 --> 00:00:02,000\na\n\n2\n00:00:03,0\n\n";
-    parse_fails(cut5, strlen(cut5), 6, "bad timing line");
-    const char *digits = "1\n00:00:01,000 --> 00:00:1,000\na\n";
-    parse_fails(digits, strlen(digits), 2, "malformed");
+    const char *cut5 = "2\n00:00:03,0\n\n";
+    parse_fails(cut5, strlen(cut5), 2, "bad timing line (expected '-->' after the start time)");
+    const char *digits = "1\n00:00:01,000 --> 00:00:123,000\na\n";
+    parse_fails(digits, strlen(digits), 2, "malformed end time");
     /* bytes that are not UTF-8 text */
     const char nul[] = "1\n00:00:01,000 --> 00:00:02,000\na\0b\n";
     parse_fails(nul, sizeof nul - 1, 3, "NUL");
@@ -249,6 +254,188 @@ static void srt_errors(void **state)
     parse_fails(overlong, strlen(overlong), 3, "invalid UTF-8");
     const char *surrogate = "1\n00:00:01,000 --> 00:00:02,000\n\xED\xA0\x80\n";
     parse_fails(surrogate, strlen(surrogate), 3, "invalid UTF-8");
+}
+
+/* ---- loosely written files: every cue a reader would read, with its time ---- */
+
+/* No index lines, no blank lines, "->" for "-->", '.' for ',', one-digit
+ * hours, two fraction digits, indented lines: two cues, read as meant, and
+ * each kind of repair said once. */
+static void srt_loose_cues(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("00:00:00.000 ->00:01:00.000\n"
+             "A first line of dialogue.\n"
+             "     0:01:00,00 --> 0:02:00,00\n"
+             "     The second cue,\n"
+             "on two lines.\n",
+             &s);
+    assert_int_equal(s.n_cues, 2);
+    assert_time(s.cues[0].start, 0.0);
+    assert_time(s.cues[0].end, 60.0);
+    assert_time(s.cues[1].start, 60.0);
+    assert_time(s.cues[1].end, 120.0);
+    assert_int_equal(s.cues[1].line, 3);
+    assert_string_equal(s.segments[0].text, "A first line of dialogue.");
+    assert_string_equal(s.segments[1].text, "The second cue, on two lines.");
+    assert_true(has_warning(&s, 1, "without a proper '-->' arrow"));
+    assert_true(has_warning(&s, 1, "cue 1 has no index line"));
+    assert_true(has_warning(&s, 3, "missing blank line before cue 2"));
+    assert_true(has_warning(&s, 3, "decimal fraction"));
+    assert_true(has_warning(&s, 3, "hours missing or of one digit"));
+    assert_int_equal(s.warnings.n_items, 5);
+    sm_subtitles_free(&s);
+}
+
+/* A fraction of fewer than three digits is a decimal fraction, as written:
+ * ",5" is half a second, ",46" is 460 ms.  Cues without text after them
+ * stay cues (one empty segment each). */
+static void srt_short_fractions(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("\n392\n00:29:27,46 --> 00:29:29,83\nI'm here..\n\n"
+             "393\n00:00:00,00 --> 00:00:00,00\n\n"
+             "394\n00:00:03,5 --> 00:00:04,5\n",
+             &s);
+    assert_int_equal(s.n_cues, 3);
+    assert_time(s.cues[0].start, 29 * 60 + 27.46);
+    assert_time(s.cues[0].end, 29 * 60 + 29.83);
+    assert_time(s.cues[2].start, 3.5);
+    assert_time(s.cues[2].end, 4.5);
+    assert_string_equal(s.segments[0].text, "I'm here..");
+    assert_string_equal(s.segments[1].text, "");
+    assert_string_equal(s.segments[2].text, "");
+    assert_true(has_warning(&s, 3, "(3 lines like it; this is the first)"));
+    sm_subtitles_free(&s);
+
+    /* more than three digits: rounded to the millisecond */
+    parse_ok("1\n00:00:01,2345 --> 00:00:02,99951\nx\n", &s);
+    assert_time(s.cues[0].start, 1.235);
+    assert_time(s.cues[0].end, 3.0);
+    assert_true(has_warning(&s, 2, "rounded to the millisecond"));
+    sm_subtitles_free(&s);
+}
+
+/* Arrows a person reads as "-->"; two times with only spaces between them
+ * after a blank line; not-an-arrow inside a cue stays text. */
+static void srt_arrows(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 -> 00:00:02,000\na\n\n"
+             "2\n00:00:03,000 - > 00:00:04,000\nb\n\n"
+             "3\n00:00:05,000 \xE2\x80\x94> 00:00:06,000\nc\n\n"       /* em dash */
+             "4\n00:00:07,000 => 00:00:08,000\nd\n\n"
+             "5\n00:00:09,000   00:00:10,000\ne\n\n"                    /* no arrow */
+             "6\n00:00:11,000 \xE2\x86\x92 00:00:12,000\nf\n"          /* rightwards arrow */
+             "10:30 -> 11:00 is the slot.\n"                            /* clock times in speech */
+             "10:30 -> 11:00\n",
+             &s);
+    assert_int_equal(s.n_cues, 6);
+    for (int i = 0; i < 6; i++) {
+        assert_time(s.cues[i].start, 2 * i + 1);
+        assert_time(s.cues[i].end, 2 * i + 2);
+    }
+    assert_string_equal(s.segments[5].text, "f 10:30 -> 11:00 is the slot. 10:30 -> 11:00");
+    assert_true(has_warning(&s, 2, "(6 lines like it; this is the first)"));
+    assert_int_equal(s.warnings.n_items, 1);
+    sm_subtitles_free(&s);
+}
+
+/* A line that cannot be a timing line is reported with its number and its
+ * cue skipped; the cues before and after it are read, numbered by their
+ * position among the cues read. */
+static void srt_bad_lines(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\nfirst\n\n"
+             "2\n00:61:00,000 --> 00:62:00,000\nlost\n\n"                 /* impossible */
+             "3\n00:00:05,000 --> 00:00:06,000\nthird\n"
+             "00:00:07,000 --> 00:00:0x,000\nlost too\n\n"                  /* after text, malformed */
+             "5\n00:00:09,000\nno end\n\n"                                 /* a bare timestamp */
+             "6\n00:00:11,000 --> 00:00:12,000\nlast\n",
+             &s);
+    assert_int_equal(s.n_cues, 3);
+    assert_string_equal(s.segments[0].text, "first");
+    assert_string_equal(s.segments[1].text, "third");
+    assert_string_equal(s.segments[2].text, "last");
+    assert_int_equal(s.cues[2].ordinal, 3);
+    assert_int_equal(s.cues[2].line, 20);
+    assert_true(has_warning(&s, 6, "bad timing line (impossible start time): skipped, the rest of the file is read"));
+    assert_true(has_warning(&s, 12, "bad timing line (unexpected characters after the end time)"));
+    assert_true(has_warning(&s, 16, "bad timing line (expected '-->' after the start time)"));
+    sm_subtitles_free(&s);
+}
+
+/* WebVTT written loosely: ',' for '.', "->", fractions of one or two digits
+ * (decimal, not milliseconds), a one-digit field; an impossible cue is
+ * skipped with the rest kept (vtt_oddities). */
+static void vtt_loose_cues(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("WEBVTT\n\n"
+             "00:01,500 --> 00:02,750\nComma.\n\n"
+             "00:03.5 -> 00:04.25\nShort.\n"
+             "00:00:05.000 --> 00:06.0 line:85%\nNo blank line.\n\n"
+             "1:00:07.000 --> 1:00:08.000\nOne-digit hours.\n",
+             &s);
+    assert_int_equal(s.n_cues, 4);
+    assert_time(s.cues[0].start, 1.5);
+    assert_time(s.cues[0].end, 2.75);
+    assert_time(s.cues[1].start, 3.5);
+    assert_time(s.cues[1].end, 4.25);
+    assert_time(s.cues[2].end, 6.0);
+    assert_time(s.cues[3].start, 3607.0);
+    assert_string_equal(s.segments[2].text, "No blank line.");
+    assert_true(has_warning(&s, 6, "without a proper '-->' arrow"));
+    assert_true(has_warning(&s, 6, "decimal fraction"));
+    assert_true(has_warning(&s, 8, "missing blank line before cue 3"));
+    assert_true(has_warning(&s, 11, "read as written"));
+    sm_subtitles_free(&s);
+}
+
+/* ASS events as written by real tools: a negative start (read as 0, as a
+ * player shows it), no fraction, one-digit minutes and seconds; an event
+ * with an unreadable time is reported and skipped, the others kept. */
+static void ass_loose_times(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("[Script Info]\nScriptType: v4.00+\n\n[Events]\n"
+             "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+             "Dialogue: 0,-1:59:54.93,0:01:00.00,Default,,0,0,0,,Before the start, still shown.\n"
+             "Dialogue: 0,0:00:23.45,0:01:23.45,Default,,0,0,0,,As written.\n"
+             "Dialogue: 0,0:00:23,0:01:23,Default,,0,0,0,,No fraction.\n"
+             "Dialogue: 1,0:0:0.04,0:0:4.00,Default,,0,0,0,,Short fields.\n"
+             "Dialogue: 0,0:00:xx.00,0:00:30.00,Default,,0,0,0,,Lost.\n"
+             "Dialogue: 0,0:00:31.00,0:00:32.00,Default,,0,0,0\n"
+             "Dialogue: 0,0:00:40.00,0:00:41.00,Default,,0,0,0,,Last.\n",
+             &s);
+    assert_int_equal(s.n_cues, 5);
+    assert_time(s.cues[0].start, 0.0);
+    assert_time(s.cues[0].end, 60.0);
+    assert_time(s.cues[1].start, 23.45);
+    assert_time(s.cues[2].start, 23.0);
+    assert_time(s.cues[2].end, 83.0);
+    assert_time(s.cues[3].start, 0.04);
+    assert_time(s.cues[3].end, 4.0);
+    assert_string_equal(s.segments[0].text, "Before the start, still shown.");
+    assert_string_equal(s.segments[4].text, "Last.");
+    assert_int_equal(s.cues[4].line, 12);
+    assert_true(has_warning(&s, 6, "time before 0: read as 0"));
+    assert_true(has_warning(&s, 8, "read as written (2 lines like it; this is the first)"));
+    assert_true(has_warning(&s, 10, "bad start time '0:00:xx.00' (expected H:MM:SS.cc): skipped"));
+    assert_true(has_warning(&s, 11, "Dialogue line has 8 fields, the Format line says 10: skipped"));
+    sm_subtitles_free(&s);
+
+    /* a cut last line (no line end) is a truncated file */
+    const char *cut = "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+                      "Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,Hi\nDialogue: 0,0:00:03.00,0:00:0";
+    parse_fails(cut, strlen(cut), 4, "truncated file?");
 }
 
 /* ---- the segment rule ---------------------------------------------------------- */
@@ -313,6 +500,29 @@ static void segments_markup_removed(void **state)
              "<i>world {unclosed <still\n",
              &s);
     assert_string_equal(s.segments[0].display, "Hello big world {unclosed <still");
+    sm_subtitles_free(&s);
+}
+
+/* Only what has the shape of a tag is markup: '<', an optional '/', then a
+ * name (or a WebVTT timestamp); the formatting tags real files write with
+ * stray spaces are tags too.  Everything else is what is said. */
+static void markup_only_tags(void **state)
+{
+    (void)state;
+    sm_subtitles s;
+    parse_ok("1\n00:00:01,000 --> 00:00:02,000\n5 < 6 > 2\n\n"
+             "2\n00:00:03,000 --> 00:00:04,000\nI <3 you <i>so</i> much.\n\n"
+             "3\n00:00:05,000 --> 00:00:06,000\nIf a < b > c, then <b>yes</b>.\n\n"
+             "4\n00:00:07,000 --> 00:00:08,000\n< u><i><font color=\"red\" >Badly < s>nested< /  i > tags</s></xyz>\n\n"
+             "5\n00:00:09,000 --> 00:00:10,000\n<-- this way, <<quoted>> -->\n\n"
+             "6\n00:00:11,000 --> 00:00:12,000\n<00:11.500>karaoke<00:11.900> word\n",
+             &s);
+    assert_string_equal(s.segments[0].text, "5 < 6 > 2");
+    assert_string_equal(s.segments[1].text, "I <3 you so much.");
+    assert_string_equal(s.segments[2].text, "If a < b > c, then yes.");
+    assert_string_equal(s.segments[3].text, "Badly nested tags");
+    assert_string_equal(s.segments[4].text, "<-- this way, <<quoted>> -->");
+    assert_string_equal(s.segments[5].text, "karaoke word");
     sm_subtitles_free(&s);
 }
 
@@ -447,8 +657,16 @@ static void vtt_oddities(void **state)
     assert_true(has_warning(&s, 5, "without a timing line"));
     sm_subtitles_free(&s);
 
-    const char *bad = "WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n00:03.000 --> 00:99.000\nx\n";
-    parse_fails(bad, strlen(bad), 6, "impossible end time");
+    /* an impossible cue is reported and skipped; the rest is read */
+    parse_ok("WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n00:03.000 --> 00:99.000\nx\n\n"
+             "00:04.000 --> 00:05.000\nlast\n", &s);
+    assert_int_equal(s.n_cues, 2);
+    assert_string_equal(s.segments[1].text, "last");
+    assert_int_equal(s.cues[1].ordinal, 2);
+    assert_true(has_warning(&s, 6, "bad WebVTT timing line (impossible end time): skipped"));
+    sm_subtitles_free(&s);
+    const char *bad = "WEBVTT\n\n00:03.000 --> 00:99.000\nx\n";
+    parse_fails(bad, strlen(bad), 3, "impossible end time");
     const char *none = "WEBVTT\n\nNOTE nothing here\n";
     parse_fails(none, strlen(none), 0, "no subtitle cues found");
 }
@@ -592,6 +810,41 @@ static void file_roundtrip_tmp(void **state)
     unlink(path);
 }
 
+/* The readers work on slices: they must never read a byte past the length
+ * they are given, nor rely on a NUL after it.  Every prefix of these
+ * inputs is parsed from an exact-size heap copy (no terminator), so that
+ * AddressSanitizer reports any read past the end: the cuts fall inside
+ * times, arrows, tags, entities, override blocks and multibyte characters. */
+static void readers_stay_inside_the_slice(void **state)
+{
+    (void)state;
+    static const char *const inputs[] = {
+        "1\r\n00:00:01,5 -> 0:00:02.25 X1:1\r\n- <i>ROSS:</i> Hi &amp; <3\r\n< /i >[DOOR]\xE2\x99\xAA\r\n\r\n"
+        "00:00:03,000 \xE2\x80\x94> 00:00:04,0000\n<font color=x>Bye</font> {\\an8}\n",
+        "\xEF\xBB\xBFWEBVTT\n\nNOTE x\n\nid\n00:01.5 --> 00:02,000 line:0\n<v.loud Joey>Hi &#x41;&#65;&lt"
+        "<00:01.500><c.x>y</c> &nbsp\n",
+        "[Script Info]\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+        "Dialogue: 0,-0:00:01.5,0:0:2,Default,Joey,0,0,0,,{\\i1}Hi\\Nthere\\h\\n- x{\\b1\n",
+        "2\n00:00:03,0\n\n12\n00:61:00,000 --> 00:00:01,000\nx\n\n00:00:05 --> 00:00:06\n<<q>> < b > caf\xC3\xA9",
+    };
+    for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
+        size_t len = strlen(inputs[k]);
+        for (size_t cut = 0; cut <= len; cut++) {
+            char *copy = malloc(cut ? cut : 1);
+            assert_non_null(copy);
+            memcpy(copy, inputs[k], cut);
+            sm_subtitles s;
+            sm_error err;
+            if (sm_subtitles_parse("slice", copy, cut, &s, &err) == 0)
+                sm_subtitles_free(&s);
+            sm_text t;
+            if (sm_text_decode("slice", (const unsigned char *)copy, cut, &t, &err) == 0)
+                sm_text_free(&t);
+            free(copy);
+        }
+    }
+}
+
 /* Long hostile lines must stay linear (no rescans per '<' or '['). */
 static void hostile_long_line(void **state)
 {
@@ -711,8 +964,15 @@ int main(void)
         cmocka_unit_test(srt_time_oddities_warn),
         cmocka_unit_test(srt_empty_cue_and_stray_text),
         cmocka_unit_test(srt_errors),
+        cmocka_unit_test(srt_loose_cues),
+        cmocka_unit_test(srt_short_fractions),
+        cmocka_unit_test(srt_arrows),
+        cmocka_unit_test(srt_bad_lines),
+        cmocka_unit_test(vtt_loose_cues),
+        cmocka_unit_test(ass_loose_times),
         cmocka_unit_test(segments_dash_rule),
         cmocka_unit_test(segments_markup_removed),
+        cmocka_unit_test(markup_only_tags),
         cmocka_unit_test(annotations_and_music),
         cmocka_unit_test(speaker_labels),
         cmocka_unit_test(vtt_basic),
@@ -723,6 +983,7 @@ int main(void)
         cmocka_unit_test(files_missing_and_directory),
         cmocka_unit_test(file_latin1),
         cmocka_unit_test(file_roundtrip_tmp),
+        cmocka_unit_test(readers_stay_inside_the_slice),
         cmocka_unit_test(hostile_long_line),
         cmocka_unit_test(big_documents),
         cmocka_unit_test(warnings_are_capped),

@@ -162,8 +162,58 @@ static void invalid_utf8_names_its_line(void **state)
     /* overlong encoding and a UTF-16 surrogate encoded in UTF-8 */
     EXPECT_ERROR("\xC3\xA9\n\xC0\xAF\n", 2, "invalid UTF-8");
     EXPECT_ERROR("\xC3\xA9\n\n\xED\xA0\x80\n", 3, "invalid UTF-8");
-    /* after a UTF-8 BOM even a single invalid byte is an error */
-    EXPECT_ERROR("\xEF\xBB\xBF" "abc\n\xE9t\xE9\n", 2, "invalid UTF-8");
+    /* bytes that are neither UTF-8 nor Windows-1252 text: undefined in the
+     * code page, or accented letters standing alone ("\xFF\xFE" is a UTF-16
+     * byte-order mark, not "ÿþ") */
+    EXPECT_ERROR("\xEF\xBB\xBF" "abc \xC3\xA9\nx \x81 y\n", 2, "not Windows-1252 text either");
+    EXPECT_ERROR("caf\xC3\xA9\nbad \xFF\xFE bytes\n", 2, "invalid UTF-8 (byte 0xFF)");
+}
+
+/* The decoding of one text, with its warnings. */
+static void expect_warned(const char *bytes, size_t n, const char *want, const char *encoding, long line,
+                          const char *warning_part)
+{
+    sm_text t;
+    sm_error err;
+    if (sm_text_decode("in.txt", (const unsigned char *)bytes, n, &t, &err) != 0)
+        fail_msg("decode failed: %s:%ld: %s", err.file, err.line, err.message);
+    assert_string_equal(t.data, want);
+    assert_string_equal(t.encoding, encoding);
+    assert_int_equal(t.warnings.n_items, 1);
+    assert_int_equal(t.warnings.items[0].line, line);
+    if (!strstr(t.warnings.items[0].message, warning_part))
+        fail_msg("warning \"%s\" lacks \"%s\"", t.warnings.items[0].message, warning_part);
+    sm_text_free(&t);
+}
+
+#define EXPECT_WARNED(lit, want, enc, line, part) expect_warned((lit), sizeof(lit) - 1, (want), (enc), (line), (part))
+
+/* A UTF-8 file with a few Windows-1252 bytes (a line typed in an older
+ * editor, a credit pasted in) is read whole: those bytes as Windows-1252
+ * where they read as text, with one warning for the file. */
+static void utf8_with_windows_1252_bytes(void **state)
+{
+    (void)state;
+    EXPECT_WARNED("D\xC3\xA9j\xC3\xA0 vu \xE2\x80\x94 yes.\nIt\x92s the caf\xE9, \x93really\x94\x85\n"
+                  "\xE0 bient\xF4t, A\xC7\xC3O\n",
+                  "D\xC3\xA9j\xC3\xA0 vu \xE2\x80\x94 yes.\nIt\xE2\x80\x99s the caf\xC3\xA9, "
+                  "\xE2\x80\x9Creally\xE2\x80\x9D\xE2\x80\xA6\n\xC3\xA0 bient\xC3\xB4t, A\xC3\x87\xC3\x83O\n",
+                  "UTF-8+WINDOWS-1252", 2, "9 bytes on 2 lines not UTF-8: read as Windows-1252 (the first, 0x92, here as");
+    /* after a BOM too */
+    EXPECT_WARNED("\xEF\xBB\xBF" "abc\n\xE9t\xE9\n", "abc\n\xC3\xA9t\xC3\xA9\n", "UTF-8-BOM+WINDOWS-1252", 2,
+                  "2 bytes on 1 line not UTF-8");
+}
+
+/* A legacy file's bytes that its code page leaves undefined become U+FFFD,
+ * and the file says so. */
+static void undefined_bytes_are_said(void **state)
+{
+    (void)state;
+    EXPECT_WARNED("It\x92s the caf\xE9 \x93na\xEFve\x94 du se\xF1or\x85\r\nC'est d\xE9j\xE0 l\xE0, tr\xE8s "
+                  "\xE9l\xE9gant.\r\nA stray \x81 byte.\r\n",
+                  "It\xE2\x80\x99s the caf\xC3\xA9 \xE2\x80\x9Cna\xC3\xAFve\xE2\x80\x9D du se\xC3\xB1or\xE2\x80\xA6\n"
+                  "C'est d\xC3\xA9j\xC3\xA0 l\xC3\xA0, tr\xC3\xA8s \xC3\xA9l\xC3\xA9gant.\nA stray \xEF\xBF\xBD byte.\n",
+                  "WINDOWS-1252", 3, "1 byte undefined in WINDOWS-1252 (0x81 the first, here) read as U+FFFD");
 }
 
 static void binary_is_refused(void **state)
@@ -336,6 +386,8 @@ int main(void)
         cmocka_unit_test(legacy_guesses),
         cmocka_unit_test(line_ends_fold_and_keep_numbers),
         cmocka_unit_test(invalid_utf8_names_its_line),
+        cmocka_unit_test(utf8_with_windows_1252_bytes),
+        cmocka_unit_test(undefined_bytes_are_said),
         cmocka_unit_test(binary_is_refused),
         cmocka_unit_test(overlong_line),
         cmocka_unit_test(files),

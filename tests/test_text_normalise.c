@@ -169,6 +169,33 @@ static void tokens_clear_keeps_memory(void **state)
     assert_null(t.items);
 }
 
+/* Normalising and tokenising work on slices: every prefix of this text,
+ * from an exact-size heap copy with no NUL after it, so that
+ * AddressSanitizer sees any read past the end (cuts fall inside multibyte
+ * characters and apostrophes). */
+static void slices_are_not_strings(void **state)
+{
+    (void)state;
+    const char *text = "Caf\xC3\xA9 y'know \xE2\x80\x99" "cause I\xE2\x80\x99m \xEF\xAC\x81ne\xE2\x80\xA6 "
+                       "rock'n'roll \xC3";
+    size_t len = strlen(text);
+    for (size_t cut = 0; cut <= len; cut++) {
+        char *copy = malloc(cut ? cut : 1);
+        assert_non_null(copy);
+        memcpy(copy, text, cut);
+        size_t n;
+        char *norm = sm_normalise(copy, cut, &n);
+        assert_non_null(norm);
+        free(norm);
+        sm_tokens t = {0};
+        assert_int_equal(sm_tokenize(copy, cut, 0, &t), 0);
+        for (size_t i = 0; i < t.n_items; i++)
+            assert_true(t.items[i].offset + t.items[i].length <= cut);
+        sm_tokens_free(&t);
+        free(copy);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +207,7 @@ int main(void)
         cmocka_unit_test(tokens_empty),
         cmocka_unit_test(tokens_unicode),
         cmocka_unit_test(tokens_clear_keeps_memory),
+        cmocka_unit_test(slices_are_not_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,10 @@ void sm_warn(sm_warnings *w, long line, const char *fmt, ...)
 #endif
     ;
 void sm_warnings_free(sm_warnings *w);
+/* Move every warning of `from` in front of those of `to` (a file's decoding
+ * warnings before its reader's); `from` is left empty.  Returns 0, or -1
+ * when out of memory (then nothing moves). */
+int sm_warnings_prepend(sm_warnings *to, sm_warnings *from);
 
 #ifdef __cplusplus
 }

@@ -7,10 +7,15 @@
  * iconv.  Line endings are unified to "\n" (CRLF and lone CR), which keeps
  * line numbers as the user's editor shows them.
  *
+ * A UTF-8 file with a few bytes that are not UTF-8 (a line typed in a
+ * Windows-1252 editor) has those bytes read as Windows-1252 where they read
+ * as text, with one warning; a legacy file's bytes that its code page does
+ * not define (0x81 in Windows-1252) become U+FFFD, with one warning.
+ *
  * Inputs that are not text are refused with a one-line error naming the file
- * and line: NUL bytes / binary data, UTF-8 that is invalid where the rest of
- * the file is clearly UTF-8, lines longer than SM_TEXT_MAX_LINE bytes, and
- * files larger than SM_TEXT_MAX_FILE. */
+ * and line: NUL bytes / binary data, UTF-8 with bytes that are neither UTF-8
+ * nor Windows-1252 text where the rest of the file is clearly UTF-8, lines
+ * longer than SM_TEXT_MAX_LINE bytes, and files larger than SM_TEXT_MAX_FILE. */
 #ifndef STORYMOVIE_TEXT_H
 #define STORYMOVIE_TEXT_H
 
@@ -28,7 +33,9 @@ extern "C" {
 typedef struct sm_text {
     char *data;          /* UTF-8, "\n" line ends, NUL-terminated; owned */
     size_t len;          /* bytes, without the terminating NUL */
-    char encoding[32];   /* what the input was: "UTF-8", "UTF-8-BOM", "UTF-16LE", "WINDOWS-1252", ... */
+    char encoding[32];   /* what the input was: "UTF-8", "UTF-8-BOM", "UTF-16LE", "WINDOWS-1252",
+                          * "UTF-8+WINDOWS-1252" (a few bytes that are not UTF-8), ... */
+    sm_warnings warnings;/* what the decoding repaired, once per kind (a reader passes them on) */
 } sm_text;
 
 /* Read and decode a whole file.  Errors: missing file, directory, binary,
@@ -39,7 +46,7 @@ int sm_text_read_file(const char *path, sm_text *out, sm_error *err);
 int sm_text_decode(const char *name, const unsigned char *bytes, size_t n,
                    sm_text *out, sm_error *err);
 
-void sm_text_free(sm_text *t);
+void sm_text_free(sm_text *t);   /* the data and the warnings */
 
 /* ---- normalisation for matching ------------------------------------------
  * NFKC + case folding (utf8proc), typographic quotes and apostrophes to ' and ",

@@ -136,8 +136,10 @@ int cmd_script(int argc, char **argv)
     sm_script s;
     int rc = format_name ? sm_script_parse_as(path, text.data, text.len, format, &s, &err)
                          : sm_script_parse(path, text.data, text.len, &s, &err);
-    if (rc == 0)
+    if (rc == 0) {
         memcpy(s.encoding, text.encoding, sizeof s.encoding);
+        sm_warnings_prepend(&s.warnings, &text.warnings);   /* the decoding's repairs */
+    }
     sm_text_free(&text);
     if (rc < 0) {
         cli_report(&err);

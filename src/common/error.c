@@ -56,3 +56,18 @@ void sm_warnings_free(sm_warnings *w)
     w->items = NULL;
     w->n_items = w->cap = 0;
 }
+
+int sm_warnings_prepend(sm_warnings *to, sm_warnings *from)
+{
+    if (from->n_items == 0)
+        return 0;
+    if (sm_grow(&to->items, &to->cap, to->n_items + from->n_items, sizeof *to->items) != 0)
+        return -1;
+    memmove(to->items + from->n_items, to->items, to->n_items * sizeof *to->items);
+    memcpy(to->items, from->items, from->n_items * sizeof *to->items);
+    to->n_items += from->n_items;
+    free(from->items);
+    from->items = NULL;
+    from->n_items = from->cap = 0;
+    return 0;
+}

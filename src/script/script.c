@@ -201,8 +201,10 @@ int sm_script_read_file(const char *path, sm_script *out, sm_error *err)
     if (sm_text_read_file(path, &t, err) < 0)
         return -1;
     int rc = sm_script_parse(path, t.data, t.len, out, err);
-    if (rc == 0)
+    if (rc == 0) {
         memcpy(out->encoding, t.encoding, sizeof out->encoding);
+        sm_warnings_prepend(&out->warnings, &t.warnings);   /* the decoding's repairs */
+    }
     sm_text_free(&t);
     return rc;
 }

@@ -12,7 +12,15 @@
  *
  * Dialogue lines are kept in file order (that is the cue ordinal); ASS
  * events are not required to be sorted and overlap by design (layers,
- * signs), so only "ends before it starts" is warned about. */
+ * signs), so only "ends before it starts" is warned about.
+ *
+ * Times are read as a person (and pysubs2) reads them: one-digit minutes
+ * or seconds ("0:0:0.04"), no fraction ("0:00:23"), a fraction of 1-3
+ * digits, and a negative time ("-1:59:54.93", which some tools write for
+ * an event before the start) is 0: each kind is said once per file.  An
+ * event whose time cannot be read, or with fewer fields than the Format
+ * line, is reported with its line and skipped; the rest of the file is
+ * read (a short last line with no line end is a cut file: an error). */
 #include "subtitle/subtitle_internal.h"
 
 #include <stdlib.h>
@@ -58,14 +66,18 @@ static int parse_format(sub_builder *b, long line, const char *s, size_t n, ass_
     return 0;
 }
 
-static int field_time(sub_builder *b, long line, const char *s, size_t n, const char *what, double *out)
+/* The time of a Start or End field: 1 read (negative times clamped to 0),
+ * 0 unreadable (*bad names the field).  "H:MM:SS.cc" is the format; other
+ * digit counts and no fraction are read as written (sub_parse_time). */
+static int field_time(const char *s, size_t n, double *out, unsigned *loose)
 {
     sub_trim(&s, &n);
-    long used = sub_parse_time(s, s + n, 0, out);
+    long used = sub_parse_time(s, s + n, SUB_TIME_ASS, out, loose);
     if (used <= 0 || (size_t)used != n)
-        return sm_fail(b->err, b->name, line, "bad %s time '%.*s' (expected H:MM:SS.cc)", what,
-                       (int)(n > 40 ? 40 : n), s);
-    return 0;
+        return 0;
+    if (*out < 0)
+        *out = 0;   /* an event before the start is shown from the start */
+    return 1;
 }
 
 /* Feed the Text field to the builder, one line per "\N" / "\n" break. */
@@ -155,15 +167,27 @@ int sub_parse_ass(sub_builder *b, const char *text, size_t len)
             lens[k] = (size_t)(c - p);
             p = c + 1;
         }
-        if (k < fmt.n_fields - 1)
-            return sm_fail(b->err, b->name, r.no, "Dialogue line has %d fields, the Format line says %d "
-                                                  "(truncated line?)", k + 1, fmt.n_fields);
+        if (k < fmt.n_fields - 1) {
+            if (sub_lines_unterminated(&r))
+                return sm_fail(b->err, b->name, r.no, "Dialogue line has %d fields, the Format line says %d "
+                                                      "(truncated file?)", k + 1, fmt.n_fields);
+            sub_skipped_cue(b, r.no, "Dialogue line has %d fields, the Format line says %d", k + 1, fmt.n_fields);
+            continue;
+        }
         fields[k] = p;
         lens[k] = (size_t)(e - p);
         double start, end;
-        if (field_time(b, r.no, fields[fmt.start], lens[fmt.start], "start", &start) ||
-            field_time(b, r.no, fields[fmt.end], lens[fmt.end], "end", &end))
-            return -1;
+        unsigned loose = 0;
+        int bad_start = !field_time(fields[fmt.start], lens[fmt.start], &start, &loose);
+        if (bad_start || !field_time(fields[fmt.end], lens[fmt.end], &end, &loose)) {
+            const char *f = bad_start ? fields[fmt.start] : fields[fmt.end];
+            size_t fl = bad_start ? lens[fmt.start] : lens[fmt.end];
+            sub_trim(&f, &fl);
+            sub_skipped_cue(b, r.no, "bad %s time '%.*s' (expected H:MM:SS.cc)", bad_start ? "start" : "end",
+                            (int)(fl > 40 ? 40 : fl), f);
+            continue;
+        }
+        sub_repaired_times(b, loose, r.no);
         if (sub_cue_begin(b, start, end, r.no))
             return -1;
         if (fmt.name >= 0) {

@@ -1,22 +1,29 @@
 /* srt.c - SubRip (.srt) framing: index line, timing line, text lines, a
  * blank line between cues.
  *
- * Real files break every part of that, so the reader is lenient where the
- * intent is clear and strict where guessing would corrupt times:
+ * Real files break every part of that.  The reader takes every cue that a
+ * person reading the file would take as one, with the time that person
+ * would read, and says once per file what it repaired (sub_repaired):
  *  - the printed index is never trusted (cues are numbered by position);
- *    one that skips, repeats or restarts is a warning;
+ *    one that skips, repeats or restarts is a warning, a missing one is a
+ *    repair;
  *  - a timing line directly after text starts a new cue, and a number
  *    directly before a timing line is that cue's index, not text (missing
- *    blank line: warning);
+ *    blank line: a repair);
+ *  - timing lines written loosely are read as meant: "->" or another
+ *    arrow for "-->" (or none at all between the cues), '.' for ',', hours
+ *    missing or of one digit, one-digit minutes or seconds, any number of
+ *    fraction digits read as a decimal fraction ("00:00:03,5" is 3.5 s),
+ *    white space anywhere around (sub_parse_timing_line);
  *  - text before the first cue or between cues is skipped with a warning;
- *  - a line meant as a timing line (it starts with a digit and has "-->",
- *    or it is only a bare timestamp) that does not parse, or has impossible
- *    values (seconds >= 60), is an error: times are the point of the file;
+ *  - a line meant as a timing line (it starts with a time and has an
+ *    arrow, or it is only a bare timestamp) that cannot be read, or has
+ *    impossible values (seconds >= 60), is reported with its line number
+ *    and its block skipped: the rest of the file is still read;
  *  - the file ending inside a timing line, or right after an index line,
  *    is an error (a truncated file).
- * Timing: "HH:MM:SS,mmm --> HH:MM:SS,mmm", '.' accepted for ',', 1-3
- * fraction digits read as milliseconds (as ffmpeg/VLC do), hours optional,
- * spaces around the arrow, position coordinates after the end time. */
+ * Inside a cue a line is taken as the next timing line only when it is a
+ * whole one and not two bare clock times ("10:30 -> 11:00" stays text). */
 #include "subtitle/subtitle_internal.h"
 
 #include <stdlib.h>
@@ -58,6 +65,33 @@ static int timestamp_like(const char *s, size_t n)
     return colon;
 }
 
+/* How a line reads as a timing line. */
+typedef enum timing_kind {
+    NOT_TIMING,       /* text, an index, anything else */
+    TIMING,           /* a timing line (start, end, loose set) */
+    BROKEN_TIMING     /* meant as one, cannot be read (why set) */
+} timing_kind;
+
+typedef struct timing {
+    double start, end;
+    unsigned loose;
+    const char *why;
+} timing;
+
+/* `in_cue`: the line follows text of a cue, where only a whole timing line
+ * (not two bare clock times) ends that cue. */
+static timing_kind read_timing(const char *s, size_t n, int in_cue, timing *t)
+{
+    t->loose = 0;
+    t->why = "";
+    int rc = sub_parse_timing_line(s, n, SUB_TIME_SRT, &t->start, &t->end, &t->loose, &t->why);
+    if (rc == 1)
+        return in_cue && (t->loose & SUB_TIME_BARE) ? NOT_TIMING : TIMING;
+    if (rc < 0 && (sub_looks_like_timing(s, n) || (!in_cue && timestamp_like(s, n))))
+        return BROKEN_TIMING;
+    return NOT_TIMING;
+}
+
 typedef struct srt_state {
     sub_builder *b;
     sub_lines r;
@@ -65,26 +99,25 @@ typedef struct srt_state {
     long index, index_line;
     int have_prev_index;
     long prev_index;
-    int warned_no_index;
 } srt_state;
 
-static int start_cue(srt_state *st, const char *s, size_t n, int after_text)
+static int truncated(srt_state *st)
+{
+    return sm_fail(st->b->err, st->b->name, st->r.no, "file ends inside a timing line (truncated?)");
+}
+
+static int start_cue(srt_state *st, const timing *t, int after_text)
 {
     sub_builder *b = st->b;
-    double start, end;
-    const char *why = "";
     long line = st->r.no;
-    int rc = sub_parse_timing_line(s, n, 1, &start, &end, &why);
-    if (rc <= 0 && sub_lines_unterminated(&st->r))
-        return sm_fail(b->err, b->name, line, "file ends inside a timing line (truncated?)");
-    if (rc <= 0)
-        return sm_fail(b->err, b->name, line, "bad timing line: %s", why);
     if (sub_lines_unterminated(&st->r))
-        return sm_fail(b->err, b->name, line,
-                       "file ends inside a timing line (truncated?)");
+        return truncated(st);
     int ordinal = (int)b->out->n_cues + 1;
+    sub_repaired_times(b, t->loose, line);
     if (after_text)
-        sub_warn(b, line, "missing blank line before cue %d", ordinal);
+        sub_repaired(b, SUB_REPAIR_NO_BLANK, line,
+                     "missing blank line before cue %d: a timing line right after text starts the next cue",
+                     ordinal);
     if (st->have_index) {
         long idx = st->index;
         if (st->have_prev_index && idx != st->prev_index + 1)
@@ -98,21 +131,31 @@ static int start_cue(srt_state *st, const char *s, size_t n, int after_text)
         st->have_prev_index = 1;
         st->prev_index = idx;
         st->have_index = 0;
-    } else if (!after_text && !st->warned_no_index) {
-        st->warned_no_index = 1;
-        sub_warn(b, line, "cue %d has no index line (further ones not reported)", ordinal);
+    } else if (!after_text) {
+        sub_repaired(b, SUB_REPAIR_NO_INDEX, line, "cue %d has no index line (cues are numbered by position)",
+                     ordinal);
     }
-    return sub_cue_begin(b, start, end, line);
+    return sub_cue_begin(b, t->start, t->end, line);
 }
 
-/* A bare timestamp where a timing line belongs. */
-static int bad_timestamp_line(srt_state *st)
+/* A line meant as a timing line that cannot be read: its block is skipped
+ * (reported with its line); at the very end of the file it is a cut. */
+static int broken_timing(srt_state *st, const timing *t)
 {
-    sub_builder *b = st->b;
     if (sub_lines_unterminated(&st->r))
-        return sm_fail(b->err, b->name, st->r.no, "file ends inside a timing line (truncated?)");
-    return sm_fail(b->err, b->name, st->r.no,
-                   "bad timing line: expected 'HH:MM:SS,mmm --> HH:MM:SS,mmm'");
+        return truncated(st);
+    sub_skipped_cue(st->b, st->r.no, "bad timing line (%s)", t->why);
+    st->have_index = 0;
+    return 0;
+}
+
+/* The line after the current one is a timing line (see read_timing). */
+static int timing_ahead(const srt_state *st, int in_cue)
+{
+    const char *ns, *next;
+    size_t nn;
+    timing t;
+    return sub_peek_line(&st->r, &ns, &nn, &next) && read_timing(ns, nn, in_cue, &t) != NOT_TIMING;
 }
 
 int sub_parse_srt(sub_builder *b, const char *text, size_t len)
@@ -124,6 +167,7 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
     enum { BETWEEN, IN_CUE, SKIPPING } state = BETWEEN;
     const char *s;
     size_t n;
+    timing t;
     while (sub_next_line(&st.r, &s, &n)) {
         long value;
         if (state == IN_CUE) {
@@ -133,20 +177,25 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
                 state = BETWEEN;
                 continue;
             }
-            if (sub_looks_like_timing(s, n)) {
-                if (start_cue(&st, s, n, 1))
+            timing_kind kind = read_timing(s, n, 1, &t);
+            if (kind == TIMING) {
+                if (start_cue(&st, &t, 1))
                     return -1;
                 continue;
             }
-            const char *ns, *next;
-            size_t nn;
-            if (index_line(s, n, &value) && sub_peek_line(&st.r, &ns, &nn, &next) &&
-                sub_looks_like_timing(ns, nn)) {
+            if (kind == BROKEN_TIMING) {
+                if (sub_cue_end(b) || broken_timing(&st, &t))
+                    return -1;
+                state = SKIPPING;
+                continue;
+            }
+            if (index_line(s, n, &value) && timing_ahead(&st, 1)) {
                 /* "12" right above a timing line is the next cue's index. */
                 if (sub_cue_end(b))
                     return -1;
-                sub_warn(b, st.r.no, "missing blank line before cue %d",
-                         (int)b->out->n_cues + 1);
+                sub_repaired(b, SUB_REPAIR_NO_BLANK, st.r.no,
+                             "missing blank line before cue %d: a timing line right after text starts the next cue",
+                             (int)b->out->n_cues + 1);
                 st.have_index = 1;
                 st.index = value;
                 st.index_line = st.r.no;
@@ -162,33 +211,34 @@ int sub_parse_srt(sub_builder *b, const char *text, size_t len)
                 state = BETWEEN;
             continue;
         }
-        if (sub_has_arrow(s, n)) {
-            /* Between cues any "-->" line is meant as a timing line. */
-            if (start_cue(&st, s, n, 0))
+        /* After skipped text, as after a cue's text, two bare clock
+         * times are not taken for a timing line. */
+        timing_kind kind = read_timing(s, n, state == SKIPPING, &t);
+        if (kind == TIMING) {
+            if (start_cue(&st, &t, 0))
                 return -1;
             state = IN_CUE;
             continue;
         }
+        if (kind == BROKEN_TIMING) {
+            if (broken_timing(&st, &t))
+                return -1;
+            state = SKIPPING;
+            continue;
+        }
         if (st.have_index) {
             /* An index line not followed by a timing line. */
-            if (timestamp_like(s, n))
-                return bad_timestamp_line(&st);
             sub_warn(b, st.index_line, "index %ld is not followed by a timing line; skipped", st.index);
             st.have_index = 0;
             state = SKIPPING;
             continue;
         }
-        const char *ns, *next;
-        size_t nn;
-        if (index_line(s, n, &value) &&
-            (state == BETWEEN || (sub_peek_line(&st.r, &ns, &nn, &next) && sub_has_arrow(ns, nn)))) {
+        if (index_line(s, n, &value) && (state == BETWEEN || timing_ahead(&st, 0))) {
             st.have_index = 1;
             st.index = value;
             st.index_line = st.r.no;
             continue;
         }
-        if (timestamp_like(s, n))
-            return bad_timestamp_line(&st);
         if (state == BETWEEN)
             sub_warn(b, st.r.no, "text outside any cue; skipped up to the next blank line");
         state = SKIPPING;

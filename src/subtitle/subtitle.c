@@ -136,10 +136,15 @@ int sm_subtitles_parse(const char *name, const char *utf8, size_t len,
     }
     if (rc == 0)
         rc = sub_cue_end(&b);
+    sub_repairs_finish(&b);
     out->warnings_total = out->warnings.n_items + b.warnings_dropped;
     if (b.warnings_dropped)
         sm_warn(&out->warnings, 0, "%zu more warnings not listed", b.warnings_dropped);
-    if (rc == 0 && out->n_cues == 0)
+    if (rc == 0 && out->n_cues == 0 && b.skipped_cues)
+        /* Every cue was unreadable: the first one is the problem to show. */
+        rc = sm_fail(err, name, b.first_skipped_line, "no subtitle cues could be read: %s%s", b.first_skipped_why,
+                     b.skipped_cues > 1 ? " (and every other cue)" : "");
+    else if (rc == 0 && out->n_cues == 0)
         rc = sm_fail(err, name, 0, "no subtitle cues found (not %s?)",
                      out->format == SM_SUBS_SRT ? "a subtitle file: no 'HH:MM:SS,mmm --> HH:MM:SS,mmm' line"
                      : out->format == SM_SUBS_WEBVTT ? "a WebVTT file with cues" : "an ASS file with Dialogue lines");
@@ -162,8 +167,13 @@ int sm_subtitles_read_file(const char *path, sm_subtitles *out, sm_error *err)
     if (sm_text_read_file(path, &text, err))
         return -1;
     int rc = sm_subtitles_parse(path, text.data, text.len, out, err);
-    if (rc == 0)
+    if (rc == 0) {
         snprintf(out->encoding, sizeof out->encoding, "%s", text.encoding);
+        /* What the decoding repaired comes first: it concerns the file. */
+        size_t n = text.warnings.n_items;
+        if (sm_warnings_prepend(&out->warnings, &text.warnings) == 0)
+            out->warnings_total += n;
+    }
     sm_text_free(&text);
     return rc;
 }

@@ -99,12 +99,14 @@ int sub_is_blank(const char *s, size_t len)
 
 /* ---- times ------------------------------------------------------------------ */
 
-static size_t read_digits(const char *p, const char *end, unsigned long *v)
+/* Digits at p (before end): their count, and in *v the value of the first
+ * `keep` of them (the rest are counted only, so no overflow). */
+static size_t read_digits(const char *p, const char *end, size_t keep, unsigned long *v)
 {
     size_t n = 0;
     unsigned long x = 0;
     while (p + n < end && p[n] >= '0' && p[n] <= '9') {
-        if (n < 10)
+        if (n < keep)
             x = x * 10 + (unsigned long)(p[n] - '0');
         n++;
     }
@@ -112,22 +114,27 @@ static size_t read_digits(const char *p, const char *end, unsigned long *v)
     return n;
 }
 
-long sub_parse_time(const char *p, const char *end, int frac_ms, double *out)
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+long sub_parse_time(const char *p, const char *end, sub_time_format fmt, double *out, unsigned *loose)
 {
     const char *q = p;
+    int negative = 0;
+    if (fmt == SUB_TIME_ASS && q < end && *q == '-') {   /* some tools write events before 0 */
+        negative = 1;
+        q++;
+    }
     unsigned long g1, g2, g3 = 0, frac = 0;
-    size_t n1 = read_digits(q, end, &g1);
-    if (n1 == 0 || q + n1 >= end || q[n1] != ':')
+    size_t n1 = read_digits(q, end, 10, &g1);
+    if (n1 == 0 || q + n1 + 1 >= end || q[n1] != ':' || !is_digit(q[n1 + 1]))
         return 0;
     q += n1 + 1;
-    size_t n2 = read_digits(q, end, &g2);
-    if (n2 == 0)
-        return 0;
+    size_t n2 = read_digits(q, end, 10, &g2);
     q += n2;
     int have_hours = 0;
     size_t n3 = 0;
     if (q < end && *q == ':') {
-        n3 = read_digits(q + 1, end, &g3);
+        n3 = read_digits(q + 1, end, 10, &g3);
         if (n3 == 0)
             return -2;               /* "00:00:" */
         q += 1 + n3;
@@ -135,36 +142,61 @@ long sub_parse_time(const char *p, const char *end, int frac_ms, double *out)
     }
     size_t nf = 0;
     if (q < end && (*q == ',' || *q == '.')) {
-        nf = read_digits(q + 1, end, &frac);
-        if (nf == 0 || nf > 3)
-            return -2;               /* "00:00:01," or "00:00:01,1234" */
+        /* Four digits are kept: the fourth rounds to the millisecond. */
+        nf = read_digits(q + 1, end, 4, &frac);
+        if (nf == 0)
+            return -2;               /* "00:00:01," */
         q += 1 + nf;
     }
     unsigned long h = have_hours ? g1 : 0, m = have_hours ? g2 : g1, s = have_hours ? g3 : g2;
     size_t nm = have_hours ? n2 : n1, ns = have_hours ? n3 : n2;
-    if (n1 > 9 || nm > 2 || ns != 2)
-        return -2;                   /* "00:00:1", "00:123:00" */
+    if (n1 > 9 || nm > 2 || ns > 2)
+        return -2;                   /* "00:123:00", "00:00:123" */
     if (s >= 60 || (have_hours && m >= 60))
         return -1;
+    unsigned bits = 0;
+    if (nm == 1 || ns == 1 || nf == 0)
+        bits |= SUB_TIME_ODD_FIELDS;
+    if (fmt == SUB_TIME_SRT && (!have_hours || n1 != 2))
+        bits |= SUB_TIME_ODD_FIELDS;
+    if (fmt == SUB_TIME_VTT && have_hours && n1 < 2)
+        bits |= SUB_TIME_ODD_FIELDS;
+    if (fmt == SUB_TIME_ASS && !have_hours)
+        bits |= SUB_TIME_ODD_FIELDS;
+    if (!have_hours && nf == 0)
+        bits |= SUB_TIME_BARE;
+    if (nf > 0 && nf < (fmt == SUB_TIME_ASS ? 2u : 3u))
+        bits |= SUB_TIME_SHORT_FRACTION;
+    if (nf > 3)
+        bits |= SUB_TIME_LONG_FRACTION;
+    /* A decimal fraction, whatever its length: "03,5" is 3.5 s, as a reader
+     * (and pysubs2) takes it, not 3.005 s (the milliseconds count of ffmpeg
+     * and VLC).  Three digits give the same value either way. */
     double f;
-    if (frac_ms)
-        f = (double)frac / 1000.0;
-    else
-        f = (double)frac / (nf == 1 ? 10.0 : nf == 2 ? 100.0 : 1000.0);
     if (nf == 0)
         f = 0;
-    *out = (double)h * 3600.0 + (double)m * 60.0 + (double)s + f;
+    else if (nf <= 3)
+        f = (double)frac / (nf == 1 ? 10.0 : nf == 2 ? 100.0 : 1000.0);
+    else
+        f = (double)((frac + 5) / 10) / 1000.0;
+    double t = (double)h * 3600.0 + (double)m * 60.0 + (double)s + f;
+    if (negative) {
+        t = -t;
+        bits |= SUB_TIME_NEGATIVE;
+    }
+    *out = t;
+    *loose |= bits;
     return (long)(q - p);
 }
 
 int sub_has_arrow(const char *s, size_t len)
 {
     const char *e = s + len;
-    for (const char *p = s; p + 3 <= e; p++) {
+    for (const char *p = s; p + 2 <= e; p++) {
         p = memchr(p, '-', (size_t)(e - p));
-        if (!p || p + 3 > e)
+        if (!p || p + 2 > e)
             return 0;
-        if (p[1] == '-' && p[2] == '>')
+        if (p[1] == '>' || (p + 3 <= e && p[1] == '-' && p[2] == '>'))
             return 1;
     }
     return 0;
@@ -178,50 +210,86 @@ int sub_looks_like_timing(const char *s, size_t len)
     /* Starts like a timestamp: digits, ':', a digit ("10 --> 20 apples"
      * inside a cue is text, not a broken timing line). */
     const char *d = s;
-    while (d < e && *d >= '0' && *d <= '9')
+    while (d < e && is_digit(*d))
         d++;
-    if (d == s || e - d < 2 || d[0] != ':' || d[1] < '0' || d[1] > '9')
+    if (d == s || e - d < 2 || d[0] != ':' || !is_digit(d[1]))
         return 0;
     return sub_has_arrow(d, (size_t)(e - d));
 }
 
-int sub_parse_timing_line(const char *s, size_t len, int frac_ms,
-                          double *start, double *end, const char **why)
+/* Bytes of the arrow-like character at p: '-', '>', '=', '~', and the
+ * en dash, em dash and rightwards arrow (U+2013, U+2014, U+2192) that
+ * word processors and careful typists put there. */
+static size_t arrow_char_len(const char *p, const char *e)
+{
+    if (*p == '-' || *p == '>' || *p == '=' || *p == '~')
+        return 1;
+    if (e - p >= 3 && (unsigned char)p[0] == 0xE2 &&
+        (((unsigned char)p[1] == 0x80 && ((unsigned char)p[2] == 0x93 || (unsigned char)p[2] == 0x94)) ||
+         ((unsigned char)p[1] == 0x86 && (unsigned char)p[2] == 0x92)))
+        return 3;
+    return 0;
+}
+
+int sub_parse_timing_line(const char *s, size_t len, sub_time_format fmt,
+                          double *start, double *end, unsigned *loose, const char **why)
 {
     const char *p = s, *e = s + len;
+    unsigned bits = 0;
     while (p < e && (*p == ' ' || *p == '\t'))
         p++;
-    long n = sub_parse_time(p, e, frac_ms, start);
+    long n = sub_parse_time(p, e, fmt, start, &bits);
     if (n == 0) {
-        *why = "malformed start time";
-        return sub_looks_like_timing(s, len) ? -1 : 0;
+        *why = "not a timing line";
+        return 0;
     }
     if (n < 0) {
         *why = n == -1 ? "impossible start time" : "malformed start time";
         return -1;
     }
     p += n;
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
-    if (e - p < 3 || p[0] != '-' || p[1] != '-' || p[2] != '>') {
+    /* The arrow: "-->", or loosely any run of arrow-like characters and
+     * spaces ("->", "- ->", "=>", "–>"), or only spaces. */
+    const char *arrow = p;
+    size_t k, arrow_chars = 0;
+    int canonical = 0;
+    while (p < e) {
+        if (*p == ' ' || *p == '\t') {
+            p++;
+        } else if ((k = arrow_char_len(p, e)) > 0) {
+            if (arrow_chars == 0 && k == 1 && e - p >= 3 && p[0] == '-' && p[1] == '-' && p[2] == '>')
+                canonical = 1;
+            arrow_chars += k;
+            p += k;
+        } else {
+            break;
+        }
+    }
+    if (p == arrow) {
         *why = "expected '-->' after the start time";
         return -1;
     }
-    p += 3;
-    while (p < e && (*p == ' ' || *p == '\t'))
-        p++;
-    n = sub_parse_time(p, e, frac_ms, end);
-    if (n <= 0) {
-        *why = n == -1 ? "impossible end time" : "malformed or missing end time";
+    n = sub_parse_time(p, e, fmt, end, &bits);
+    if (n == 0) {
+        *why = arrow_chars ? "malformed or missing end time" : "expected '-->' after the start time";
+        return -1;
+    }
+    if (n < 0) {
+        *why = n == -1 ? "impossible end time" : "malformed end time";
         return -1;
     }
     p += n;
-    /* After the end time: nothing, or whitespace then cue settings / SRT
+    /* After the end time: nothing, or white space then cue settings / SRT
      * position coordinates (X1:... Y2:...), which we do not use. */
     if (p < e && *p != ' ' && *p != '\t' && *p != '\r') {
         *why = "unexpected characters after the end time";
         return -1;
     }
+    if (arrow_chars == 0)
+        bits |= SUB_TIME_NO_ARROW;
+    else if (!canonical || arrow_chars != 3)
+        bits |= SUB_TIME_ODD_ARROW;
+    *loose |= bits;
     return 1;
 }
 
@@ -362,9 +430,9 @@ char *sub_strndup(sub_builder *b, const char *s, size_t n)
 }
 
 void sub_warn(sub_builder *b, long line, const char *fmt, ...)
-              {
-              if (b->out->warnings.n_items >= SUB_MAX_WARNINGS) {
-              b->warnings_dropped++;
+{
+    if (b->out->warnings.n_items >= SUB_MAX_WARNINGS) {
+        b->warnings_dropped++;
         return;
     }
     char msg[400];
@@ -373,6 +441,81 @@ void sub_warn(sub_builder *b, long line, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     sm_warn(&b->out->warnings, line, "%s", msg);
+}
+
+/* ---- repairs, said once per file ---------------------------------------------
+ * A file written loosely is usually loose throughout (every timing line with
+ * "->", every fraction with two digits): one warning per kind of repair, at
+ * its first line, says what was done and, at the end, how often. */
+
+void sub_repaired(sub_builder *b, sub_repair kind, long line, const char *fmt, ...)
+{
+    if (b->repairs[kind]++ > 0)
+        return;
+    if (b->out->warnings.n_items >= SUB_MAX_WARNINGS) {
+        b->warnings_dropped++;
+        return;
+    }
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t before = b->out->warnings.n_items;
+    sm_warn(&b->out->warnings, line, "%s", msg);
+    if (b->out->warnings.n_items > before)
+        b->repair_warning[kind] = b->out->warnings.n_items;   /* index + 1 */
+}
+
+void sub_repaired_times(sub_builder *b, unsigned loose, long line)
+{
+    if (loose & (SUB_TIME_ODD_ARROW | SUB_TIME_NO_ARROW))
+        sub_repaired(b, SUB_REPAIR_ARROW, line,
+                     "timing line without a proper '-->' arrow: read as a timing line (it holds two times)");
+    if (loose & SUB_TIME_SHORT_FRACTION)
+        sub_repaired(b, SUB_REPAIR_SHORT_FRACTION, line,
+                     "time with fewer fraction digits than the format writes: read as a decimal fraction "
+                     "(00:00:03,5 is 3.500 s, not 3.005 s)");
+    if (loose & SUB_TIME_LONG_FRACTION)
+        sub_repaired(b, SUB_REPAIR_LONG_FRACTION, line,
+                     "time with more than 3 fraction digits: rounded to the millisecond");
+    if (loose & SUB_TIME_ODD_FIELDS)
+        sub_repaired(b, SUB_REPAIR_ODD_FIELDS, line,
+                     "time not written with the format's digits (one-digit minutes or seconds, hours "
+                     "missing or of one digit, no fraction): read as written");
+    if (loose & SUB_TIME_NEGATIVE)
+        sub_repaired(b, SUB_REPAIR_NEGATIVE, line, "time before 0: read as 0 (a player shows it from the start)");
+}
+
+void sub_repairs_finish(sub_builder *b)
+{
+    for (int k = 0; k < SUB_N_REPAIRS; k++) {
+        size_t at = b->repair_warning[k];
+        if (b->repairs[k] < 2 || at == 0)
+            continue;
+        sm_warning *w = &b->out->warnings.items[at - 1];
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s (%zu lines like it; this is the first)", w->message, b->repairs[k]);
+        char *copy = strdup(msg);
+        if (!copy)
+            continue;   /* the warning stays, without its count */
+        free(w->message);
+        w->message = copy;
+    }
+}
+
+void sub_skipped_cue(sub_builder *b, long line, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (b->skipped_cues++ == 0) {
+        b->first_skipped_line = line;
+        snprintf(b->first_skipped_why, sizeof b->first_skipped_why, "%s", msg);
+    }
+    sub_warn(b, line, "%s: skipped, the rest of the file is read", msg);
 }
 
 static int oom(sub_builder *b) { return sm_fail(b->err, b->name, 0, "out of memory"); }
@@ -421,11 +564,57 @@ static size_t decode_entity(const char *s, const char *e, char *o, size_t *used)
     return 0;
 }
 
-/* Copy line [s, s+len) to b->tmp without `<...>` tags and `{...}` blocks
- * (each closed on the same line, as the reference regex requires), decoding
- * entities for WebVTT.  A `<v Name>` voice tag sets *voice / *voice_len.
- * Linear even on hostile input: once a line has no closing '>' (or '}')
- * after some point, later openers there are not searched again. */
+static int ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+/* Whether the text after a '<' (at p, before e) has the shape of a tag, so
+ * that "<...>" is markup and not words: "5 < 6 > 2" and "I <3 you" are
+ * speech.  A tag is '<', an optional '/', then a name (a letter first):
+ * <i>, </font>, <font color=...>, <c.yellow>, <v Joey>; or a WebVTT
+ * timestamp, <00:01.500>.  The formatting tags real files write sloppily,
+ * "< i>" and "< / i >", are tags too (only i, b, u, s and font: after a
+ * space any other word is more likely speech, as in "a < b > c"). */
+static int tag_shape(const char *p, const char *e)
+{
+    if (p < e && *p == '/')
+        p++;
+    if (p < e && ascii_letter(*p))
+        return 1;
+    if (p < e && *p >= '0' && *p <= '9') {   /* <00:01.500>: digits, ':' and '.' only */
+        int colon = 0;
+        for (; p < e && *p != '>'; p++) {
+            if (*p == ':')
+                colon = 1;
+            else if (!((*p >= '0' && *p <= '9') || *p == '.'))
+                return 0;
+        }
+        return colon && p < e;
+    }
+    /* "< i>", "< / i >", "</ font>"; but "< b >", spaced on both sides
+     * and without a slash, reads as a comparison: "a < b > c". */
+    int slash = 0;
+    const char *name = p;
+    while (p < e && (*p == ' ' || *p == '\t' || *p == '/')) {
+        slash |= *p == '/';
+        p++;
+    }
+    int space_before = p > name && p[-1] != '/';
+    if ((size_t)(e - p) > 4 && sm_ascii_prefix_ci(p, 4, "font") && (p[4] == '>' || p[4] == ' ' || p[4] == '\t'))
+        return 1;
+    if (p < e && memchr("ibusIBUS", *p, 8)) {
+        const char *q = p + 1;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        return q < e && *q == '>' && (slash || !space_before || q == p + 1);
+    }
+    return 0;
+}
+
+/* Copy line [s, s+len) to b->tmp without `<...>` tags (tag_shape) and
+ * `{...}` blocks (each closed on the same line), decoding entities for
+ * WebVTT.  A `<v Name>` voice tag sets *voice / *voice_len.  Linear even on
+ * hostile input: a '<' is only searched from when it opens a tag, and once
+ * a line has no closing '>' (or '}') after some point, later openers there
+ * are not searched again. */
 static int strip_markup(sub_builder *b, const char *s, size_t len, const char **out, size_t *out_len,
                         const char **voice, size_t *voice_len)
 {
@@ -458,7 +647,13 @@ static int strip_markup(sub_builder *b, const char *s, size_t len, const char **
         if (i >= len)
             break;
         char c = s[i];
-        if (c == '<' && !no_gt) {
+        if (c == '<' && i + 1 < len && s[i + 1] == '<') {
+            /* "<<" is a quotation mark (written for '«'), not a tag opener */
+            while (i < len && s[i] == '<')
+                o[n++] = s[i++];
+            continue;
+        }
+        if (c == '<' && !no_gt && tag_shape(s + i + 1, s + len)) {
             const char *q = memchr(s + i + 1, '>', len - i - 1);
             if (!q) {
                 no_gt = 1;

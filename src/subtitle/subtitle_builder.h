@@ -13,6 +13,18 @@
 #include <string.h>
 #include "storymovie/subtitle.h"
 
+/* What a reader repaired, said once per file (see sub_repaired). */
+typedef enum sub_repair {
+    SUB_REPAIR_ARROW,          /* timing line without a proper "-->" */
+    SUB_REPAIR_SHORT_FRACTION, /* "00:00:03,5": 3.500 s */
+    SUB_REPAIR_LONG_FRACTION,  /* "00:00:01,2345": rounded */
+    SUB_REPAIR_ODD_FIELDS,     /* "0:1:2,000", "00:05,000", "00:00:07" */
+    SUB_REPAIR_NEGATIVE,       /* ASS times before 0: read as 0 */
+    SUB_REPAIR_NO_BLANK,       /* a cue starts right after the previous one's text */
+    SUB_REPAIR_NO_INDEX,       /* SRT cue without its index line */
+    SUB_N_REPAIRS
+} sub_repair;
+
 typedef struct sub_builder {
     const char *name;          /* file name for errors */
     sm_subtitles *out;
@@ -50,6 +62,13 @@ typedef struct sub_builder {
     double prev_start, prev_end;
 
     size_t warnings_dropped;
+
+    /* Repairs (sub_repaired): count and warning index of each kind. */
+    size_t repairs[SUB_N_REPAIRS];
+    size_t repair_warning[SUB_N_REPAIRS];   /* index in out->warnings + 1; 0 when dropped */
+    size_t skipped_cues;       /* sub_skipped_cue */
+    long first_skipped_line;
+    char first_skipped_why[200];
 
     /* String pool (blocks owned by out->arena). */
     char *pool;
@@ -93,26 +112,71 @@ size_t sub_space_len_back(const char *start, const char *end);
 void sub_trim(const char **s, size_t *len);
 int sub_is_blank(const char *s, size_t len);
 
-/* Parse a timestamp "[H:]MM:SS[.,]fff" at [p, end).  `frac_ms`: 1-3 fraction
- * digits are an integer count of milliseconds (SRT practice, as ffmpeg and
- * VLC read it); otherwise they are a decimal fraction (WebVTT, ASS).
- * Returns the bytes consumed, 0 when p does not start a timestamp, -1
- * when it is a timestamp with impossible values (seconds >= 60, ...), -2
- * when it is malformed (wrong digit counts, nothing after a separator). */
-long sub_parse_time(const char *p, const char *end, int frac_ms, double *out);
+/* ---- times ------------------------------------------------------------------
+ *
+ * One timestamp reader for the three formats, lenient the way a person
+ * reading the file is: "[H:]M:S[.,]f" with any number of hour digits, one
+ * or two for minutes and seconds, any number of fraction digits, and
+ * always read as a decimal fraction ("00:00:03,5" is 3.5 s, "0:00:23" is
+ * 23 s).  What departs from the format's own way of writing a time is
+ * reported in `loose` (SUB_TIME_* bits) so that the reader can warn once;
+ * the value is never guessed. */
+typedef enum sub_time_format { SUB_TIME_SRT, SUB_TIME_VTT, SUB_TIME_ASS } sub_time_format;
 
-/* Parse "TIME --> TIME[anything]" (spaces allowed around the arrow).
- * 1 on success, 0 when the line is not a timing line at all, -1 when it
- * is meant as one but malformed or impossible (*why says how). */
-int sub_parse_timing_line(const char *s, size_t len, int frac_ms,
-                          double *start, double *end, const char **why);
+#define SUB_TIME_SHORT_FRACTION 0x01u  /* fewer fraction digits than the format writes (3; 2 in ASS) */
+#define SUB_TIME_LONG_FRACTION  0x02u  /* more than 3: rounded to the millisecond */
+#define SUB_TIME_ODD_FIELDS     0x04u  /* one-digit minutes or seconds, hours missing or one digit in SRT, no fraction */
+#define SUB_TIME_NEGATIVE       0x08u  /* ASS "-1:59:54.93": the value is negative */
+#define SUB_TIME_BARE           0x10u  /* two fields and no fraction ("10:30"): a clock time in text as much as a timestamp */
+#define SUB_TIME_ODD_ARROW      0x20u  /* timing line: "->", "- >", "=>", a dash... instead of "-->" */
+#define SUB_TIME_NO_ARROW       0x40u  /* timing line: only white space between the two times */
 
-/* The line contains "-->". */
+/* Parse a timestamp at [p, end).  Returns the bytes consumed, 0 when p does
+ * not start a timestamp (digits then ':' then a digit), -1 when it is one
+ * with impossible values (seconds >= 60, minutes >= 60 after hours), -2
+ * when it is malformed (three-digit minutes or seconds, a separator with
+ * no digits after it).  *loose gets SUB_TIME_* bits ORed in. */
+long sub_parse_time(const char *p, const char *end, sub_time_format fmt, double *out, unsigned *loose);
+
+/* Parse "TIME ARROW TIME[ anything]": white space allowed around and
+ * before; ARROW is "-->" or, loosely, any run of '-', '>', '=', '~', en or
+ * em dashes and arrows, or only white space (*loose says which).  1 on
+ * success, 0 when the line does not start with a time, -1 when it starts
+ * with one but is no timing line (*why says how). */
+int sub_parse_timing_line(const char *s, size_t len, sub_time_format fmt,
+                          double *start, double *end, unsigned *loose, const char **why);
+
+/* The line contains "-->" (or "->"). */
 int sub_has_arrow(const char *s, size_t len);
 
 /* The line looks like a timing line: after spaces it starts like a
- * timestamp ("12:3") and contains "-->". */
+ * timestamp ("12:3") and contains an arrow ("-->", "->"). */
 int sub_looks_like_timing(const char *s, size_t len);
+
+/* ---- what a reader repaired, said once per file --------------------------- */
+
+
+/* Note one repair of `kind` at `line`: the first one of each kind becomes a
+ * warning, later ones are only counted (sub_repairs_finish adds the count
+ * to that warning). */
+void sub_repaired(sub_builder *b, sub_repair kind, long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* Each repair kind met in the time bits of a timing line or timestamp. */
+void sub_repaired_times(sub_builder *b, unsigned loose, long line);
+void sub_repairs_finish(sub_builder *b);
+
+/* A cue that cannot be read (a line meant as a timing line that is not
+ * one, an ASS event with a bad time): a warning with its line number, and
+ * the reader goes on with the rest of the file.  The first one is kept for
+ * the error of a file left with no cues at all. */
+void sub_skipped_cue(sub_builder *b, long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 /* ---- line iteration -------------------------------------------------------- */
 

@@ -351,11 +351,14 @@ static void detect_legacy_charset(const unsigned char *b, size_t n, char *charse
 
 /* Converts b[0..n) from charset to UTF-8 with iconv.  Bytes the charset does
  * not define (0x81 in WINDOWS-1252, say) become U+FFFD rather than failing a
- * subtitle file over one stray byte.  Returns -1 when iconv does not know
- * the charset, -2 when out of memory. */
+ * subtitle file over one stray byte; *undefined counts them and
+ * *first_undefined is the offset of the first (the caller says so).
+ * Returns -1 when iconv does not know the charset, -2 when out of memory. */
 static int iconv_to_utf8(const char *charset, const unsigned char *b, size_t n,
-                         unsigned char **res, size_t *res_len)
+                         unsigned char **res, size_t *res_len, size_t *undefined, size_t *first_undefined)
 {
+    *undefined = 0;
+    *first_undefined = 0;
     iconv_t cd = iconv_open("UTF-8", charset);
     if (cd == (iconv_t)-1)
         return -1;
@@ -393,6 +396,8 @@ static int iconv_to_utf8(const char *charset, const unsigned char *b, size_t n,
         if (flushing)   /* a flush fails only for lack of room */
             break;
         /* EILSEQ or EINVAL: one undecodable byte */
+        if ((*undefined)++ == 0)
+            *first_undefined = (size_t)((const unsigned char *)in - b);
         memcpy(o, "\xEF\xBF\xBD", 3);
         o += 3;
         out_left -= 3;
@@ -482,22 +487,24 @@ static int decode_legacy(const char *name, const unsigned char *b, size_t n, sm_
     char charset[sizeof out->encoding];
     detect_legacy_charset(b, n, charset, sizeof charset);
     unsigned char *buf = NULL;
-    size_t len = 0;
-    int rc = iconv_to_utf8(charset, b, n, &buf, &len);
+    size_t len = 0, undefined = 0, first_undefined = 0;
+    int rc = iconv_to_utf8(charset, b, n, &buf, &len, &undefined, &first_undefined);
     if (rc == -1) {   /* iconv does not know uchardet's name */
         snprintf(charset, sizeof charset, "%s", fallback);
-        rc = iconv_to_utf8(charset, b, n, &buf, &len);
+        rc = iconv_to_utf8(charset, b, n, &buf, &len, &undefined, &first_undefined);
     }
     if (rc == 0 && strcmp(charset, fallback) != 0) {
         legacy_reading guess = judge_reading(buf, len);
         if (guess.other_letters <= guess.latin_letters) {
             unsigned char *alt = NULL;
-            size_t alt_len = 0;
-            rc = iconv_to_utf8(fallback, b, n, &alt, &alt_len);
+            size_t alt_len = 0, alt_undefined = 0, alt_first = 0;
+            rc = iconv_to_utf8(fallback, b, n, &alt, &alt_len, &alt_undefined, &alt_first);
             if (rc == 0 && judge_reading(alt, alt_len).oddities <= guess.oddities) {
                 free(buf);
                 buf = alt;
                 len = alt_len;
+                undefined = alt_undefined;
+                first_undefined = alt_first;
                 snprintf(charset, sizeof charset, "%s", fallback);
             } else {
                 free(alt);
@@ -512,7 +519,153 @@ static int decode_legacy(const char *name, const unsigned char *b, size_t n, sm_
         free(buf);
         return sm_fail(err, name, 0, "out of memory");
     }
+    /* Said, not hidden: a byte the code page leaves undefined (0x81, 0x8D,
+     * 0x8F, 0x90, 0x9D in WINDOWS-1252) is no character at all. */
+    if (undefined)
+        sm_warn(&out->warnings, line_at(b, n, first_undefined),
+                "%zu byte%s undefined in %s (0x%02X the first, here) read as U+FFFD, the replacement character",
+                undefined, undefined == 1 ? "" : "s", charset, b[first_undefined]);
     return finish_text(name, buf, buf, len, charset, out, err);
+}
+
+/* ---- UTF-8 with a few Windows-1252 bytes --------------------------------- */
+
+/* A file that is UTF-8 throughout but for a few bytes that are not (a line
+ * typed in a Windows-1252 editor, a credit pasted from an older release)
+ * is common in real subtitle releases.  Those bytes are read as
+ * Windows-1252, and the file says so once, when what they make reads as
+ * text: any punctuation or symbol (curly quotes, dashes, the ellipsis,
+ * NBSP, £, °...), and letters inside a word that has other letters too
+ * ("caf\xE9", "\xE9t\xE9", "A\xC7\xC3O") or on their own as the one-letter
+ * words à, è, é.  Anything else is damage to refuse: bytes Windows-1252
+ * leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D), or accented letters
+ * standing alone ("\xFF\xFE", a UTF-16 byte-order mark, reads "ÿþ"). */
+
+typedef struct cp1252_reader {
+    iconv_t cd;
+    char out[8];     /* the last character read, UTF-8 */
+    size_t len;
+} cp1252_reader;
+
+/* Reads byte c as Windows-1252 into r->out; 0 when the code page leaves it
+ * undefined. */
+static int cp1252_read(cp1252_reader *r, unsigned char c)
+{
+    char in[1] = {(char)c}, *ip = in, *op = r->out;
+    size_t in_left = 1, out_left = sizeof r->out;
+    iconv(r->cd, NULL, NULL, NULL, NULL);
+    if (iconv(r->cd, &ip, &in_left, &op, &out_left) == (size_t)-1 || in_left)
+        return 0;
+    r->len = sizeof r->out - out_left;
+    return r->len > 0;
+}
+
+static utf8proc_int32_t code_point(const char *s, size_t n)
+{
+    utf8proc_int32_t cp = -1;
+    if (utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp) <= 0)
+        return -1;
+    return cp;
+}
+
+/* The character of valid UTF-8 that ends just before b + at (0 when none). */
+static utf8proc_int32_t char_before(const unsigned char *b, size_t at)
+{
+    for (size_t k = 1; k <= 4 && k <= at; k++)
+        if (sm_utf8_sequence(b + at - k, b + at) == k)
+            return code_point((const char *)b + at - k, k);
+    return 0;
+}
+
+/* Reads the run b[a..z) of bytes that are not UTF-8 as Windows-1252 into
+ * o (room for 3 bytes each), when it reads as text (see above): the bytes
+ * written, or (size_t)-1 when it does not. */
+static size_t cp1252_run(cp1252_reader *r, const unsigned char *b, size_t n, size_t a, size_t z, char *o)
+{
+    size_t w = 0, letters = 0;
+    utf8proc_int32_t only = 0;
+    for (size_t i = a; i < z; i++) {
+        if (!cp1252_read(r, b[i]))
+            return (size_t)-1;
+        utf8proc_int32_t cp = code_point(r->out, r->len);
+        if (is_letter(cp)) {
+            letters++;
+            only = cp;
+        }
+        memcpy(o + w, r->out, r->len);
+        w += r->len;
+    }
+    if (letters == 0)
+        return w;
+    utf8proc_int32_t after = 0;
+    if (z < n) {
+        size_t k = sm_utf8_sequence(b + z, b + n);
+        after = k ? code_point((const char *)b + z, k) : 0;
+    }
+    if (is_letter(char_before(b, a)) || is_letter(after))
+        return w;
+    if (z - a == 1 && letters == 1 &&
+        (only == 0xE0 || only == 0xC0 || only == 0xE8 || only == 0xC8 || only == 0xE9 || only == 0xC9))
+        return w;   /* à, è, é: words of their own */
+    return (size_t)-1;
+}
+
+/* Decodes b[0..n), UTF-8 with a few bytes that are not, into a new buffer
+ * (see above); refuses the file at the first byte that does not read as
+ * Windows-1252 text. */
+static int decode_utf8_with_cp1252(const char *name, const unsigned char *b, size_t n, const char *encoding,
+                                   sm_text *out, sm_error *err)
+{
+    cp1252_reader r;
+    r.cd = iconv_open("UTF-8", "WINDOWS-1252");
+    if (r.cd == (iconv_t)-1)
+        return sm_fail(err, name, line_at(b, n, utf8_first_invalid(b, n)), "invalid UTF-8 (byte 0x%02X)",
+                       b[utf8_first_invalid(b, n)]);
+    unsigned char *buf = malloc(n * 3 + 1);
+    if (!buf) {
+        iconv_close(r.cd);
+        return sm_fail(err, name, 0, "out of memory");
+    }
+    size_t i = 0, j = 0, bytes = 0, lines = 0, first = n, first_out = 0;
+    long line = 1, last_line = 0;
+    while (i < n) {
+        unsigned char c = b[i];
+        size_t k = c < 0x80 ? 1 : sm_utf8_sequence(b + i, b + n);
+        if (k) {
+            line += c == '\n' || (c == '\r' && !(i + 1 < n && b[i + 1] == '\n'));
+            memcpy(buf + j, b + i, k);
+            i += k;
+            j += k;
+            continue;
+        }
+        size_t z = i + 1;
+        while (z < n && b[z] >= 0x80 && sm_utf8_sequence(b + z, b + n) == 0)
+            z++;
+        size_t w = cp1252_run(&r, b, n, i, z, (char *)buf + j);
+        if (w == (size_t)-1) {
+            iconv_close(r.cd);
+            free(buf);
+            return sm_fail(err, name, line, "invalid UTF-8 (byte 0x%02X), and not Windows-1252 text either", c);
+        }
+        if (first == n) {
+            first = i;
+            first_out = j;
+        }
+        bytes += z - i;
+        lines += line != last_line;
+        last_line = line;
+        j += w;
+        i = z;
+    }
+    iconv_close(r.cd);
+    size_t shown = sm_utf8_sequence(buf + first_out, buf + j);
+    sm_warn(&out->warnings, line_at(b, n, first),
+            "%zu byte%s on %zu line%s not UTF-8: read as Windows-1252 (the first, 0x%02X, here as '%.*s')",
+            bytes, bytes == 1 ? "" : "s", lines, lines == 1 ? "" : "s", b[first], (int)shown,
+            (const char *)buf + first_out);
+    char enc[sizeof out->encoding];
+    snprintf(enc, sizeof enc, "%s+WINDOWS-1252", encoding);
+    return finish_text(name, buf, buf, j, enc, out, err);
 }
 
 /* ---- entry points -------------------------------------------------------- */
@@ -532,11 +685,12 @@ static int decode_utf8(const char *name, const unsigned char *b, size_t n, const
     utf8_census(b, n, &valid_multibyte, &invalid);
     /* No multibyte sequence at all: legacy 8-bit.  A handful of accidental
      * ones among many invalid bytes ("É…" in WINDOWS-1252 is C9 85, valid
-     * UTF-8) is legacy too.  Anything else is UTF-8 with damage in it, which
-     * the user must fix: guessing would garble the text. */
+     * UTF-8) is legacy too.  Anything else is UTF-8 with a few bytes that
+     * are not: Windows-1252 where they read as text, else damage the user
+     * must fix (guessing would garble the text). */
     if (!bom && (valid_multibyte == 0 || valid_multibyte * 8 < invalid))
         return decode_legacy(name, b, n, out, err);
-    return sm_fail(err, name, line_at(b, n, bad), "invalid UTF-8 (byte 0x%02X)", b[bad]);
+    return decode_utf8_with_cp1252(name, b, n, encoding, out, err);
 }
 
 /* Decodes bytes[0..n).  *spare is NULL or the malloc'd buffer holding the
@@ -587,7 +741,10 @@ int sm_text_decode(const char *name, const unsigned char *bytes, size_t n, sm_te
                    sm_error *err)
 {
     unsigned char *no_spare = NULL;
-    return decode_bytes(name, bytes, n, &no_spare, out, err);
+    int rc = decode_bytes(name, bytes, n, &no_spare, out, err);
+    if (rc)
+        sm_warnings_free(&out->warnings);
+    return rc;
 }
 
 int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
@@ -641,6 +798,8 @@ int sm_text_read_file(const char *path, sm_text *out, sm_error *err)
     unsigned char *spare = buf;
     int rc = decode_bytes(path, buf, n, &spare, out, err);
     free(spare);
+    if (rc)
+        sm_warnings_free(&out->warnings);
     return rc;
 }
 
@@ -651,4 +810,5 @@ void sm_text_free(sm_text *t)
     free(t->data);
     t->data = NULL;
     t->len = 0;
+    sm_warnings_free(&t->warnings);
 }
