@@ -130,6 +130,18 @@ static void error_format(void **state)
     sm_warn(&w, 3, "index %d repeated", 2);
     assert_int_equal(w.n_items, 1);
     assert_string_equal(w.items[0].message, "index 2 repeated");
+    /* a file's decoding warnings go in front of its reader's */
+    sm_warnings decoding = {0};
+    assert_int_equal(sm_warnings_prepend(&w, &decoding), 0);   /* nothing to move */
+    assert_int_equal(w.n_items, 1);
+    sm_warn(&decoding, 7, "read as Windows-1252");
+    assert_int_equal(sm_warnings_prepend(&w, &decoding), 0);
+    assert_int_equal(w.n_items, 2);
+    assert_int_equal(w.items[0].line, 7);
+    assert_string_equal(w.items[1].message, "index 2 repeated");
+    assert_int_equal(decoding.n_items, 0);
+    assert_null(decoding.items);
+    sm_warnings_free(&decoding);
     sm_warnings_free(&w);
 }
 

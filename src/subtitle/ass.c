@@ -187,7 +187,8 @@ int sub_parse_ass(sub_builder *b, const char *text, size_t len)
                             (int)(fl > 40 ? 40 : fl), f);
             continue;
         }
-        sub_repaired_times(b, loose, r.no);
+        if (loose)
+            sub_repaired_times(b, loose, r.no);
         if (sub_cue_begin(b, start, end, r.no))
             return -1;
         if (fmt.name >= 0) {

@@ -84,6 +84,8 @@ static timing_kind read_timing(const char *s, size_t n, int in_cue, timing *t)
 {
     t->loose = 0;
     t->why = "";
+    if (!sub_starts_like_time(s, n))
+        return NOT_TIMING;
     int rc = sub_parse_timing_line(s, n, SUB_TIME_SRT, &t->start, &t->end, &t->loose, &t->why);
     if (rc == 1)
         return in_cue && (t->loose & SUB_TIME_BARE) ? NOT_TIMING : TIMING;
@@ -113,7 +115,8 @@ static int start_cue(srt_state *st, const timing *t, int after_text)
     if (sub_lines_unterminated(&st->r))
         return truncated(st);
     int ordinal = (int)b->out->n_cues + 1;
-    sub_repaired_times(b, t->loose, line);
+    if (t->loose)
+        sub_repaired_times(b, t->loose, line);
     if (after_text)
         sub_repaired(b, SUB_REPAIR_NO_BLANK, line,
                      "missing blank line before cue %d: a timing line right after text starts the next cue",

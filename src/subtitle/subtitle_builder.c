@@ -116,8 +116,37 @@ static size_t read_digits(const char *p, const char *end, size_t keep, unsigned 
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
+/* "HH:MM:SS,mmm" / "HH:MM:SS.mmm", as nearly every SRT and WebVTT file
+ * writes every time: read without the general path's bookkeeping.  Returns
+ * 12, -1 (impossible values) or 0 (another form: take the general path). */
+static long strict_time(const char *p, const char *end, double *out)
+{
+    if (end - p < 12 || p[2] != ':' || p[5] != ':' || (p[8] != ',' && p[8] != '.') ||
+        (end - p > 12 && is_digit(p[12])))
+        return 0;
+    static const int digit_at[] = {0, 1, 3, 4, 6, 7, 9, 10, 11};
+    for (size_t i = 0; i < sizeof digit_at / sizeof digit_at[0]; i++)
+        if (!is_digit(p[digit_at[i]]))
+            return 0;
+    unsigned long h = (unsigned long)(p[0] - '0') * 10 + (unsigned long)(p[1] - '0');
+    unsigned long m = (unsigned long)(p[3] - '0') * 10 + (unsigned long)(p[4] - '0');
+    unsigned long s = (unsigned long)(p[6] - '0') * 10 + (unsigned long)(p[7] - '0');
+    unsigned long ms = (unsigned long)(p[9] - '0') * 100 + (unsigned long)(p[10] - '0') * 10 +
+                       (unsigned long)(p[11] - '0');
+    if (m >= 60 || s >= 60)
+        return -1;
+    /* the same expression as below, so both paths give the same double */
+    *out = (double)h * 3600.0 + (double)m * 60.0 + (double)s + (double)ms / 1000.0;
+    return 12;
+}
+
 long sub_parse_time(const char *p, const char *end, sub_time_format fmt, double *out, unsigned *loose)
 {
+    if (fmt != SUB_TIME_ASS) {
+        long n = strict_time(p, end, out);
+        if (n)
+            return n;
+    }
     const char *q = p;
     int negative = 0;
     if (fmt == SUB_TIME_ASS && q < end && *q == '-') {   /* some tools write events before 0 */
@@ -204,17 +233,9 @@ int sub_has_arrow(const char *s, size_t len)
 
 int sub_looks_like_timing(const char *s, size_t len)
 {
-    const char *e = s + len;
-    while (s < e && (*s == ' ' || *s == '\t'))
-        s++;
     /* Starts like a timestamp: digits, ':', a digit ("10 --> 20 apples"
      * inside a cue is text, not a broken timing line). */
-    const char *d = s;
-    while (d < e && is_digit(*d))
-        d++;
-    if (d == s || e - d < 2 || d[0] != ':' || !is_digit(d[1]))
-        return 0;
-    return sub_has_arrow(d, (size_t)(e - d));
+    return sub_starts_like_time(s, len) && sub_has_arrow(s, len);
 }
 
 /* Bytes of the arrow-like character at p: '-', '>', '=', '~', and the
@@ -253,6 +274,11 @@ int sub_parse_timing_line(const char *s, size_t len, sub_time_format fmt,
     const char *arrow = p;
     size_t k, arrow_chars = 0;
     int canonical = 0;
+    if (e - p >= 5 && p[0] == ' ' && p[1] == '-' && p[2] == '-' && p[3] == '>' && p[4] == ' ') {
+        p += 5;   /* " --> ": nearly every timing line */
+        arrow_chars = 3;
+        canonical = 1;
+    }
     while (p < e) {
         if (*p == ' ' || *p == '\t') {
             p++;

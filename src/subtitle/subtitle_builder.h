@@ -138,6 +138,20 @@ typedef enum sub_time_format { SUB_TIME_SRT, SUB_TIME_VTT, SUB_TIME_ASS } sub_ti
  * no digits after it).  *loose gets SUB_TIME_* bits ORed in. */
 long sub_parse_time(const char *p, const char *end, sub_time_format fmt, double *out, unsigned *loose);
 
+/* The line starts (after spaces and tabs) like a time: digits, ':', a
+ * digit.  A cheap test that keeps text and index lines away from the
+ * timing-line parser. */
+static inline int sub_starts_like_time(const char *s, size_t n)
+{
+    const char *e = s + n;
+    while (s < e && (*s == ' ' || *s == '\t'))
+        s++;
+    const char *d = s;
+    while (d < e && *d >= '0' && *d <= '9')
+        d++;
+    return d > s && e - d >= 2 && d[0] == ':' && d[1] >= '0' && d[1] <= '9';
+}
+
 /* Parse "TIME ARROW TIME[ anything]": white space allowed around and
  * before; ARROW is "-->" or, loosely, any run of '-', '>', '=', '~', en or
  * em dashes and arrows, or only white space (*loose says which).  1 on

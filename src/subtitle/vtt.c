@@ -43,6 +43,8 @@ static int read_timing(const char *s, size_t n, int in_cue, double *start, doubl
 {
     *loose = 0;
     *why = "";
+    if (!sub_starts_like_time(s, n))
+        return 0;
     int rc = sub_parse_timing_line(s, n, SUB_TIME_VTT, start, end, loose, why);
     if (rc == 1)
         return in_cue && (*loose & SUB_TIME_BARE) ? 0 : 1;
@@ -71,7 +73,8 @@ static int vtt_timing_line(sub_builder *b, sub_lines *r, int kind, double start,
         sub_skipped_cue(b, r->no, "bad WebVTT timing line (%s)", why);
         return 0;
     }
-    sub_repaired_times(b, loose, r->no);
+    if (loose)
+        sub_repaired_times(b, loose, r->no);
     if (after_text)
         sub_repaired(b, SUB_REPAIR_NO_BLANK, r->no,
                      "missing blank line before cue %d: a timing line right after text starts the next cue",
