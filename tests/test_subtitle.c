@@ -367,6 +367,9 @@ static void srt_bad_lines(void **state)
     assert_true(has_warning(&s, 6, "bad timing line (impossible start time): skipped, the rest of the file is read"));
     assert_true(has_warning(&s, 12, "bad timing line (unexpected characters after the end time)"));
     assert_true(has_warning(&s, 16, "bad timing line (expected '-->' after the start time)"));
+    /* The index after a skipped cue follows the skipped cue's index: the
+     * skip is said once, not again as a gap in the indices. */
+    assert_false(has_warning(&s, 0, "SRT index"));
     sm_subtitles_free(&s);
 }
 

@@ -148,6 +148,10 @@ static int broken_timing(srt_state *st, const timing *t)
     if (sub_lines_unterminated(&st->r))
         return truncated(st);
     sub_skipped_cue(st->b, st->r.no, "bad timing line (%s)", t->why);
+    if (st->have_index) {   /* the next index follows this one: no second warning for the same gap */
+        st->have_prev_index = 1;
+        st->prev_index = st->index;
+    }
     st->have_index = 0;
     return 0;
 }
