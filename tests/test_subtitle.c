@@ -829,6 +829,9 @@ static void readers_stay_inside_the_slice(void **state)
         "[Script Info]\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
         "Dialogue: 0,-0:00:01.5,0:0:2,Default,Joey,0,0,0,,{\\i1}Hi\\Nthere\\h\\n- x{\\b1\n",
         "2\n00:00:03,0\n\n12\n00:61:00,000 --> 00:00:01,000\nx\n\n00:00:05 --> 00:00:06\n<<q>> < b > caf\xC3\xA9",
+        /* UTF-8 with Windows-1252 bytes (and one that is neither), then a legacy file */
+        "1\r\n00:00:01,000 --> 00:00:02,000\r\nCaf\xC3\xA9, it\x92s caf\xE9 \x85 \xE0 \xFF\xFE\x81\r",
+        "1\n00:00:01,000 --> 00:00:02,000\nCaf\xE9 na\xEFve \x81\x8D \x93q\x94\r\n",
     };
     for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++) {
         size_t len = strlen(inputs[k]);
