@@ -455,18 +455,27 @@ char *sub_strndup(sub_builder *b, const char *s, size_t n)
     return p;
 }
 
-void sub_warn(sub_builder *b, long line, const char *fmt, ...)
+/* One warning, unless the file already has SUB_MAX_WARNINGS (then only
+ * counted).  1 when it was added. */
+static int warn_v(sub_builder *b, long line, const char *fmt, va_list ap)
 {
     if (b->out->warnings.n_items >= SUB_MAX_WARNINGS) {
         b->warnings_dropped++;
-        return;
+        return 0;
     }
     char msg[400];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t before = b->out->warnings.n_items;
+    sm_warn(&b->out->warnings, line, "%s", msg);
+    return b->out->warnings.n_items > before;
+}
+
+void sub_warn(sub_builder *b, long line, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    warn_v(b, line, fmt, ap);
     va_end(ap);
-    sm_warn(&b->out->warnings, line, "%s", msg);
 }
 
 /* ---- repairs, said once per file ---------------------------------------------
@@ -478,18 +487,11 @@ void sub_repaired(sub_builder *b, sub_repair kind, long line, const char *fmt, .
 {
     if (b->repairs[kind]++ > 0)
         return;
-    if (b->out->warnings.n_items >= SUB_MAX_WARNINGS) {
-        b->warnings_dropped++;
-        return;
-    }
-    char msg[400];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int added = warn_v(b, line, fmt, ap);
     va_end(ap);
-    size_t before = b->out->warnings.n_items;
-    sm_warn(&b->out->warnings, line, "%s", msg);
-    if (b->out->warnings.n_items > before)
+    if (added)
         b->repair_warning[kind] = b->out->warnings.n_items;   /* index + 1 */
 }
 
