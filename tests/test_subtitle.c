@@ -331,14 +331,16 @@ static void srt_arrows(void **state)
              "5\n00:00:09,000   00:00:10,000\ne\n\n"                    /* no arrow */
              "6\n00:00:11,000 \xE2\x86\x92 00:00:12,000\nf\n"          /* rightwards arrow */
              "10:30 -> 11:00 is the slot.\n"                            /* clock times in speech */
-             "10:30 -> 11:00\n",
+             "10:30 -> 11:00\n"
+             "10:30 -> later, ok?\n"                                   /* a clock time, an arrow, words */
+             "9:15 --> then lunch.\n",
              &s);
     assert_int_equal(s.n_cues, 6);
     for (int i = 0; i < 6; i++) {
         assert_time(s.cues[i].start, 2 * i + 1);
         assert_time(s.cues[i].end, 2 * i + 2);
     }
-    assert_string_equal(s.segments[5].text, "f 10:30 -> 11:00 is the slot. 10:30 -> 11:00");
+    assert_string_equal(s.segments[5].text, "f 10:30 -> 11:00 is the slot. 10:30 -> 11:00 10:30 -> later, ok? 9:15 --> then lunch.");
     assert_true(has_warning(&s, 2, "(6 lines like it; this is the first)"));
     assert_int_equal(s.warnings.n_items, 1);
     sm_subtitles_free(&s);
@@ -384,9 +386,10 @@ static void vtt_loose_cues(void **state)
              "00:01,500 --> 00:02,750\nComma.\n\n"
              "00:03.5 -> 00:04.25\nShort.\n"
              "00:00:05.000 --> 00:06.0 line:85%\nNo blank line.\n\n"
-             "1:00:07.000 --> 1:00:08.000\nOne-digit hours.\n",
+             "1:00:07.000 --> 1:00:08.000\nOne-digit hours.\n10:30 --> later.\n",
              &s);
     assert_int_equal(s.n_cues, 4);
+    assert_string_equal(s.segments[3].text, "One-digit hours. 10:30 --> later.");
     assert_time(s.cues[0].start, 1.5);
     assert_time(s.cues[0].end, 2.75);
     assert_time(s.cues[1].start, 3.5);

@@ -23,7 +23,9 @@
  *  - the file ending inside a timing line, or right after an index line,
  *    is an error (a truncated file).
  * Inside a cue a line is taken as the next timing line only when it is a
- * whole one and not two bare clock times ("10:30 -> 11:00" stays text). */
+ * whole one and not two bare clock times ("10:30 -> 11:00" stays text);
+ * there a line that starts with a bare clock time and an arrow but is no
+ * timing line ("10:30 -> later") is text too, not a broken timing line. */
 #include "subtitle/subtitle_internal.h"
 
 #include <stdlib.h>
@@ -89,7 +91,7 @@ static timing_kind read_timing(const char *s, size_t n, int in_cue, timing *t)
     int rc = sub_parse_timing_line(s, n, SUB_TIME_SRT, &t->start, &t->end, &t->loose, &t->why);
     if (rc == 1)
         return in_cue && (t->loose & SUB_TIME_BARE) ? NOT_TIMING : TIMING;
-    if (rc < 0 && (sub_looks_like_timing(s, n) || (!in_cue && timestamp_like(s, n))))
+    if (rc < 0 && (sub_looks_like_timing(s, n, SUB_TIME_SRT, in_cue) || (!in_cue && timestamp_like(s, n))))
         return BROKEN_TIMING;
     return NOT_TIMING;
 }

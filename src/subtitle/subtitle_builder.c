@@ -231,11 +231,22 @@ int sub_has_arrow(const char *s, size_t len)
     return 0;
 }
 
-int sub_looks_like_timing(const char *s, size_t len)
+int sub_looks_like_timing(const char *s, size_t len, sub_time_format fmt, int in_cue)
 {
     /* Starts like a timestamp: digits, ':', a digit ("10 --> 20 apples"
      * inside a cue is text, not a broken timing line). */
-    return sub_starts_like_time(s, len) && sub_has_arrow(s, len);
+    if (!sub_starts_like_time(s, len) || !sub_has_arrow(s, len))
+        return 0;
+    if (!in_cue)
+        return 1;
+    /* After text, a bare clock time then an arrow ("10:30 -> later") is
+     * what is said, as "10:30 -> 11:00" is (see SUB_TIME_BARE). */
+    const char *p = s, *e = s + len;
+    while (p < e && (*p == ' ' || *p == '\t'))
+        p++;
+    double t;
+    unsigned bits = 0;
+    return !(sub_parse_time(p, e, fmt, &t, &bits) > 0 && (bits & SUB_TIME_BARE));
 }
 
 /* Bytes of the arrow-like character at p: '-', '>', '=', '~', and the

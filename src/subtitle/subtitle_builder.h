@@ -164,8 +164,9 @@ int sub_parse_timing_line(const char *s, size_t len, sub_time_format fmt,
 int sub_has_arrow(const char *s, size_t len);
 
 /* The line looks like a timing line: after spaces it starts like a
- * timestamp ("12:3") and contains an arrow ("-->", "->"). */
-int sub_looks_like_timing(const char *s, size_t len);
+ * timestamp ("12:3") and contains an arrow ("-->", "->"); `in_cue` (after
+ * a cue's text), not when it starts with a bare clock time ("10:30"). */
+int sub_looks_like_timing(const char *s, size_t len, sub_time_format fmt, int in_cue);
 
 /* ---- what a reader repaired, said once per file --------------------------- */
 

@@ -48,7 +48,7 @@ static int read_timing(const char *s, size_t n, int in_cue, double *start, doubl
     int rc = sub_parse_timing_line(s, n, SUB_TIME_VTT, start, end, loose, why);
     if (rc == 1)
         return in_cue && (*loose & SUB_TIME_BARE) ? 0 : 1;
-    return rc < 0 && sub_looks_like_timing(s, n) ? -1 : 0;
+    return rc < 0 && sub_looks_like_timing(s, n, SUB_TIME_VTT, in_cue) ? -1 : 0;
 }
 
 static int timing_ahead(const sub_lines *r, int in_cue)
