@@ -1,4 +1,4 @@
-/* test_common.c - JSON writer, arena, atomic output, errors. */
+/* test_common.c - JSON writer, arena, atomic output, errors, slice search. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include "storymovie/error.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
+#include "common/slice.h"
 
 static void json_record_with_escapes(void **state)
 {
@@ -145,6 +146,29 @@ static void error_format(void **state)
     sm_warnings_free(&w);
 }
 
+/* sm_memmem finds a needle only inside the slice, whatever follows it. */
+static void slice_search(void **state)
+{
+    (void)state;
+    const char *t = "a DRAFT, DRAFTED";
+    assert_ptr_equal(sm_memmem(t, strlen(t), "DRAFT", 5), t + 2);
+    assert_ptr_equal(sm_memmem(t + 3, strlen(t) - 3, "DRAFT", 5), t + 9);
+    assert_null(sm_memmem(t, 6, "DRAFT", 5));          /* "a DRAF": cut by the slice */
+    assert_ptr_equal(sm_memmem(t, 7, "DRAFT", 5), t + 2);
+    assert_null(sm_memmem(t, 0, "D", 1));
+    assert_ptr_equal(sm_memmem(t, 0, "", 0), t);
+    assert_null(sm_memmem("ab", 2, "abc", 3));
+    const char *u = "aab";
+    assert_ptr_equal(sm_memmem(u, 3, "ab", 2), u + 1);  /* a false start, then the match */
+    /* an exact-size buffer without a terminator: nothing is read past it */
+    char *buf = malloc(4);
+    memcpy(buf, "xyDR", 4);
+    assert_null(sm_memmem(buf, 4, "DRAFT", 5));
+    assert_ptr_equal(sm_memmem(buf, 4, "DR", 2), buf + 2);
+    assert_null(sm_memmem(buf, 4, "RX", 2));
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +178,7 @@ int main(void)
         cmocka_unit_test(atomic_output_appears_whole),
         cmocka_unit_test(output_to_device_writes_in_place),
         cmocka_unit_test(error_format),
+        cmocka_unit_test(slice_search),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -484,6 +484,30 @@ static void odd_inputs_do_not_crash(void **state)
         }
 }
 
+/* A title line searched with strstr read past the end of a buffer the
+ * caller never terminated (found by fuzz_script_parse, minimised to these
+ * 32 bytes): the input goes in an exact-size heap buffer, so ASan sees any
+ * read past it, through detection and every reader. */
+static void title_search_stays_in_the_buffer(void **state)
+{
+    (void)state;
+    static const unsigned char input[32] = {
+        0x09, 0x22, 0x0a, 0x20, 0x20, 0x20, 0x62, 0x79, 0x0a, 0x20, 0x20, 0x20, 0x53, 0x4f, 0x20, 0x20,
+        0x20, 0x2e, 0x0a, 0x73, 0x0a, 0x0a, 0x20, 0x20, 0x20, 0x20, 0x20, 0x49, 0x0a, 0x20, 0x20, 0x73,
+    };
+    char *buf = malloc(sizeof input);
+    assert_non_null(buf);
+    memcpy(buf, input, sizeof input);
+    sm_script s;
+    sm_error err = {0};
+    if (sm_script_parse("regress.txt", buf, sizeof input, &s, &err) == 0)
+        sm_script_free(&s);
+    for (int f = SM_SCRIPT_PLAIN; f <= SM_SCRIPT_TRANSCRIPT; f++)
+        if (sm_script_parse_as("regress.txt", buf, sizeof input, (sm_script_format)f, &s, &err) == 0)
+            sm_script_free(&s);
+    free(buf);
+}
+
 /* Megabytes of one repeated pathological line, in every reader: must end
  * quickly and without exhausting the stack (no recursion per line, no
  * quadratic rescans). */
@@ -581,6 +605,7 @@ int main(void)
         cmocka_unit_test(transcript_wrapped_scene),
         cmocka_unit_test(empty_is_an_error),
         cmocka_unit_test(odd_inputs_do_not_crash),
+        cmocka_unit_test(title_search_stays_in_the_buffer),
         cmocka_unit_test(long_repeated_input),
         cmocka_unit_test(pathological_repeats),
         cmocka_unit_test(blocks_as_json_lines_and_speakers),

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "common/array.h"
+#include "common/slice.h"
 
 typedef struct fline {
     size_t off;      /* into the cleaned text */
@@ -56,19 +57,6 @@ static void push_line(cleaned *c, size_t off, long src)
     c->n++;
 }
 
-/* Does "ab" occur in t? (memmem is not standard C) */
-static int contains_pair(const char *t, size_t len, char a, char b)
-{
-    for (const char *q = t, *e = t + len; q < e; q++) {
-        q = memchr(q, a, (size_t)(e - q));
-        if (!q)
-            return 0;
-        if (q + 1 < e && q[1] == b)
-            return 1;
-    }
-    return 0;
-}
-
 /* Pass 1: cut the boneyard and the notes out. */
 static void clean_text(const char *t, size_t len, cleaned *c, sm_warnings *w)
 {
@@ -84,7 +72,7 @@ static void clean_text(const char *t, size_t len, cleaned *c, sm_warnings *w)
     }
     c->lines = malloc(lines * sizeof *c->lines);
     c->cap = c->lines ? lines : 0;
-    if (!contains_pair(t, len, '/', '*') && !contains_pair(t, len, '[', '[')) {
+    if (!sm_memmem(t, len, "/*", 2) && !sm_memmem(t, len, "[[", 2)) {
         /* Nothing to cut (the usual case): the lines are the input's. */
         c->base = t;
         c->base_len = len;

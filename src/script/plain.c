@@ -30,6 +30,7 @@
 
 #include "common/array.h"
 #include "common/hash.h"
+#include "common/slice.h"
 
 enum {
     L_BLANK = 1,     /* nothing but spaces */
@@ -464,7 +465,7 @@ static size_t read_title(reader *r, size_t i)
                 sm_builder_title(r->b, key, key_len, v->p, v->len);
             key = s, key_len = sn, v->len = 0;
         } else if (key && !memchr(s, '/', sn) && !sm_ascii_prefix_ci(s, sn, "draft") &&
-                   !(sn > 5 && strstr(s, "DRAFT") && (size_t)(strstr(s, "DRAFT") - s) < sn)) {
+                   !sm_memmem(s, sn, "DRAFT", 5)) {
             sm_sbuf_join(v, ' ', s, sn);
         } else {
             if (key && v->len)
