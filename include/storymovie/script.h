@@ -72,6 +72,8 @@ typedef struct sm_script {
     sm_block *blocks;
     size_t n_blocks;
     int n_scenes;
+    const char *layout;          /* plain: the layout inferred ("indented", "flush-left", "one-column",
+                                    "centred", "spaced-columns", "noisy-indent"); NULL otherwise */
     sm_warnings warnings;
     sm_arena arena;              /* owns every string above */
 } sm_script;

@@ -16,14 +16,13 @@
  *     column; the most common indent of the lines after them is the
  *     dialogue column; the most common indent of the other lines left of the
  *     dialogue column is the action column.
- *  3. When that gives no consistent layout (everything flush left, or
- *     dialogue as deep as action) we fall back to shape alone: an ALL-CAPS
- *     line after a blank line and before a non-blank line is a cue, and the
- *     speech runs to the next blank line.
- *  4. One pass then classifies every line with those columns.
+ *  3. When that gives no consistent layout (everything flush left, centred
+ *     lines, dialogue as deep as action, a blank line under every cue), the
+ *     file is read by shape and neighbours instead (plain_shape.c).
+ *  4. Otherwise one pass classifies every line with those columns.
  * Speeches broken across pages ("(MORE)" ... "JOHN (CONT'D)") are joined
  * back into one block. */
-#include "script/script_internal.h"
+#include "script/plain_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,26 +30,6 @@
 #include "common/array.h"
 #include "common/hash.h"
 #include "common/slice.h"
-
-enum {
-    L_BLANK = 1,     /* nothing but spaces */
-    L_CAPS = 2,      /* letters, none lower case (parenthesised text ignored) */
-    L_DROP = 4,      /* page furniture */
-    L_MORE = 8,      /* "(MORE)": the speech continues on the next page */
-    L_CAND = 16,     /* may be a page header (while those are sought) */
-};
-
-typedef struct pline {
-    const char *s;   /* content without indentation and trailing spaces */
-    uint32_t n;
-    int32_t indent;  /* columns, tabs to multiples of 8 */
-    uint32_t flags;
-} pline;
-
-typedef struct layout {
-    int indented;         /* the columns below are meaningful */
-    int action, dialogue, paren, cue;
-} layout;
 
 #define MAX_COL 256       /* indents beyond this are clamped in histograms */
 
@@ -110,7 +89,7 @@ static int continued_line(const char *s, size_t n)
 }
 
 /* Transitions at any column: "CUT TO:", "FADE IN:", "DISSOLVE TO:", ... */
-static int transition_shape(const char *s, size_t n)
+int sm_plain_transition_shape(const char *s, size_t n)
 {
     if (n < 4 || n > 40 || (s[n - 1] != ':' && s[n - 1] != '.'))
         return 0;
@@ -130,7 +109,7 @@ static int transition_shape(const char *s, size_t n)
 }
 
 /* Scene heading, optionally numbered at either side.  Sets the number span. */
-static int heading_shape(const char *s, size_t n, const char **num, size_t *num_len)
+int sm_plain_heading_shape(const char *s, size_t n, const char **num, size_t *num_len)
 {
     *num = NULL;
     *num_len = 0;
@@ -178,7 +157,7 @@ static int mode_of(const uint32_t *hist, int lo, int hi)
 static int col(int indent) { return indent < MAX_COL ? indent : MAX_COL - 1; }
 
 /* Next line index after i that is not dropped, or n. */
-static size_t next_kept(const pline *L, size_t n, size_t i)
+size_t sm_plain_next_kept(const pline *L, size_t n, size_t i)
 {
     for (i++; i < n && (L[i].flags & L_DROP); i++)
         ;
@@ -187,7 +166,7 @@ static size_t next_kept(const pline *L, size_t n, size_t i)
 
 /* Camera and editing directions that look like cues (short, ALL CAPS,
  * text below) but never speak: "ANGLE ON JOHN", "INSERT - THE LETTER". */
-static int direction_word(const char *s, size_t n)
+int sm_plain_direction_word(const char *s, size_t n)
 {
     static const char *const words[] = {
         "ANGLE", "CLOSE", "CLOSEUP", "CLOSE-UP", "INSERT", "POV", "P.O.V.", "WIDE", "ON", "BACK",
@@ -210,14 +189,14 @@ static int cue_shape(const pline *L, size_t n, size_t i)
     const pline *l = &L[i];
     if ((l->flags & (L_BLANK | L_CAPS | L_DROP)) != L_CAPS || l->n > 60)
         return 0;
-    if (l->s[l->n - 1] == ':' || l->s[0] == '(' || transition_shape(l->s, l->n) ||
-        direction_word(l->s, l->n))
+    if (l->s[l->n - 1] == ':' || l->s[0] == '(' || sm_plain_transition_shape(l->s, l->n) ||
+        sm_plain_direction_word(l->s, l->n))
         return 0;
     const char *num;
     size_t num_len;
-    if (heading_shape(l->s, l->n, &num, &num_len))
+    if (sm_plain_heading_shape(l->s, l->n, &num, &num_len))
         return 0;
-    size_t nx = next_kept(L, n, i);
+    size_t nx = sm_plain_next_kept(L, n, i);
     if (nx >= n || (L[nx].flags & L_BLANK))
         return 0;
     /* A cue stands alone: a blank line (or a dropped page line) above it,
@@ -269,7 +248,7 @@ static uint64_t key_hash(const char *s, size_t n, int *has_digit)
 static int header_candidate(const pline *L, size_t n, size_t i, int action_col)
 {
     const pline *l = &L[i];
-    if ((l->flags & (L_BLANK | L_DROP)) || l->n > 80)
+    if ((l->flags & (L_BLANK | L_DROP | L_NAME)) || l->n > 80)
         return 0;
     if (action_col >= 0 && l->indent >= action_col - 1 && l->indent <= action_col + 1)
         return 0;
@@ -308,8 +287,8 @@ static int drop_repeated_headers(pline *L, size_t n, int action_col)
             uint64_t h = key_hash(l->s, l->n, &digit);
             const char *num;
             size_t num_len;
-            if ((!digit && h != first_key) || heading_shape(l->s, l->n, &num, &num_len) ||
-                transition_shape(l->s, l->n)) {
+            if ((!digit && h != first_key) || sm_plain_heading_shape(l->s, l->n, &num, &num_len) ||
+                sm_plain_transition_shape(l->s, l->n)) {
                 l->flags &= ~(uint32_t)L_CAND;
                 continue;
             }
@@ -346,14 +325,14 @@ static void measure(const pline *L, size_t n, layout *lay)
         h_all[col(l->indent)]++;
         if (!cue_shape(L, n, i))
             continue;
-        size_t nx = next_kept(L, n, i);
+        size_t nx = sm_plain_next_kept(L, n, i);
         if (L[nx].indent >= l->indent && L[nx].s[0] != '(')
             continue;     /* speech is left of its cue in an indented script */
         h_cue[col(l->indent)]++;
         cues++;
         while (nx < n && !(L[nx].flags & L_BLANK) && L[nx].s[0] == '(') {
             h_par[col(L[nx].indent)]++;
-            nx = next_kept(L, n, nx);
+            nx = sm_plain_next_kept(L, n, nx);
         }
         if (nx < n && !(L[nx].flags & L_BLANK))
             h_dlg[col(L[nx].indent)]++;
@@ -374,25 +353,15 @@ static void measure(const pline *L, size_t n, layout *lay)
 
 /* ---- classification ------------------------------------------------------ */
 
-typedef struct reader {
-    sm_builder *b;
-    const pline *L;
-    size_t n;
-    layout lay;
-    sm_sbuf text, paren;
-} reader;
-
 /* Cue in the measured layout: near the cue column, speech below it. */
 static int is_cue(const reader *r, size_t i)
 {
     const pline *l = &r->L[i];
     if (!cue_shape(r->L, r->n, i))
         return 0;
-    if (!r->lay.indented)
-        return 1;
     if (l->indent < r->lay.cue - 8 || l->indent > r->lay.cue + 10)
         return 0;
-    size_t nx = next_kept(r->L, r->n, i);
+    size_t nx = sm_plain_next_kept(r->L, r->n, i);
     return r->L[nx].indent < l->indent - 2 || r->L[nx].s[0] == '(';
 }
 
@@ -402,13 +371,11 @@ static int is_speech_line(const reader *r, size_t i)
     const pline *l = &r->L[i];
     if (l->flags & (L_BLANK | L_DROP))
         return 0;
-    if (!r->lay.indented)
-        return 1;
     return l->indent >= r->lay.dialogue - 3 && l->indent < r->lay.cue - 2 &&
            l->indent > r->lay.action + 2;
 }
 
-static void put_paren(sm_sbuf *b, const char *s, size_t n)
+void sm_plain_put_paren(sm_sbuf *b, const char *s, size_t n)
 {
     if (n && s[0] == '(')
         s++, n--;
@@ -430,7 +397,7 @@ static size_t read_title(reader *r, size_t i)
     size_t first = i;
     while (i < r->n && (L[i].flags & L_BLANK))
         i++;
-    if (i >= r->n || !r->lay.indented || L[i].indent <= r->lay.action + 4)
+    if (i >= r->n || L[i].indent <= r->lay.action + 4)
         return first;
     size_t end = i;
     while (end < r->n) {
@@ -438,8 +405,8 @@ static size_t read_title(reader *r, size_t i)
         if (!(l->flags & L_BLANK) && !(l->flags & L_DROP)) {
             const char *num;
             size_t nl;
-            if (l->indent <= r->lay.action + 2 || heading_shape(l->s, l->n, &num, &nl) ||
-                transition_shape(l->s, l->n) || is_cue(r, end))
+            if (l->indent <= r->lay.action + 2 || sm_plain_heading_shape(l->s, l->n, &num, &nl) ||
+                sm_plain_transition_shape(l->s, l->n) || is_cue(r, end))
                 break;
         }
         end++;
@@ -486,7 +453,7 @@ static size_t read_title(reader *r, size_t i)
     return end;
 }
 
-static void emit_text_block(reader *r, sm_block_kind kind, size_t from, size_t to, const char *s, size_t n)
+void sm_plain_emit(reader *r, sm_block_kind kind, size_t from, size_t to, const char *s, size_t n)
 {
     sm_block *blk = sm_builder_add(r->b, kind, (long)from + 1, (long)to + 1);
     if (blk)
@@ -517,7 +484,7 @@ static size_t read_speech(reader *r, size_t i, int *more)
     }
     *more = 0;
     size_t last = i;
-    size_t k = next_kept(L, r->n, i);
+    size_t k = sm_plain_next_kept(L, r->n, i);
     int in_paren = 0;
     while (k < r->n) {
         const pline *l = &L[k];
@@ -527,7 +494,7 @@ static size_t read_speech(reader *r, size_t i, int *more)
             size_t nx = k;
             while (nx < r->n && (L[nx].flags & (L_BLANK | L_DROP)))
                 nx++;
-            if (!r->lay.indented || nx >= r->n || !is_speech_line(r, nx) || is_cue(r, nx) ||
+            if (nx >= r->n || !is_speech_line(r, nx) || is_cue(r, nx) ||
                 nx - k > 2)
                 break;
             k = nx;
@@ -535,21 +502,21 @@ static size_t read_speech(reader *r, size_t i, int *more)
         }
         if (!in_paren && !is_speech_line(r, k) && !(l->s[0] == '(' && l->indent > r->lay.action + 2))
             break;
-        if (r->lay.indented && is_cue(r, k))
+        if (is_cue(r, k))
             break;
         if (in_paren || l->s[0] == '(') {
             const char *close = memchr(l->s, ')', l->n);
             if (l->s[0] == '(' && close && (size_t)(close - l->s) + 1 < l->n) {
                 /* "(beat) Speech..." on one line */
                 size_t pn = (size_t)(close - l->s) + 1;
-                put_paren(&r->paren, l->s, pn);
+                sm_plain_put_paren(&r->paren, l->s, pn);
                 const char *rest = l->s + pn;
                 size_t rn = l->n - pn;
                 sm_trim(&rest, &rn);
                 sm_sbuf_join(&r->text, ' ', rest, rn);
                 in_paren = 0;
             } else {
-                put_paren(&r->paren, l->s, l->n);
+                sm_plain_put_paren(&r->paren, l->s, l->n);
                 in_paren = close == NULL;
             }
         } else {
@@ -685,7 +652,7 @@ static const char *take_trailing_number(reader *r)
 
 /* The scene heading at line i (num: its scene number, or NULL).  Returns
  * the line after it. */
-static size_t read_heading(reader *r, size_t i, const char *num, size_t num_len)
+size_t sm_plain_read_heading(reader *r, size_t i, const char *num, size_t num_len)
 {
     const pline *L = r->L, *l = &L[i];
     /* Strip the scene numbers, join a heading that wraps ("... -"). */
@@ -741,14 +708,14 @@ static size_t read_action(reader *r, size_t i)
             continue;
         if (m->flags & L_BLANK)
             break;
-        if ((m->flags & L_CAPS) && (heading_shape(m->s, m->n, &num, &num_len) || transition_shape(m->s, m->n)))
+        if ((m->flags & L_CAPS) && (sm_plain_heading_shape(m->s, m->n, &num, &num_len) || sm_plain_transition_shape(m->s, m->n)))
             break;
-        if (r->lay.indented && m->indent > L[last].indent + 4)
+        if (m->indent > L[last].indent + 4)
             break;      /* a cue or speech column starts */
         sm_sbuf_join(&r->text, '\n', m->s, m->n);
         last = k;
     }
-    emit_text_block(r, SM_BLOCK_ACTION, i, last, r->text.p, r->text.len);
+    sm_plain_emit(r, SM_BLOCK_ACTION, i, last, r->text.p, r->text.len);
     return last + 1;
 }
 
@@ -767,13 +734,13 @@ static void read_body(reader *r, size_t i)
         }
         const char *num;
         size_t num_len;
-        if ((l->flags & L_CAPS) && heading_shape(l->s, l->n, &num, &num_len) &&
-            (!r->lay.indented || l->indent < r->lay.dialogue - 2 || num)) {
-            i = read_heading(r, i, num, num_len);
+        if ((l->flags & L_CAPS) && sm_plain_heading_shape(l->s, l->n, &num, &num_len) &&
+            (l->indent < r->lay.dialogue - 2 || num)) {
+            i = sm_plain_read_heading(r, i, num, num_len);
             more = 0;
         } else if ((l->flags & L_CAPS) &&
-                   (transition_shape(l->s, l->n) || (r->lay.indented && l->indent > r->lay.cue + 8))) {
-            emit_text_block(r, SM_BLOCK_TRANSITION, i, i, l->s, l->n);
+                   (sm_plain_transition_shape(l->s, l->n) || l->indent > r->lay.cue + 8)) {
+            sm_plain_emit(r, SM_BLOCK_TRANSITION, i, i, l->s, l->n);
             more = 0;
             i++;
         } else if (is_cue(r, i)) {
@@ -794,20 +761,26 @@ int sm_parse_plain(const char *name, const char *text, size_t len, sm_builder *b
     drop_page_numbers(L, n);
     reader r = {.b = b, .L = L, .n = n};
     measure(L, n, &r.lay);
-    if (!r.lay.indented) {
-        size_t deep = 0;
-        for (size_t i = 0; i < n; i++)
-            deep += !(L[i].flags & L_BLANK) && L[i].indent >= 10;
-        if (deep >= 3)
-            sm_warn(&b->script->warnings, 0,
-                    "no consistent indentation for cues and dialogue; reading them by shape "
-                    "(an ALL-CAPS cue line above its speech)");
+    /* The layout is decided for the whole file first: columns when they
+     * work, shape and neighbours when they do not (plain_shape.c). */
+    int by_shape = sm_plain_wants_shape(L, n, &r.lay);
+    if (by_shape) {
+        r.lay.indented = 0;
+        sm_plain_mark_names(L, n);
     }
-    if (drop_repeated_headers(L, n, r.lay.indented ? r.lay.action : -1) < 0) {
+    int rc = drop_repeated_headers(L, n, r.lay.indented ? r.lay.action : -1);
+    if (rc == 0 && by_shape) {
+        rc = sm_plain_read_by_shape(&r, L);
+    } else if (rc == 0) {
+        b->script->layout = "indented";
+        read_body(&r, read_title(&r, 0));
+    }
+    if (rc < 0) {
+        sm_sbuf_free(&r.text);
+        sm_sbuf_free(&r.paren);
         free(L);
         return sm_fail(err, name, 0, "out of memory");
     }
-    read_body(&r, read_title(&r, 0));
     if (r.text.failed || r.paren.failed)
         b->failed = 1;
     sm_sbuf_free(&r.text);

@@ -79,6 +79,12 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
         return SM_SCRIPT_FOUNTAIN;
     size_t nonblank = 0, indented = 0, deep = 0, transcript = 0, bracket_scenes = 0;
     size_t fountain_marks = 0, flush_headings = 0;
+    /* Flush-left ALL-CAPS name lines with text under them, by their
+     * neighbours: Fountain's (a blank line above, the speech right below)
+     * or a plain screenplay's (the speech a blank line below, or no blank
+     * line above). */
+    size_t fountain_cues = 0, plain_cues = 0;
+    int name_line = 0, name_after_blank = 0, blank_after_name = 0, prev_blank = 1;
     int first = 1;
     const char *p = text, *end = text + len;
     /* A few thousand lines decide; reading all of a 50 MB file would not
@@ -94,6 +100,19 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
         size_t sn = n - i;
         while (sn && sm_is_space((unsigned char)s[sn - 1]))
             sn--;
+        int caps_line = sn && sm_all_caps(s, sn, 1);
+        if (sn && !caps_line && blank_after_name) {
+            plain_cues++;                /* NAME, blank line, speech */
+        } else if (sn && !caps_line && name_line) {
+            if (name_after_blank)
+                fountain_cues++;
+            else
+                plain_cues++;            /* action, NAME, speech: no blank lines */
+        }
+        blank_after_name = !sn && name_line && name_after_blank;
+        name_line = col == 0 && caps_line && sn <= 40 && s[sn - 1] != ':' && !sm_heading_prefix(s, sn, 1);
+        name_after_blank = prev_blank;
+        prev_blank = sn == 0;
         if (sn) {
             nonblank++;
             if (first && i == 0 && sm_fountain_title_key(s, sn))
@@ -123,6 +142,10 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
     /* The key difference between a plain screenplay and Fountain: plain text
      * lays out cues and dialogue by indentation; Fountain is flush left. */
     if (deep >= 3 && indented * 3 >= nonblank)
+        return SM_SCRIPT_PLAIN;
+    /* Flush-left plain screenplays have scene headings at column 0 too;
+     * their cues sit where Fountain would not see them. */
+    if (plain_cues > fountain_cues)
         return SM_SCRIPT_PLAIN;
     if (fountain_marks || flush_headings)
         return SM_SCRIPT_FOUNTAIN;

@@ -241,20 +241,23 @@ void sm_builder_speaker(sm_builder *b, sm_block *blk, const char *cue, size_t n)
         }
         i = j + 1;
     }
-    /* "JOHN CONT'D" without parentheses still marks a continuation. */
-    static const char *const bare[] = {" CONT'D", " CONT’D", " CONT."};
+    /* Extensions without parentheses: "JOHN CONT'D", "CHER V.O.". */
+    static const struct { const char *bare, *ext; } bare[] = {
+        {" CONT'D", "CONT'D"}, {" CONT’D", "CONT'D"}, {" CONT.", "CONT'D"},
+        {" V.O.", "V.O."}, {" O.S.", "O.S."}, {" O.C.", "O.C."},
+    };
     for (size_t k = 0; k < sizeof bare / sizeof bare[0]; k++) {
-        size_t bl = strlen(bare[k]);
-        if (nl > bl && sm_ascii_prefix_ci(name + nl - bl, bl, bare[k])) {
+        size_t bl = strlen(bare[k].bare), el = strlen(bare[k].ext);
+        if (nl > bl && sm_ascii_prefix_ci(name + nl - bl, bl, bare[k].bare)) {
             nl -= bl;
             sm_trim(&name, &nl);
-            if (ext_len + 8 < sizeof ext) {
+            if (ext_len + el + 2 < sizeof ext) {
                 if (ext_len)
                     ext[ext_len++] = ' ';
-                memcpy(ext + ext_len, "CONT'D", 6);
-                ext_len += 6;
+                memcpy(ext + ext_len, bare[k].ext, el);
+                ext_len += el;
             }
-            break;
+            k = (size_t)-1;      /* "CHER V.O. CONT'D": look again */
         }
     }
     if (nl == 0) {          /* "(VOICE)" alone: keep what is written */

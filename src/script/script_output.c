@@ -123,6 +123,8 @@ void sm_script_print_stats(FILE *f, const char *name, const sm_script *s)
         n_dialogue += s->blocks[i].kind == SM_BLOCK_DIALOGUE;
     }
     fprintf(f, "%s: format %s, encoding %s\n", name, sm_script_format_name(s->format), s->encoding);
+    if (s->layout)
+        fprintf(f, "  layout: %s\n", s->layout);
     for (size_t i = 0; i < s->n_title; i++) {
         fprintf(f, "  title: %s: ", s->title[i].key);
         for (const char *v = s->title[i].value; *v; v++)
