@@ -311,7 +311,7 @@ static int drop_repeated_headers(pline *L, size_t n, int action_col)
 
 static void measure(const pline *L, size_t n, layout *lay)
 {
-    static const layout none = {0, 0, 0, 0, 0};
+    static const layout none = {0, 0, 0, 0, 0, 0};
     *lay = none;
     uint32_t *h_cue = calloc(4 * MAX_COL, sizeof *h_cue);
     if (!h_cue)
@@ -342,6 +342,7 @@ static void measure(const pline *L, size_t n, layout *lay)
     int act = dlg > 0 ? mode_of(h_all, 0, dlg - 2) : -1;
     if (cues >= 1 && cue >= 0 && dlg >= 0 && act >= 0 && cue > dlg + 2) {
         lay->indented = 1;
+        lay->cues = cues;
         lay->cue = cue;
         lay->dialogue = dlg;
         lay->action = act;

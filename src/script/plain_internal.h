@@ -30,6 +30,7 @@ typedef struct pline {
 typedef struct layout {
     int indented;         /* the columns below are meaningful */
     int action, dialogue, paren, cue;
+    size_t cues;          /* cues right above their speech the columns were measured from */
 } layout;
 
 typedef struct reader {

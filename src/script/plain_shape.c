@@ -822,24 +822,22 @@ int sm_plain_wants_shape(const pline *L, size_t n, const layout *lay)
 {
     if (!lay->indented)
         return 1;
-    /* Columns were measured from the cues right above their speech.  Count
-     * the cue-column names a blank line above speech in the dialogue
+    /* The columns were measured from the cues right above their speech.
+     * Count the cue-column names a blank line above speech in the dialogue
      * column, which that reader never takes for cues: when they are the
-     * rule, the columns come from the exceptions. */
-    size_t direct = 0, spaced = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t skip;
+     * rule, the columns come from the exceptions.  (Every line of every
+     * indented file comes through here: the cheap tests go first.) */
+    size_t spaced = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
         const pline *l = &L[i];
-        if (l->indent < lay->cue - 2 || l->indent > lay->cue + 2 || !name_shape(l, &skip))
+        if ((l->flags & (L_BLANK | L_CAPS | L_DROP)) != L_CAPS || !(L[i + 1].flags & L_BLANK) ||
+            l->indent < lay->cue - 2 || l->indent > lay->cue + 2)
             continue;
         int blanks;
-        size_t j = next_text(L, n, i + 1, &blanks);
-        if (j >= n || blanks > 2 || (L[j].s[0] != '(' && (L[j].indent < lay->dialogue - 3 || L[j].indent > lay->dialogue + 3)))
-            continue;
-        if (blanks == 0)
-            direct++;
-        else
+        size_t j = next_text(L, n, i + 1, &blanks), skip;
+        if (j < n && blanks <= 2 && (L[j].s[0] == '(' || (L[j].indent >= lay->dialogue - 3 && L[j].indent <= lay->dialogue + 3)) &&
+            name_shape(l, &skip))
             spaced++;
     }
-    return spaced > 2 * direct + 2;
+    return spaced > 2 * lay->cues + 2;
 }

@@ -100,7 +100,8 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
         size_t sn = n - i;
         while (sn && sm_is_space((unsigned char)s[sn - 1]))
             sn--;
-        int caps_line = sn && sm_all_caps(s, sn, 1);
+        /* (only the lines that may matter are scanned for case) */
+        int caps_line = sn && (name_line || blank_after_name || (col == 0 && sn <= 40)) && sm_all_caps(s, sn, 1);
         if (sn && !caps_line && blank_after_name) {
             plain_cues++;                /* NAME, blank line, speech */
         } else if (sn && !caps_line && name_line) {
