@@ -222,6 +222,26 @@ static size_t name_shape(const pline *l, size_t *skip)
     return name;
 }
 
+/* Does the cue-shaped line l carry a speaker's extension after its name:
+ * "(V.O.)", "(O.S.)", "(CONT'D)", or a bare one ("CHER V.O.")?  Only
+ * people speak off screen: such a line is a cue even when met once. */
+static int has_extension(const pline *l)
+{
+    size_t skip, name = name_shape(l, &skip);
+    const char *s = l->s + skip;
+    size_t n = l->n - skip;
+    for (size_t i = name; i < n; i++) {
+        if (s[i] == ' ' || s[i] == '(' || s[i] == ')')
+            continue;
+        size_t w = i;
+        while (i < n && s[i] != ' ' && s[i] != ')')
+            i++;
+        if (bare_extension(s + w, i - w))
+            return 1;
+    }
+    return 0;
+}
+
 /* Hash of a name for counting: letters and digits, case folded. */
 static uint64_t name_key(const char *s, size_t n)
 {
@@ -573,8 +593,8 @@ static int accept_cues(shaper *sp)
             /* a name met once: a description more often than a person
              * ("A MUSIC BOX" / "spools a faint madrigal") */
             const char *s = cue->s + c->skip;
-            if (starts_lower(speech) || describes(speech) || sm_ascii_prefix_ci(s, cue->n - c->skip, "A ") ||
-                sm_ascii_prefix_ci(s, cue->n - c->skip, "AN "))
+            if (starts_lower(speech) || sm_ascii_prefix_ci(s, cue->n - c->skip, "A ") ||
+                sm_ascii_prefix_ci(s, cue->n - c->skip, "AN ") || (describes(speech) && !has_extension(cue)))
                 continue;
         }
         sp->cue[c->line] = (uint8_t)(1 + c->skip);
