@@ -376,7 +376,8 @@ static int is_speech_line(const reader *r, size_t i)
            l->indent > r->lay.action + 2;
 }
 
-void sm_plain_put_paren(sm_sbuf *b, const char *s, size_t n)
+/* Append a parenthetical without its parentheses. */
+static void put_paren(sm_sbuf *b, const char *s, size_t n)
 {
     if (n && s[0] == '(')
         s++, n--;
@@ -384,6 +385,29 @@ void sm_plain_put_paren(sm_sbuf *b, const char *s, size_t n)
         n--;
     sm_trim(&s, &n);
     sm_sbuf_join(b, ' ', s, n);
+}
+
+int sm_plain_speech_line(reader *r, const pline *l, int *in_paren)
+{
+    if (!*in_paren && l->s[0] != '(') {
+        sm_sbuf_join(&r->text, ' ', l->s, l->n);
+        return 0;
+    }
+    const char *close = memchr(l->s, ')', l->n);
+    if (l->s[0] == '(' && close && (size_t)(close - l->s) + 1 < l->n) {
+        /* "(beat) Speech..." on one line */
+        size_t pn = (size_t)(close - l->s) + 1;
+        put_paren(&r->paren, l->s, pn);
+        const char *rest = l->s + pn;
+        size_t rn = l->n - pn;
+        sm_trim(&rest, &rn);
+        sm_sbuf_join(&r->text, ' ', rest, rn);
+        *in_paren = 0;
+        return 0;
+    }
+    put_paren(&r->paren, l->s, l->n);
+    *in_paren = close == NULL;
+    return 1;
 }
 
 static int title_line_key(const char *s, size_t n)
@@ -505,24 +529,7 @@ static size_t read_speech(reader *r, size_t i, int *more)
             break;
         if (is_cue(r, k))
             break;
-        if (in_paren || l->s[0] == '(') {
-            const char *close = memchr(l->s, ')', l->n);
-            if (l->s[0] == '(' && close && (size_t)(close - l->s) + 1 < l->n) {
-                /* "(beat) Speech..." on one line */
-                size_t pn = (size_t)(close - l->s) + 1;
-                sm_plain_put_paren(&r->paren, l->s, pn);
-                const char *rest = l->s + pn;
-                size_t rn = l->n - pn;
-                sm_trim(&rest, &rn);
-                sm_sbuf_join(&r->text, ' ', rest, rn);
-                in_paren = 0;
-            } else {
-                sm_plain_put_paren(&r->paren, l->s, l->n);
-                in_paren = close == NULL;
-            }
-        } else {
-            sm_sbuf_join(&r->text, ' ', l->s, l->n);
-        }
+        sm_plain_speech_line(r, l, &in_paren);
         last = k;
         size_t nk = k + 1;
         while (nk < r->n && (L[nk].flags & L_DROP)) {

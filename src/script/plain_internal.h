@@ -56,8 +56,11 @@ size_t sm_plain_next_kept(const pline *L, size_t n, size_t i);
  * the line after it. */
 size_t sm_plain_read_heading(reader *r, size_t i, const char *num, size_t num_len);
 void sm_plain_emit(reader *r, sm_block_kind kind, size_t from, size_t to, const char *s, size_t n);
-/* Append a parenthetical without its parentheses. */
-void sm_plain_put_paren(sm_sbuf *b, const char *s, size_t n);
+/* Add line l to the speech being read (r->text, r->paren): speech, a
+ * parenthetical without its parentheses, or "(beat) Speech" on one line.
+ * *in_paren: a parenthetical is still open (it goes on below).  Returns 1
+ * when the line was all parenthetical. */
+int sm_plain_speech_line(reader *r, const pline *l, int *in_paren);
 
 /* The layout-free reader (plain_shape.c).  Whether a file the indentation
  * reader measured as `lay` is better read by shape: its columns failed, or

@@ -670,26 +670,7 @@ static size_t read_speech(shaper *sp, size_t i)
         if (first ? blanks > sp->sh.gap + 1 : in_paren ? blanks > 0
                                                        : !speech_goes_on(sp, last, j, blanks, prev_paren))
             break;
-        if (in_paren || l->s[0] == '(') {
-            const char *close = memchr(l->s, ')', l->n);
-            if (l->s[0] == '(' && close && (size_t)(close - l->s) + 1 < l->n) {
-                /* "(beat) Speech..." on one line */
-                size_t pn = (size_t)(close - l->s) + 1;
-                sm_plain_put_paren(&r->paren, l->s, pn);
-                const char *rest = l->s + pn;
-                size_t rn = l->n - pn;
-                sm_trim(&rest, &rn);
-                sm_sbuf_join(&r->text, ' ', rest, rn);
-                in_paren = prev_paren = 0;
-            } else {
-                sm_plain_put_paren(&r->paren, l->s, l->n);
-                in_paren = close == NULL;
-                prev_paren = 1;
-            }
-        } else {
-            sm_sbuf_join(&r->text, ' ', l->s, l->n);
-            prev_paren = 0;
-        }
+        prev_paren = sm_plain_speech_line(r, l, &in_paren);
         first = 0;
         last = j;
         k = j + 1;
