@@ -32,7 +32,7 @@
  *   5. one pass then reads headings, transitions, speeches and action; a
  *      speech also ends at a heading, a transition or the next cue.
  * The layout inferred is named in script->layout and in a warning. */
-#include "script/plain_internal.h"
+#include "script/plain_shape.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* plain_internal.h - what the two plain-text screenplay readers share.
+/* plain_lines.h - what the two plain-text screenplay readers share: lines,
+ * the reader's state, line shapes and blocks built alike (plain_lines.c).
  *
  * plain.c splits the file into lines, drops page furniture, and measures
  * the indentation; when the file has columns for cues and speech it reads
@@ -6,8 +7,8 @@
  * flush left, centred lines, one column for everything, OCR noise, a blank
  * line between every cue and its speech), plain_shape.c infers the layout
  * and reads cues by their shape and their neighbours instead. */
-#ifndef SM_SCRIPT_PLAIN_INTERNAL_H
-#define SM_SCRIPT_PLAIN_INTERNAL_H
+#ifndef SM_SCRIPT_PLAIN_LINES_H
+#define SM_SCRIPT_PLAIN_LINES_H
 
 #include "script/script_internal.h"
 
@@ -41,7 +42,11 @@ typedef struct reader {
     sm_sbuf text, paren;
 } reader;
 
-/* Line shapes, the same for every layout (plain.c). */
+/* Line shapes, the same for every layout. */
+/* A leading/trailing scene number: digits, then up to three letters or
+ * "-B" style suffixes ("12", "12A", "2-B"), and a full stop.  Returns its
+ * length, 0 if none. */
+size_t sm_plain_scene_number(const char *s, size_t n);
 /* Scene heading, optionally numbered at either side; sets the number span. */
 int sm_plain_heading_shape(const char *s, size_t n, const char **num, size_t *num_len);
 /* "CUT TO:", "FADE IN:", "DISSOLVE TO:", ... */
@@ -51,7 +56,7 @@ int sm_plain_direction_word(const char *s, size_t n);
 /* The next line index after i that is not dropped, or n. */
 size_t sm_plain_next_kept(const pline *L, size_t n, size_t i);
 
-/* Blocks (plain.c). */
+/* Blocks. */
 /* The scene heading at line i (num: its scene number, or NULL); returns
  * the line after it. */
 size_t sm_plain_read_heading(reader *r, size_t i, const char *num, size_t num_len);
@@ -61,19 +66,5 @@ void sm_plain_emit(reader *r, sm_block_kind kind, size_t from, size_t to, const 
  * *in_paren: a parenthetical is still open (it goes on below).  Returns 1
  * when the line was all parenthetical. */
 int sm_plain_speech_line(reader *r, const pline *l, int *in_paren);
-
-/* The layout-free reader (plain_shape.c).  Whether a file the indentation
- * reader measured as `lay` is better read by shape: its columns failed, or
- * most of its cues stand a blank line above their speech where those
- * columns cannot see them. */
-int sm_plain_wants_shape(const pline *L, size_t n, const layout *lay);
-/* Mark the lines shaped like a cue L_NAME, before page headers are sought:
- * where a blank line stands under every cue, "AGENT #3" is as isolated
- * and as repeated as a page header. */
-void sm_plain_mark_names(pline *lines, size_t n);
-/* Infer the layout, read every block, name the layout in the script
- * (script->layout) and in a warning.  `lines` are r->L, which this reader
- * may mark as dropped.  Returns 0, or -1 out of memory. */
-int sm_plain_read_by_shape(reader *r, pline *lines);
 
 #endif
