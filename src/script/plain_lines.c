@@ -98,7 +98,7 @@ int sm_plain_direction_word(const char *s, size_t n)
     while (w < n && s[w] != ' ' && s[w] != ':' && s[w] != '-')
         w++;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strlen(words[i]) == w && memcmp(s, words[i], w) == 0)
+        if (w && words[i][0] == s[0] && strlen(words[i]) == w && memcmp(s, words[i], w) == 0)
             /* "THE" only as "THE END" */
             return strcmp(words[i], "THE") != 0 || sm_ascii_prefix_ci(s, n, "THE END");
     return 0;

@@ -78,7 +78,7 @@ typedef struct shaper {
 static int is_word(const char *s, size_t n, const char *const *words, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        if (strlen(words[i]) == n && memcmp(s, words[i], n) == 0)
+        if (n && words[i][0] == s[0] && strlen(words[i]) == n && memcmp(s, words[i], n) == 0)
             return 1;
     return 0;
 }
@@ -242,6 +242,13 @@ static int has_extension(const pline *l)
     return 0;
 }
 
+/* name_shape once the lines are marked (sm_plain_mark_names): only the
+ * lines marked L_NAME can be names, and the others cost nothing. */
+static size_t marked_name(const pline *l, size_t *skip)
+{
+    return (l->flags & L_NAME) ? name_shape(l, skip) : 0;
+}
+
 /* Hash of a name for counting: letters and digits, case folded. */
 static uint64_t name_key(const char *s, size_t n)
 {
@@ -375,28 +382,27 @@ static int find_candidates(shaper *sp)
     size_t n = sp->r->n;
     size_t cap = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t skip;
-        if (!name_shape(&L[i], &skip))
+        size_t skip, name = marked_name(&L[i], &skip);
+        if (!name)
             continue;
         int gap;
         size_t j = next_text(L, n, i + 1, &gap), pj = j;
         if (j >= n || gap > MAX_GAP || is_heading(&L[j]) || is_transition(&L[j]))
             continue;
         size_t skip2;
-        if (name_shape(&L[j], &skip2))
+        if (marked_name(&L[j], &skip2))
             continue;            /* two names in a row: the first is no cue */
         /* the first line of speech after parentheticals */
         for (int k = 0; k < 3 && pj < n && L[pj].s[0] == '('; k++) {
             int b;
             size_t q = next_text(L, n, pj + 1, &b);
-            if (q >= n || b > MAX_GAP || is_heading(&L[q]) || is_transition(&L[q]) || name_shape(&L[q], &skip2))
+            if (q >= n || b > MAX_GAP || is_heading(&L[q]) || is_transition(&L[q]) || marked_name(&L[q], &skip2))
                 break;
             pj = q;
         }
         if (sm_grow(&sp->c, &cap, sp->n_cand + 1, sizeof *sp->c) != 0)
             return -1;
         cand *c = &sp->c[sp->n_cand++];
-        size_t name = name_shape(&L[i], &skip);
         c->line = (uint32_t)i;
         c->speech = (uint32_t)pj;
         c->gap = (uint8_t)gap;
@@ -634,7 +640,7 @@ static int speech_goes_on(const shaper *sp, size_t last, size_t j, int blanks, i
          * lines happen (double spacing) */
         if (!speech_column(sp, l) || blanks > sh->gap + 1)
             return 0;
-        return blanks == 0 || !name_shape(l, &skip);
+        return blanks == 0 || !marked_name(l, &skip);
     }
     if (blanks == 0) {
         if (sh->gap > 0)
