@@ -21,6 +21,8 @@
 
 #include <openssl/evp.h>
 
+#include "storymovie/provenance.h"
+
 struct sm_llm_body {
     sm_json j;
     sm_llm_params params;
@@ -48,22 +50,8 @@ size_t sm_llm_base64(const unsigned char *in, size_t n, char *out)
     return written;
 }
 
-void sm_llm_sha256_hex(const void *data, size_t n, char hex[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(data, n, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
-        memset(hex, '0', 64);   /* cannot happen with a working libcrypto */
-        hex[64] = '\0';
-        return;
-    }
-    for (int i = 0; i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-}
+/* The one SHA-256 of the library is in common (provenance.h). */
+void sm_llm_sha256_hex(const void *data, size_t n, char hex[65]) { sm_sha256_hex(data, n, hex); }
 
 sm_llm_body *sm_llm_body_new(const sm_llm_params *p)
 {
