@@ -31,16 +31,24 @@ typedef struct sm_output {
 } sm_output;
 
 /* path NULL or "-" means stdout; a path that is not a regular file (a
- * device such as /dev/null, a FIFO) is written in place. */
+ * device such as /dev/null, a FIFO) is written in place.  The temporary
+ * file is PATH.tmp.HOST.PID; opening an output first removes such files of
+ * killed runs of this host from its directory (once per directory). */
 int sm_output_open(sm_output *o, const char *path, sm_error *err);
 /* Flush, fsync, close and rename into place.  Returns 0 or -1. */
 int sm_output_commit(sm_output *o, sm_error *err);
 /* Close and delete the temporary file (on failure paths). */
 void sm_output_abort(sm_output *o);
 /* Writing to o failed (a write error, or no memory for a record): abort it
- * and say so the one way every command does, "NAME: cannot write: REASON".
+ * and say so the one way every command does (sm_fail_write).
  * Returns -1. */
 int sm_output_fail(sm_output *o, sm_error *err);
+
+/* The one wording of a failed write, for every output of every command:
+ * "NAME: cannot write: REASON" (errnum 0: EIO).  Returns -1. */
+int sm_fail_write(sm_error *err, const char *name, int errnum);
+/* A process of this host with that id has ended (for stale temporaries). */
+int sm_process_gone(long pid);
 
 /* Process-wide set-up for long runs: keeps large freed buffers in the heap
  * for reuse instead of handing them back to the kernel after every file

@@ -1,6 +1,7 @@
 /* cli.c - helpers shared by the subcommands. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,26 @@ int cli_is_help(const char *arg)
 }
 
 int cli_stderr_is_tty(void) { return isatty(STDERR_FILENO); }
+
+int cli_close_stdout(int status)
+{
+    errno = 0;
+    int failed = fflush(stdout) != 0;
+    int e = errno;
+    if (ferror(stdout))
+        failed = 1;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    if (failed && status == 0) {
+        sm_error err;
+        sm_fail_write(&err, "standard output", e);
+        cli_report(&err);
+        return 1;
+    }
+    return status;
+}
 
 int cli_option_long(const char *cmd, const char *opt, const char *value, long lo, long hi,
                     long *out)

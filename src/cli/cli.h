@@ -47,6 +47,11 @@ int cli_dispatch(int argc, char **argv, const cli_sub *subs, size_t n_subs, void
 int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *what, const char **out);
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
+/* The last step of every command: standard output flushed and closed.  A
+ * write error there that nothing reported yet (status 0: the command
+ * thought it succeeded) is reported the one way (sm_fail_write) and makes
+ * the status 1.  Returns the status. */
+int cli_close_stdout(int status);
 /* stderr is a terminal: progress output is allowed. */
 int cli_stderr_is_tty(void);
 

@@ -191,7 +191,8 @@ int cmd_eval_dialogue(int argc, char **argv)
         total.checkable += n.checkable;
         total.correct += n.correct;
         if (sm_json_flush_line(&j, out.fp)) {
-            cli_errorf("eval dialogue: cannot write the output");
+            out_open = 0;
+            cli_finish_output(&out, 1);
             goto done;
         }
     }
@@ -202,7 +203,8 @@ int cmd_eval_dialogue(int argc, char **argv)
     }
     sm_dialogue_summary_json(&j, scored, &total, story_set, no_context);
     if (j.failed || sm_json_flush_line(&j, out.fp)) {
-        cli_errorf("eval dialogue: cannot write the output");
+        out_open = 0;
+        cli_finish_output(&out, 1);
         goto done;
     }
     out_open = 0;

@@ -56,8 +56,7 @@ static int write_file(const char *dir, const char *name, const char *text, sm_er
     sm_output o;
     int rc = sm_output_open(&o, path, err);
     if (rc == 0 && fputs(text, o.fp) < 0) {
-        sm_output_abort(&o);
-        rc = sm_fail(err, path, 0, "cannot write");
+        rc = sm_output_fail(&o, err);
     } else if (rc == 0) {
         rc = sm_output_commit(&o, err);
     }

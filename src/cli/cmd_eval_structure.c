@@ -129,8 +129,7 @@ int cmd_eval_structure(int argc, char **argv)
         }
         sm_structure_story_json(&j, &set.items[i], &r);
         if (sm_json_flush_line(&j, out.fp)) {
-            cli_errorf("eval structure: cannot write the output");
-            sm_output_abort(&out);
+            cli_finish_output(&out, 1);
             goto done;
         }
     }
@@ -142,8 +141,7 @@ int cmd_eval_structure(int argc, char **argv)
     }
     sm_structure_summary_json(&j, &st, story_set);
     if (j.failed || sm_json_flush_line(&j, out.fp)) {
-        cli_errorf("eval structure: cannot write the output");
-        sm_output_abort(&out);
+        cli_finish_output(&out, 1);
         goto done;
     }
     if (sm_output_commit(&out, &err)) {

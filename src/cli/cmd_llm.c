@@ -313,10 +313,8 @@ static int write_results(const run_ctx *c, const char *path, sm_error *err)
     if (sm_output_open(&o, path, err))
         return -1;
     for (size_t i = 0; i < c->n; i++)
-        if (c->results[i] && (fputs(c->results[i], o.fp) < 0 || fputc('\n', o.fp) == EOF)) {
-            sm_output_abort(&o);
-            return sm_fail(err, path, 0, "cannot write");
-        }
+        if (c->results[i] && (fputs(c->results[i], o.fp) < 0 || fputc('\n', o.fp) == EOF))
+            return sm_output_fail(&o, err);
     return sm_output_commit(&o, err);
 }
 
@@ -325,10 +323,8 @@ static int write_text(const char *path, const char *text, sm_error *err)
     sm_output o;
     if (sm_output_open(&o, path, err))
         return -1;
-    if (fputs(text, o.fp) < 0 || fputc('\n', o.fp) == EOF) {
-        sm_output_abort(&o);
-        return sm_fail(err, path, 0, "cannot write");
-    }
+    if (fputs(text, o.fp) < 0 || fputc('\n', o.fp) == EOF)
+        return sm_output_fail(&o, err);
     return sm_output_commit(&o, err);
 }
 

@@ -2,7 +2,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include "storymovie/io.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,6 +61,103 @@ int sm_read_file(const char *path, size_t max, char **data, size_t *len, sm_erro
     return rc;
 }
 
+int sm_fail_write(sm_error *err, const char *name, int errnum)
+{
+    return sm_fail(err, name ? name : "standard output", 0, "cannot write: %s",
+                   strerror(errnum ? errnum : EIO));
+}
+
+/* ---- temporary files of killed runs ----
+ *
+ * A run killed with SIGKILL (or by the machine going down) cannot delete its
+ * temporary files: TARGET.tmp.HOST.PID stays beside the target.  The next
+ * run that writes into the same directory removes those whose process is
+ * gone.  Only files of this host are judged (a shard on another node of a
+ * cluster writing to the same shared directory has a PID we cannot check),
+ * and each directory is looked at once per process. */
+
+static char host_name[64];
+
+static const char *this_host(void)
+{
+    if (!host_name[0]) {
+        char h[64];
+        if (gethostname(h, sizeof h) != 0 || !h[0])
+            snprintf(h, sizeof h, "localhost");
+        h[sizeof h - 1] = '\0';
+        /* The name goes into file names: keep it to safe characters. */
+        for (char *p = h; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+                *p = '-';
+        memcpy(host_name, h, sizeof h);
+    }
+    return host_name;
+}
+
+int sm_process_gone(long pid)
+{
+    if (pid <= 0 || pid == (long)getpid())
+        return 0;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* "NAME.tmp.HOST.PID" of this host whose process is gone.  (Older versions
+ * wrote NAME.tmp.PID: too like a name a user might choose to delete it
+ * unasked.) */
+static int stale_temp(const char *name)
+{
+    const char *host = this_host();
+    size_t nh = strlen(host);
+    for (const char *t = strstr(name, ".tmp."); t; t = strstr(t + 1, ".tmp.")) {
+        const char *rest = t + 5;
+        if (strncmp(rest, host, nh) != 0 || rest[nh] != '.')
+            continue;
+        const char *digits = rest + nh + 1;
+        if (*digits && strspn(digits, "0123456789") == strlen(digits) && strlen(digits) < 12)
+            return sm_process_gone(strtol(digits, NULL, 10));
+    }
+    return 0;
+}
+
+static pthread_mutex_t cleaned_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **cleaned;
+static size_t n_cleaned, cleaned_cap;
+
+static void remove_stale_temps(const char *path)
+{
+    char *dir = sm_path_dir(path);
+    if (!dir)
+        return;
+    pthread_mutex_lock(&cleaned_lock);
+    for (size_t i = 0; i < n_cleaned; i++)
+        if (strcmp(cleaned[i], dir) == 0) {
+            pthread_mutex_unlock(&cleaned_lock);
+            free(dir);
+            return;
+        }
+    /* Remembered when there is memory for it; else cleaned again next time,
+     * no harm. */
+    int kept = sm_grow(&cleaned, &cleaned_cap, n_cleaned + 1, sizeof *cleaned) == 0;
+    if (kept)
+        cleaned[n_cleaned++] = dir;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (!stale_temp(e->d_name))
+            continue;
+        char victim[4096];
+        struct stat st;
+        if (snprintf(victim, sizeof victim, "%s/%s", dir, e->d_name) < (int)sizeof victim &&
+            lstat(victim, &st) == 0 && S_ISREG(st.st_mode))
+            unlink(victim);
+    }
+    if (d)
+        closedir(d);
+    if (!kept)
+        free(dir);
+    pthread_mutex_unlock(&cleaned_lock);
+}
+
 int sm_output_open(sm_output *o, const char *path, sm_error *err)
 {
     memset(o, 0, sizeof *o);
@@ -76,13 +176,14 @@ int sm_output_open(sm_output *o, const char *path, sm_error *err)
             return sm_fail(err, path, 0, "is a directory");
         o->fp = fopen(path, "wb");
         if (!o->fp)
-            return sm_fail(err, path, 0, "cannot write: %s", strerror(errno));
+            return sm_fail_write(err, path, errno);
         o->direct = 1;
         return 0;
     }
-    size_t n = strlen(path);
+    remove_stale_temps(path);
+    size_t n = strlen(path) + strlen(this_host()) + 40;
     o->path = strdup(path);
-    o->tmp_path = malloc(n + 32);
+    o->tmp_path = malloc(n);
     if (!o->path || !o->tmp_path) {
         free(o->path);
         free(o->tmp_path);
@@ -90,14 +191,14 @@ int sm_output_open(sm_output *o, const char *path, sm_error *err)
     }
     /* The temporary lives beside the target so rename() stays atomic
      * (same filesystem); the pid keeps parallel writers apart. */
-    snprintf(o->tmp_path, n + 32, "%s.tmp.%ld", path, (long)getpid());
+    snprintf(o->tmp_path, n, "%s.tmp.%s.%ld", path, this_host(), (long)getpid());
     o->fp = fopen(o->tmp_path, "wb");
     if (!o->fp) {
         int e = errno;
         free(o->path);
         free(o->tmp_path);
         o->path = o->tmp_path = NULL;
-        return sm_fail(err, path, 0, "cannot write: %s", strerror(e));
+        return sm_fail_write(err, path, e);
     }
     return 0;
 }
@@ -113,10 +214,10 @@ int sm_output_commit(sm_output *o, sm_error *err)
                 bad = 1;
             o->fp = NULL;
             o->direct = 0;
-            return bad ? sm_fail(err, "-o", 0, "write error: %s", strerror(errno)) : 0;
+            return bad ? sm_fail_write(err, o->name, errno) : 0;
         }
-        if (fflush(o->fp) != 0)
-            return sm_fail(err, "-", 0, "write error on standard output: %s", strerror(errno));
+        if (fflush(o->fp) != 0 || ferror(o->fp))
+            return sm_fail_write(err, "standard output", errno);
         o->fp = NULL;
         return 0;
     }
@@ -133,7 +234,7 @@ int sm_output_commit(sm_output *o, sm_error *err)
         if (!failed)
             e = errno;
         unlink(o->tmp_path);
-        sm_fail(err, o->path, 0, "cannot write: %s", strerror(e));
+        sm_fail_write(err, o->path, e);
         free(o->path);
         free(o->tmp_path);
         o->path = o->tmp_path = NULL;
@@ -165,7 +266,7 @@ int sm_output_fail(sm_output *o, sm_error *err)
     int e = errno ? errno : EIO;
     const char *name = o->name ? o->name : "standard output";
     sm_output_abort(o);
-    return sm_fail(err, name, 0, "cannot write: %s", strerror(e));
+    return sm_fail_write(err, name, e);
 }
 
 int sm_mkdir_p(const char *path, sm_error *err)

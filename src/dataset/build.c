@@ -201,7 +201,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
         else if (ds_make_dir(split_dir[k], err) != 0 || ds_make_dir(images, err) != 0)
             rc = -1;
         else if (!(meta[k] = fopen(mpath, "wb")))
-            rc = sm_fail(err, mpath, 0, "cannot write: %s", strerror(errno));
+            rc = sm_fail_write(err, o->out, errno);
         free(images);
         free(mpath);
     }
@@ -221,7 +221,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
         if (rc == 0) {
             write_row(&j, d, in.extras, names);
             if (j.failed || sm_json_flush_line(&j, meta[d->split]) != 0)
-                rc = sm_fail(err, o->out, 0, "cannot write metadata.jsonl");
+                rc = j.failed ? sm_fail(err, o->out, 0, "out of memory") : sm_fail_write(err, o->out, errno);
         }
         for (uint32_t f = 0; f < d->s->n_images; f++) {
             free(names[f]);
@@ -237,7 +237,7 @@ int sm_dataset_build(const sm_dataset_options *o, sm_dataset_summary *sum, sm_er
     sm_json_free(&j);
     for (int k = 0; k < 2; k++)
         if (meta[k] && fclose(meta[k]) != 0 && rc == 0)
-            rc = sm_fail(err, o->out, 0, "cannot write %s/metadata.jsonl", split_name[k]);
+            rc = sm_fail_write(err, o->out, errno);
 
     if (rc == 0) {
         sum->stories = in.n_items;

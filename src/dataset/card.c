@@ -294,7 +294,7 @@ int ds_write_card(const char *dir, const ds_card_info *info, sm_error *err)
         return sm_fail(err, dir, 0, "out of memory");
     FILE *f = fopen(path, "wb");
     if (!f) {
-        sm_fail(err, path, 0, "cannot write: %s", strerror(errno));
+        sm_fail_write(err, path, errno);
         free(path);
         return -1;
     }
@@ -306,7 +306,7 @@ int ds_write_card(const char *dir, const ds_card_info *info, sm_error *err)
     if (fclose(f) != 0)
         bad = 1;
     if (bad) {
-        sm_fail(err, path, 0, "write error");
+        sm_fail_write(err, path, errno);
         free(path);
         return -1;
     }

@@ -8,6 +8,7 @@
 
 #include "storymovie/arena.h"
 #include "storymovie/dataset.h"
+#include "storymovie/io.h"
 #include "storymovie/json.h"
 #include "storymovie/story.h"
 

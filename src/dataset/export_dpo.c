@@ -11,6 +11,7 @@
  * with its role (chosen, rejected) or why it was left out. */
 #include "dataset/export.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -550,15 +551,15 @@ static int write_pairs(dpo *d, const ds_prompt *prompt_text, sm_export_summary *
         char *path = ds_join(x.dir.tmp, "rewards.jsonl");
         FILE *f = path ? fopen(path, "wb") : NULL;
         if (!f)
-            rc = sm_fail(err, o->out, 0, "cannot write rewards.jsonl");
+            rc = sm_fail_write(err, o->out, errno);
         for (size_t p = 0; rc == 0 && p < d->nprompts; p++)
             for (size_t k = 0; rc == 0 && k < d->prompts[p].count; k++) {
                 write_reward(&j, d, &d->prompts[p], &d->samples[d->sorted[d->prompts[p].first + k]]);
                 if (j.failed || sm_json_flush_line(&j, f) != 0)
-                    rc = sm_fail(err, o->out, 0, "cannot write rewards.jsonl");
+                    rc = sm_fail_write(err, o->out, errno);
             }
         if (f && fclose(f) != 0 && rc == 0)
-            rc = sm_fail(err, o->out, 0, "cannot write rewards.jsonl");
+            rc = sm_fail_write(err, o->out, errno);
         free(path);
         sm_json_free(&j);
     }

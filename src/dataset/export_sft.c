@@ -73,7 +73,7 @@ int ds_export_split(ds_export *x, int split, const char *name, sm_error *err)
         snprintf(path, sizeof path, "%s/%s_%s.jsonl", x->dir.tmp, name, ds_split_names[split]);
     x->rows[split] = fopen(path, "wb");
     if (!x->rows[split])
-        return sm_fail(err, path, 0, "cannot write: %s", strerror(errno));
+        return sm_fail_write(err, path, errno);
     return 0;
 }
 
@@ -101,7 +101,7 @@ int ds_export_image(ds_export *x, int split, const char *dirname, int index, con
 int ds_export_row(ds_export *x, int split, sm_error *err)
 {
     if (x->json.failed || sm_json_flush_line(&x->json, x->rows[split]) != 0)
-        return sm_fail(err, x->dir.final, 0, "cannot write the rows");
+        return x->json.failed ? sm_fail(err, x->dir.final, 0, "out of memory") : sm_fail_write(err, x->dir.final, errno);
     return 0;
 }
 
@@ -111,7 +111,7 @@ int ds_export_finish(ds_export *x, const char *name, int ranking, sm_error *err)
     for (int k = 0; k < 2; k++)
         if (x->rows[k]) {
             if (fclose(x->rows[k]) != 0 && rc == 0)
-                rc = sm_fail(err, x->dir.final, 0, "cannot write the %s rows", ds_split_names[k]);
+                rc = sm_fail_write(err, x->dir.final, errno);
             x->rows[k] = NULL;
             x->present[k] = 1;
         }
@@ -130,9 +130,9 @@ int ds_export_finish(ds_export *x, const char *name, int ranking, sm_error *err)
         char *path = ds_join(x->dir.tmp, "dataset_info.json");
         FILE *f = path && !x->json.failed ? fopen(path, "wb") : NULL;
         if (!f || sm_json_flush_line(&x->json, f) != 0)
-            rc = sm_fail(err, x->dir.final, 0, "cannot write dataset_info.json");
+            rc = sm_fail_write(err, x->dir.final, errno);
         if (f && fclose(f) != 0 && rc == 0)
-            rc = sm_fail(err, x->dir.final, 0, "cannot write dataset_info.json");
+            rc = sm_fail_write(err, x->dir.final, errno);
         free(path);
     }
     sm_json_free(&x->json);

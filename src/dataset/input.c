@@ -244,7 +244,7 @@ int ds_input_read(const char *path, const char *movienet, int need_text, ds_inpu
     if (in->set.raw_model_output)
         rc = sm_fail(err, path, 0, "is one model output, not JSON Lines story records");
     else if (in->set.n_items == 0)
-        rc = sm_fail(err, path, 0, "no story records");
+        rc = sm_fail(err, path, 0, "empty file");
     in->items = calloc(in->set.n_items + 1, sizeof *in->items);
     if (rc == 0 && !in->items)
         rc = sm_fail(err, path, 0, "out of memory");

@@ -15,6 +15,7 @@
 #include "dataset/dataset_internal.h"
 #include "storymovie/rng.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -188,7 +189,7 @@ int sm_dataset_negatives(const sm_negatives_options *o, sm_negatives_summary *su
         sm_json_end_array(&j);
         sm_json_end_object(&j);
         if (j.failed || sm_json_flush_line(&j, out.fp) != 0)
-            rc = sm_fail(err, o->out, 0, "write error");
+            rc = j.failed ? sm_fail(err, o->out, 0, "out of memory") : sm_fail_write(err, o->out, errno);
         sum->sequences++;
         sum->frames += n;
     }

@@ -257,11 +257,11 @@ int ds_write_file(const char *path, const char *data, size_t len, sm_error *err)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
-        return sm_fail(err, path, 0, "cannot write: %s", strerror(errno));
+        return sm_fail_write(err, path, errno);
     int bad = len && fwrite(data, 1, len, f) != len;
     if (fclose(f) != 0)
         bad = 1;
-    return bad ? sm_fail(err, path, 0, "write error: %s", strerror(errno)) : 0;
+    return bad ? sm_fail_write(err, path, errno) : 0;
 }
 
 static int copy_file(const char *src, const char *dst, sm_error *err)
@@ -273,7 +273,7 @@ static int copy_file(const char *src, const char *dst, sm_error *err)
     if (out < 0) {
         int e = errno;
         close(in);
-        return sm_fail(err, dst, 0, "cannot write: %s", strerror(e));
+        return sm_fail_write(err, dst, e);
     }
     char buf[1 << 16];
     int rc = 0;
@@ -292,7 +292,7 @@ static int copy_file(const char *src, const char *dst, sm_error *err)
             if (w < 0) {
                 if (errno == EINTR)
                     continue;
-                rc = sm_fail(err, dst, 0, "write error: %s", strerror(errno));
+                rc = sm_fail_write(err, dst, errno);
                 break;
             }
             done += w;
@@ -302,7 +302,7 @@ static int copy_file(const char *src, const char *dst, sm_error *err)
     }
     close(in);
     if (close(out) != 0 && rc == 0)
-        rc = sm_fail(err, dst, 0, "write error: %s", strerror(errno));
+        rc = sm_fail_write(err, dst, errno);
     return rc;
 }
 

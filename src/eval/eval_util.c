@@ -33,10 +33,8 @@ int eval_write_text(const char *path, const char *text, sm_error *err)
     sm_output out;
     if (sm_output_open(&out, path, err))
         return -1;
-    if (fputs(text, out.fp) < 0 || fputc('\n', out.fp) == EOF) {
-        sm_output_abort(&out);
-        return sm_fail(err, path, 0, "cannot write");
-    }
+    if (fputs(text, out.fp) < 0 || fputc('\n', out.fp) == EOF)
+        return sm_output_fail(&out, err);
     return sm_output_commit(&out, err);
 }
 
@@ -90,11 +88,14 @@ int eval_write_jsonl(const char *path, size_t n, eval_line_fn line, const void *
         line(ctx, i, &j);
         bad = j.failed || (j.len && sm_json_flush_line(&j, out.fp) != 0);
     }
+    int oom = j.failed;
     sm_json_free(&j);
-    if (bad) {
+    if (bad && oom) {
         sm_output_abort(&out);
-        return sm_fail(err, path, 0, "cannot write (or out of memory)");
+        return sm_fail(err, path, 0, "out of memory");
     }
+    if (bad)
+        return sm_output_fail(&out, err);
     return sm_output_commit(&out, err);
 }
 

@@ -9,6 +9,7 @@
 #include "storymovie/eval_qa.h"
 
 #include <stdint.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,7 +306,7 @@ int sm_qa_make_run(sm_llm *llm, const sm_qa_make_options *o, const sm_context_se
         goto fail;
     d_open = 1;
     if (make_write(&x, res, llm, &summary, &qo, &dro)) {
-        sm_fail(err, o->out_path, 0, "cannot write (or out of memory)");
+        sm_fail_write(err, o->out_path, errno);
         goto fail;
     }
     sm_llm *closing = llm;

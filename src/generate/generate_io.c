@@ -3,6 +3,7 @@
 #include "generate/generate_internal.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ int gen_read_stories(const char *path, unsigned need, const sm_generate_options 
         return sm_fail(err, path, 1, "one model output, not a file of story records (JSON Lines "
                                      "with story_id, images, chain_of_thought, story)");
     if (set->n_items == 0)
-        return sm_fail(err, path, 0, "no story records in it");
+        return sm_fail(err, path, 0, "empty file");
     for (size_t i = 0; i < set->n_items; i++) {
         const sm_story *s = &set->items[i];
         const char *why = record_problem(s);
@@ -159,7 +160,7 @@ static int write_lines(sm_output *out, const char *path, char *const *lines, siz
         return -1;
     for (size_t i = 0; i < n; i++)
         if (lines[i] && (fputs(lines[i], out->fp) < 0 || fputc('\n', out->fp) == EOF))
-            return sm_fail(err, path, 0, "cannot write");
+            return sm_fail_write(err, path, errno);
     return 0;
 }
 

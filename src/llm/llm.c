@@ -9,6 +9,7 @@
 #include "llm/llm_internal.h"
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -343,7 +344,7 @@ static int write_request(sm_llm *llm, sm_llm_request *r, sm_error *err)
     sm_llm_request_line(r, &llm->line);
     if (llm_table_put(&llm->written, r->custom_id, (void *)1) ||
         sm_json_flush_line(&llm->line, llm->req_out.fp) != 0)
-        return sm_fail(err, llm->opt.requests_out, 0, "cannot write");
+        return sm_fail_write(err, llm->opt.requests_out, errno);
     return 0;
 }
 
@@ -551,10 +552,8 @@ int sm_llm_write_summary(sm_llm *llm, const char *path, sm_error *err)
     }
     int bad = sm_json_flush_line(&j, o.fp);
     sm_json_free(&j);
-    if (bad) {
-        sm_output_abort(&o);
-        return sm_fail(err, path, 0, "cannot write");
-    }
+    if (bad)
+        return sm_output_fail(&o, err);
     return sm_output_commit(&o, err);
 }
 

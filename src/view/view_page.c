@@ -16,8 +16,11 @@
  *      cannot reach the network. */
 #include "view/view_internal.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <string.h>
+
+#include "storymovie/io.h"
 
 #include "storymovie/llm.h"
 
@@ -137,6 +140,6 @@ int view_page_write(FILE *f, const char *name, const char *data, size_t len, siz
         put(f, sm_view_page_js, sm_view_page_js_len, written) ||
         puts_(f, "</script>\n</body>\n</html>\n", written);
     if (bad)
-        return sm_fail(err, name, 0, "write error");
+        return sm_fail_write(err, name, errno);
     return 0;
 }
