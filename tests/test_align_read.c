@@ -184,7 +184,7 @@ static void film_align_records_equal_read_back(void **state)
     snprintf(script, sizeof script, "%s", sm_test_file("t.txt", transcript));
     snprintf(subs, sizeof subs, "%s", sm_test_file("s.srt", srt));
     snprintf(out, sizeof out, "%s/out.jsonl", sm_test_dir);
-    sm_film_align_request req = {script, subs, NULL, out, SM_ALIGN_JSONL};
+    sm_film_align_request req = {script, subs, NULL, out, SM_ALIGN_JSONL, NULL};
     sm_film_alignment a, b;
     sm_film_align_stats stats;
     sm_error err;
@@ -226,7 +226,7 @@ static void film_align_refuses_empty_files(void **state)
     snprintf(out, sizeof out, "%s/never.jsonl", sm_test_dir);
     const char *cases[][3] = {{blank, subs, blank}, {script, empty, empty}, {empty, blank, empty}};
     for (size_t i = 0; i < 3; i++) {
-        sm_film_align_request req = {cases[i][0], cases[i][1], NULL, out, SM_ALIGN_JSONL};
+        sm_film_align_request req = {cases[i][0], cases[i][1], NULL, out, SM_ALIGN_JSONL, NULL};
         sm_film_alignment a;
         sm_error err;
         assert_int_equal(sm_film_align(&req, &a, NULL, &err), -1);

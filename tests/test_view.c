@@ -330,7 +330,7 @@ static void alignment_page(void **state)
     char align[256];
     tmp_path(&t, "tt9999901.jsonl", align, sizeof align);
     sm_film_align_request req = {SAMPLE "/movienet/script/tt9999901.script",
-                                 SAMPLE "/movienet/subtitle/tt9999901.srt", NULL, align, SM_ALIGN_JSONL};
+                                 SAMPLE "/movienet/subtitle/tt9999901.srt", NULL, align, SM_ALIGN_JSONL, NULL};
     sm_error err;
     assert_int_equal(sm_film_align(&req, NULL, NULL, &err), 0);
     const char *aligns[] = {align};

@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "batch.h"
 #include "error.h"
+#include "provenance.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -68,7 +69,23 @@ typedef struct sm_film_align_request {
     const char *output;       /* write the alignment here, atomically ("-": standard
                                  output), in `format`; NULL: write nothing */
     sm_align_format format;
+    const sm_provenance *provenance;   /* recorded first in the output; NULL: made
+                                          here (sm_film_align_provenance) */
 } sm_film_align_request;
+
+/* The aligner's method version (recorded in every alignment; see
+ * src/align/align_version.h). */
+int sm_align_method_version(void);
+/* What aligning req's two files with its options now is made from: the
+ * files' sizes and SHA-256, the aligner version, the options. */
+int sm_film_align_provenance(const sm_film_align_request *req, sm_provenance *out, sm_error *err);
+/* Whether the alignment at `path` is what req would make now (compared as
+ * `what` says, provenance.h): 0 it is; 1 it is not, with the reason in
+ * why ("screenplay changed", "aligner version 1 -> 2", "no provenance
+ * record", ...) and what it would be made from now in *now; -1 when req's
+ * files cannot be read (err set). */
+int sm_film_alignment_stale(const sm_film_align_request *req, const char *path, int what,
+                            sm_provenance *now, char *why, size_t why_size, sm_error *err);
 
 typedef struct sm_film_align_stats {
     size_t segments, answered;
@@ -76,7 +93,8 @@ typedef struct sm_film_align_stats {
     char note[256];           /* why everything abstained, when it did */
 } sm_film_align_stats;
 
-/* Read both files, align, write the output when asked, and fill `records`
+/* Read both files, align, write the output when asked (its provenance
+ * record first: req->provenance, else made from the files), and fill `records`
  * when not NULL (the same records reading the JSON Lines back would give:
  * times and confidences rounded to 3 decimals as written).  A file that
  * cannot be read, or holds nothing but white space ("FILE: empty file"),
@@ -89,8 +107,11 @@ int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
 
 /* `align --manifest`: every film of a manifest (id<TAB>script<TAB>subtitles,
  * see batch.h) aligned into OUT_DIR/<id>.jsonl (or .tsv), in parallel and
- * resumable: a film whose output exists is skipped unless `force`.  A film
- * that fails is recorded and the others go on. */
+ * resumable: a film whose output exists and is what the film's files, the
+ * options and this aligner would make now (its provenance record) is
+ * skipped unless `force`; one made from other files, options or by another
+ * aligner version is made again, and why is kept.  A film that fails is
+ * recorded and the others go on. */
 typedef struct sm_align_corpus {
     /* in */
     const char *manifest, *out_dir;
@@ -101,6 +122,8 @@ typedef struct sm_align_corpus {
     sm_manifest films;
     sm_film_align_stats *stats;        /* per film (rows of `films`) */
     sm_batch_result batch;             /* per film: done, skipped, failed (why) */
+    char **redone;                     /* per film: why its earlier output was made
+                                          again ("screenplay changed"), else NULL */
 } sm_align_corpus;
 
 /* Reads the manifest (an id must be usable as a file name), makes OUT_DIR

@@ -97,6 +97,8 @@ typedef struct sm_link_film {
     size_t n_stories;
     sm_film_align_state align;
     sm_film_align_stats align_stats;
+    char *redone;             /* aligned again although its alignment existed: why
+                                 ("screenplay changed", "aligner version 1 -> 2") */
     int failed;               /* no story of the film could be linked */
     char *reason;             /* why it failed (align or film), or NULL */
     char **problems;          /* missing/broken pieces (one line each) */
@@ -110,8 +112,12 @@ typedef struct sm_link_job {
     const sm_link_input *inputs;
     size_t n_inputs;
     const char *align_dir;    /* read DIR/tt.jsonl; NULL: align in-process */
-    int write_align;          /* with align_dir: align films whose file is missing
-                                 and write it there atomically (build) */
+    int write_align;          /* with align_dir: align films whose file is missing or
+                                 out of date (made from other files, options or by
+                                 another aligner version: its provenance record) and
+                                 write it there atomically (build); without it an
+                                 alignment made from other files than the film's
+                                 fails the film (link) */
     int force;                /* realign even when the file exists */
     sm_link_options options;
     /* out, per input (index as inputs) */

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "align/align_version.h"
 #include "storymovie/io.h"
+#include "storymovie/json.h"
 
 static double round3(double v) { return (double)(long long)(v * 1000.0 + 0.5) / 1000.0; }
 
@@ -61,13 +63,78 @@ static int to_records(const sm_script *script, const sm_subtitles *subs, const s
     return 0;
 }
 
+int sm_align_method_version(void) { return SM_ALIGN_METHOD_VERSION; }
+
+static const sm_align_options *options_of(const sm_film_align_request *req, sm_align_options *defaults)
+{
+    if (req->options)
+        return req->options;
+    sm_align_options_init(defaults);
+    return defaults;
+}
+
+int sm_film_align_provenance(const sm_film_align_request *req, sm_provenance *out, sm_error *err)
+{
+    sm_align_options defaults;
+    const sm_align_options *opt = options_of(req, &defaults);
+    /* The options that change what an alignment holds; the output format
+     * is the file's name (.jsonl or .tsv). */
+    char options[96];
+    snprintf(options, sizeof options, "min_confidence=%.3f hints=%s", opt->min_confidence,
+             opt->use_hints ? "on" : "off");
+    sm_provenance_init(out, "align", SM_ALIGN_METHOD_VERSION, options);
+    if (sm_provenance_add_file(out, "screenplay", req->script_path, err) != 0 ||
+        sm_provenance_add_file(out, "subtitles", req->subtitle_path, err) != 0)
+        return -1;
+    return 0;
+}
+
+int sm_film_alignment_stale(const sm_film_align_request *req, const char *path, int what,
+                            sm_provenance *now, char *why, size_t why_size, sm_error *err)
+{
+    if (sm_film_align_provenance(req, now, err) != 0)
+        return -1;
+    sm_provenance old;
+    sm_error ignored;
+    int found = sm_provenance_read_file(path, &old, &ignored);
+    if (found < 0) {
+        snprintf(why, why_size, "earlier output unreadable");
+        return 1;
+    }
+    return sm_provenance_stale(found ? &old : NULL, now, what, why, why_size);
+}
+
+/* The provenance record, first: one JSON line, or "# " and the line in the
+ * TSV format (the reference scorer skips lines that do not start with a
+ * number). */
+static int write_provenance(FILE *f, const sm_provenance *p, sm_align_format format)
+{
+    if (format == SM_ALIGN_TSV && fputs("# ", f) == EOF)
+        return -1;
+    sm_json j;
+    sm_json_init(&j);
+    sm_provenance_json(&j, p);
+    int rc = sm_json_flush_line(&j, f);
+    sm_json_free(&j);
+    return rc;
+}
+
 static int write_output(const sm_film_align_request *req, const sm_script *script,
                         const sm_subtitles *subs, const sm_alignment *al, sm_error *err)
 {
+    sm_provenance made;
+    const sm_provenance *prov = req->provenance;
+    if (!prov) {
+        if (sm_film_align_provenance(req, &made, err) != 0)
+            return -1;
+        prov = &made;
+    }
     sm_output o;
     if (sm_output_open(&o, req->output, err) != 0)
         return -1;
-    int rc = req->format == SM_ALIGN_TSV ? sm_alignment_write_tsv(o.fp, subs, al)
+    int rc = write_provenance(o.fp, prov, req->format);
+    if (rc == 0)
+        rc = req->format == SM_ALIGN_TSV ? sm_alignment_write_tsv(o.fp, subs, al)
                                          : sm_alignment_write_jsonl(o.fp, script, subs, al);
     if (rc != 0)
         return sm_output_fail(&o, err);
@@ -82,11 +149,7 @@ int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
     if (stats)
         memset(stats, 0, sizeof *stats);
     sm_align_options defaults;
-    const sm_align_options *opt = req->options;
-    if (!opt) {
-        sm_align_options_init(&defaults);
-        opt = &defaults;
-    }
+    const sm_align_options *opt = options_of(req, &defaults);
     /* The readers refuse a file of nothing but white space ("empty file"). */
     sm_script script;
     sm_subtitles subs;

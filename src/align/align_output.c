@@ -34,8 +34,8 @@ int sm_alignment_write_jsonl(FILE *f, const sm_script *script, const sm_subtitle
             sm_json_kv_int(&j, "block", r->block + 1);
         else
             sm_json_kv_null(&j, "block");
-        if (r->evidence)
-            sm_json_kv_string(&j, "evidence", r->evidence);
+        /* Every segment says why: null with an abstention. */
+        sm_json_kv_string(&j, "evidence", r->speaker ? r->evidence : NULL);
         if (s->speaker_hint)
             sm_json_kv_string(&j, "speaker_hint", s->speaker_hint);
         sm_json_end_object(&j);

@@ -111,7 +111,7 @@ static int run_manifest(const char *manifest, const char *out_dir, int jobs, con
         cli_report(&err);
         return 2;
     }
-    sm_align_corpus c = {manifest, out_dir, &args->opt, args->format, force, {0}, NULL, {0}};
+    sm_align_corpus c = {manifest, out_dir, &args->opt, args->format, force, {0}, NULL, {0}, NULL};
     int status;
     if (sm_align_corpus_run(&c, &bo, &err) != 0) {
         cli_report(&err);
@@ -192,7 +192,7 @@ int cmd_align(int argc, char **argv)
     }
     sm_error err;
     sm_film_align_stats res;
-    sm_film_align_request req = {pos[0], pos[1], &args.opt, args.output ? args.output : "-", args.format};
+    sm_film_align_request req = {pos[0], pos[1], &args.opt, args.output ? args.output : "-", args.format, NULL};
     if (sm_film_align(&req, NULL, &res, &err)) {
         cli_report(&err);
         return 1;

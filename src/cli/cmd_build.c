@@ -17,9 +17,12 @@ static const char usage_text[] =
 "\n"
 "The main job: align every film that the stories need, then link every\n"
 "story to its film's script context ('storymovie link --help' describes\n"
-"the records).  Films run in parallel (--jobs), the run is resumable (a film\n"
-"whose OUT/align/ttXXXXXXX.jsonl exists is not aligned again), and cluster\n"
-"job arrays split the films with --shard I/N.\n"
+"the records).  Films run in parallel (--jobs) and cluster job arrays\n"
+"split the films with --shard I/N.  The run is resumable: a film whose\n"
+"OUT/align/ttXXXXXXX.jsonl exists is not aligned again when its provenance\n"
+"record shows it was made from the film's screenplay and subtitles as they\n"
+"are now (same size and SHA-256), by this aligner version; otherwise it is\n"
+"aligned again and the summary says why (docs/provenance.md).\n"
 "\n"
 "A film with missing or broken pieces does not stop the corpus: no\n"
 "subtitles or screenplay (its stories are linked without script context),\n"
@@ -149,6 +152,11 @@ int cmd_build(int argc, char **argv)
         sm_link_count(&c.job, &t);
         if (strict && (t.films_failed > 0 || t.stories_failed > 0))
             status = 1;
+        if (t.stories > 0 && t.stories_linked == 0) {
+            /* A run that linked nothing is no result, whatever the reason. */
+            cli_errorf("build: no story was linked (%zu failed; see %s)", t.stories_failed, paths.failures);
+            status = 1;
+        }
     }
     cli_link_close(&c);
     return status;

@@ -26,8 +26,11 @@ static const char usage_text[] =
 "no image carry \"between\": [i, j], the images just before and after.\n"
 "\n"
 "Alignment.  With --align-dir DIR the film's alignment is read from\n"
-"DIR/ttXXXXXXX.jsonl (the output of 'storymovie align'); without it, each\n"
-"needed film is aligned in-process from MOVIENET_DIR/script/tt.script and\n"
+"DIR/ttXXXXXXX.jsonl (the output of 'storymovie align'); its provenance\n"
+"record must name the film's screenplay and subtitles as they are now\n"
+"(same size and SHA-256; docs/provenance.md), else the film fails: its\n"
+"alignment was made from other files.  Without --align-dir, each needed\n"
+"film is aligned in-process from MOVIENET_DIR/script/tt.script and\n"
 "MOVIENET_DIR/subtitle/tt.srt.\n"
 "\n"
 "Names.  MovieNet person boxes of the same shot/img with a cast id (pid)\n"
@@ -82,9 +85,11 @@ static const char usage_text[] =
 "on the char's matched images.  \"unnamed\" says why a char got no name.\n"
 "A summary goes to stderr.\n"
 "\n"
-"Exit status: 0 when every story was linked; 1 when a story could not be\n"
-"linked (each is named on stderr with its reason; the others are still\n"
-"written) or on bad input; 2 on a usage error.\n"
+"Exit status: 0 when every story was linked with its film's alignment; 1\n"
+"when a story could not be linked, or a film could not be aligned or its\n"
+"alignment read (each is named on stderr with its reason; the other\n"
+"records are still written, a film's stories without script context), or\n"
+"on bad input (docs/errors.md); 2 on a usage error.\n"
 "\n"
 "Examples:\n"
 "  storymovie link sample/movienet --stories sample/stories.jsonl -o context.jsonl\n"
@@ -142,7 +147,7 @@ int cmd_link(int argc, char **argv)
             for (size_t i = 0; i < c.job.n_inputs; i++)
                 if (!c.job.records[i] && c.job.errors[i])
                     cli_errorf("%s", c.job.errors[i]);
-        if (t.stories_failed > 0)
+        if (t.stories_failed > 0 || t.films_failed > 0)
             status = 1;
     }
     cli_link_close(&c);

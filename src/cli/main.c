@@ -4,7 +4,9 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "storymovie/alignment.h"
 #include "storymovie/io.h"
+#include "storymovie/provenance.h"
 
 static const struct command {
     const char *name;
@@ -40,7 +42,7 @@ static void usage(FILE *f)
             "Run 'storymovie <command> --help' for a command's options.\n"
             "Records go to standard output (or -o FILE) as JSON Lines; messages and\n"
             "summaries go to standard error.  Exit status: 0 success, 1 bad input or\n"
-            "failure, 2 usage error.\n");
+            "failure, 2 usage error (docs/errors.md; every format: docs/README.md).\n");
 }
 
 int main(int argc, char **argv)
@@ -55,19 +57,19 @@ int main(int argc, char **argv)
             for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
                 if (strcmp(argv[2], commands[i].name) == 0) {
                     char *help_argv[] = {argv[2], "--help", NULL};
-                    return commands[i].run(2, help_argv);
+                    return cli_close_stdout(commands[i].run(2, help_argv));
                 }
         }
         usage(stdout);
-        return 0;
+        return cli_close_stdout(0);
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("storymovie 0.1.0\n");
-        return 0;
+        printf("storymovie %s (aligner method %d)\n", sm_version(), sm_align_method_version());
+        return cli_close_stdout(0);
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+            return cli_close_stdout(commands[i].run(argc - 1, argv + 1));
     cli_errorf("'%s' is not a command; see 'storymovie --help'", argv[1]);
     return 2;
 }

@@ -55,6 +55,14 @@ int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error 
             in->error = keep_message(out, in->source, in->line, "story record without a story_id", NULL);
         else if (!s->has_images || s->n_images == 0)
             in->error = keep_message(out, in->source, in->line, "story record without images", s->story_id);
+        else
+            for (uint32_t k = 0; k < s->n_issues; k++)
+                if (strcmp(s->issues[k].code, "duplicate-id") == 0) {
+                    /* One context record per story: a second record with the
+                     * same id would make every later reader refuse the file. */
+                    in->error = keep_message(out, in->source, in->line, "not linked", s->issues[k].message);
+                    break;
+                }
     }
     return 0;
 }
@@ -240,11 +248,29 @@ void sm_link_print_summary(const sm_link_job *job, const char *label, FILE *f)
 {
     sm_link_totals t;
     sm_link_count(job, &t);
-    fprintf(f, "%s: %zu films: %zu aligned, %zu reused from an earlier run, %zu with failures",
-            label, t.films, t.films_aligned, t.films_reused, t.films_failed);
+    if (job->align_dir && !job->write_align)
+        fprintf(f, "%s: %zu films: %zu alignments read from %s, %zu with failures", label, t.films,
+                t.films_reused, job->align_dir, t.films_failed);
+    else if (job->align_dir)
+        fprintf(f, "%s: %zu films: %zu aligned, %zu reused (unchanged since an earlier run), %zu with failures",
+                label, t.films, t.films_aligned, t.films_reused, t.films_failed);
+    else
+        fprintf(f, "%s: %zu films: %zu aligned, %zu with failures", label, t.films, t.films_aligned,
+                t.films_failed);
     if (t.films_other_shards)
         fprintf(f, " (%zu films of other shards)", t.films_other_shards);
     fputc('\n', f);
+    sm_reasons redone;
+    memset(&redone, 0, sizeof redone);
+    for (size_t i = 0; i < job->n_films; i++)
+        if (film_of_shard(job, i) && job->films[i].redone)
+            sm_reasons_add(&redone, job->films[i].redone);
+    if (redone.total) {
+        char buf[1024];
+        sm_reasons_format(&redone, buf, sizeof buf);
+        fprintf(f, "%s: re-aligned %zu film%s whose earlier alignment is out of date: %s\n", label,
+                redone.total, redone.total == 1 ? "" : "s", buf);
+    }
     fprintf(f, "%s: %zu stories: %zu linked, %zu failed\n", label, t.stories, t.stories_linked,
             t.stories_failed);
     fprintf(f, "%s: frames: %zu timed, %zu with dialogue on their shot (%.1f%%)\n", label,

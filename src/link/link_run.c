@@ -119,6 +119,57 @@ static char *cannot_align(const char *detail)
     return strdup(buf);
 }
 
+static void add_problem(sm_link_film *f, const char *msg)
+{
+    char **grown = realloc(f->problems, (f->n_problems + 1) * sizeof *grown);
+    if (!grown)
+        return;   /* a lost note is better than a lost film */
+    f->problems = grown;
+    if ((f->problems[f->n_problems] = strdup(msg)))
+        f->n_problems++;
+}
+
+/* Why the film's own files cannot be aligned (NULL when they can). */
+static const char *missing_inputs(const sm_movie *m)
+{
+    if ((m->have & SM_MN_SCRIPT) && (m->have & SM_MN_SUBTITLE))
+        return NULL;
+    const char *detail = !(m->have & SM_MN_SCRIPT) ? "no usable screenplay" : "no usable subtitles";
+    /* The film's problems say which file and why; repeat the first. */
+    for (size_t p = 0; p < m->problems.n_items; p++) {
+        const char *msg = m->problems.items[p].message;
+        if (strstr(msg, !(m->have & SM_MN_SCRIPT) ? "/script/" : "/subtitle/"))
+            return msg;
+    }
+    return detail;
+}
+
+/* link --align-dir: the alignment of someone else's run.  It must have
+ * been made from the film's screenplay and subtitles as they are now
+ * (when the corpus has them; the aligner version and options are the
+ * maker's choice).  0 usable, 1 usable but it cannot be checked (no
+ * provenance record), -1 with *why. */
+static int check_foreign(const sm_movie *m, const char *path, char **why)
+{
+    if (missing_inputs(m))
+        return 0;   /* nothing here to compare it with */
+    sm_film_align_request req = {m->script_path, m->subtitle_path, NULL, NULL, SM_ALIGN_JSONL, NULL};
+    sm_provenance now;
+    sm_error e;
+    char reason[128];
+    int stale = sm_film_alignment_stale(&req, path, SM_PROV_INPUTS, &now, reason, sizeof reason, &e);
+    if (stale <= 0)
+        return 0;
+    char buf[1500];
+    if (strcmp(reason, "no provenance record") == 0)
+        return 1;   /* an older output: used, and the caller says so */
+    snprintf(buf, sizeof buf, "%s: made from another %s than the film's (%s); align the film again",
+             path, strncmp(reason, "screenplay", 10) == 0 ? "screenplay" : "subtitle file",
+             strncmp(reason, "screenplay", 10) == 0 ? m->script_path : m->subtitle_path);
+    *why = strdup(buf);
+    return -1;
+}
+
 /* Gets the film's alignment: read back, or computed (and written when the
  * job says so).  Returns 0 with *al filled, or -1 with *why set. */
 static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movie *m,
@@ -126,20 +177,28 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
 {
     char path[1200];
     sm_error e;
-    int have_file = 0;
+    sm_provenance now;
+    sm_film_align_request req = {m->script_path, m->subtitle_path, NULL, NULL, SM_ALIGN_JSONL, NULL};
+    const char *missing = missing_inputs(m);
     if (job->align_dir) {
         snprintf(path, sizeof path, "%s/%s.jsonl", job->align_dir, f->id);
-        have_file = exists(path);
-        if (have_file && !job->force) {
-            if (sm_film_alignment_read(path, al, &e) == 0) {
-                f->align = SM_FILM_ALIGN_REUSED;
-                return 0;
+        int have_file = exists(path);
+        if (have_file && !job->write_align) {
+            int checked = check_foreign(m, path, why);
+            if (checked < 0)
+                return -1;
+            if (checked > 0) {
+                char note[1400];
+                snprintf(note, sizeof note, "%s has no provenance record (made by an older version): "
+                         "not checked against the film's screenplay and subtitles", path);
+                add_problem(f, note);
             }
-            if (!job->write_align) {
+            if (sm_film_alignment_read(path, al, &e) != 0) {
                 *why = msg_dup(&e);
                 return -1;
             }
-            /* A corrupt earlier output: align again and replace it. */
+            f->align = SM_FILM_ALIGN_REUSED;
+            return 0;
         }
         if (!job->write_align) {
             char buf[1300];
@@ -147,22 +206,28 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
             *why = strdup(buf);
             return -1;
         }
-    }
-    if (!(m->have & SM_MN_SCRIPT) || !(m->have & SM_MN_SUBTITLE)) {
-        const char *detail = !(m->have & SM_MN_SCRIPT) ? "no usable screenplay" : "no usable subtitles";
-        /* The film's problems say which file and why; repeat the first. */
-        for (size_t p = 0; p < m->problems.n_items; p++) {
-            const char *msg = m->problems.items[p].message;
-            if (strstr(msg, !(m->have & SM_MN_SCRIPT) ? "/script/" : "/subtitle/")) {
-                detail = msg;
-                break;
+        if (have_file && !job->force && !missing) {
+            /* Resume: the earlier alignment, when it is what this run would
+             * make (same files, options and aligner); else align again. */
+            char reason[128];
+            int stale = sm_film_alignment_stale(&req, path, SM_PROV_ALL, &now, reason, sizeof reason, &e);
+            if (stale == 0 && sm_film_alignment_read(path, al, &e) == 0) {
+                f->align = SM_FILM_ALIGN_REUSED;
+                return 0;
+            }
+            if (stale == 0)
+                snprintf(reason, sizeof reason, "earlier output unreadable");
+            if (stale >= 0) {
+                f->redone = strdup(reason);
+                req.provenance = &now;
             }
         }
-        *why = cannot_align(detail);
+    }
+    if (missing) {
+        *why = cannot_align(missing);
         return -1;
     }
-    sm_film_align_request req = {m->script_path, m->subtitle_path, NULL,
-                                 job->align_dir && job->write_align ? path : NULL, SM_ALIGN_JSONL};
+    req.output = job->align_dir && job->write_align ? path : NULL;
     if (sm_film_align(&req, al, &f->align_stats, &e) != 0) {
         char buf[1400];
         sm_error_format(&e, buf, sizeof buf);
@@ -277,6 +342,10 @@ int sm_link_run(sm_link_job *job, const sm_batch_options *bopt, sm_error *err)
         return sm_fail(err, "", 0, "out of memory");
     if (job->align_dir && job->write_align && sm_mkdir_p(job->align_dir, err) != 0)
         return -1;
+    struct stat st;
+    if (job->align_dir && !job->write_align && (stat(job->align_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        return sm_fail(err, job->align_dir, 0, "--align-dir: not a directory of alignments "
+                       "(the output of 'storymovie align --manifest' or build's OUT/align)");
     if (group_by_film(job, err) != 0)
         return -1;
     return sm_batch_run(job->n_films, bopt, film_item, job, &job->batch, err);
@@ -296,6 +365,7 @@ void sm_link_job_free(sm_link_job *job)
     for (size_t f = 0; f < job->n_films; f++) {
         free(job->films[f].stories);
         free(job->films[f].reason);
+        free(job->films[f].redone);
         for (size_t p = 0; p < job->films[f].n_problems; p++)
             free(job->films[f].problems[p]);
         free(job->films[f].problems);
