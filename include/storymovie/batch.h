@@ -27,7 +27,8 @@ typedef struct sm_manifest {
     size_t n_rows;
 } sm_manifest;
 
-/* min_fields: rows with fewer fields are an error naming the line. */
+/* min_fields: rows with fewer fields are an error naming the line; a
+ * manifest without rows is an error ("empty file"). */
 int sm_manifest_read(const char *path, size_t min_fields, sm_manifest *out, sm_error *err);
 /* As sm_manifest_read, but only fields with index >= first_path_field are
  * paths resolved against the manifest's directory (sm_manifest_read uses 1:

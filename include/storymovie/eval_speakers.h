@@ -71,10 +71,11 @@ int sm_speaker_episodes(const char *gold_dir, const char *pred_dir, sm_speaker_e
                         size_t *n, sm_error *err);
 void sm_speaker_episodes_free(sm_speaker_episode *e, size_t n);
 void sm_speaker_score_free(sm_speaker_score *score);
-/* The totals as one JSON object (`eval speakers --json`): episodes (when
- * not 0), gold, answered, correct, accuracy, coverage, precision,
- * precision_at_0_9, answered_at_0_9. */
-void sm_speaker_score_json(sm_json *j, const sm_speaker_score *s, size_t episodes);
+/* The totals as one JSON object (what `eval speakers` prints): type
+ * ("summary", or "episode" with its id when episode_id is not NULL),
+ * episodes (when not 0), gold, answered, correct, accuracy, coverage,
+ * precision, precision_at_0_9, answered_at_0_9. */
+void sm_speaker_score_json(sm_json *j, const sm_speaker_score *s, size_t episodes, const char *episode_id);
 /* Letters only, lower case: the comparison key of the reference scorer. */
 void sm_speaker_name_key(const char *name, char *buf, size_t size);
 double sm_calibration_bin_low(int bin);

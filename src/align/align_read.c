@@ -13,6 +13,7 @@
 
 #include "common/array.h"
 #include "common/json_scan.h"
+#include "common/kind.h"
 #include "storymovie/io.h"
 
 enum { F_TYPE, F_CUE, F_SEGMENT, F_BLOCK, F_SCENE, F_START, F_END, F_CONFIDENCE,
@@ -101,6 +102,9 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
                             sm_film_alignment *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
+    sm_kind kind = sm_kind_guess(text, len);
+    if (kind != SM_KIND_UNKNOWN && kind != SM_KIND_ALIGNMENT)
+        return sm_kind_fail(err, name, 1, "an alignment (the output of 'storymovie align')", kind, NULL);
     size_t caps[2] = {0, 0};
     const char *p = text, *rec;
     size_t n;
@@ -120,6 +124,13 @@ int sm_film_alignment_parse(const char *name, const char *text, size_t len,
             sm_film_alignment_free(out);
             return -1;
         }
+    }
+    if (out->n_segments + out->n_blocks == 0) {
+        /* Nothing but a provenance record, records of other types, or
+         * nothing at all: no film is aligned to nothing. */
+        sm_film_alignment_free(out);
+        return line == 0 ? sm_fail(err, name, 0, "empty file")
+                         : sm_fail(err, name, 0, "not an alignment: no segment or block records");
     }
     return 0;
 }

@@ -154,6 +154,10 @@ int sm_manifest_read_paths(const char *path, size_t min_fields, size_t first_pat
     }
     if (rc == 0 && ferror(f))
         rc = sm_fail(err, path, line_no, "read error: %s", strerror(errno));
+    /* No rows (nothing, or only comments): a run over no films would look
+     * like a run where every film was fine. */
+    if (rc == 0 && out->n_rows == 0)
+        rc = sm_fail(err, path, 0, "empty file");
     free(line);
     fclose(f);
     if (rc != 0)
@@ -226,6 +230,7 @@ typedef struct pool {
     size_t mine;          /* items of this shard */
     int draw;             /* progress bar on */
     struct timespec t0;
+    double last_draw;     /* seconds since t0 of the last redraw */
 } pool;
 
 static double seconds_since(const struct timespec *t0)
@@ -247,6 +252,11 @@ static void draw_progress(pool *p, int final)
     size_t done = p->finished, total = p->mine ? p->mine : 1;
     int fill = (int)(done * WIDTH / total);
     double secs = seconds_since(&p->t0);
+    /* At most ten redraws a second: a corpus of small films finishes
+     * thousands of items a second, and a terminal cannot show them. */
+    if (!final && secs - p->last_draw < 0.1 && p->last_draw > 0)
+        return;
+    p->last_draw = secs > 0 ? secs : 1e-9;
     double eta = done ? secs * (double)(p->mine - done) / (double)done : 0.0;
     char bar[WIDTH + 1];
     for (int k = 0; k < WIDTH; k++)

@@ -23,7 +23,8 @@ static const char usage_text[] =
 "PRED_DIR/<id>.jsonl (or <id>.tsv) and the totals are printed; episodes\n"
 "without a prediction count as all abstained and are listed.\n"
 "\n"
-"Names compare by their letters only, case-insensitively.  Printed:\n"
+"Names compare by their letters only, case-insensitively.  A summary on\n"
+"standard error:\n"
 "  accuracy   correct / gold segments (abstentions count as wrong)\n"
 "  coverage   answered / gold segments\n"
 "  precision  correct / answered\n"
@@ -31,16 +32,26 @@ static const char usage_text[] =
 "from JSON Lines predictions) and the most frequent errors as\n"
 "'gold -> predicted' (an abstention shows as '(none)').\n"
 "\n"
+"Standard output: one JSON line with the totals,\n"
+"  {\"type\":\"summary\",\"episodes\":46,\"gold\":4265,\"answered\":...,\"correct\":...,\n"
+"   \"accuracy\":...,\"coverage\":...,\"precision\":...,\"precision_at_0_9\":...,\n"
+"   \"answered_at_0_9\":...}\n"
+"after one {\"type\":\"episode\",\"id\":...} line per episode with --per-episode.\n"
+"\n"
+"A prediction that is not an alignment (a story or context file, subtitles)\n"
+"is an error, not a prediction where everything abstained.\n"
+"\n"
 "Options:\n"
 "  --errors N      how many error rows to print (default 10)\n"
 "  --per-episode   one line per episode before the totals (directories)\n"
-"  --json          print the totals as one JSON object instead\n"
+"  -q, --quiet     no summary on standard error (--json: the same)\n"
 "\n"
-"Exit status: 0 scored; 1 unreadable input; 2 usage.\n"
+"Exit status: 0 scored; 1 unreadable or wrong input (docs/errors.md); 2 usage.\n"
+"Formats: docs/eval.md (gold TSV), docs/alignment.md (predictions).\n"
 "\n"
 "Example:\n"
 "  storymovie align --manifest episodes.tsv --out pred/\n"
-"  storymovie eval speakers ../shared/data/friends pred/\n";
+"  storymovie eval speakers gold/ pred/\n";
 
 static int is_dir(const char *p)
 {
@@ -59,21 +70,21 @@ static int cmp_error(const void *a, const void *b)
 
 static double pct(size_t a, size_t b) { return b ? 100.0 * (double)a / (double)b : 0.0; }
 
-static void print_human(const sm_speaker_score *s, size_t episodes, size_t missing, int n_errors)
+static void print_human(FILE *f, const sm_speaker_score *s, size_t episodes, size_t missing, int n_errors)
 {
     if (episodes)
-        printf("episodes   %zu%s\n", episodes, missing ? " (some without predictions, see above)" : "");
-    printf("segments   %zu gold, %zu answered, %zu correct\n", s->total, s->answered, s->correct);
-    printf("accuracy   %.2f%%\n", pct(s->correct, s->total));
-    printf("coverage   %.2f%%\n", pct(s->answered, s->total));
-    printf("precision  %.2f%%\n", pct(s->correct, s->answered));
-    printf("confidence >= 0.9: %zu answered, precision %.2f%%\n", s->high_answered,
+        fprintf(f, "episodes   %zu%s\n", episodes, missing ? " (some without predictions, see above)" : "");
+    fprintf(f, "segments   %zu gold, %zu answered, %zu correct\n", s->total, s->answered, s->correct);
+    fprintf(f, "accuracy   %.2f%%\n", pct(s->correct, s->total));
+    fprintf(f, "coverage   %.2f%%\n", pct(s->answered, s->total));
+    fprintf(f, "precision  %.2f%%\n", pct(s->correct, s->answered));
+    fprintf(f, "confidence >= 0.9: %zu answered, precision %.2f%%\n", s->high_answered,
            pct(s->high_correct, s->high_answered));
-    printf("calibration (confidence band: answered, precision):\n");
+    fprintf(f, "calibration (confidence band: answered, precision):\n");
     for (int b = 0; b < SM_CALIBRATION_BINS; b++) {
         double hi = b + 1 < SM_CALIBRATION_BINS ? sm_calibration_bin_low(b + 1) : 1.0;
         if (s->bin_answered[b])
-            printf("  [%.2f, %.2f%s  %6zu  %6.2f%%\n", sm_calibration_bin_low(b), hi,
+            fprintf(f, "  [%.2f, %.2f%s  %6zu  %6.2f%%\n", sm_calibration_bin_low(b), hi,
                    b + 1 < SM_CALIBRATION_BINS ? ")" : "]", s->bin_answered[b],
                    pct(s->bin_correct[b], s->bin_answered[b]));
     }
@@ -83,9 +94,9 @@ static void print_human(const sm_speaker_score *s, size_t episodes, size_t missi
             return;
         memcpy(e, s->errors, s->n_errors * sizeof *e);
         qsort(e, s->n_errors, sizeof *e, cmp_error);
-        printf("most frequent errors (gold -> predicted):\n");
+        fprintf(f, "most frequent errors (gold -> predicted):\n");
         for (size_t i = 0; i < s->n_errors && i < (size_t)n_errors; i++)
-            printf("  %5zu  %s -> %s\n", e[i].count, e[i].gold, e[i].pred[0] ? e[i].pred : "(none)");
+            fprintf(f, "  %5zu  %s -> %s\n", e[i].count, e[i].gold, e[i].pred[0] ? e[i].pred : "(none)");
         free(e);
     }
 }
@@ -93,18 +104,21 @@ static void print_human(const sm_speaker_score *s, size_t episodes, size_t missi
 int cmd_eval_speakers(int argc, char **argv)
 {
     const char *pos[2];
-    int npos = 0, n_errors = 10, per_episode = 0, as_json = 0;
+    int npos = 0, n_errors = 10, per_episode = 0, quiet = 0;
+    long value;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
             fputs(usage_text, stdout);
             return 0;
         } else if (!strcmp(a, "--errors") && i + 1 < argc) {
-            n_errors = atoi(argv[++i]);
+            if (cli_option_long("eval speakers", "--errors", argv[++i], 0, 100000, &value))
+                return 2;
+            n_errors = (int)value;
         } else if (!strcmp(a, "--per-episode")) {
             per_episode = 1;
-        } else if (!strcmp(a, "--json")) {
-            as_json = 1;
+        } else if (!strcmp(a, "--json") || !strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = 1;
         } else if (a[0] == '-' && a[1]) {
             cli_errorf("eval speakers: unknown option '%s'; see --help", a);
             return 2;
@@ -151,10 +165,16 @@ int cmd_eval_speakers(int argc, char **argv)
             if (sm_speaker_score_files(&total, &ep, eps[i].gold, eps[i].pred, &err) != 0) {
                 cli_report(&err);
                 status = 1;
-            } else if (per_episode && !as_json) {
-                printf("%-24s %5zu gold  accuracy %6.2f%%  coverage %6.2f%%  precision %6.2f%%\n",
-                       eps[i].id, ep.total, pct(ep.correct, ep.total), pct(ep.answered, ep.total),
-                       pct(ep.correct, ep.answered));
+            } else if (per_episode) {
+                if (!quiet)
+                    fprintf(stderr, "%-24s %5zu gold  accuracy %6.2f%%  coverage %6.2f%%  precision %6.2f%%\n",
+                            eps[i].id, ep.total, pct(ep.correct, ep.total), pct(ep.answered, ep.total),
+                            pct(ep.correct, ep.answered));
+                sm_json j;
+                sm_json_init(&j);
+                sm_speaker_score_json(&j, &ep, 0, eps[i].id);
+                sm_json_flush_line(&j, stdout);
+                sm_json_free(&j);
             }
             sm_speaker_score_free(&ep);
             episodes++;
@@ -165,14 +185,14 @@ int cmd_eval_speakers(int argc, char **argv)
             status = 1;
         }
     }
-    if (status == 0 && as_json) {
+    if (status == 0) {
+        if (!quiet)
+            print_human(stderr, &total, episodes, missing, n_errors);
         sm_json j;
         sm_json_init(&j);
-        sm_speaker_score_json(&j, &total, episodes);
+        sm_speaker_score_json(&j, &total, episodes, NULL);
         sm_json_flush_line(&j, stdout);
         sm_json_free(&j);
-    } else if (status == 0) {
-        print_human(&total, episodes, missing, n_errors);
     }
     sm_speaker_score_free(&total);
     return status;

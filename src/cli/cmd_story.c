@@ -157,14 +157,20 @@ static int run_check(int argc, char **argv)
         free(files);
         return 2;
     }
-    int failed = 0;
+    int failed = 0, read = 0;
     size_t records = 0, bad = 0, problems = 0;
-    for (int f = 0; f < nfiles; f++)
+    for (int f = 0; f < nfiles; f++) {
         if (check_file(files[f], json, &opt, &records, &bad, &problems) != 0)
             failed = 1;
+        else
+            read++;
+    }
     fflush(stdout);
-    fprintf(stderr, "%s: story check: %zu records, %zu with problems, %zu problems%s\n",
-            sm_progname, records, bad, problems, failed ? " (some files unreadable)" : "");
+    /* The totals, unless the one line of a file that could not be read is
+     * all there is to say. */
+    if (read)
+        fprintf(stderr, "%s: story check: %zu records, %zu with problems, %zu problems%s\n",
+                sm_progname, records, bad, problems, failed ? " (some files unreadable)" : "");
     free(files);
     return failed || problems ? 1 : 0;
 }

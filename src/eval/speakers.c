@@ -14,6 +14,7 @@
 #include "storymovie/text.h"
 #include "common/array.h"
 #include "common/ascii.h"
+#include "common/kind.h"
 
 static const double bin_low[SM_CALIBRATION_BINS] = {0.5, 0.7, 0.8, 0.9, 0.95, 0.99};
 
@@ -91,7 +92,7 @@ static int read_tsv(const char *path, const sm_text *t, int gold, sm_speaker_lab
         line++;
         char *f[8];
         size_t n = 0;
-        if (*p && !(gold && line == 1)) {
+        if (*p && !(gold && line == 1) && !(!gold && *p == '#')) {   /* '#': a comment, the provenance */
             n = split_tabs(p, f, 8);
             size_t need = gold ? 6 : 2;
             int cue, seg;
@@ -116,7 +117,10 @@ int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_err
     sm_text t;
     if (sm_text_read_file(path, &t, err))
         return -1;
-    int rc = read_tsv(path, &t, 1, out, err);
+    sm_kind kind = sm_kind_guess(t.data, t.len);
+    int rc = kind != SM_KIND_UNKNOWN && kind != SM_KIND_GOLD_TSV
+                 ? sm_kind_fail(err, path, 1, "a gold TSV of speakers", kind, NULL)
+                 : read_tsv(path, &t, 1, out, err);
     sm_text_free(&t);
     if (rc == 0 && out->n_items == 0)
         rc = sm_fail(err, path, 0, "no gold segments (a gold TSV has a header line and one row per segment)");
@@ -153,7 +157,17 @@ int sm_speaker_labels_read_pred(const char *path, sm_speaker_labels *out, sm_err
     const char *q = t.data;
     while (*q && isspace((unsigned char)*q))
         q++;
-    int rc = (*q == '{') ? read_jsonl(path, &t, out, err) : read_tsv(path, &t, 0, out, err);
+    sm_kind kind = sm_kind_guess(t.data, t.len);
+    int rc;
+    if (!*q)
+        rc = sm_fail(err, path, 0, "empty file");
+    else if (*q == '{')
+        rc = read_jsonl(path, &t, out, err);
+    else if (kind != SM_KIND_UNKNOWN && kind != SM_KIND_PREDICTIONS_TSV)
+        rc = sm_kind_fail(err, path, 1, "speaker predictions (an alignment, or cue<TAB>segment<TAB>speaker)",
+                          kind, NULL);
+    else
+        rc = read_tsv(path, &t, 0, out, err);
     sm_text_free(&t);
     if (rc)
         sm_speaker_labels_free(out);
@@ -263,9 +277,12 @@ int sm_speaker_score_files(sm_speaker_score *score, sm_speaker_score *episode, c
     return rc ? sm_fail(err, "", 0, "eval speakers: out of memory") : 0;
 }
 
-void sm_speaker_score_json(sm_json *j, const sm_speaker_score *s, size_t episodes)
+void sm_speaker_score_json(sm_json *j, const sm_speaker_score *s, size_t episodes, const char *episode_id)
 {
     sm_json_begin_object(j);
+    sm_json_kv_string(j, "type", episode_id ? "episode" : "summary");
+    if (episode_id)
+        sm_json_kv_string(j, "id", episode_id);
     if (episodes)
         sm_json_kv_int(j, "episodes", (long long)episodes);
     sm_json_kv_int(j, "gold", (long long)s->total);

@@ -96,6 +96,19 @@ int sm_movienet_open(const char *root, sm_movienet *out, sm_error *err)
         return sm_fail(err, root, 0, "out of memory");
 
     char path[1024];
+    /* A directory with none of the corpus's pieces is not a corpus with
+     * every film missing: it is the wrong directory. */
+    static const char *const pieces[] = {VIDEO_INFO, "shot", "meta", "annotation", "script", "subtitle"};
+    int found = 0;
+    for (size_t i = 0; i < sizeof pieces / sizeof pieces[0] && !found; i++) {
+        snprintf(path, sizeof path, "%s/%s", out->root, pieces[i]);
+        found = stat(path, &st) == 0;
+    }
+    if (!found) {
+        sm_movienet_close(out);
+        return sm_fail(err, root, 0, "not a MovieNet corpus: it has none of " VIDEO_INFO
+                       ", shot/, meta/, annotation/, script/, subtitle/ (docs/movienet.md)");
+    }
     snprintf(path, sizeof path, "%s/" VIDEO_INFO, out->root);
     json_error_t jerr;
     json_t *info = json_load_file(path, 0, &jerr);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/kind.h"
 #include "storymovie/text.h"
 
 /* ---- names -------------------------------------------------------------- */
@@ -155,6 +156,26 @@ sm_script_format sm_script_detect(const char *name, const char *text, size_t len
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* Subtitles, JSON Lines or a TSV table given as a screenplay would read as
+ * hundreds of action blocks without a word of dialogue: refuse them, saying
+ * what they look like (common/kind.h). */
+static int not_a_screenplay(const char *name, const char *utf8, size_t len, sm_error *err)
+{
+    sm_kind kind = sm_kind_guess(utf8, len);
+    if (kind != SM_KIND_UNKNOWN && kind != SM_KIND_SCREENPLAY)
+        return sm_kind_fail(err, name, 1, "a screenplay", kind, NULL);
+    size_t i = 0;
+    while (i < len && (sm_is_space((unsigned char)utf8[i]) || utf8[i] == '\n'))
+        i++;
+    const char *eol = memchr(utf8 + i, '\n', len - i);
+    size_t e = eol ? (size_t)(eol - utf8) : len;
+    while (e > i && sm_is_space((unsigned char)utf8[e - 1]))
+        e--;
+    if (i < len && utf8[i] == '{' && e > i + 1 && utf8[e - 1] == '}')
+        return sm_fail(err, name, 1, "not a screenplay: this looks like JSON Lines records");
+    return 0;
+}
+
 int sm_script_parse_as(const char *name, const char *utf8, size_t len,
                        sm_script_format format, sm_script *out, sm_error *err)
 {
@@ -174,6 +195,8 @@ int sm_script_parse_as(const char *name, const char *utf8, size_t len,
         first++;
     if (first == len)
         return sm_fail(err, name, 0, "empty file");
+    if (not_a_screenplay(name, utf8, len, err) != 0)
+        return -1;
     /* The text layer refuses over-long lines already; callers that hand us
      * raw bytes get the same guarantee (no reader is built for them). */
     long line_no = 1;

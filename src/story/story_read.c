@@ -17,6 +17,7 @@
 #include "common/array.h"
 #include "common/hash.h"
 #include "common/json_scan.h"
+#include "common/kind.h"
 #include "storymovie/text.h"
 
 /* Copy bytes into the arena as a NUL-terminated string. */
@@ -278,6 +279,27 @@ static int read_lines(sm_story_set *set, sm_error *err)
     return 0;
 }
 
+/* The line of the first byte that is not white space. */
+static long first_line(const sm_story_set *set)
+{
+    long line = 1;
+    for (size_t i = 0; i < set->len && story_is_space((unsigned char)set->data[i]); i++)
+        line += set->data[i] == '\n';
+    return line;
+}
+
+/* Some record is a story (or a story's frames): a file of other records,
+ * or of no records at all, is not a file of stories. */
+static int any_story(const sm_story_set *set)
+{
+    for (size_t i = 0; i < set->n_items; i++) {
+        const sm_story *s = &set->items[i];
+        if (!s->broken && (s->has_cot || s->has_text || s->has_images))
+            return 1;
+    }
+    return 0;
+}
+
 static int read_data(sm_story_set *set, sm_error *err)
 {
     size_t p = 0;
@@ -292,8 +314,19 @@ static int read_data(sm_story_set *set, sm_error *err)
         s->story_id = id_from_name(set, set->name);
         split_model_output(set, s, set->data, set->len, 1, 1);
         parse_story(set, s);
-    } else if (read_lines(set, err) != 0) {
-        return -1;
+    } else {
+        /* Another kind of file is refused whole, on one line, before its
+         * lines become a record with a problem each. */
+        sm_kind kind = sm_kind_guess(set->data, set->len);
+        if (kind != SM_KIND_UNKNOWN && kind != SM_KIND_STORIES && kind != SM_KIND_TOLD &&
+            kind != SM_KIND_DATASET_ROWS && kind != SM_KIND_NEGATIVES)
+            return sm_kind_fail(err, set->name, first_line(set), "story records", kind, NULL);
+        if (read_lines(set, err) != 0)
+            return -1;
+        if (set->n_items && !any_story(set))
+            return sm_fail(err, set->name, set->items[0].record_line, "not story records: %s",
+                           set->items[0].broken && set->items[0].n_issues ? set->items[0].issues[0].message
+                           : "no record has a chain_of_thought, story or images");
     }
     check_unique_ids(set);
     if (set->oom)
@@ -315,7 +348,11 @@ int sm_story_read_buffer(const char *name, const char *data, size_t len,
         memcpy(set->data, data, len);
     set->data[len] = '\0';
     set->len = len;
-    return read_data(set, err);
+    if (read_data(set, err) != 0) {
+        sm_story_set_free(set);
+        return -1;
+    }
+    return 0;
 }
 
 int sm_story_read_file(const char *path, sm_story_set *set, sm_error *err)
@@ -331,7 +368,12 @@ int sm_story_read_file(const char *path, sm_story_set *set, sm_error *err)
     }
     set->data = text.data;     /* take ownership */
     set->len = text.len;
-    return read_data(set, err);
+    int rc = read_data(set, err);
+    if (rc == 0 && set->n_items == 0)
+        rc = sm_fail(err, path, 0, "empty file");
+    if (rc != 0)
+        sm_story_set_free(set);
+    return rc;
 }
 
 int sm_story_set_check_json(const sm_story_set *set, sm_error *err)

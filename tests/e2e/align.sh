@@ -34,7 +34,7 @@ if command -v python3 >/dev/null && [ -f "$TOOLS/check_align_contract.py" ]; the
         # eval speakers agrees with the reference scorer
         "$SM" align -q --format tsv "$ep/transcript.txt" "$ep/subtitles.srt" > "$work/p.tsv"
         ref=$(python3 "$TOOLS/score_speakers.py" "$ep/gold.tsv" "$work/p.tsv")
-        ours=$("$SM" eval speakers "$ep/gold.tsv" "$work/p.tsv" | awk '/^segments/{print $6, $4, $2}')
+        ours=$("$SM" eval speakers "$ep/gold.tsv" "$work/p.tsv" 2>&1 >/dev/null | awk '/^segments/{print $6, $4, $2}')
         [ "$ref" = "$ours" ] && ok "eval speakers = reference scorer ($ref)" || bad "eval speakers '$ours' vs reference '$ref'"
     fi
 else

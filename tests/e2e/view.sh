@@ -53,7 +53,7 @@ assert re.search(r' on[a-z]+=', html) is None, "an inline handler"
 PY
 # Quiet, with every result file; a context file is not an alignment.
 expect_rc 1 "$SM" view --alignment "$ctx" -o "$tmp/a.html"
-has "$tmp/err" "storymovie: $ctx: no segment or block records: not an alignment ('storymovie align' output)"
+has "$tmp/err" "storymovie: $ctx:1: not an alignment (the output of 'storymovie align'): this looks like context records"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "more than one line for a wrong input"
 expect_rc 0 "$SM" view -q --context "$ctx" --stories "$fx/storymovie.jsonl" --failures "$fx/failures.jsonl" \
     --verdicts "$fx/verdicts.jsonl" --qa "$fx/qa.jsonl" -o "$tmp/g.html"
@@ -63,7 +63,7 @@ expect_rc 0 "$SM" view -q --context "$ctx" --stories "$fx/storymovie.jsonl" --fa
 expect_rc 1 "$SM" view --context "$stories" -o "$tmp/x.html"
 has "$tmp/err" "storymovie: $stories:1:"
 expect_rc 1 "$SM" view --context "$ctx" --stories "$ctx" -o "$tmp/x.html"
-has "$tmp/err" "storymovie: $ctx:1: neither \"chain_of_thought\" nor \"story\": not a story record"
+has "$tmp/err" "storymovie: $ctx:1: not story records: this looks like context records"
 expect_rc 1 "$SM" view --context "$ctx" --verdicts "$stories" -o "$tmp/x.html"
 has "$tmp/err" "storymovie: $stories:1: no \"verdict\" (nor the other keys it may have): not a verdicts file"
 expect_rc 1 "$SM" view --context "$ctx" --qa "$fx/verdicts.jsonl" -o "$tmp/x.html"
