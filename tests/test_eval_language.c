@@ -208,16 +208,17 @@ static void rouge_by_hand(void **state)
     sm_vocab_free(v);
 }
 
-/* METEOR, alpha .85, beta .2, gamma .6, stem weight .6:
+/* METEOR, alpha .85, beta .2, gamma .6, stem weight .6 (worked by hand):
  *   pred "the cats sat on the mat", ref "the cat sat on the mat":
- *     exact the, sat, on, the, mat = 5; stem cats~cat = 1; m = 6, all in
- *     order: 1 chunk.  P = R = (5 + .6)/6 = .93333; Fmean = P R /
- *     (.85 P + .15 R) = .93333; penalty = .6 * (1/6)^.2 = .6 * .69883
- *     = .41930; score = .93333 * (1 - .41930) = 0.541990146821...
+ *     exact the, sat, on, the, mat = 5; stem cats~cat = 1; m = 6, every word
+ *     of both matched, in order: 1 chunk, which METEOR 1.5 counts as no
+ *     fragmentation at all (penalty 0).  P = R = (5 + .6)/6 = .93333;
+ *     Fmean = P R / (.85 P + .15 R) = .93333 = the score.
  *   pred "on the mat the cat sat", ref "the cat sat on the mat":
  *     6 exact matches in 2 chunks ("on the mat" -> ref 4..6, "the cat sat"
- *     -> ref 1..3); P = R = Fmean = 1; penalty = .6 * (2/6)^.2 = .48164;
- *     score = 0.518355062943... */
+ *     -> ref 1..3); P = R = Fmean = 1; frag = 2/6, penalty = .6 * (2/6)^.2
+ *     = .48164; score = 0.518355062943...
+ *   a text against itself: 1, however often its words repeat. */
 static void meteor_by_hand(void **state)
 {
     (void)state;
@@ -230,14 +231,49 @@ static void meteor_by_hand(void **state)
     assert_int_equal(d.exact, 5);
     assert_int_equal(d.stem, 1);
     assert_int_equal(d.chunks, 1);
-    assert_true(fabs(s - 0.5419901468212489) < 1e-9);
+    assert_true(fabs(d.penalty) < 1e-12);
+    assert_true(fabs(s - 5.6 / 6) < 1e-9);
     s = sm_meteor(v, &c2, &ref, &sm_meteor_default, &d);
     assert_int_equal(d.exact, 6);
     assert_int_equal(d.chunks, 2);
     assert_true(fabs(s - 0.5183550629438616) < 1e-9);
+    s = sm_meteor(v, &ref, &ref, &sm_meteor_default, &d);
+    assert_int_equal(d.chunks, 1);
+    assert_true(s == 1.0);
     sm_words none = words(v, "zebra");
     assert_true(sm_meteor(v, &none, &ref, NULL, NULL) == 0.0);
     sm_words_free(&ref), sm_words_free(&c1), sm_words_free(&c2), sm_words_free(&none);
+    sm_vocab_free(v);
+}
+
+/* The fewest chunks, not the first match found left to right.
+ *   pred "a b a c", ref "a c a b": taking each word's first free match
+ *   pairs a-a, b-b (ref 4), a-a (ref 3), c-c (ref 2): 4 chunks.  The
+ *   matching "a b" -> ref 3..4, "a c" -> ref 1..2 has 2; frag = 2/4,
+ *   penalty = .6 * .5^.2 = .52233, score = .47767.
+ *   A longer text whose words repeat: "he said that he said that he
+ *   said" against itself is one chunk. */
+static void meteor_fewest_chunks(void **state)
+{
+    (void)state;
+    sm_vocab *v = sm_vocab_new();
+    sm_words c = words(v, "a b a c"), r = words(v, "a c a b");
+    sm_meteor_detail d;
+    double s = sm_meteor(v, &c, &r, &sm_meteor_default, &d);
+    assert_int_equal(d.exact, 4);
+    assert_int_equal(d.chunks, 2);
+    assert_true(fabs(s - (1 - 0.6 * pow(0.5, 0.2))) < 1e-9);
+    sm_words rep = words(v, "he said that he said that he said and then he said it again");
+    s = sm_meteor(v, &rep, &rep, &sm_meteor_default, &d);
+    assert_int_equal(d.chunks, 1);
+    assert_true(s == 1.0);
+    /* More candidate words than reference words of a key: the matching
+     * is still as large as it can be. */
+    sm_words c3 = words(v, "the the the cat"), r3 = words(v, "the cat");
+    s = sm_meteor(v, &c3, &r3, &sm_meteor_default, &d);
+    assert_int_equal(d.exact, 2);
+    assert_int_equal(d.chunks, 1);
+    sm_words_free(&c), sm_words_free(&r), sm_words_free(&rep), sm_words_free(&c3), sm_words_free(&r3);
     sm_vocab_free(v);
 }
 
@@ -250,6 +286,7 @@ int main(void)
         cmocka_unit_test(bleu_by_hand),
         cmocka_unit_test(rouge_by_hand),
         cmocka_unit_test(meteor_by_hand),
+        cmocka_unit_test(meteor_fewest_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

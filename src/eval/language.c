@@ -387,6 +387,23 @@ double sm_rouge_l(const sm_words *cand, const sm_words *ref, double beta)
 
 const sm_meteor_params sm_meteor_default = {0.85, 0.20, 0.60, 0.60};
 
+/* ---- matching: few chunks ----
+ *
+ * Each stage (exact words, then Porter stems) matches still-unmatched
+ * candidate words with still-unmatched reference words of the same key.
+ * As in METEOR, the matching is as large as it can be (every word pair
+ * that can be matched is), and among such matchings one with few chunks is
+ * wanted: "the cat sat on the mat" against itself is one chunk, however
+ * many "the" there are.  The fewest chunks is a hard problem in general
+ * (minimum common string partition); METEOR approximates it with a beam
+ * search, which on stories of a thousand words costs sixty times the rest
+ * of the scoring.  Here, left to right over the candidate: a word that
+ * continues the previous word's chunk does; otherwise it starts the match
+ * whose run of equal, free words ahead is the longest (ties: the first
+ * after the previous match, then the first).  That finds the one chunk of
+ * a text against itself and the two of "a b a c" against "a c a b", where
+ * taking each word's first free match finds four. */
+
 typedef struct keyed {
     uint32_t key, pos;
 } keyed;
@@ -399,59 +416,101 @@ static int cmp_keyed(const void *x, const void *y)
     return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* One matching stage: align still-unmatched candidate words with
- * still-unmatched reference words of the same key (word id, or stem id).
- * Greedy, left to right over the candidate; among the reference positions
- * with the key it prefers the one right after the previous candidate
- * word's match (extending a chunk), then the first one after it, then the
- * first one.  Returns matches made, or SIZE_MAX on OOM. */
+enum { RUN_LOOKAHEAD = 64 };   /* runs longer than this are all "long" */
+
+/* How many words from (c, r) on match: same keys, both still free. */
+static size_t run_length(const uint32_t *ckey, size_t nc, const uint32_t *rkey, size_t nr,
+                         const int32_t *cand_to_ref, const unsigned char *ref_used, size_t c, size_t r)
+{
+    size_t n = 0;
+    while (c + n < nc && r + n < nr && n < RUN_LOOKAHEAD && cand_to_ref[c + n] < 0 && !ref_used[r + n] &&
+           ckey[c + n] == rkey[r + n])
+        n++;
+    return n;
+}
+
+/* First entry of idx[0..n) with this key. */
+static size_t key_first(const keyed *idx, size_t n, uint32_t key)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (idx[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* One stage.  cand_to_ref and ref_used hold the earlier stages' matches
+ * and receive this stage's.  Returns matches made, or SIZE_MAX on OOM. */
 static size_t match_stage(const uint32_t *ckey, size_t nc, const uint32_t *rkey, size_t nr,
                           int32_t *cand_to_ref, unsigned char *ref_used)
 {
-    keyed *idx = malloc((nr ? nr : 1) * sizeof *idx);
-    if (!idx)
+    keyed *idx = malloc((nr ? nr : 1) * sizeof *idx), *cidx = malloc((nc ? nc : 1) * sizeof *cidx);
+    if (!idx || !cidx) {
+        free(idx), free(cidx);
         return SIZE_MAX;
-    size_t ni = 0;
+    }
+    size_t ni = 0, nci = 0;
     for (size_t r = 0; r < nr; r++)
         if (!ref_used[r])
             idx[ni++] = (keyed){rkey[r], (uint32_t)r};
+    for (size_t c = 0; c < nc; c++)
+        if (cand_to_ref[c] < 0)
+            cidx[nci++] = (keyed){ckey[c], (uint32_t)c};
     qsort(idx, ni, sizeof *idx, cmp_keyed);
+    qsort(cidx, nci, sizeof *cidx, cmp_keyed);
     size_t made = 0;
     for (size_t c = 0; c < nc; c++) {
         if (cand_to_ref[c] >= 0)
             continue;
-        /* First index entry with this key. */
-        size_t lo = 0, hi = ni;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (idx[mid].key < ckey[c])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
         long prev = c > 0 && cand_to_ref[c - 1] >= 0 ? cand_to_ref[c - 1] : -1;
-        long best = -1, after = -1, first = -1;
-        for (size_t i = lo; i < ni && idx[i].key == ckey[c]; i++) {
+        if (prev >= 0 && (size_t)prev + 1 < nr && !ref_used[prev + 1] && rkey[prev + 1] == ckey[c]) {
+            cand_to_ref[c] = (int32_t)(prev + 1);   /* the chunk goes on */
+            ref_used[prev + 1] = 1;
+            made++;
+            continue;
+        }
+        long pick = -1;
+        size_t best_run = 0, free_r = 0;
+        int best_after = 0;
+        for (size_t i = key_first(idx, ni, ckey[c]); i < ni && idx[i].key == ckey[c]; i++) {
             long r = idx[i].pos;
             if (ref_used[r])
                 continue;
-            if (first < 0)
-                first = r;
-            if (prev >= 0 && r == prev + 1) {
-                best = r;
-                break;
+            free_r++;
+            size_t run = run_length(ckey, nc, rkey, nr, cand_to_ref, ref_used, c, (size_t)r);
+            int after = r > prev;
+            if (pick < 0 || run > best_run || (run == best_run && after && !best_after)) {
+                pick = r;
+                best_run = run;
+                best_after = after;
             }
-            if (after < 0 && r > prev)
-                after = r;
         }
-        long pick = best >= 0 ? best : after >= 0 ? after : first;
-        if (pick >= 0) {
-            cand_to_ref[c] = (int32_t)pick;
-            ref_used[pick] = 1;
-            made++;
+        if (pick < 0)
+            continue;
+        /* More words of this key to come than free reference words for
+         * them: leave this one unmatched when a later one starts a longer
+         * run at the same place ("the the the cat" / "the cat"). */
+        size_t later = 0, later_run = 0;
+        for (size_t i = key_first(cidx, nci, ckey[c]); i < nci && cidx[i].key == ckey[c]; i++) {
+            size_t c2 = cidx[i].pos;
+            if (c2 <= c || cand_to_ref[c2] >= 0)
+                continue;
+            later++;
+            size_t run = run_length(ckey, nc, rkey, nr, cand_to_ref, ref_used, c2, (size_t)pick);
+            if (run > later_run)
+                later_run = run;
         }
+        if (later >= free_r && later_run > best_run)
+            continue;
+        cand_to_ref[c] = (int32_t)pick;
+        ref_used[pick] = 1;
+        made++;
     }
-    free(idx);
+    free(idx), free(cidx);
     return made;
 }
 
@@ -502,8 +561,13 @@ double sm_meteor(const sm_vocab *v, const sm_words *cand, const sm_words *ref,
         d.precision = weighted / (double)nc;
         d.recall = weighted / (double)nr;
         d.fmean = d.precision * d.recall / (p->alpha * d.precision + (1 - p->alpha) * d.recall);
-        d.penalty = p->gamma * pow((double)chunks / (double)m, p->beta);
+        /* METEOR 1.5: every word of both matched, in one chunk, is no
+         * fragmentation at all (a text against itself scores 1). */
+        double frag = m == nc && m == nr && chunks == 1 ? 0.0 : (double)chunks / (double)m;
+        d.penalty = p->gamma * pow(frag, p->beta);
         d.score = d.fmean * (1 - d.penalty);
+        if (!(d.score > 0))
+            d.score = 0;
     }
     if (detail)
         *detail = d;
