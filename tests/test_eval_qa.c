@@ -153,10 +153,10 @@ static void questions_file(void **state)
         const char *text, *message;
         long line;
     } bad[] = {
-        {"", "no questions in it", 0},
+        {"", "empty file", 0},
         {"{\"id\":\"a\"", "not JSON", 1},
         {"[1]\n", "not a JSON object", 1},
-        {"{\"story_id\":\"s\",\"chain_of_thought\":\"x\"}\n", "a story record", 1},
+        {"{\"story_id\":\"s\",\"chain_of_thought\":\"x\"}\n", "this looks like story records", 1},
         {"{\"id\":\"a\",\"story_id\":\"s\",\"category\":\"plot\",\"question\":\"q\",\"answer\":\"a\",\"evidence\":[{\"block\":1}]}",
          ".category 'plot'", 1},
         {"{\"id\":\"a\",\"story_id\":\"s\",\"category\":\"actions\",\"question\":\"q\",\"answer\":\"a\",\"evidence\":[]}",

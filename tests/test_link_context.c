@@ -633,8 +633,8 @@ static void refused_change(const char *from, const char *to, const char *want)
 static void not_context_records(void **state)
 {
     (void)state;
-    refused("empty", "", 0, 0, "no context records");
-    refused("blank", "\n  \r\n\n", 6, 0, "no context records");
+    refused("empty", "", 0, 0, "empty file");
+    refused("blank", "\n  \r\n\n", 6, 0, "empty file");
     refused_text("srt", "1\n00:00:01,000 --> 00:00:02,000\nHello.\n", 1, "not JSON");
     refused_text("prose", "hello world\n", 1, "not a context record: not JSON");
     refused_text("array", "[1,2]\n", 1, "not a context record: an array, not an object");

@@ -188,7 +188,7 @@ static long check_requests(const char *path, sm_error *err)
     free(line);
     fclose(f);
     if (rc == 0 && count == 0)
-        return sm_fail(err, path, 0, "no requests in it");
+        return sm_fail(err, path, 0, "empty file");
     return rc ? -1 : count;
 }
 

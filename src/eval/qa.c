@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "common/kind.h"
 #include "storymovie/eval_stats.h"
 #include "eval/eval_internal.h"
 #include "storymovie/script.h"
@@ -254,7 +255,12 @@ int sm_qa_read_buffer(const char *name, const char *data, size_t len, sm_qa_set 
             sm_qa_set_free(set);
             return -1;
         }
-        int rc = read_question(set, line, o, err);
+        /* Another of our files (verdicts, answers, context, stories) is
+         * named as what it is, once, on its first record. */
+        sm_kind kind = set->n_items == 0 ? sm_kind_guess(start, n) : SM_KIND_QUESTIONS;
+        int rc = kind != SM_KIND_UNKNOWN && kind != SM_KIND_QUESTIONS
+                     ? sm_kind_fail(err, set->name, line, "questions (the output of 'eval qa make')", kind, NULL)
+                     : read_question(set, line, o, err);
         json_decref(o);
         if (rc) {
             sm_qa_set_free(set);
@@ -262,7 +268,7 @@ int sm_qa_read_buffer(const char *name, const char *data, size_t len, sm_qa_set 
         }
     }
     if (set->n_items == 0) {
-        sm_fail(err, set->name, 0, "no questions in it");
+        sm_fail(err, set->name, 0, "empty file");
         sm_qa_set_free(set);
         return -1;
     }

@@ -638,7 +638,7 @@ static int begin(sm_context_set *set, const char *name, sm_error *err)
 static int finish(sm_context_set *set, int rc, sm_error *err)
 {
     if (rc == 0 && set->n_items == 0)
-        rc = sm_fail(err, set->name, 0, "no context records (the file is empty or blank)");
+        rc = sm_fail(err, set->name, 0, "empty file");
     if (rc != 0)
         sm_context_set_free(set);
     return rc;

@@ -111,7 +111,7 @@ llm_responses *llm_responses_read(const char *path, sm_error *err)
     free(line);
     fclose(f);
     if (records == 0) {
-        sm_fail(err, path, 0, "no answers in it (an empty file)");
+        sm_fail(err, path, 0, "empty file");
         llm_responses_free(rs);
         return NULL;
     }

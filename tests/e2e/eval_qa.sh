@@ -208,7 +208,7 @@ assert b['complete'] and b['llm']['from_responses'] == 26" "$T/r2/summary.json" 
 rc=0
 "$SM" eval qa run --questions "$T/stories.jsonl" --stories "$T/stories.jsonl" --out "$T/bad" --model m -q \
     2>"$T/bad.stderr" || rc=$?
-[ "$rc" = 1 ] && grep -q "stories.jsonl:1: a story record, not a question" "$T/bad.stderr" \
+[ "$rc" = 1 ] && grep -q "stories.jsonl:1: not questions (the output of .eval qa make.): this looks like story records" "$T/bad.stderr" \
     || { cat "$T/bad.stderr" >&2; fail "a story file as questions: exit $rc"; }
 [ ! -e "$T/bad/summary.json" ] || fail "bad input: output written"
 echo "ok"
