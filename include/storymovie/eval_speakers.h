@@ -1,6 +1,6 @@
 /* eval_speakers.h - scoring speaker attribution against gold.
  *
- * Gold: the TSV of ../shared/data/friends/<episode>/gold.tsv
+ * Gold: a TSV as docs/eval-speakers.md describes
  *   cue, segment, segments, start, end, speaker, text   (header line first)
  * Predictions: `storymovie align` JSON Lines (segment records, with their
  * confidence) or a TSV of cue<TAB>segment<TAB>speaker.

@@ -20,7 +20,7 @@ static const char usage_text[] =
 "                             [model options]\n"
 "\n"
 "Which of two stories of the same frames agrees better with the film, as\n"
-"a judge model sees it (SPEC \"Evaluating models\"; docs/eval.md).  A and B\n"
+"a judge model sees it (docs/eval.md).  A and B\n"
 "are story files (as 'storymovie story' reads them), C the context records\n"
 "of 'storymovie build'; stories pair by story_id, and only stories in all\n"
 "three are judged.  The judge sees the stories' text without tags.\n"

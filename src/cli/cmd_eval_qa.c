@@ -20,7 +20,7 @@ static const char usage_text[] =
 "                              --model M [--grader-model G] [--name NAME] [-q]\n"
 "                              [model options]\n"
 "\n"
-"Question answering about stories (SPEC \"Evaluating models\"; docs/eval.md\n"
+"Question answering about stories (docs/eval.md\n"
 "has the file formats).\n"
 "\n"
 "make\n"

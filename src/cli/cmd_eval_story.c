@@ -17,7 +17,7 @@ static const char grounding_usage[] =
 "                                 [--reference-quirks [--image-size WxH]] [-o OUT]\n"
 "\n"
 "Grounding precision, recall, F1 and mAP of predicted stories against\n"
-"reference stories (SPEC \"Metrics\", as in StoryReasoning).\n"
+"reference stories (docs/eval.md, as in StoryReasoning).\n"
 "\n"
 "PRED and REF are story files as 'storymovie story' reads them (JSON Lines\n"
 "records, or records whose story field is a whole model output\n"

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 "The file may be UTF-8 (with or without BOM), UTF-16 or a legacy 8-bit\n"
 "encoding such as Windows-1252 or Latin-1; line ends may be LF, CRLF or CR.\n"
 "\n"
-"Cues and segments (see SPEC.md):\n"
+"Cues and segments (docs/subtitles.md):\n"
 "  A cue is one timed block, numbered by its position in the file from 1; the\n"
 "  printed SRT index is not trusted.  A cue is split into segments: after\n"
 "  markup removal (<i>, <font ...>, {\\an8}, WebVTT tags), a text line that\n"
