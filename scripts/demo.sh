@@ -222,3 +222,10 @@ EOF2
 echo "Open in a browser: $PAGE  (frames with their boxes, the stories' tags, the film's alignment)"
 echo >&2
 sh "$HERE/scripts/demo_eval.sh" "$SM" "$OUT"
+
+echo
+echo "make demo: done.  Where to look, all under $OUT/:"
+echo "  summary.txt, context.jsonl, align/   the main job (docs/build.md, docs/context.md)"
+echo "  view.html                            open in a browser: $PAGE"
+echo "  ground/, dataset/, sft-*/, dpo-*/     script-grounded stories and training data"
+echo "  eval/report/report.md                the models' scores side by side"
