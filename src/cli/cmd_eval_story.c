@@ -257,17 +257,19 @@ int cmd_eval_grounding(int argc, char **argv)
     note_unpaired(&p, "grounding");
     if (!failed)
         failed = sm_json_flush_line(&j, out.fp) != 0;
-    fprintf(stderr,
-            "%s: eval grounding (%s): %zu stories\n"
-            "  all         P %.4f  R %.4f  F1 %.4f\n"
-            "  characters  P %.4f  R %.4f  F1 %.4f\n"
-            "  objects     P %.4f  R %.4f  F1 %.4f\n"
-            "  mAP         %.4f\n",
-            sm_progname, a.quirks ? "reference quirks" : "per image", sum.stories,
-            sum.precision, sum.recall, sum.f1, sum.char_precision, sum.char_recall, sum.char_f1,
-            sum.obj_precision, sum.obj_recall, sum.obj_f1, sum.map);
-    sm_json_free(&j);
+    /* The summary once the output is whole: a failed write is the only line. */
     rc = cli_finish_output(&out, failed);
+    if (rc == 0)
+        fprintf(stderr,
+                "%s: eval grounding (%s): %zu stories\n"
+                "  all         P %.4f  R %.4f  F1 %.4f\n"
+                "  characters  P %.4f  R %.4f  F1 %.4f\n"
+                "  objects     P %.4f  R %.4f  F1 %.4f\n"
+                "  mAP         %.4f\n",
+                sm_progname, a.quirks ? "reference quirks" : "per image", sum.stories,
+                sum.precision, sum.recall, sum.f1, sum.char_precision, sum.char_recall, sum.char_f1,
+                sum.obj_precision, sum.obj_recall, sum.obj_f1, sum.map);
+    sm_json_free(&j);
     sm_story_pairs_free(&p);
     return rc;
 }
@@ -304,15 +306,16 @@ int cmd_eval_language(int argc, char **argv)
     note_unpaired(&p, "language");
     if (!failed)
         failed = sm_json_flush_line(&j, out.fp) != 0;
-    fprintf(stderr,
-            "%s: eval language: %zu stories, %.0f predicted / %.0f reference tokens\n"
-            "  BLEU-1 %.4f  BLEU-2 %.4f  BLEU-3 %.4f  BLEU-4 %.4f\n"
-            "  ROUGE-L %.4f  METEOR %.4f\n",
-            sm_progname, sum.stories, sum.pred_tokens, sum.ref_tokens, sum.bleu[0], sum.bleu[1],
-            sum.bleu[2], sum.bleu[3], sum.rouge_l, sum.meteor);
+    rc = cli_finish_output(&out, failed);
+    if (rc == 0)
+        fprintf(stderr,
+                "%s: eval language: %zu stories, %.0f predicted / %.0f reference tokens\n"
+                "  BLEU-1 %.4f  BLEU-2 %.4f  BLEU-3 %.4f  BLEU-4 %.4f\n"
+                "  ROUGE-L %.4f  METEOR %.4f\n",
+                sm_progname, sum.stories, sum.pred_tokens, sum.ref_tokens, sum.bleu[0], sum.bleu[1],
+                sum.bleu[2], sum.bleu[3], sum.rouge_l, sum.meteor);
     sm_language_free(&l);
     sm_json_free(&j);
-    rc = cli_finish_output(&out, failed);
     sm_story_pairs_free(&p);
     return rc;
 }

@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -135,9 +134,7 @@ static void remove_stale(const char *path)
             continue;
         char *end;
         long pid = strtol(n + nb + 5, &end, 10);
-        if (end == n + nb + 5 || *end != '-' || pid <= 0 || pid == (long)getpid())
-            continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+        if (end == n + nb + 5 || *end != '-' || !sm_process_gone(pid))
             continue;     /* still running (or not ours to judge) */
         char *victim = ds_join(parent, n);
         if (victim) {
