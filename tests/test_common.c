@@ -15,6 +15,8 @@
 #include "storymovie/error.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
+#include "storymovie/provenance.h"
+#include "common/kind.h"
 #include "common/slice.h"
 
 static void json_record_with_escapes(void **state)
@@ -169,6 +171,99 @@ static void slice_search(void **state)
     free(buf);
 }
 
+/* SHA-256 of "abc" (FIPS 180-2's example); a record written, read back and
+ * compared: same inputs reused, a changed byte, another aligner version,
+ * other options each give their reason; the reasons counted. */
+static void provenance_round_trip(void **state)
+{
+    (void)state;
+    char hex[65];
+    sm_sha256_hex("abc", 3, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+    char path[] = "/tmp/sm_test_prov_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "INT. ROOM\n", 10), 10);
+    close(fd);
+    sm_provenance now, old;
+    sm_error err;
+    sm_provenance_init(&now, "align", 3, "min_confidence=0.500 hints=on");
+    assert_int_equal(sm_provenance_add_file(&now, "screenplay", path, &err), 0);
+    assert_int_equal(now.inputs[0].size, 10);
+    sm_json j;
+    sm_json_init(&j);
+    sm_provenance_json(&j, &now);
+    assert_int_equal(sm_provenance_parse(j.buf, j.len, &old), 0);
+    sm_json_free(&j);
+    assert_string_equal(old.inputs[0].sha256, now.inputs[0].sha256);
+    char why[128];
+    assert_int_equal(sm_provenance_stale(&old, &now, SM_PROV_ALL, why, sizeof why), 0);
+    assert_string_equal(why, "");
+    assert_int_equal(sm_provenance_stale(NULL, &now, SM_PROV_ALL, why, sizeof why), 1);
+    assert_string_equal(why, "no provenance record");
+    old.aligner = 2;
+    assert_int_equal(sm_provenance_stale(&old, &now, SM_PROV_ALL, why, sizeof why), 1);
+    assert_string_equal(why, "aligner version 2 -> 3");
+    assert_int_equal(sm_provenance_stale(&old, &now, SM_PROV_INPUTS, why, sizeof why), 0);
+    old.aligner = 3;
+    snprintf(old.options, sizeof old.options, "min_confidence=0.700 hints=on");
+    assert_int_equal(sm_provenance_stale(&old, &now, SM_PROV_ALL, why, sizeof why), 1);
+    assert_string_equal(why, "options changed");
+    snprintf(old.options, sizeof old.options, "%s", now.options);
+    old.inputs[0].sha256[0] = old.inputs[0].sha256[0] == '0' ? '1' : '0';
+    assert_int_equal(sm_provenance_stale(&old, &now, SM_PROV_ALL, why, sizeof why), 1);
+    assert_string_equal(why, "screenplay changed");
+    assert_int_equal(sm_provenance_parse("{\"type\":\"segment\"}", 18, &old), -1);
+    unlink(path);
+
+    sm_reasons r;
+    memset(&r, 0, sizeof r);
+    sm_reasons_add(&r, "screenplay changed");
+    sm_reasons_add(&r, "aligner version 3 -> 4");
+    sm_reasons_add(&r, "screenplay changed");
+    char buf[256];
+    sm_reasons_format(&r, buf, sizeof buf);
+    assert_string_equal(buf, "screenplay changed (2), aligner version 3 -> 4 (1)");
+    assert_int_equal(r.total, 3);
+}
+
+/* What a file looks like, from its first record or lines. */
+static void kind_of_file(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        sm_kind kind;
+    } cases[] = {
+        {"1\n00:00:01,000 --> 00:00:02,000\nHi.\n", SM_KIND_SRT},
+        {"WEBVTT\n\n00:01.000 --> 00:02.000\nHi.\n", SM_KIND_WEBVTT},
+        {"[Script Info]\nTitle: x\n", SM_KIND_ASS},
+        {"{\"story_id\":\"s\",\"chain_of_thought\":\"x\",\"story\":\"y\"}\n", SM_KIND_STORIES},
+        {"{\"story_id\":\"s\",\"frames\":[],\"window\":{}}\n", SM_KIND_CONTEXT},
+        {"{\"type\":\"segment\",\"cue\":1}\n", SM_KIND_ALIGNMENT},
+        {"{\"type\":\"provenance\",\"made_by\":\"align\"}\n", SM_KIND_ALIGNMENT},
+        {"{\"type\":\"block\",\"block\":1,\"end_line\":3}\n", SM_KIND_SCRIPT_RECORDS},
+        {"{\"story_id\":\"s\",\"criterion\":\"c\",\"verdict\":\"[[A]]\"}\n", SM_KIND_VERDICTS},
+        {"cue\tsegment\tsegments\tstart\tend\tspeaker\ttext\n1\t1\t1\t0\t1\tA\thi\n", SM_KIND_GOLD_TSV},
+        {"12\t1\tRoss\n13\t1\tRachel\n", SM_KIND_PREDICTIONS_TSV},
+        {"[\n  {\"a\": 1}\n]\n", SM_KIND_JSON_ARRAY},
+        {"{\n  \"a\": 1\n}\n", SM_KIND_JSON_DOCUMENT},
+        {"                INT. KITCHEN - NIGHT\n\nRoss enters.\n", SM_KIND_SCREENPLAY},
+        {"[Scene: Central Perk]\nRoss: Hi.\n", SM_KIND_UNKNOWN},
+        {"Title:\tThe Ledger\nAuthor:\tMe\n", SM_KIND_UNKNOWN},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sm_kind k = sm_kind_guess(cases[i].text, strlen(cases[i].text));
+        if (k != cases[i].kind)
+            print_message("case %zu: %s, want %s\n", i, sm_kind_name(k), sm_kind_name(cases[i].kind));
+        assert_int_equal(k, cases[i].kind);
+    }
+    sm_error err;
+    sm_kind_fail(&err, "a.srt", 1, "a screenplay", SM_KIND_SRT, NULL);
+    assert_string_equal(err.message, "not a screenplay: this looks like SRT subtitles");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -179,6 +274,8 @@ int main(void)
         cmocka_unit_test(output_to_device_writes_in_place),
         cmocka_unit_test(error_format),
         cmocka_unit_test(slice_search),
+        cmocka_unit_test(provenance_round_trip),
+        cmocka_unit_test(kind_of_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
