@@ -1,8 +1,9 @@
 #!/bin/sh
 # bad_input.sh - every bad input of tests/e2e/bad_input.cases: the exit
 # status, the number of lines on stderr and what they say (docs/errors.md).
-# BAD_INPUT_TABLE=1 prints a Markdown row per case (ID, exit, first line of
-# stderr) instead of ok/FAIL, for comparing two binaries; it always exits 0.
+# BAD_INPUT_TABLE=1 prints a Markdown row per case (ID, exit, the line of
+# stderr that has the expected words, else its first line) instead of
+# ok/FAIL, for comparing two binaries; it always exits 0.
 set -u
 : "${SM:?}" "${SM_SOURCE_DIR:?}"
 S="$SM_SOURCE_DIR/sample"
@@ -33,7 +34,9 @@ while IFS="$tab" read -r id want_rc want_lines want_text cmd; do
     n=$((n + 1))
     sh -c "$cmd" > "$T/out" 2> "$T/err"
     rc=$?
-    first=$(head -n 1 "$T/err" | sed "s|$T|\$T|g; s|$SM_SOURCE_DIR|.|g")
+    # The line that says it (else the first), with the scratch and source
+    # folders shortened.
+    first=$( (grep -F -m 1 -- "$want_text" "$T/err" || head -n 1 "$T/err") | sed "s|$T|\$T|g; s|$SM_SOURCE_DIR|.|g")
     lines=$(wc -l < "$T/err")
     if [ "$table" = 1 ]; then
         printf '| %s | %s | %s |\n' "$id" "$rc" "$first"
