@@ -1,5 +1,6 @@
 /* test_common_json_scan.c - the JSON Lines record scanner: typed fields,
- * decoding, jansson's refusals, and which path read a line. */
+ * decoding, jansson's refusals, and which path read a line; documents
+ * (nested records) walked, refused and read by jansson the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,121 @@ static void lines_skip_blanks(void **state)
     assert_int_equal(sm_jsonl_next(&p, text + strlen(text), &line, &rec, &n), 0);
 }
 
+/* ---- documents ---------------------------------------------------------- */
+
+static const sm_json_node *doc_of(sm_json_doc *d, const char *text)
+{
+    assert_int_equal(sm_json_doc_read(d, text, strlen(text)), SM_JSON_SCAN_OK);
+    assert_int_equal(d->nodes[0].skip, d->n_nodes);
+    return &d->nodes[0];
+}
+
+static void document_walked(void **state)
+{
+    (void)state;
+    sm_json_doc d;
+    sm_json_doc_init(&d, 1);
+    const sm_json_node *o = doc_of(&d, " {\"id\":\"s1\",\"fps\":23.976,\"frames\":[{\"image\":1,\"between\":[null,2]},"
+                                       "{\"image\":2,\"on\":true}],\"empty\":{},\"none\":[],\"n\":-7,"
+                                       "\"text\":\"caf\\u00e9\\n\"} \r");
+    assert_int_equal(d.fast, 1);
+    assert_int_equal(o->kind, SM_JSON_OBJECT);
+    assert_int_equal(o->size, 7);
+    const sm_json_node *fps = sm_json_get(o, "fps"), *frames = sm_json_get(o, "frames");
+    assert_int_equal(fps->kind, SM_JSON_REAL);
+    assert_true(fps->v.real == 23.976);
+    assert_int_equal(sm_json_get(o, "n")->v.integer, -7);
+    assert_int_equal(frames->kind, SM_JSON_ARRAY);
+    assert_int_equal(frames->size, 2);
+    size_t i = 0;
+    for (const sm_json_node *f = sm_json_items(frames); f < sm_json_end(frames); f = sm_json_after(f), i++) {
+        assert_int_equal(f->kind, SM_JSON_OBJECT);
+        assert_int_equal(sm_json_get(f, "image")->v.integer, (long long)i + 1);
+    }
+    assert_int_equal(i, 2);
+    const sm_json_node *between = sm_json_get(sm_json_items(frames), "between");
+    assert_int_equal(sm_json_items(between)->kind, SM_JSON_NULL_KIND);
+    assert_int_equal(sm_json_after(sm_json_items(between))->v.integer, 2);
+    assert_int_equal(sm_json_get(o, "empty")->size, 0);
+    assert_int_equal(sm_json_get(o, "none")->skip, 1);
+    assert_null(sm_json_get(o, "missing"));
+    assert_null(sm_json_get(fps, "x"));
+    sm_arena a = {0};
+    size_t len;
+    const sm_json_node *text = sm_json_get(o, "text");
+    assert_true(text->escaped);
+    assert_string_equal(sm_json_copy(text, &a, &len), "caf\xc3\xa9\n");
+    assert_int_equal(len, 6);
+    /* Members in order: each key, then its value. */
+    const sm_json_node *k = sm_json_items(o);
+    assert_int_equal(k->size, 2);
+    assert_memory_equal(k->v.raw, "id", 2);
+    assert_memory_equal(sm_json_after(k)->v.raw, "fps", 3);
+    sm_arena_free(&a);
+    sm_json_doc_free(&d);
+}
+
+static void document_refused_as_jansson_refuses(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "{\"a\":[1,2,]}", "{\"a\":{\"b\":01}}", "{\"a\":[\"\\u0000\"]}", "{\"a\":[\"\xff\"]}", "{\"a\":1} x",
+        "\"just a string\"", "17", "{\"a\":[1e400]}", "{\"a\":1,\"a\":2}", "", "   ",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sm_json_doc d;
+        sm_json_doc_init(&d, 1);
+        assert_int_equal(sm_json_doc_read(&d, bad[i], strlen(bad[i])), SM_JSON_NOT_JSON);
+        assert_true(d.why[0] != '\0');
+        assert_int_equal(d.fast, 0);
+        sm_json_doc_free(&d);
+    }
+    /* With JSON_REJECT_DUPLICATES only in the nested object: jansson's words. */
+    sm_json_doc d;
+    sm_json_doc_init(&d, 1);
+    const char *dup = "{\"x\":[{\"k\":1,\"j\":2,\"k\":3}]}";
+    assert_int_equal(sm_json_doc_read(&d, dup, strlen(dup)), SM_JSON_NOT_JSON);
+    assert_non_null(strstr(d.why, "duplicate object key"));
+    sm_json_doc_free(&d);
+}
+
+static void document_jansson_reads_the_rest(void **state)
+{
+    (void)state;
+    sm_json_doc d;
+    /* Without JSON_REJECT_DUPLICATES the last one wins, as in jansson. */
+    sm_json_doc_init(&d, 0);
+    const sm_json_node *o = doc_of(&d, "{\"x\":{\"k\":1,\"k\":\"two\"},\"\\u0079\":[1.5e300,12345678901234567890.5]}");
+    assert_int_equal(d.slow, 1);
+    const sm_json_node *x = sm_json_get(o, "x");
+    assert_int_equal(x->size, 1);
+    assert_int_equal(sm_json_get(x, "k")->kind, SM_JSON_STR);
+    const sm_json_node *y = sm_json_get(o, "y");
+    assert_non_null(y);
+    assert_true(sm_json_items(y)->v.real == 1.5e300);
+    /* A number strtod reads, not the exact path: the same double. */
+    assert_true(sm_json_after(sm_json_items(y))->v.real == 12345678901234567890.5);
+    /* Deeper than the scanner follows. */
+    char deep[400] = "{\"x\":";
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "[");
+    for (int i = 0; i < 100; i++)
+        strcat(deep, "]");
+    strcat(deep, "}");
+    o = doc_of(&d, deep);
+    assert_int_equal(d.slow, 2);
+    assert_int_equal(sm_json_get(o, "x")->skip, 100);
+    /* Exactly computed reals are what strtod gives. */
+    o = doc_of(&d, "[0.1,3081.248,-0.0,1e22,9007199254740993,0.000001,123456789.123456789]");
+    static const double want[] = {0.1, 3081.248, -0.0, 1e22, 9007199254740993.0, 0.000001, 123456789.123456789};
+    size_t i = 0;
+    for (const sm_json_node *v = sm_json_items(o); v < sm_json_end(o); v = sm_json_after(v), i++) {
+        double got = v->kind == SM_JSON_INT ? (double)v->v.integer : v->v.real;
+        assert_memory_equal(&got, &want[i], sizeof got);
+    }
+    sm_json_doc_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -191,6 +307,9 @@ int main(void)
         cmocka_unit_test(refused_as_jansson_refuses),
         cmocka_unit_test(what_the_scanner_leaves_to_jansson),
         cmocka_unit_test(lines_skip_blanks),
+        cmocka_unit_test(document_walked),
+        cmocka_unit_test(document_refused_as_jansson_refuses),
+        cmocka_unit_test(document_jansson_reads_the_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

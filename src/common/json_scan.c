@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/array.h"
 #include "common/utf8.h"
 
 #define MAX_FAST_FIELDS 32   /* more fields than this: jansson reads the line */
@@ -91,20 +92,34 @@ static size_t escape_length(const char *q, const char *e)
     }
 }
 
-/* A word of 8 bytes holds nothing but plain ASCII text: no '"', no '\\', no
- * control character, no byte >= 0x80. */
-static int plain_word(uint64_t w)
+/* In a word of 8 bytes (as read from memory), the bytes that are not
+ * plain ASCII text - '"', '\\', a control character, a byte >= 0x80 - have
+ * their high bit set in the result.  Borrows can mark a byte above a true
+ * one too, but never below it: the first marked byte is the first special
+ * byte, which is all the scanner asks. */
+static uint64_t special_bytes(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
-                       ((w - ones * 0x20) & ~w) | w;
-    return (special & highs) == 0;
+    return (((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w) | w) &
+           highs;
+}
+
+/* Index of the first special byte in memory order, for a nonzero result
+ * of special_bytes(). */
+static size_t first_special(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (size_t)__builtin_clzll(m) >> 3;
+#else
+    return (size_t)__builtin_ctzll(m) >> 3;
+#endif
 }
 
 /* c->p at the opening quote.  Validates the string as jansson would and
  * leaves c->p after the closing quote; [*raw, *raw_end) is its raw text
- * and *escaped says whether it holds a backslash. */
+ * and *escaped says whether it holds a backslash.  Plain text is passed 8
+ * bytes at a time, straight to the next byte that needs a look. */
 static int skip_string(cursor *c, const char **raw, const char **raw_end, int *escaped)
 {
     const char *q = c->p + 1, *e = c->e;
@@ -113,8 +128,11 @@ static int skip_string(cursor *c, const char **raw, const char **raw_end, int *e
         while (e - q >= 8) {
             uint64_t w;
             memcpy(&w, q, 8);
-            if (!plain_word(w))
+            uint64_t m = special_bytes(w);
+            if (m) {
+                q += first_special(m);
                 break;
+            }
             q += 8;
         }
         if (q >= e)
@@ -145,20 +163,17 @@ static int skip_string(cursor *c, const char **raw, const char **raw_end, int *e
     return FAST_OK;
 }
 
-/* The decoded form of a string skip_string() validated, in the arena or
- * (IN_PLACE) over its raw text: the decoded text is never longer than the
- * raw text, so its NUL lands on the closing quote at the latest. */
-static char *decode_string(cursor *c, const char *p, const char *q, int escaped, size_t *len)
+/* The decoded text of the raw string [p, q) that skip_string() validated,
+ * NUL-terminated, into dst (room for q - p + 1 bytes; dst may be p itself:
+ * the decoded text is never longer than the raw text, so it never
+ * overtakes what it still has to read).  Returns its length. */
+static size_t decode_into(char *dst, const char *p, const char *q, int escaped)
 {
-    char *dst = c->mode == IN_PLACE ? (char *)(uintptr_t)p : sm_arena_alloc(c->arena, (size_t)(q - p) + 1);
-    if (!dst)
-        return NULL;
     if (!escaped) {
         if (dst != p)
             memcpy(dst, p, (size_t)(q - p));
         dst[q - p] = '\0';
-        *len = (size_t)(q - p);
-        return dst;
+        return (size_t)(q - p);
     }
     size_t n = 0;
     while (p < q) {
@@ -194,77 +209,117 @@ static char *decode_string(cursor *c, const char *p, const char *q, int escaped,
         }
     }
     dst[n] = '\0';
-    *len = n;
+    return n;
+}
+
+/* The decoded form of a string, in the arena or (IN_PLACE) over its raw
+ * text, where its NUL lands on the closing quote at the latest. */
+static char *decode_string(cursor *c, const char *p, const char *q, int escaped, size_t *len)
+{
+    char *dst = c->mode == IN_PLACE ? (char *)(uintptr_t)p : sm_arena_alloc(c->arena, (size_t)(q - p) + 1);
+    if (!dst)
+        return NULL;
+    *len = decode_into(dst, p, q, escaped);
     return dst;
 }
 
 /* ---- numbers ------------------------------------------------------------ */
 
-/* Whether s is a number by JSON's grammar:
- * -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
- * strtod alone also takes "01", "1." and "-.5", which jansson refuses. */
-static int number_syntax(const char *s)
-{
-    if (*s == '-')
-        s++;
-    if (*s == '0')
-        s++;
-    else if (*s >= '1' && *s <= '9')
-        while (*s >= '0' && *s <= '9')
-            s++;
-    else
-        return 0;
-    if (*s == '.') {
-        s++;
-        if (*s < '0' || *s > '9')
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-')
-            s++;
-        if (*s < '0' || *s > '9')
-            return 0;
-        while (*s >= '0' && *s <= '9')
-            s++;
-    }
-    return *s == '\0';
-}
+/* Powers of ten a double holds exactly. */
+static const double exact_pow10[] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
 
-/* A number at c->p; *is_int as jansson decides it (no '.', 'e' or 'E').
- * What jansson refuses (bad syntax, an integer beyond long long, a real
- * that overflows) falls back, for jansson's message. */
+/* A number at c->p by JSON's grammar,
+ *     -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+ * (strtod alone also takes "01", "1." and "-.5", which jansson refuses);
+ * *is_int as jansson decides it (no '.', 'e' or 'E').  Most numbers are
+ * computed here exactly: an integer of at most 18 digits, and a real whose
+ * digits fit 2^53 with a power of ten up to 22 (one exact division or
+ * multiplication, so correctly rounded: what strtod gives).  Others go to
+ * strtoll/strtod.  What jansson refuses (bad syntax, an integer beyond long
+ * long, a real that overflows) falls back, for jansson's message. */
 static int scan_number(cursor *c, double *v, long long *iv, int *is_int)
 {
-    char buf[64];
-    size_t n = 0;
-    const char *p = c->p;
+    const char *p = c->p, *e = c->e;
+    uint64_t m = 0;
+    int digits = 0, point = 0, neg = 0, exact = 1;
+    long exp10 = 0;
     *is_int = 1;
-    while (p < c->e && n < sizeof buf - 1 &&
-           ((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == '.' || *p == 'e' || *p == 'E')) {
-        if (*p == '.' || *p == 'e' || *p == 'E')
-            *is_int = 0;
-        buf[n++] = *p++;
-    }
-    buf[n] = '\0';
-    if (n == 0 || n == sizeof buf - 1 || !number_syntax(buf))
-        return FALLBACK;
-    char *stop;
-    errno = 0;
-    if (*is_int) {
-        *iv = strtoll(buf, &stop, 10);
-        *v = (double)*iv;
-        if (errno == ERANGE)
-            return FALLBACK;
+    if (p < e && *p == '-')
+        neg = 1, p++;
+    if (p < e && *p == '0') {
+        p++;
+    } else if (p < e && *p >= '1' && *p <= '9') {
+        for (; p < e && *p >= '0' && *p <= '9'; p++)
+            if (digits++ < 19)
+                m = m * 10 + (uint64_t)(*p - '0');
     } else {
-        *v = strtod(buf, &stop);
-        if (!isfinite(*v))
+        return FALLBACK;
+    }
+    if (digits > 19)
+        exact = 0;
+    if (p < e && *p == '.') {
+        *is_int = 0;
+        if (++p >= e || *p < '0' || *p > '9')
+            return FALLBACK;
+        /* m takes the fraction's digits too, `point` of them: leading
+         * zeros (of "0.05") only count, and a 20th significant digit makes
+         * the number one for strtod. */
+        for (; p < e && *p >= '0' && *p <= '9'; p++) {
+            if (point >= 1000 || (m && digits >= 19))
+                exact = 0;
+            if (!exact)
+                continue;
+            m = m * 10 + (uint64_t)(*p - '0');
+            digits += m != 0;
+            point++;
+        }
+    }
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        int eneg = 0;
+        long x = 0;
+        *is_int = 0;
+        p++;
+        if (p < e && (*p == '+' || *p == '-'))
+            eneg = *p++ == '-';
+        if (p >= e || *p < '0' || *p > '9')
+            return FALLBACK;
+        for (; p < e && *p >= '0' && *p <= '9'; p++)
+            if (x < 100000)
+                x = x * 10 + (*p - '0');
+        exp10 = eneg ? -x : x;
+    }
+    exp10 -= point;
+    if (*is_int && digits <= 18) {
+        *iv = neg ? -(long long)m : (long long)m;
+        *v = (double)*iv;
+    } else if (!*is_int && exact && m <= (1ull << 53) && exp10 >= -22 && exp10 <= 22) {
+        double x = (double)m;
+        x = exp10 < 0 ? x / exact_pow10[-exp10] : x * exact_pow10[exp10];
+        *v = neg ? -x : x;
+    } else {
+        char buf[64], *stop;
+        size_t n = (size_t)(p - c->p);
+        if (n >= sizeof buf)
+            return FALLBACK;
+        memcpy(buf, c->p, n);
+        buf[n] = '\0';
+        errno = 0;
+        if (*is_int) {
+            *iv = strtoll(buf, &stop, 10);
+            *v = (double)*iv;
+            if (errno == ERANGE)
+                return FALLBACK;
+        } else {
+            *v = strtod(buf, &stop);
+            if (!isfinite(*v))
+                return FALLBACK;
+        }
+        if (*stop != '\0')
             return FALLBACK;
     }
-    if (*stop != '\0')
-        return FALLBACK;
     c->p = p;
     return FAST_OK;
 }
@@ -627,6 +682,256 @@ int sm_json_scan_object_in_place(sm_json_scan *sc, char *line, size_t len,
                                  const sm_json_field *fields, size_t n_fields, sm_json_value *values)
 {
     return scan_object(sc, line, line, len, fields, n_fields, values);
+}
+
+/* ---- documents ---------------------------------------------------------- */
+
+void sm_json_doc_init(sm_json_doc *d, int reject_duplicates)
+{
+    memset(d, 0, sizeof *d);
+    d->reject_duplicates = reject_duplicates;
+}
+
+void sm_json_doc_free(sm_json_doc *d)
+{
+    free(d->nodes);
+    sm_arena_free(&d->scratch);
+    sm_json_doc_init(d, d->reject_duplicates);
+}
+
+/* A new node at the end; its index in *at (pointers move as the array grows). */
+static int new_node(sm_json_doc *d, size_t *at)
+{
+    if (d->n_nodes == d->cap && sm_grow(&d->nodes, &d->cap, d->n_nodes + 1, sizeof *d->nodes) != 0)
+        return OOM;
+    *at = d->n_nodes++;
+    memset(&d->nodes[*at], 0, sizeof d->nodes[*at]);
+    return FAST_OK;
+}
+
+/* Whether the key [k, k + n) (not escaped) is already a key of the object
+ * at nodes[obj], among its members laid out so far.  `seen` is a 64-bit
+ * sketch of the keys met: only a key whose bit is set is looked for. */
+static int repeated_key(const sm_json_doc *d, size_t obj, const char *k, size_t n, uint64_t *seen)
+{
+    uint64_t bit = 1ull << ((n * 7u + (unsigned char)(n ? k[0] : 0) + 3u * (unsigned char)(n ? k[n - 1] : 0)) & 63u);
+    int maybe = (*seen & bit) != 0;
+    *seen |= bit;
+    if (!maybe)
+        return 0;
+    for (size_t m = obj + 1; m < d->n_nodes; m += d->nodes[m].skip)
+        if (d->nodes[m].size == n && memcmp(d->nodes[m].v.raw, k, n) == 0)
+            return 1;
+    return 0;
+}
+
+static int doc_value(cursor *c, sm_json_doc *d, int depth);
+
+/* An object or array at c->p, as nodes[at] and the nodes after it. */
+static int doc_container(cursor *c, sm_json_doc *d, size_t at, int depth)
+{
+    char close = *c->p == '{' ? '}' : ']';
+    int object = close == '}';
+    uint64_t seen = 0;
+    size_t count = 0;
+    d->nodes[at].kind = object ? SM_JSON_OBJECT : SM_JSON_ARRAY;
+    c->p++;
+    skip_ws(c);
+    if (c->p < c->e && *c->p == close) {
+        c->p++;
+        return FAST_OK;
+    }
+    for (;; count++) {
+        int rc;
+        size_t key = 0;
+        if (object) {
+            const char *raw, *raw_end;
+            int escaped;
+            if (c->p >= c->e || *c->p != '"')
+                return FALLBACK;
+            if ((rc = skip_string(c, &raw, &raw_end, &escaped)) != FAST_OK)
+                return rc;
+            /* An escaped key, or a key twice: jansson decides (and words
+             * the refusal, with JSON_REJECT_DUPLICATES). */
+            if (escaped || repeated_key(d, at, raw, (size_t)(raw_end - raw), &seen))
+                return FALLBACK;
+            if ((rc = new_node(d, &key)) != FAST_OK)
+                return rc;
+            d->nodes[key].kind = SM_JSON_STR;
+            d->nodes[key].v.raw = raw;
+            d->nodes[key].size = (size_t)(raw_end - raw);
+            skip_ws(c);
+            if (c->p >= c->e || *c->p != ':')
+                return FALLBACK;
+            c->p++;
+            skip_ws(c);
+        }
+        if ((rc = doc_value(c, d, depth + 1)) != FAST_OK)
+            return rc;
+        if (object)
+            d->nodes[key].skip = d->n_nodes - key;
+        if ((rc = after_member(c, close)) != MORE) {
+            d->nodes[at].size = count + 1;
+            return rc;
+        }
+    }
+}
+
+static int doc_value(cursor *c, sm_json_doc *d, int depth)
+{
+    size_t at;
+    int rc;
+    if (depth > MAX_FAST_DEPTH || c->p >= c->e)
+        return FALLBACK;
+    if ((rc = new_node(d, &at)) != FAST_OK)
+        return rc;
+    sm_json_node *n = &d->nodes[at];
+    switch (*c->p) {
+    case '"': {
+        const char *raw, *raw_end;
+        int escaped;
+        if ((rc = skip_string(c, &raw, &raw_end, &escaped)) != FAST_OK)
+            return rc;
+        n->kind = SM_JSON_STR;
+        n->escaped = (unsigned char)escaped;
+        n->v.raw = raw;
+        n->size = (size_t)(raw_end - raw);
+        break;
+    }
+    case 't': n->kind = SM_JSON_TRUE; rc = literal(c, "true", 4); break;
+    case 'f': n->kind = SM_JSON_FALSE; rc = literal(c, "false", 5); break;
+    case 'n': n->kind = SM_JSON_NULL_KIND; rc = literal(c, "null", 4); break;
+    case '{':
+    case '[':
+        rc = doc_container(c, d, at, depth);
+        break;
+    default: {
+        double v;
+        long long iv;
+        int is_int;
+        if (*c->p != '-' && (*c->p < '0' || *c->p > '9'))
+            return FALLBACK;
+        if ((rc = scan_number(c, &v, &iv, &is_int)) != FAST_OK)
+            return rc;
+        n->kind = is_int ? SM_JSON_INT : SM_JSON_REAL;
+        if (is_int)
+            n->v.integer = iv;
+        else
+            n->v.real = v;
+    }
+    }
+    d->nodes[at].skip = d->n_nodes - at;
+    return rc;
+}
+
+/* jansson's tree laid out as the same nodes (its strings copied to the
+ * scratch arena). */
+static int from_jansson(sm_json_doc *d, json_t *j)
+{
+    size_t at;
+    if (new_node(d, &at) != FAST_OK)
+        return OOM;
+    sm_json_node *n = &d->nodes[at];
+    switch (json_typeof(j)) {
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *v;
+        n->kind = SM_JSON_OBJECT;
+        n->size = json_object_size(j);
+        json_object_foreach(j, k, v) {
+            size_t key, len = strlen(k);
+            if (new_node(d, &key) != FAST_OK || !(d->nodes[key].v.raw = sm_arena_strndup(&d->scratch, k, len)))
+                return OOM;
+            d->nodes[key].kind = SM_JSON_STR;
+            d->nodes[key].size = len;
+            if (from_jansson(d, v) != FAST_OK)
+                return OOM;
+            d->nodes[key].skip = d->n_nodes - key;
+        }
+        break;
+    }
+    case JSON_ARRAY:
+        n->kind = SM_JSON_ARRAY;
+        n->size = json_array_size(j);
+        for (size_t i = 0; i < json_array_size(j); i++)
+            if (from_jansson(d, json_array_get(j, i)) != FAST_OK)
+                return OOM;
+        break;
+    case JSON_STRING:
+        n->kind = SM_JSON_STR;
+        n->size = json_string_length(j);
+        if (!(n->v.raw = sm_arena_strndup(&d->scratch, json_string_value(j), n->size)))
+            return OOM;
+        break;
+    case JSON_INTEGER: n->kind = SM_JSON_INT; n->v.integer = json_integer_value(j); break;
+    case JSON_REAL: n->kind = SM_JSON_REAL; n->v.real = json_real_value(j); break;
+    case JSON_TRUE: n->kind = SM_JSON_TRUE; break;
+    case JSON_FALSE: n->kind = SM_JSON_FALSE; break;
+    default: n->kind = SM_JSON_NULL_KIND; break;
+    }
+    d->nodes[at].skip = d->n_nodes - at;
+    return FAST_OK;
+}
+
+int sm_json_doc_read(sm_json_doc *d, const char *text, size_t len)
+{
+    d->n_nodes = 0;
+    d->why[0] = '\0';
+    d->column = 0;
+    if (d->scratch.head)
+        sm_arena_free(&d->scratch);
+    cursor c = {text, text + len, NULL, COPY};
+    skip_ws(&c);
+    int rc = c.p < c.e && (*c.p == '{' || *c.p == '[') ? doc_value(&c, d, 1) : FALLBACK;
+    if (rc == FAST_OK) {
+        skip_ws(&c);
+        if (c.p == c.e) {
+            d->fast++;
+            return SM_JSON_SCAN_OK;
+        }
+        rc = FALLBACK;
+    }
+    if (rc == OOM)
+        return SM_JSON_SCAN_OOM;
+    d->slow++;
+    d->n_nodes = 0;
+    json_error_t jerr;
+    json_t *j = json_loadb(text, len, d->reject_duplicates ? JSON_REJECT_DUPLICATES : 0, &jerr);
+    if (!j) {
+        snprintf(d->why, sizeof d->why, "%s", jerr.text);
+        d->column = jerr.column;
+        return SM_JSON_NOT_JSON;
+    }
+    rc = from_jansson(d, j);
+    json_decref(j);
+    return rc == FAST_OK ? SM_JSON_SCAN_OK : SM_JSON_SCAN_OOM;
+}
+
+const sm_json_node *sm_json_get(const sm_json_node *object, const char *key)
+{
+    if (!object || object->kind != SM_JSON_OBJECT)
+        return NULL;
+    size_t n = strlen(key);
+    for (const sm_json_node *k = sm_json_items(object); k < sm_json_end(object); k = sm_json_after(k))
+        if (k->size == n && memcmp(k->v.raw, key, n) == 0)
+            return k + 1;
+    return NULL;
+}
+
+size_t sm_json_decode(const sm_json_node *n, char *dst)
+{
+    return decode_into(dst, n->v.raw, n->v.raw + n->size, n->escaped);
+}
+
+char *sm_json_copy(const sm_json_node *n, sm_arena *a, size_t *len)
+{
+    char *dst = sm_arena_alloc(a, n->size + 1);
+    if (!dst)
+        return NULL;
+    size_t k = sm_json_decode(n, dst);
+    if (len)
+        *len = k;
+    return dst;
 }
 
 int sm_jsonl_next(const char **p, const char *end, long *line, const char **rec, size_t *n)

@@ -13,8 +13,16 @@
  * the same values the same way and words the errors.  So the answer never
  * depends on which path read a line: a line is refused exactly when jansson
  * refuses it (fuzz/fuzz_common_json_scan.c checks this against jansson).
- * jansson remains the library for nested or irregular documents (model
- * answers, MovieNet metadata); this is the fast path for flat records. */
+ * jansson remains the library for irregular documents (model answers,
+ * MovieNet metadata); this is the fast path for records.
+ *
+ * Nested records (context records: arrays of objects holding arrays) are
+ * read as a document: the same scanner lays the whole line out as a flat
+ * array of nodes (a "tape": each value, then its members or items, in
+ * order), which the reader walks with the functions below, taking only the
+ * strings it keeps.  The same rule holds: what the scanner is not sure of
+ * goes to jansson, whose tree is laid out as the same nodes, so a line is
+ * read the same and refused exactly when jansson refuses it. */
 #ifndef SM_COMMON_JSON_SCAN_H
 #define SM_COMMON_JSON_SCAN_H
 
@@ -78,6 +86,64 @@ int sm_json_scan_object(sm_json_scan *sc, const char *line, size_t len,
  * large records (story files) this saves copying every string again. */
 int sm_json_scan_object_in_place(sm_json_scan *sc, char *line, size_t len,
                                  const sm_json_field *fields, size_t n_fields, sm_json_value *values);
+
+/* ---- documents ---------------------------------------------------------- */
+
+typedef enum sm_json_kind {
+    SM_JSON_NULL_KIND = 0, SM_JSON_FALSE, SM_JSON_TRUE, SM_JSON_INT, SM_JSON_REAL,
+    SM_JSON_STR, SM_JSON_ARRAY, SM_JSON_OBJECT
+} sm_json_kind;
+
+/* One value of a document.  A container is followed by its items (an
+ * object: each member's key, a string node, then its value), so a value
+ * and everything inside it are `skip` consecutive nodes; a key's skip
+ * covers its value too, so the next member is always v + v->skip. */
+typedef struct sm_json_node {
+    unsigned char kind;       /* sm_json_kind */
+    unsigned char escaped;    /* STR: the raw text holds escapes (decode it to read it) */
+    size_t size;              /* STR: raw bytes; ARRAY: items; OBJECT: members */
+    size_t skip;              /* nodes in this value, itself included */
+    union {
+        const char *raw;      /* STR: its text as written, not NUL-terminated */
+        long long integer;    /* INT */
+        double real;          /* REAL */
+    } v;
+} sm_json_node;
+
+typedef struct sm_json_doc {
+    sm_json_node *nodes;      /* nodes[0] is the document's value */
+    size_t n_nodes, cap;
+    sm_arena scratch;         /* strings of a line jansson read */
+    int reject_duplicates;    /* a key twice in an object is an error (else the last wins) */
+    int column;               /* after SM_JSON_NOT_JSON: jansson's column and message */
+    char why[200];
+    size_t fast, slow;        /* lines read by the scanner / handed to jansson */
+} sm_json_doc;
+
+enum { SM_JSON_NOT_JSON = -3 };
+
+/* reject_duplicates: as jansson's JSON_REJECT_DUPLICATES. */
+void sm_json_doc_init(sm_json_doc *d, int reject_duplicates);
+/* Lay out the JSON text[0..len) (an object or an array, as json_loadb()
+ * takes it) as d's nodes, replacing the last document.  Returns
+ * SM_JSON_SCAN_OK, SM_JSON_NOT_JSON (d->why, d->column: jansson's words) or
+ * SM_JSON_SCAN_OOM.  The nodes point into text: keep it while reading. */
+int sm_json_doc_read(sm_json_doc *d, const char *text, size_t len);
+void sm_json_doc_free(sm_json_doc *d);
+
+/* The value of `key` in an object, or NULL. */
+const sm_json_node *sm_json_get(const sm_json_node *object, const char *key);
+/* A string's decoded text, NUL-terminated, into dst (room for n->size + 1
+ * bytes); returns its length.  No NUL is inside: \u0000 is refused. */
+size_t sm_json_decode(const sm_json_node *n, char *dst);
+/* The same, copied into an arena; NULL when out of memory. */
+char *sm_json_copy(const sm_json_node *n, sm_arena *a, size_t *len);
+
+/* Walking a container c: for (v = sm_json_items(c); v < sm_json_end(c); v = sm_json_after(v)).
+ * In an object, v is each member's key and v + 1 its value. */
+static inline const sm_json_node *sm_json_items(const sm_json_node *c) { return c + 1; }
+static inline const sm_json_node *sm_json_end(const sm_json_node *c) { return c + c->skip; }
+static inline const sm_json_node *sm_json_after(const sm_json_node *v) { return v + v->skip; }
 
 /* The next line of a JSON Lines text that holds more than JSON white space:
  * [*rec, *rec + *n) without its newline, and its 1-based number in *line
