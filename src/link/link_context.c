@@ -2,14 +2,15 @@
  * and docs/context.md).
  *
  * The records are nested (arrays of objects holding arrays), so each line
- * goes through jansson, and every field is copied into the set's arena
- * with its type checked.  Whatever the record is not, the message says
- * where, jq-style (".dialogue[3].frames[0]"), so a user can find it. */
+ * is read as a document by the common JSON scanner (common/json_scan.h;
+ * jansson where the scanner is not sure, with JSON_REJECT_DUPLICATES), and
+ * every field is copied into the set's arena with its type checked.
+ * Whatever the record is not, the message says where, jq-style
+ * (".dialogue[3].frames[0]"), so a user can find it. */
 #define _POSIX_C_SOURCE 200809L
 #include "storymovie/context.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 
 #include "common/array.h"
 #include "common/hash.h"
+#include "common/json_scan.h"
 
 /* ------------------------------------------------------------ reading */
 
@@ -49,20 +51,25 @@ static void where(const loc *at, const char *key, char *buf, size_t size)
         snprintf(buf + n, size - (size_t)n, ".%s", key);
 }
 
-static const char *type_name(const json_t *v)
+typedef sm_json_node node;
+
+static const char *type_name(const node *v)
 {
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a real number";
-    case JSON_TRUE: case JSON_FALSE: return "a boolean";
+    switch (v->kind) {
+    case SM_JSON_OBJECT: return "an object";
+    case SM_JSON_ARRAY: return "an array";
+    case SM_JSON_STR: return "a string";
+    case SM_JSON_INT: return "an integer";
+    case SM_JSON_REAL: return "a real number";
+    case SM_JSON_TRUE: case SM_JSON_FALSE: return "a boolean";
     default: return "null";
     }
 }
 
-static int bad_type(reader *r, const loc *at, const char *key, const json_t *v, const char *want)
+static int is_null(const node *v) { return v->kind == SM_JSON_NULL_KIND; }
+static int is_number(const node *v) { return v->kind == SM_JSON_INT || v->kind == SM_JSON_REAL; }
+
+static int bad_type(reader *r, const loc *at, const char *key, const node *v, const char *want)
 {
     char w[160];
     where(at, key, w, sizeof w);
@@ -76,60 +83,63 @@ static int oom(reader *r)
 
 /* A record of another kind misses the first field looked for: say what it
  * looks like, since that is the likely mistake. */
-static int missing(reader *r, const loc *at, json_t *o, const char *key)
+static int missing(reader *r, const loc *at, const node *o, const char *key)
 {
     if (at->array || at->object) {
         char w[160];
         where(at, NULL, w, sizeof w);
         return sm_fail(r->err, r->name, r->line, "not a context record: no \"%s\" in %s", key, w);
     }
-    const char *type = json_string_value(json_object_get(o, "type"));
-    if (type)
-        return sm_fail(r->err, r->name, r->line, "not a context record: no \"%s\" (this looks like "
-                       "an alignment record: \"type\":\"%.40s\")", key, type);
-    if (json_object_get(o, "chain_of_thought") || json_object_get(o, "images"))
+    const node *type = sm_json_get(o, "type");
+    if (type && type->kind == SM_JSON_STR) {
+        char *t = sm_json_copy(type, r->arena, NULL);
+        return t ? sm_fail(r->err, r->name, r->line, "not a context record: no \"%s\" (this looks like "
+                           "an alignment record: \"type\":\"%.40s\")", key, t)
+                 : oom(r);
+    }
+    if (sm_json_get(o, "chain_of_thought") || sm_json_get(o, "images"))
         return sm_fail(r->err, r->name, r->line, "not a context record: no \"%s\" (this looks like "
                        "a story record: it has \"%s\")", key,
-                       json_object_get(o, "chain_of_thought") ? "chain_of_thought" : "images");
+                       sm_json_get(o, "chain_of_thought") ? "chain_of_thought" : "images");
     return sm_fail(r->err, r->name, r->line, "not a context record: no \"%s\"", key);
 }
 
 /* The value of key: 1 when there is one, 0 when absent (OPTIONAL) or null
  * (NULLABLE), -1 after an error. */
-static int value(reader *r, json_t *o, const loc *at, const char *key, int flags, json_t **v)
+static int value(reader *r, const node *o, const loc *at, const char *key, int flags, const node **v)
 {
-    *v = json_object_get(o, key);
+    *v = sm_json_get(o, key);
     if (!*v)
         return (flags & OPTIONAL) ? 0 : missing(r, at, o, key);
-    if (json_is_null(*v)) {
+    if (is_null(*v)) {
         if (flags & NULLABLE)
             return 0;
     }
     return 1;
 }
 
-static int get_string(reader *r, json_t *o, const loc *at, const char *key, int flags, const char **out)
+static int get_string(reader *r, const node *o, const loc *at, const char *key, int flags, const char **out)
 {
-    json_t *v;
+    const node *v;
     int rc = value(r, o, at, key, flags, &v);
     *out = NULL;
     if (rc <= 0)
         return rc;
-    if (!json_is_string(v))
+    if (v->kind != SM_JSON_STR)
         return bad_type(r, at, key, v, (flags & NULLABLE) ? "a string or null" : "a string");
-    /* jansson refuses \u0000 by default, so the length is the C string's. */
-    if (!(*out = sm_arena_strndup(r->arena, json_string_value(v), json_string_length(v))))
+    /* \u0000 is refused, so the length is the C string's. */
+    if (!(*out = sm_json_copy(v, r->arena, NULL)))
         return oom(r);
     return 1;
 }
 
-static int int_range(reader *r, const loc *at, const char *key, json_t *v, long long lo, long long hi,
+static int int_range(reader *r, const loc *at, const char *key, const node *v, long long lo, long long hi,
                      long long *out)
 {
     *out = 0;
-    if (!json_is_integer(v))
+    if (v->kind != SM_JSON_INT)
         return bad_type(r, at, key, v, "an integer");
-    long long x = json_integer_value(v);
+    long long x = v->v.integer;
     if (x < lo || x > hi) {
         char w[160];
         where(at, key, w, sizeof w);
@@ -140,10 +150,10 @@ static int int_range(reader *r, const loc *at, const char *key, json_t *v, long 
     return 1;
 }
 
-static int get_int(reader *r, json_t *o, const loc *at, const char *key, int flags, long long lo,
+static int get_int(reader *r, const node *o, const loc *at, const char *key, int flags, long long lo,
                    long long hi, long long *out)
 {
-    json_t *v;
+    const node *v;
     int rc = value(r, o, at, key, flags, &v);
     *out = 0;
     if (rc <= 0)
@@ -158,29 +168,29 @@ static int get_int(reader *r, json_t *o, const loc *at, const char *key, int fla
         (dst) = v_;                                                           \
     } while (0)
 
-static int get_number(reader *r, json_t *o, const loc *at, const char *key, int flags, double *out)
+static int get_number(reader *r, const node *o, const loc *at, const char *key, int flags, double *out)
 {
-    json_t *v;
+    const node *v;
     int rc = value(r, o, at, key, flags, &v);
     *out = 0;
     if (rc <= 0)
         return rc;
-    if (!json_is_number(v))
+    if (!is_number(v))
         return bad_type(r, at, key, v, "a number");
-    *out = json_number_value(v);
+    *out = v->kind == SM_JSON_INT ? (double)v->v.integer : v->v.real;
     return 1;
 }
 
-static int get_bool(reader *r, json_t *o, const loc *at, const char *key, int flags, int *out)
+static int get_bool(reader *r, const node *o, const loc *at, const char *key, int flags, int *out)
 {
-    json_t *v;
+    const node *v;
     int rc = value(r, o, at, key, flags, &v);
     *out = 0;
     if (rc <= 0)
         return rc;
-    if (!json_is_boolean(v))
+    if (v->kind != SM_JSON_TRUE && v->kind != SM_JSON_FALSE)
         return bad_type(r, at, key, v, "true or false");
-    *out = json_is_true(v);
+    *out = v->kind == SM_JSON_TRUE;
     return 1;
 }
 
@@ -197,44 +207,49 @@ static void *alloc_items(reader *r, size_t n, size_t size)
     return p;
 }
 
-static int get_array(reader *r, json_t *o, const loc *at, const char *key, int flags, json_t **out)
+static int get_array(reader *r, const node *o, const loc *at, const char *key, int flags, const node **out)
 {
     int rc = value(r, o, at, key, flags, out);
     if (rc <= 0) {
         *out = NULL;
         return rc;
     }
-    if (!json_is_array(*out))
+    if ((*out)->kind != SM_JSON_ARRAY)
         return bad_type(r, at, key, *out, "an array");
     return 1;
 }
 
-static int get_object(reader *r, json_t *o, const loc *at, const char *key, json_t **out)
+static int get_object(reader *r, const node *o, const loc *at, const char *key, const node **out)
 {
     if (value(r, o, at, key, REQUIRED, out) < 0)
         return -1;
-    if (!json_is_object(*out))
+    if ((*out)->kind != SM_JSON_OBJECT)
         return bad_type(r, at, key, *out, "an object");
     return 1;
 }
 
 /* An array of image numbers (each 1..n_images). */
-static int get_images(reader *r, json_t *o, const loc *at, const char *key, const int **out, size_t *n)
+static int get_images(reader *r, const node *o, const loc *at, const char *key, const int **out, size_t *n)
 {
-    json_t *a;
+    const node *a;
     *out = NULL;
     *n = 0;
     if (get_array(r, o, at, key, REQUIRED, &a) < 0)
         return -1;
-    size_t count = json_array_size(a);
+    size_t count = a->size, i = 0;
     int *items = alloc_items(r, count, sizeof *items);
     if (count && !items)
         return oom(r);
-    for (size_t i = 0; i < count; i++) {
-        char name[64];
+    for (const node *v = sm_json_items(a); v < sm_json_end(a); v = sm_json_after(v), i++) {
         long long x;
+        /* The common case first: the message's name is made only for a fault. */
+        if (v->kind == SM_JSON_INT && v->v.integer >= 1 && v->v.integer <= r->n_images) {
+            items[i] = (int)v->v.integer;
+            continue;
+        }
+        char name[64];
         snprintf(name, sizeof name, "%s[%zu]", key, i);
-        if (int_range(r, at, name, json_array_get(a, i), 1, r->n_images, &x) < 0)
+        if (int_range(r, at, name, v, 1, r->n_images, &x) < 0)
             return -1;
         items[i] = (int)x;
     }
@@ -243,36 +258,36 @@ static int get_images(reader *r, json_t *o, const loc *at, const char *key, cons
     return 0;
 }
 
-static int get_marks(reader *r, json_t *o, const loc *at, sm_context_marks *m)
+static int get_marks(reader *r, const node *o, const loc *at, sm_context_marks *m)
 {
-    json_t *b;
+    const node *b;
     if (get_images(r, o, at, "frames", &m->frames, &m->n_frames) < 0 ||
         get_array(r, o, at, "between", OPTIONAL, &b) < 0)
         return -1;
     if (!b)
         return 0;
-    if (json_array_size(b) != 2) {
+    if (b->size != 2) {
         char w[160];
         where(at, "between", w, sizeof w);
         return sm_fail(r->err, r->name, r->line, "not a context record: %s has %zu items, want 2 "
-                       "(the image before and the image after)", w, json_array_size(b));
+                       "(the image before and the image after)", w, b->size);
     }
     m->has_between = 1;
-    for (size_t k = 0; k < 2; k++) {
-        json_t *v = json_array_get(b, k);
+    const node *v = sm_json_items(b);
+    for (size_t k = 0; k < 2; k++, v = sm_json_after(v)) {
         long long x = 0;
         char name[32];
         snprintf(name, sizeof name, "between[%zu]", k);
-        if (!json_is_null(v) && int_range(r, at, name, v, 1, r->n_images, &x) < 0)
+        if (!is_null(v) && int_range(r, at, name, v, 1, r->n_images, &x) < 0)
             return -1;
         m->between[k] = (int)x;
     }
     return 0;
 }
 
-static int read_frames(reader *r, json_t *a, sm_context *c)
+static int read_frames(reader *r, const node *a, sm_context *c)
 {
-    c->n_frames = json_array_size(a);
+    c->n_frames = a->size;
     if (c->n_frames == 0)
         return sm_fail(r->err, r->name, r->line, "not a context record: .frames is empty");
     if (c->n_frames > INT_MAX)
@@ -280,11 +295,11 @@ static int read_frames(reader *r, json_t *a, sm_context *c)
     if (!(c->frames = alloc_items(r, c->n_frames, sizeof *c->frames)))
         return oom(r);
     r->n_images = (int)c->n_frames;
-    for (size_t i = 0; i < c->n_frames; i++) {
-        json_t *o = json_array_get(a, i);
+    size_t i = 0;
+    for (const node *o = sm_json_items(a); o < sm_json_end(a); o = sm_json_after(o), i++) {
         loc at = {"frames", i, NULL};
         sm_context_frame *f = &c->frames[i];
-        if (!json_is_object(o))
+        if (o->kind != SM_JSON_OBJECT)
             return bad_type(r, &at, NULL, o, "an object");
         GET_INT(r, o, &at, "image", REQUIRED, 1, r->n_images, f->image);
         if ((size_t)f->image != i + 1)
@@ -303,7 +318,7 @@ static int read_frames(reader *r, json_t *a, sm_context *c)
     return 0;
 }
 
-static int read_window(reader *r, json_t *o, sm_context_window *w)
+static int read_window(reader *r, const node *o, sm_context_window *w)
 {
     loc at = {NULL, 0, "window"};
     if (get_number(r, o, &at, "start", REQUIRED, &w->start) < 0 ||
@@ -317,22 +332,22 @@ static int read_window(reader *r, json_t *o, sm_context_window *w)
 }
 
 /* Each element of a list: an object, read by fn into items[i]. */
-typedef int (*element_fn)(reader *r, json_t *o, const loc *at, void *item);
+typedef int (*element_fn)(reader *r, const node *o, const loc *at, void *item);
 
-static int read_list(reader *r, json_t *rec, const char *key, size_t size, element_fn fn,
+static int read_list(reader *r, const node *rec, const char *key, size_t size, element_fn fn,
                      void **items, size_t *n)
 {
-    json_t *a;
+    const node *a;
     if (get_array(r, rec, &(loc){NULL, 0, NULL}, key, REQUIRED, &a) < 0)
         return -1;
-    *n = json_array_size(a);
+    *n = a->size;
     *items = alloc_items(r, *n, size);
     if (*n && !*items)
         return oom(r);
-    for (size_t i = 0; i < *n; i++) {
-        json_t *o = json_array_get(a, i);
+    size_t i = 0;
+    for (const node *o = sm_json_items(a); o < sm_json_end(a); o = sm_json_after(o), i++) {
         loc at = {key, i, NULL};
-        if (!json_is_object(o))
+        if (o->kind != SM_JSON_OBJECT)
             return bad_type(r, &at, NULL, o, "an object");
         if (fn(r, o, &at, (char *)*items + i * size) < 0)
             return -1;
@@ -340,7 +355,7 @@ static int read_list(reader *r, json_t *rec, const char *key, size_t size, eleme
     return 0;
 }
 
-static int read_scene(reader *r, json_t *o, const loc *at, void *item)
+static int read_scene(reader *r, const node *o, const loc *at, void *item)
 {
     sm_context_scene *s = item;
     GET_INT(r, o, at, "scene", REQUIRED, INT_MIN, INT_MAX, s->scene);
@@ -351,22 +366,23 @@ static int read_scene(reader *r, json_t *o, const loc *at, void *item)
     return get_marks(r, o, at, &s->marks);
 }
 
-static int read_mn_scene(reader *r, json_t *o, const loc *at, void *item)
+static int read_mn_scene(reader *r, const node *o, const loc *at, void *item)
 {
     sm_context_mn_scene *s = item;
-    json_t *shots;
+    const node *shots;
     if (get_string(r, o, at, "id", NULLABLE, &s->id) < 0 ||
         get_array(r, o, at, "shots", REQUIRED, &shots) < 0)
         return -1;
     long long first, last;
-    if (json_array_size(shots) != 2) {
+    if (shots->size != 2) {
         char w[160];
         where(at, "shots", w, sizeof w);
         return sm_fail(r->err, r->name, r->line, "not a context record: %s has %zu items, want 2 "
-                       "(first and last shot)", w, json_array_size(shots));
+                       "(first and last shot)", w, shots->size);
     }
-    if (int_range(r, at, "shots[0]", json_array_get(shots, 0), 0, INT_MAX, &first) < 0 ||
-        int_range(r, at, "shots[1]", json_array_get(shots, 1), 0, INT_MAX, &last) < 0)
+    const node *v = sm_json_items(shots);
+    if (int_range(r, at, "shots[0]", v, 0, INT_MAX, &first) < 0 ||
+        int_range(r, at, "shots[1]", sm_json_after(v), 0, INT_MAX, &last) < 0)
         return -1;
     s->shot_first = (int)first;
     s->shot_last = (int)last;
@@ -376,7 +392,7 @@ static int read_mn_scene(reader *r, json_t *o, const loc *at, void *item)
     return get_marks(r, o, at, &s->marks);
 }
 
-static int read_block(reader *r, json_t *o, const loc *at, void *item)
+static int read_block(reader *r, const node *o, const loc *at, void *item)
 {
     sm_context_block *b = item;
     GET_INT(r, o, at, "block", REQUIRED, 1, LONG_MAX, b->block);
@@ -391,7 +407,7 @@ static int read_block(reader *r, json_t *o, const loc *at, void *item)
     return get_marks(r, o, at, &b->marks);
 }
 
-static int read_segment(reader *r, json_t *o, const loc *at, void *item)
+static int read_segment(reader *r, const node *o, const loc *at, void *item)
 {
     sm_context_segment *s = item;
     GET_INT(r, o, at, "cue", REQUIRED, 1, INT_MAX, s->cue);
@@ -407,7 +423,7 @@ static int read_segment(reader *r, json_t *o, const loc *at, void *item)
     return get_marks(r, o, at, &s->marks);
 }
 
-static int read_synopsis(reader *r, json_t *o, const loc *at, void *item)
+static int read_synopsis(reader *r, const node *o, const loc *at, void *item)
 {
     sm_context_synopsis *s = item;
     if (get_string(r, o, at, "id", NULLABLE, &s->id) < 0 ||
@@ -419,26 +435,26 @@ static int read_synopsis(reader *r, json_t *o, const loc *at, void *item)
     return 0;
 }
 
-static int get_strings(reader *r, json_t *o, const loc *at, const char *key, int flags,
+static int get_strings(reader *r, const node *o, const loc *at, const char *key, int flags,
                        const char *const **out, size_t *n)
 {
-    json_t *a;
+    const node *a;
     *out = NULL;
     *n = 0;
     int rc = get_array(r, o, at, key, flags, &a);
     if (rc <= 0)
         return rc;
-    size_t count = json_array_size(a);
+    size_t count = a->size, i = 0;
     const char **items = alloc_items(r, count, sizeof *items);
     if (count && !items)
         return oom(r);
-    for (size_t i = 0; i < count; i++) {
-        json_t *v = json_array_get(a, i);
-        char name[64];
-        snprintf(name, sizeof name, "%s[%zu]", key, i);
-        if (!json_is_string(v))
+    for (const node *v = sm_json_items(a); v < sm_json_end(a); v = sm_json_after(v), i++) {
+        if (v->kind != SM_JSON_STR) {
+            char name[64];
+            snprintf(name, sizeof name, "%s[%zu]", key, i);
             return bad_type(r, at, name, v, "a string");
-        if (!(items[i] = sm_arena_strndup(r->arena, json_string_value(v), json_string_length(v))))
+        }
+        if (!(items[i] = sm_json_copy(v, r->arena, NULL)))
             return oom(r);
     }
     *out = items;
@@ -446,7 +462,7 @@ static int get_strings(reader *r, json_t *o, const loc *at, const char *key, int
     return 0;
 }
 
-static int read_evidence(reader *r, json_t *o, const loc *at, sm_context_evidence *e)
+static int read_evidence(reader *r, const node *o, const loc *at, sm_context_evidence *e)
 {
     double mean;
     int has_mean;
@@ -481,10 +497,10 @@ static int char_number(const char *id)
     return (int)v;
 }
 
-static int read_character(reader *r, json_t *o, const loc *at, void *item)
+static int read_character(reader *r, const node *o, const loc *at, void *item)
 {
     sm_context_character *ch = item;
-    json_t *ev;
+    const node *ev;
     if (get_string(r, o, at, "id", REQUIRED, &ch->id) < 0)
         return -1;
     if ((ch->number = char_number(ch->id)) < 0) {
@@ -521,10 +537,10 @@ static int check_order(reader *r, const sm_context *c)
     return 0;
 }
 
-static int read_record(reader *r, json_t *o, sm_context *c)
+static int read_record(reader *r, const node *o, sm_context *c)
 {
     loc top = {NULL, 0, NULL};
-    json_t *frames, *window;
+    const node *frames, *window;
     if (get_string(r, o, &top, "story_id", REQUIRED, &c->story_id) < 0 ||
         get_string(r, o, &top, "movie", REQUIRED, &c->movie) < 0 ||
         get_array(r, o, &top, "frames", REQUIRED, &frames) < 0 ||
@@ -587,16 +603,18 @@ static int index_last(sm_context_set *set, sm_error *err)
     return 0;
 }
 
-static int add_line(sm_context_set *set, long line, const char *text, size_t n, sm_error *err)
+static int add_line(sm_context_set *set, sm_json_doc *doc, long line, const char *text, size_t n,
+                    sm_error *err)
 {
     size_t k = 0;
     while (k < n && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
         k++;
     if (k == n)
         return 0;
-    json_error_t jerr;
-    json_t *o = json_loadb(text, n, JSON_REJECT_DUPLICATES, &jerr);
-    if (!o) {
+    int rc = sm_json_doc_read(doc, text, n);
+    if (rc == SM_JSON_SCAN_OOM)
+        return sm_fail(err, set->name, line, "out of memory");
+    if (rc != SM_JSON_SCAN_OK) {
         size_t e = n;
         while (e > k && (text[e - 1] == ' ' || text[e - 1] == '\t' || text[e - 1] == '\r'))
             e--;
@@ -604,39 +622,37 @@ static int add_line(sm_context_set *set, long line, const char *text, size_t n, 
             return sm_fail(err, set->name, line, "not a context record: an indented JSON document, "
                            "not JSON Lines (one record per line)");
         return sm_fail(err, set->name, line, "not a context record: not JSON (column %d: %s)",
-                       jerr.column, jerr.text);
+                       doc->column, doc->why);
     }
-    if (!json_is_object(o)) {
-        int rc = sm_fail(err, set->name, line, "not a context record: %s, not an object", type_name(o));
-        json_decref(o);
-        return rc;
-    }
-    if (sm_grow(&set->items, &set->cap, set->n_items + 1, sizeof *set->items) != 0) {
-        json_decref(o);
+    const node *o = &doc->nodes[0];
+    if (o->kind != SM_JSON_OBJECT)
+        return sm_fail(err, set->name, line, "not a context record: %s, not an object", type_name(o));
+    if (sm_grow(&set->items, &set->cap, set->n_items + 1, sizeof *set->items) != 0)
         return sm_fail(err, set->name, line, "out of memory");
-    }
     sm_context *c = &set->items[set->n_items];
     memset(c, 0, sizeof *c);
     c->line = line;
     reader r = {&set->arena, set->name, line, err, 0};
-    int rc = read_record(&r, o, c);
-    json_decref(o);
-    if (rc < 0)
+    if (read_record(&r, o, c) < 0)
         return -1;
     set->n_items++;
     return index_last(set, err);
 }
 
-static int begin(sm_context_set *set, const char *name, sm_error *err)
+/* Duplicate keys are refused, as jansson's JSON_REJECT_DUPLICATES does:
+ * a record with two "speaker"s is not one the writer made. */
+static int begin(sm_context_set *set, sm_json_doc *doc, const char *name, sm_error *err)
 {
     memset(set, 0, sizeof *set);
+    sm_json_doc_init(doc, 1);
     if (!(set->name = strdup(name ? name : "")))
         return sm_fail(err, name, 0, "out of memory");
     return 0;
 }
 
-static int finish(sm_context_set *set, int rc, sm_error *err)
+static int finish(sm_context_set *set, sm_json_doc *doc, int rc, sm_error *err)
 {
+    sm_json_doc_free(doc);
     if (rc == 0 && set->n_items == 0)
         rc = sm_fail(err, set->name, 0, "empty file");
     if (rc != 0)
@@ -647,7 +663,8 @@ static int finish(sm_context_set *set, int rc, sm_error *err)
 int sm_context_read_buffer(const char *name, const char *data, size_t len, sm_context_set *set,
                            sm_error *err)
 {
-    if (begin(set, name, err) != 0)
+    sm_json_doc doc;
+    if (begin(set, &doc, name, err) != 0)
         return -1;
     int rc = 0;
     long line = 0;
@@ -657,19 +674,20 @@ int sm_context_read_buffer(const char *name, const char *data, size_t len, sm_co
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol)
             eol = end;
-        rc = add_line(set, line, p, (size_t)(eol - p), err);
+        rc = add_line(set, &doc, line, p, (size_t)(eol - p), err);
         p = eol < end ? eol + 1 : end;
     }
-    return finish(set, rc, err);
+    return finish(set, &doc, rc, err);
 }
 
 int sm_context_read_file(const char *path, sm_context_set *set, sm_error *err)
 {
-    if (begin(set, path, err) != 0)
+    sm_json_doc doc;
+    if (begin(set, &doc, path, err) != 0)
         return -1;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return finish(set, sm_fail(err, path, 0, "cannot read: %s", strerror(errno)), err);
+        return finish(set, &doc, sm_fail(err, path, 0, "cannot read: %s", strerror(errno)), err);
     char *buf = NULL;
     size_t cap = 0;
     long line = 0;
@@ -680,13 +698,13 @@ int sm_context_read_file(const char *path, sm_context_set *set, sm_error *err)
         size_t len = (size_t)n;
         if (len && buf[len - 1] == '\n')
             len--;
-        rc = add_line(set, line, buf, len, err);
+        rc = add_line(set, &doc, line, buf, len, err);
     }
     if (rc == 0 && ferror(f))
         rc = sm_fail(err, path, 0, "cannot read: %s", strerror(errno));
     free(buf);
     fclose(f);
-    return finish(set, rc, err);
+    return finish(set, &doc, rc, err);
 }
 
 void sm_context_set_free(sm_context_set *set)
