@@ -64,9 +64,6 @@ typedef struct sm_structure {
     sm_structure_count *why_not;  /* stories not well structured, by first problem */
     size_t n_why_not, why_not_cap;
     /* scratch */
-    sm_vocab *vocab;
-    uint32_t pronoun_id[SM_PRONOUNS];
-    sm_words words;
     char *plain;
     size_t plain_cap;
     uint64_t *ids;

@@ -30,6 +30,12 @@ char *eval_format(const char *fmt, ...)
 #endif
     ;
 
+/* The words of text[0..len) as `eval language` counts them (letters,
+ * marks and digits, an apostrophe inside a word kept; lowercased), each
+ * given to fn in order; fn returning non-zero stops the walk (-1). */
+typedef int (*eval_word_fn)(void *ctx, const char *word, size_t n);
+int eval_words_each(const char *text, size_t len, eval_word_fn fn, void *ctx);
+
 /* The index of s[0..n) in names[0..count), or -1. */
 int eval_name_index(const char *const *names, int count, const char *s, size_t n);
 

@@ -20,6 +20,7 @@
 
 #include "common/array.h"
 #include "common/hash.h"
+#include "eval/eval_internal.h"
 
 /* ---- string table --------------------------------------------------------- */
 
@@ -154,9 +155,14 @@ static int push_word(sm_words *out, uint32_t id)
     return 0;
 }
 
-/* Decode one code point at s[i]; invalid bytes read as U+FFFD, one byte. */
+/* Decode one code point at s[i]; invalid bytes read as U+FFFD, one byte.
+ * ASCII, most of any text, is read here without a call. */
 static size_t decode(const char *s, size_t n, size_t i, utf8proc_int32_t *cp)
 {
+    if ((unsigned char)s[i] < 0x80) {
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
     utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
                                           (utf8proc_ssize_t)(n - i), cp);
     if (r <= 0) {
@@ -166,11 +172,11 @@ static size_t decode(const char *s, size_t n, size_t i, utf8proc_int32_t *cp)
     return (size_t)r;
 }
 
-int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out)
+int eval_words_each(const char *text, size_t len, eval_word_fn fn, void *ctx)
 {
     char word[256];
     size_t wn = 0, i = 0;
-    int in_word = 0, overflow = 0;
+    int in_word = 0;
     while (i <= len) {
         utf8proc_int32_t c = 0;
         size_t step = 1;
@@ -190,28 +196,46 @@ int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out)
                 }
             }
         }
-        if (wc) {
-            utf8proc_int32_t lc = c < 128 ? ((c >= 'A' && c <= 'Z') ? c + 32 : c) : utf8proc_tolower(c);
+        if (wc && c < 128) {
+            if (wn + 1 < sizeof word)
+                word[wn++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            in_word = 1;
+        } else if (wc) {
             utf8proc_uint8_t enc[4];
-            utf8proc_ssize_t el = utf8proc_encode_char(lc, enc);
+            utf8proc_ssize_t el = utf8proc_encode_char(utf8proc_tolower(c), enc);
+            /* An absurdly long "word" is truncated, still one token. */
             if (wn + (size_t)el < sizeof word) {
                 memcpy(word + wn, enc, (size_t)el);
                 wn += (size_t)el;
-            } else {
-                overflow = 1;     /* absurdly long "word": truncated, still one token */
             }
             in_word = 1;
         } else if (in_word) {
-            uint32_t id = vocab_add(v, word, wn);
-            if (id == UINT32_MAX || push_word(out, id) != 0)
+            if (fn(ctx, word, wn) != 0)
                 return -1;
             wn = 0;
             in_word = 0;
         }
         i += step;
     }
-    (void)overflow;
     return 0;
+}
+
+typedef struct intern_ctx {
+    sm_vocab *v;
+    sm_words *out;
+} intern_ctx;
+
+static int intern_word(void *vctx, const char *word, size_t n)
+{
+    intern_ctx *x = vctx;
+    uint32_t id = vocab_add(x->v, word, n);
+    return id == UINT32_MAX || push_word(x->out, id) != 0 ? -1 : 0;
+}
+
+int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out)
+{
+    intern_ctx x = {v, out};
+    return eval_words_each(text, len, intern_word, &x);
 }
 
 void sm_words_free(sm_words *w)

@@ -12,29 +12,18 @@
 #include <utf8proc.h>
 
 #include "common/array.h"
+#include "eval/eval_internal.h"
 
 const char *const sm_pronoun_names[SM_PRONOUNS] = {"he", "she", "they", "it", "its", "his", "her", "them"};
 
 int sm_structure_init(sm_structure *st)
 {
     memset(st, 0, sizeof *st);
-    if (!(st->vocab = sm_vocab_new()))
-        return -1;
-    /* The pronouns get their ids first, so a story's words compare as integers. */
-    for (int p = 0; p < SM_PRONOUNS; p++) {
-        st->words.n_ids = 0;
-        if (sm_words_tokenize(st->vocab, sm_pronoun_names[p], strlen(sm_pronoun_names[p]), &st->words) ||
-            st->words.n_ids != 1)
-            return -1;
-        st->pronoun_id[p] = st->words.ids[0];
-    }
     return 0;
 }
 
 void sm_structure_free(sm_structure *st)
 {
-    sm_vocab_free(st->vocab);
-    sm_words_free(&st->words);
     free(st->plain);
     free(st->ids);
     free(st->why_not);
@@ -146,18 +135,23 @@ static int tag_pronoun(const sm_story *s, const sm_story_tag *tag)
     return -1;
 }
 
+/* A word of the story's text: one more of its pronoun, if it is one. */
+static int count_pronoun(void *ctx, const char *word, size_t n)
+{
+    sm_structure_story *r = ctx;
+    int p = n <= 4 ? eval_name_index(sm_pronoun_names, SM_PRONOUNS, word, n) : -1;
+    if (p >= 0)
+        r->pronoun_total[p]++;
+    return 0;
+}
+
 static int count_pronouns(sm_structure *st, const sm_story *s, sm_structure_story *r)
 {
     if (grow_plain(st, (size_t)s->text_len + 1))
         return -1;
     size_t n = sm_story_plain_text(s->text, s->text_len, st->plain);
-    st->words.n_ids = 0;
-    if (sm_words_tokenize(st->vocab, st->plain, n, &st->words))
+    if (eval_words_each(st->plain, n, count_pronoun, r))
         return -1;
-    for (size_t i = 0; i < st->words.n_ids; i++)
-        for (int p = 0; p < SM_PRONOUNS; p++)
-            if (st->words.ids[i] == st->pronoun_id[p])
-                r->pronoun_total[p]++;
     for (uint32_t i = 0; i < s->n_tags; i++) {
         const sm_story_tag *tag = &s->tags[i];
         int p = tag_pronoun(s, tag);
