@@ -73,6 +73,35 @@ static void put_text(buf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
+static void put_str(buf *b, const char *s)
+{
+    put_text(b, s, strlen(s));
+}
+
+/* A whole number, written without printf: a prompt has hundreds. */
+static void put_long(buf *b, long v)
+{
+    char d[24];
+    size_t n = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+    do
+        d[sizeof d - ++n] = (char)('0' + u % 10);
+    while ((u /= 10) && n < sizeof d - 1);
+    if (v < 0)
+        d[sizeof d - ++n] = '-';
+    put_text(b, d + sizeof d - n, n);
+}
+
+/* Strings one after the other, up to a NULL. */
+static void put_strs(buf *b, ...)
+{
+    va_list ap;
+    va_start(ap, b);
+    for (const char *s; (s = va_arg(ap, const char *)) != NULL;)
+        put_str(b, s);
+    va_end(ap);
+}
+
 static char *finish(buf *b)
 {
     if (b->failed) {
@@ -89,18 +118,24 @@ static void put_time(buf *b, double t)
 {
     if (t < 0)
         t = 0;
-    long tenths = (long)(t * 10 + 0.5);
-    put(b, "%ld:%02ld.%ld", tenths / 600, (tenths / 10) % 60, tenths % 10);
+    long tenths = (long)(t * 10 + 0.5), sec = (tenths / 10) % 60;
+    char mmss[5] = {':', (char)('0' + sec / 10), (char)('0' + sec % 10), '.', (char)('0' + tenths % 10)};
+    put_long(b, tenths / 600);
+    put_text(b, mmss, sizeof mmss);
 }
 
 static void put_where(buf *b, const sm_context_marks *m)
 {
-    if (m->n_frames == 1)
-        put(b, "image %d", m->frames[0]);
-    else if (m->n_frames > 1) {
-        put(b, "images ");
-        for (size_t i = 0; i < m->n_frames; i++)
-            put(b, "%s%d", i ? "," : "", m->frames[i]);
+    if (m->n_frames == 1) {
+        put_str(b, "image ");
+        put_long(b, m->frames[0]);
+    } else if (m->n_frames > 1) {
+        put_str(b, "images ");
+        for (size_t i = 0; i < m->n_frames; i++) {
+            if (i)
+                put_text(b, ",", 1);
+            put_long(b, m->frames[i]);
+        }
     } else if (m->has_between && m->between[0] && m->between[1])
         put(b, "between images %d and %d", m->between[0], m->between[1]);
     else if (m->has_between && m->between[1])
@@ -108,23 +143,25 @@ static void put_where(buf *b, const sm_context_marks *m)
     else if (m->has_between && m->between[0])
         put(b, "after image %d", m->between[0]);
     else
-        put(b, "in the window");
+        put_str(b, "in the window");
 }
 
-/* Text on one line (action keeps its line breaks in the record). */
+/* Text on one line (action keeps its line breaks in the record): each
+ * run of white space one space, none at either end. */
 static void put_line(buf *b, const char *s)
 {
-    int space = 0, any = 0;
-    for (; s && *s; s++) {
-        if (*s == '\n' || *s == '\r' || *s == '\t' || *s == ' ') {
-            space = 1;
-            continue;
-        }
-        if (space && any)
+    static const char ws[] = " \t\r\n";
+    int any = 0;
+    while (s && *s) {
+        s += strspn(s, ws);
+        size_t word = strcspn(s, ws);
+        if (!word)
+            break;
+        if (any)
             put_text(b, " ", 1);
-        space = 0;
+        put_text(b, s, word);
+        s += word;
         any = 1;
-        put_text(b, s, 1);
     }
 }
 
@@ -142,47 +179,48 @@ static const sm_context_character *char_of_speaker(const sm_context *c, const ch
 char *sm_ground_prompt(const sm_story *s, const sm_context *c)
 {
     buf b = {0};
-    put(&b, "# The story to rewrite\n\n");
-    put(&b, "Film: %s\n", c->title ? c->title : c->movie);
-    put(&b, "Frames: %d images, from ", (int)c->n_frames);
+    put_str(&b, "# The story to rewrite\n\n");
+    put_strs(&b, "Film: ", c->title ? c->title : c->movie, "\nFrames: ", NULL);
+    put_long(&b, (long)c->n_frames);
+    put_str(&b, " images, from ");
     put_time(&b, c->window.first_frame);
-    put(&b, " to ");
+    put_str(&b, " to ");
     put_time(&b, c->window.last_frame);
-    put(&b, " into the film.\n\n");
+    put_str(&b, " into the film.\n\n");
 
-    put(&b, "## Chain of thought\n\n");
+    put_str(&b, "## Chain of thought\n\n");
     put_text(&b, s->cot, s->cot_len);
-    put(&b, "\n\n## Original story\n\n");
+    put_str(&b, "\n\n## Original story\n\n");
     put_text(&b, s->text, s->text_len);
-    put(&b, "\n\n");
+    put_str(&b, "\n\n");
 
-    put(&b, "# What the film says about these frames\n\n");
-    put(&b, "## Real names of the characters\n\n");
+    put_str(&b, "# What the film says about these frames\n\n");
+    put_str(&b, "## Real names of the characters\n\n");
     if (c->n_characters == 0)
-        put(&b, "No character of the chain of thought could be named.\n");
+        put_str(&b, "No character of the chain of thought could be named.\n");
     for (size_t i = 0; i < c->n_characters; i++) {
         const sm_context_character *ch = &c->characters[i];
         if (ch->name) {
-            put(&b, "- %s is %s", ch->id, ch->name);
+            put_strs(&b, "- ", ch->id, " is ", ch->name, NULL);
             if (ch->evidence.speaker)
-                put(&b, " (%s in the script)", ch->evidence.speaker);
-            put(&b, "\n");
+                put_strs(&b, " (", ch->evidence.speaker, " in the script)", NULL);
+            put_str(&b, "\n");
         } else {
-            put(&b, "- %s: no name is known; do not give %s a name\n", ch->id, ch->id);
+            put_strs(&b, "- ", ch->id, ": no name is known; do not give ", ch->id, " a name\n", NULL);
         }
     }
 
-    put(&b, "\n## Script context\n\n");
+    put_str(&b, "\n## Script context\n\n");
     if (!c->alignment) {
-        put(&b, "The film's script and subtitles could not be matched for these frames: "
+        put_str(&b, "The film's script and subtitles could not be matched for these frames: "
                 "nothing is known of what is said, so quote nothing.\n");
     } else {
         for (size_t i = 0; i < c->n_scenes; i++) {
-            put(&b, "Scene: ");
+            put_str(&b, "Scene: ");
             put_line(&b, c->scenes[i].heading ? c->scenes[i].heading : "(no heading)");
-            put(&b, " (");
+            put_str(&b, " (");
             put_where(&b, &c->scenes[i].marks);
-            put(&b, ")\n");
+            put_str(&b, ")\n");
         }
         int any_action = 0;
         for (size_t i = 0; i < c->n_script; i++) {
@@ -190,34 +228,34 @@ char *sm_ground_prompt(const sm_story *s, const sm_context *c)
             if (strcmp(bl->kind, "action") != 0 || !bl->text)
                 continue;
             if (!any_action++)
-                put(&b, "\nAction described by the script:\n");
-            put(&b, "- ");
+                put_str(&b, "\nAction described by the script:\n");
+            put_str(&b, "- ");
             put_time(&b, bl->start);
-            put(&b, ", ");
+            put_str(&b, ", ");
             put_where(&b, &bl->marks);
-            put(&b, ": ");
+            put_str(&b, ": ");
             put_line(&b, bl->text);
-            put(&b, "\n");
+            put_str(&b, "\n");
         }
-        put(&b, "\nDialogue heard while the frames are on screen (subtitles in order, with "
+        put_str(&b, "\nDialogue heard while the frames are on screen (subtitles in order, with "
                 "the speaker the script gives each line):\n");
         if (c->n_dialogue == 0)
-            put(&b, "- nothing is said.\n");
+            put_str(&b, "- nothing is said.\n");
         for (size_t i = 0; i < c->n_dialogue; i++) {
             const sm_context_segment *d = &c->dialogue[i];
             const sm_context_character *ch = char_of_speaker(c, d->speaker);
-            put(&b, "- ");
+            put_str(&b, "- ");
             put_time(&b, d->start);
-            put(&b, ", ");
+            put_str(&b, ", ");
             put_where(&b, &d->marks);
             if (!d->speaker)
-                put(&b, ", speaker unknown: ");
+                put_str(&b, ", speaker unknown: ");
             else if (ch)
-                put(&b, ", %s (%s, %s): ", d->speaker, ch->name, ch->id);
+                put_strs(&b, ", ", d->speaker, " (", ch->name, ", ", ch->id, "): ", NULL);
             else
-                put(&b, ", %s: ", d->speaker);
+                put_strs(&b, ", ", d->speaker, ": ", NULL);
             put_line(&b, d->text ? d->text : "");
-            put(&b, "\n");
+            put_str(&b, "\n");
         }
     }
 
@@ -265,7 +303,7 @@ char *sm_ground_retry_prompt(const sm_ground_verdict *v)
         put(&b, "- %s\n", v->problems[i].message);
     if (shown < v->n_problems)
         put(&b, "- and %zu more of the same kinds\n", v->n_problems - shown);
-    put(&b, "\nWrite the whole story again with every problem fixed, keeping what was right. "
+    put_str(&b, "\nWrite the whole story again with every problem fixed, keeping what was right. "
             "Answer with the story only.\n");
     return finish(&b);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "storymovie/script.h"
+#include "common/array.h"
 #include "common/hash.h"
 
 #define MAX_SPAN_SEGMENTS 16    /* a quotation spans at most this many subtitle segments */
@@ -581,26 +582,12 @@ static int attribute_tail(const gr_text *t, sm_quote *q, uint32_t a, uint32_t b,
 /* The window's speech, tokenised once per story: the words of every
  * segment in one list, with a hash per word so that comparing two words is
  * comparing two numbers (the words themselves when the hashes agree). */
-typedef struct word_at {
-    uint64_t hash;
-    uint32_t segment;
-} word_at;
-
 typedef struct speech {
     sm_tokens tokens;
     uint64_t *hash;
     size_t *first;              /* per segment: its first word; first[n] = the end */
-    word_at *index;             /* every word, sorted by hash: where each word is said */
     uint32_t *hits;             /* per segment: its words that are words of the quotation */
 } speech;
-
-static int cmp_word_at(const void *a, const void *b)
-{
-    const word_at *x = a, *y = b;
-    if (x->hash != y->hash)
-        return x->hash < y->hash ? -1 : 1;
-    return x->segment < y->segment ? -1 : x->segment > y->segment;
-}
 
 static int speech_open(speech *sp, const sm_context *c)
 {
@@ -619,15 +606,8 @@ static int speech_open(speech *sp, const sm_context *c)
     sp->hash = malloc((sp->tokens.n_items + 1) * sizeof *sp->hash);
     if (!sp->hash)
         return -1;
-    sp->index = malloc((sp->tokens.n_items + 1) * sizeof *sp->index);
-    if (!sp->index)
-        return -1;
-    for (size_t i = 0; i < c->n_dialogue; i++)
-        for (size_t w = sp->first[i]; w < sp->first[i + 1]; w++) {
-            sp->hash[w] = sm_fnv1a_str(sm_token_norm(&sp->tokens, w));
-            sp->index[w] = (word_at){sp->hash[w], (uint32_t)i};
-        }
-    qsort(sp->index, sp->tokens.n_items, sizeof *sp->index, cmp_word_at);
+    for (size_t w = 0; w < sp->tokens.n_items; w++)
+        sp->hash[w] = sm_fnv1a_str(sm_token_norm(&sp->tokens, w));
     return 0;
 }
 
@@ -636,7 +616,6 @@ static void speech_close(speech *sp)
     sm_tokens_free(&sp->tokens);
     free(sp->hash);
     free(sp->first);
-    free(sp->index);
     free(sp->hits);
 }
 
@@ -670,41 +649,55 @@ static int same_speaker(const sm_context_segment *a, const sm_context_segment *b
     return a->speaker && b->speaker && strcmp(a->speaker, b->speaker) == 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* A segment contributes at most its words that are quotation words: a
+ * span whose segments hold fewer than the best so far is not tried.  The
+ * quotation's word hashes go in a small open-addressed set, and each word
+ * of the window is looked up once. */
+static int count_hits(const sm_context *c, speech *sp, const uint64_t *qh, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    size_t cap = sm_table_size(n, 16);
+    uint64_t *set = malloc(cap * sizeof *set);
+    unsigned char *used = calloc(cap, 1);
+    if (!set || !used) {
+        free(set), free(used);
+        return -1;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (size_t)qh[k] & (cap - 1);
+        while (used[i] && set[i] != qh[k])
+            i = (i + 1) & (cap - 1);
+        used[i] = 1;
+        set[i] = qh[k];
+    }
+    for (size_t seg = 0; seg < c->n_dialogue; seg++) {
+        uint32_t hits = 0;
+        for (size_t w = sp->first[seg]; w < sp->first[seg + 1]; w++) {
+            size_t i = (size_t)sp->hash[w] & (cap - 1);
+            while (used[i] && set[i] != sp->hash[w])
+                i = (i + 1) & (cap - 1);
+            hits += used[i];
+        }
+        sp->hits[seg] = hits;
+    }
+    free(set);
+    free(used);
+    return 0;
 }
 
 static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_tokens *qt)
 {
     size_t n = qt->n_items;
     uint32_t *dp = malloc((n + 1) * sizeof *dp);
-    uint64_t *qh = malloc((n + 1) * sizeof *qh), *sorted_qh = malloc((n + 1) * sizeof *qh);
-    if (!dp || !qh || !sorted_qh) {
-        free(dp), free(qh), free(sorted_qh);
+    uint64_t *qh = malloc((n + 1) * sizeof *qh);
+    if (!dp || !qh) {
+        free(dp), free(qh);
         return -1;
     }
     for (size_t k = 0; k < n; k++)
-        sorted_qh[k] = qh[k] = sm_fnv1a_str(sm_token_norm(qt, k));
-    qsort(sorted_qh, n, sizeof *sorted_qh, cmp_u64);
-    /* A segment contributes at most its words that are quotation words: a
-     * span whose segments hold fewer than the best so far is not tried.
-     * Counted from the window's word index, once per distinct word. */
-    memset(sp->hits, 0, (c->n_dialogue + 1) * sizeof *sp->hits);
-    for (size_t k = 0; k < n; k++) {
-        if (k > 0 && sorted_qh[k] == sorted_qh[k - 1])
-            continue;
-        size_t lo = 0, hi = sp->tokens.n_items;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (sp->index[mid].hash < sorted_qh[k])
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (; lo < sp->tokens.n_items && sp->index[lo].hash == sorted_qh[k]; lo++)
-            sp->hits[sp->index[lo].segment]++;
+        qh[k] = sm_fnv1a_str(sm_token_norm(qt, k));
+    if (count_hits(c, sp, qh, n) != 0) {
+        free(dp), free(qh);
+        return -1;
     }
     uint32_t best = 0;
     int best_len = 0, best_agrees = -1;
@@ -744,7 +737,6 @@ static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_to
     }
     free(dp);
     free(qh);
-    free(sorted_qh);
     q->matched = best;
     if (best > 0) {
         q->segment = &c->dialogue[best_i];
@@ -793,7 +785,9 @@ int gr_quotes_find(const gr_text *t, sm_quotes *out)
     sm_tokens qt = {0};
     int rc = -1;
     uint32_t prev_close = 0;    /* where the last counted quotation closed */
-    if (speech_open(&sp, c) != 0 || scan_text(t, &sc) != 0)
+    memset(&sp, 0, sizeof sp);
+    /* The window's speech is tokenised only for a story that quotes. */
+    if (scan_text(t, &sc) != 0 || (sc.n_quotes && speech_open(&sp, c) != 0))
         goto done;
     out->items = sm_arena_alloc(&out->arena, (sc.n_quotes + 1) * sizeof *out->items);
     if (!out->items)
