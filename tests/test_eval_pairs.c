@@ -19,7 +19,6 @@ static void pairs_by_id(void **state)
     const char *pred = sm_test_file("p.jsonl",
         "{\"story_id\":\"a\",\"chain_of_thought\":\"" "## Image 1\\n\",\"story\":\"the cat sat\"}\n"
         "{\"story_id\":\"b\",\"story\":\"x\"}\n"
-        "{\"story_id\":\"a\",\"story\":\"again\"}\n"
         "{\"story_id\":\"only-pred\",\"story\":\"y\"}\n");
     const char *ref = sm_test_file("r.jsonl",
         "{\"story_id\":\"b\",\"story\":\"x\"}\n"
@@ -31,16 +30,15 @@ static void pairs_by_id(void **state)
     assert_int_equal(p.pairs, 2);
     assert_int_equal(p.ref_of_pred[0], 1);
     assert_int_equal(p.ref_of_pred[1], 0);
-    assert_true(p.ref_of_pred[2] == SIZE_MAX);   /* a repeated id pairs once */
-    assert_true(p.ref_of_pred[3] == SIZE_MAX);
+    assert_true(p.ref_of_pred[2] == SIZE_MAX);
     sm_json j;
     sm_json_init(&j);
     size_t np, nr;
     sm_json_begin_object(&j);
     sm_story_pairs_unpaired_json(&j, &p, &np, &nr);
     sm_json_end_object(&j);
-    assert_string_equal(j.buf, "{\"unpaired_pred\":[\"a\",\"only-pred\"],\"unpaired_ref\":[\"only-ref\"]}");
-    assert_int_equal(np, 2);
+    assert_string_equal(j.buf, "{\"unpaired_pred\":[\"only-pred\"],\"unpaired_ref\":[\"only-ref\"]}");
+    assert_int_equal(np, 1);
     assert_int_equal(nr, 1);
 
     sm_language_scorer l;
@@ -59,6 +57,27 @@ static void pairs_by_id(void **state)
     sm_language_free(&l);
     sm_json_free(&j);
     sm_story_pairs_free(&p);
+}
+
+/* A story_id twice in either file is an error naming both lines. */
+static void repeated_id_refused(void **state)
+{
+    (void)state;
+    const char *once = sm_test_file("once.jsonl", "{\"story_id\":\"a\",\"story\":\"x\"}\n");
+    const char *twice = sm_test_file("twice.jsonl",
+        "{\"story_id\":\"a\",\"story\":\"x\"}\n"
+        "{\"story_id\":\"b\",\"story\":\"y\"}\n"
+        "{\"story_id\":\"a\",\"story\":\"again\"}\n");
+    sm_story_pairs p;
+    sm_error err;
+    assert_int_equal(sm_story_pairs_read(twice, once, &p, &err), -1);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.file, "twice.jsonl"));
+    assert_string_equal(err.message, "story_id 'a' again (first on line 1)");
+    assert_int_equal(sm_story_pairs_read(once, twice, &p, &err), -1);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.file, "twice.jsonl"));
+    assert_string_equal(err.message, "story_id 'a' again (first on line 1)");
 }
 
 static void pairs_refused(void **state)
@@ -118,6 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pairs_by_id),
+        cmocka_unit_test(repeated_id_refused),
         cmocka_unit_test(pairs_refused),
         cmocka_unit_test(grounding_of_a_pair),
     };

@@ -33,9 +33,10 @@ typedef struct sm_story_pairs {
     size_t pairs;
 } sm_story_pairs;
 
-/* Read both files and pair their stories by story_id (a repeated id pairs
- * once: the first of each file).  An unreadable file, a record that is not
- * JSON or has no story_id, or no pair at all is an error. */
+/* Read both files and pair their stories by story_id.  An unreadable
+ * file, a record that is not JSON or has no story_id, a story_id given
+ * twice in one file (the message names both lines), or no pair at all is
+ * an error. */
 int sm_story_pairs_read(const char *pred_path, const char *ref_path, sm_story_pairs *p, sm_error *err);
 void sm_story_pairs_free(sm_story_pairs *p);
 /* "unpaired_pred":[ids],"unpaired_ref":[ids] into the open object j; the

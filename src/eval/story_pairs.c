@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/array.h"
-#include "common/hash.h"
+#include "eval/eval_internal.h"
 
 /* Every record must be one that can be paired. */
 static int check_records(const sm_story_set *set, sm_error *err)
@@ -31,45 +30,34 @@ void sm_story_pairs_free(sm_story_pairs *p)
     memset(p, 0, sizeof *p);
 }
 
-static size_t slot_of(const size_t *slots, size_t cap, const sm_story_set *ref, const char *id)
+/* Pair each prediction with the reference of its id.  Both files go
+ * through the one story index of the eval commands, so a story_id given
+ * twice in either is an error naming both lines: a score could not say
+ * which of the two it is about. */
+static int pair_ids(sm_story_pairs *p, sm_error *err)
 {
-    size_t k = (size_t)sm_fnv1a_str(id) & (cap - 1);
-    while (slots[k] != SIZE_MAX && strcmp(ref->items[slots[k]].story_id, id) != 0)
-        k = (k + 1) & (cap - 1);
-    return k;
-}
-
-/* Pair each prediction with the reference of its id, through a hash table
- * of the references' ids. */
-static int pair_ids(sm_story_pairs *p)
-{
-    size_t nref = p->ref.n_items, cap = sm_table_size(nref, 16);
-    size_t *slots = malloc(cap * sizeof *slots);
+    eval_story_index pred, ref;
+    if (eval_story_index_build(&p->pred, &pred, err) != 0)
+        return -1;
+    eval_story_index_free(&pred);
+    if (eval_story_index_build(&p->ref, &ref, err) != 0)
+        return -1;
+    size_t nref = p->ref.n_items;
     p->ref_of_pred = malloc((p->pred.n_items + 1) * sizeof *p->ref_of_pred);
     p->ref_paired = calloc(nref + 1, 1);
-    if (!slots || !p->ref_of_pred || !p->ref_paired) {
-        free(slots);
-        return -1;
-    }
-    for (size_t i = 0; i < cap; i++)
-        slots[i] = SIZE_MAX;
-    /* First occurrence wins; 'story check' reports duplicates. */
-    for (size_t i = 0; i < nref; i++) {
-        size_t k = slot_of(slots, cap, &p->ref, p->ref.items[i].story_id);
-        if (slots[k] == SIZE_MAX)
-            slots[k] = i;
+    if (!p->ref_of_pred || !p->ref_paired) {
+        eval_story_index_free(&ref);
+        return sm_fail(err, "", 0, "out of memory");
     }
     for (size_t i = 0; i < p->pred.n_items; i++) {
-        size_t r = slots[slot_of(slots, cap, &p->ref, p->pred.items[i].story_id)];
-        if (r != SIZE_MAX && p->ref_paired[r])
-            r = SIZE_MAX;   /* a repeated prediction: only the first is scored */
-        p->ref_of_pred[i] = r;
-        if (r != SIZE_MAX) {
-            p->ref_paired[r] = 1;
+        const sm_story *r = eval_story_find(&ref, p->pred.items[i].story_id);
+        p->ref_of_pred[i] = r ? (size_t)(r - p->ref.items) : SIZE_MAX;
+        if (r) {
+            p->ref_paired[r - p->ref.items] = 1;
             p->pairs++;
         }
     }
-    free(slots);
+    eval_story_index_free(&ref);
     return 0;
 }
 
@@ -85,8 +73,8 @@ int sm_story_pairs_read(const char *pred_path, const char *ref_path, sm_story_pa
     int rc = 0;
     if (check_records(&p->pred, err) != 0 || check_records(&p->ref, err) != 0)
         rc = -1;
-    else if (pair_ids(p) != 0)
-        rc = sm_fail(err, "", 0, "out of memory");
+    else if (pair_ids(p, err) != 0)
+        rc = -1;
     else if (p->pairs == 0)
         rc = sm_fail(err, "", 0, "no story of %s has a story_id found in %s", pred_path, ref_path);
     if (rc != 0)
