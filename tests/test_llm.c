@@ -198,6 +198,12 @@ static void images_as_data_file_or_none(void **state)
     assert_non_null(strstr(r->body, "{\"role\":\"user\",\"content\":\"Image 1\"}"));
     sm_llm_request_free(r);
 
+    /* a ':' in a story id would make the custom_id ambiguous: refused */
+    b = sm_llm_body_new(&p);
+    assert_int_equal(sm_llm_body_text(b, "user", "x", &err), 0);
+    assert_null(sm_llm_request_new(b, "tell", "tt1:2", NULL, &err));
+    assert_non_null(strstr(err.message, "story_id 'tt1:2' holds ':'"));
+
     /* a frame that is missing, or not an image: the file is named */
     p.images = SM_LLM_IMAGES_DATA;
     sm_llm_part missing[] = {{NULL, "/nonexistent/frame.jpg"}};

@@ -118,7 +118,8 @@ typedef struct sm_llm_request {
 
 /* Finish body b (consumed, also on failure) and make its request:
  * custom_id = task ":" story_id [":" extra] ":" sha12.  task and story_id
- * must be non-empty; extra may be NULL.  NULL with err on failure. */
+ * must be non-empty, and story_id may not hold ':' (the id would be
+ * ambiguous); extra may be NULL.  NULL with err on failure. */
 sm_llm_request *sm_llm_request_new(sm_llm_body *b, const char *task, const char *story_id,
                                    const char *extra, sm_error *err);
 /* A request whose id and body are given as they are (a Batch input line). */

@@ -286,6 +286,15 @@ sm_llm_request *sm_llm_request_new(sm_llm_body *b, const char *task, const char 
         sm_llm_body_free(b);
         return NULL;
     }
+    /* custom_id = TASK:STORY_ID[:EXTRA]:SHA12, so a ':' in the story id
+     * would make the id ambiguous ("a:b" with no extra, or "a" with extra
+     * "b"): refused before anything is asked. */
+    if (strchr(story_id, ':')) {
+        sm_fail(err, "", 0, "story_id '%.200s' holds ':', which separates the parts of a custom_id "
+                "(TASK:STORY_ID[:EXTRA]:HASH); give the story an id without ':'", story_id);
+        sm_llm_body_free(b);
+        return NULL;
+    }
     sm_json *j = &b->j;
     sm_json_end_array(j);
     if (b->params.has_temperature)
