@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "storymovie/dataset.h"
+#include "storymovie/eval_structure.h"
 
 typedef struct row { const char *id, *box; } row;
 
@@ -119,6 +120,16 @@ static void test_real(void **state)
     assert_int_equal(sm_reward_score(&set, &set.items[3], 2, 1, &set.items[0], NULL, &r), 0);
     assert_true(r.structure == 0.0);
     assert_string_equal(r.structure_problem, "image-count");
+    /* One definition with eval structure: the reward's problem is its. */
+    for (size_t i = 1; i < set.n_items; i++) {
+        assert_int_equal(sm_reward_score(&set, &set.items[i], 2, 1, &set.items[0], NULL, &r), 0);
+        const char *want = sm_structure_problem(&set.items[i], NULL);
+        if (want)
+            assert_string_equal(r.structure_problem, want);
+        else
+            assert_null(r.structure_problem);
+        assert_true(r.structure == (want ? 0.0 : 1.0));
+    }
     sm_story_set_free(&set);
 }
 

@@ -70,6 +70,14 @@ typedef struct sm_structure {
     size_t ids_cap;
 } sm_structure;
 
+/* Whether a checked story (sm_story_check has run) is well structured:
+ * NULL when it is, else its first problem's code - "no-chain-of-thought",
+ * "no-story" (absent or empty), or the first `story check` code of the
+ * answer (problems of the record alone, SM_FIELD_RECORD, do not count).
+ * The one definition of `eval structure` and of the structure part of the
+ * stage-2 reward (`export dpo`).  *problems (may be NULL): how many. */
+const char *sm_structure_problem(const sm_story *s, size_t *problems);
+
 /* 0, or -1 when out of memory. */
 int sm_structure_init(sm_structure *st);
 /* Check s (sm_story_check, idempotent) and score it into st; out may be

@@ -3,9 +3,10 @@
  *
  *   reward = structure + grounding + re-identification
  *
- * structure  1 when the answer was read whole (parse "ok") and has a chain
- *            of thought with sections Image 1..n for the n frames and a
- *            story with one <gdi imageK> block per frame; else 0.
+ * structure  1 when the answer was read whole (parse "ok") and is well
+ *            structured as `eval structure` says (sm_structure_problem:
+ *            chain of thought and tagged story there, and no `story
+ *            check` problem in either); else 0.
  * grounding  real sequences: F1 of the answer's boxes against the reference
  *            chain of thought's, matched within each image at IoU >= 0.5,
  *            persons with persons (exactly `eval grounding`, src/eval);
@@ -29,13 +30,7 @@
 #include <string.h>
 
 #include "storymovie/eval.h"
-
-/* 'story check' codes that mean the answer is not chain of thought plus a
- * story with one block per frame. */
-static const char *const structure_codes[] = {
-    "think", "image-count", "image-number", "image-heading", "gdi-attr", "gdi-image",
-    "gdi-duplicate", "gdi-order", "gdi-count", "gdi-missing", "story-empty", NULL
-};
+#include "storymovie/eval_structure.h"
 
 static int reid_kind(sm_entity_id id)
 {
@@ -135,16 +130,9 @@ int sm_reward_score(sm_story_set *set, sm_story *sample, int frames, int parse_o
         sample->frame_count = frames;
     }
     sm_story_check(set, sample, NULL);
-    if (!parse_ok)
-        out->structure_problem = "not-whole";
-    else if (!sample->has_cot || !sample->has_text)
-        out->structure_problem = "think";
-    for (uint32_t k = 0; !out->structure_problem && k < sample->n_issues; k++)
-        for (int c = 0; structure_codes[c]; c++)
-            if (strcmp(sample->issues[k].code, structure_codes[c]) == 0) {
-                out->structure_problem = structure_codes[c];
-                break;
-            }
+    /* Structure is `eval structure`'s "well structured", one definition
+     * (sm_structure_problem), for an answer read whole. */
+    out->structure_problem = parse_ok ? sm_structure_problem(sample, NULL) : "not-whole";
     out->structure = out->structure_problem ? 0.0 : 1.0;
 
     sm_detection *cand = NULL, *refd = NULL;

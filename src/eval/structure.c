@@ -247,6 +247,28 @@ static int has_text(const char *t, uint32_t n)
     return 0;
 }
 
+const char *sm_structure_problem(const sm_story *s, size_t *problems)
+{
+    const char *problem = NULL;
+    size_t n = 0;
+    if (s->broken || !s->has_cot || !has_text(s->cot, s->cot_len))
+        problem = "no-chain-of-thought";
+    else if (!s->has_text || !has_text(s->text, s->text_len))
+        problem = "no-story";
+    for (uint32_t i = 0; i < s->n_issues; i++)
+        if (s->issues[i].field != SM_FIELD_RECORD) {
+            n++;
+            if (!problem)
+                problem = s->issues[i].code;
+        }
+    n += s->issues_dropped;
+    if (!problem && s->issues_dropped)
+        problem = "issues";
+    if (problems)
+        *problems = n;
+    return problem;
+}
+
 int sm_structure_add(sm_structure *st, sm_story_set *set, sm_story *s, sm_structure_story *out)
 {
     sm_structure_story r;
@@ -254,19 +276,7 @@ int sm_structure_add(sm_structure *st, sm_story_set *set, sm_story *s, sm_struct
     sm_story_check(set, s, NULL);
     if (set->oom)
         return -1;
-    if (s->broken || !s->has_cot || !has_text(s->cot, s->cot_len))
-        r.problem = "no-chain-of-thought";
-    else if (!s->has_text || !has_text(s->text, s->text_len))
-        r.problem = "no-story";
-    for (uint32_t i = 0; i < s->n_issues; i++)
-        if (s->issues[i].field != SM_FIELD_RECORD) {
-            r.problems++;
-            if (!r.problem)
-                r.problem = s->issues[i].code;
-        }
-    r.problems += s->issues_dropped;
-    if (!r.problem && s->issues_dropped)
-        r.problem = "issues";
+    r.problem = sm_structure_problem(s, &r.problems);
     r.well_structured = r.problem == NULL;
     if (count_pronouns(st, s, &r) || persistence(st, s, &r))
         return -1;
