@@ -102,13 +102,48 @@ done
 import json, sys
 r = {(x["story_id"], x["sample"]): x for x in map(json.loads, open(sys.argv[1]))}
 k = lambda n: r[("tt9999901_kitchen", n)]
-assert k(0)["reward"] == 3 and k(0)["role"] == "chosen"            # the reference itself
-assert 2 < k(1)["reward"] < 3 and k(1)["role"] is None               # moved boxes, broken identity
-assert k(1)["grounding"] < 1 and k(1)["reid"] < 1
-assert k(2)["structure"] == 0 and k(2)["role"] == "rejected"         # no chain of thought
-assert k(3)["excluded"] == "truncated answer"
-lamp = r[("tt9999901_lamp_room", 0)]
+assert k(1)["reward"] == 3 and k(1)["role"] == "chosen"            # the reference itself
+assert 2 < k(2)["reward"] < 3 and k(2)["role"] is None               # moved boxes, broken identity
+assert k(2)["grounding"] < 1 and k(2)["reid"] < 1
+assert k(3)["structure"] == 0 and k(3)["role"] == "rejected"         # no chain of thought
+assert k(4)["excluded"] == "truncated answer"
+lamp = r[("tt9999901_lamp_room", 1)]
 assert lamp["split"] == "test" and lamp["excluded"] == "test split"
+EOF
+
+# real 'generate tell --samples 2' output (samples numbered 1..K) read by
+# export dpo: answers given through --responses, written by hand here
+# (labelled "hand-written"): sample 1 is the reference story itself, sample
+# 2 the same story without its chain of thought.
+"$SM" generate tell -q --stories "$src/sample/stories.jsonl" --movienet "$src/sample/movienet" \
+    --out "$tmp/tell" --model m --samples 2 --images file --cache none --requests-out "$tmp/tell.req" \
+    || fail "generate tell --requests-out"
+"$PY" - "$src/sample/stories.jsonl" "$tmp/tell.req" "$tmp/tell.resp" <<'EOF' || fail "tell answers"
+import json, sys
+ref = {r["story_id"]: r for r in map(json.loads, open(sys.argv[1]))}
+with open(sys.argv[3], "w") as out:
+    for n, line in enumerate(open(sys.argv[2])):
+        cid = json.loads(line)["custom_id"]
+        _, sid, k, _ = cid.split(":")
+        r = ref[sid]
+        text = "<think>%s</think>%s" % (r["chain_of_thought"], r["story"]) if k == "s1" else r["story"]
+        body = {"id": "h%d" % n, "object": "chat.completion", "model": "hand-written",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]}
+        out.write(json.dumps({"id": "h%d" % n, "custom_id": cid, "error": None,
+                              "response": {"status_code": 200, "request_id": "h%d" % n, "body": body}}) + "\n")
+EOF
+"$SM" generate tell -q --stories "$src/sample/stories.jsonl" --movienet "$src/sample/movienet" \
+    --out "$tmp/tell" --model m --samples 2 --images file --responses "$tmp/tell.resp" || fail "generate tell --responses"
+expect_rc 0 "$SM" export dpo --dataset "$tmp/ds" --samples "$tmp/tell/stories.jsonl" --format trl --out "$tmp/dpo-tell"
+passes "$tmp/dpo-tell" --recipe "$src/recipes/trl/stage2_dpo.yaml"
+has "$tmp/err" "TRL DPO pairs: 1 from 2 prompts"
+"$PY" - "$tmp/dpo-tell/rewards.jsonl" <<'EOF' || fail "dpo of generate tell output: rewards"
+import json, sys
+r = {(x["story_id"], x["sample"]): x for x in map(json.loads, open(sys.argv[1]))}
+assert sorted(r) == sorted((s, k) for s in ("tt9999901_kitchen", "tt9999901_lamp_room") for k in (1, 2))
+assert r[("tt9999901_kitchen", 1)]["reward"] == 3 and r[("tt9999901_kitchen", 1)]["role"] == "chosen"
+assert r[("tt9999901_kitchen", 2)]["structure_problem"] == "not-whole"
+assert r[("tt9999901_kitchen", 2)]["role"] == "rejected"
 EOF
 
 # synthetic sequences: negatives of the 6-film corpus, answers written by
@@ -136,7 +171,7 @@ def answer(n, same):
 with open(sys.argv[2], "w") as f:
     for line in open(sys.argv[1]):
         n = json.loads(line)
-        for k, same in enumerate((True, False)):
+        for k, same in enumerate((True, False), 1):   # numbered from 1, as generate tell does
             cot, story = answer(len(n["images"]), same)
             f.write(json.dumps({"story_id": n["story_id"], "images": n["images"],
                                 "frame_count": len(n["images"]), "chain_of_thought": cot,
@@ -154,7 +189,7 @@ import json, sys
 rs = [json.loads(l) for l in open(sys.argv[1])]
 for r in rs:
     assert r["synthetic"] and r["grounding"] is None
-    if r["sample"] == 0:
+    if r["sample"] == 1:
         assert r["reid"] == -1 and r["reward"] == 0 and r["ids"] == 1 and r["cross_film_ids"] == 1
         assert r["role"] in ("rejected", None)
     else:
