@@ -384,8 +384,19 @@ def run_all(b, t):
     b.wait_for("return Array.from(document.querySelectorAll('.frame img')).every(x => x.complete)")
     b.screenshot(os.path.join(SHOTS, "view_storymovie.png"))
     go(b, "s=tt9999901_kitchen")
-    reasons = b.run("return Array.from(document.querySelectorAll('.issues li')).map(l => l.textContent)")
-    check(len(reasons) == 2 and "invented dialogue" in reasons[0], "failure reasons shown: %s" % reasons)
+    # A failure of generate ground (docs/generate.md): the last attempt's
+    # problems, then each try with its own problems - as lines, never raw JSON.
+    reasons = b.run("return Array.from(document.querySelectorAll('section > ul.issues > li')).map(l => l.textContent)")
+    check(len(reasons) == 2 and reasons[0].startswith("quote-invented") and "(rule 3)" in reasons[0]
+          and reasons[1].startswith("name-missing"), "failure problems shown: %s" % reasons)
+    tries = b.run("return Array.from(document.querySelectorAll('.tries > li.try')).map(t =>"
+                  " [t.firstChild.textContent, Array.from(t.querySelectorAll('.issues li')).map(l => l.textContent),"
+                  "  t.textContent.includes('not verified')])")
+    check(tries is not None and len(tries) == 2 and tries[0][0] == "attempt 1: truncated (length)" and tries[0][2]
+          and tries[1][0] == "attempt 2: ok (stop)" and len(tries[1][1]) == 2
+          and tries[1][1][1].startswith("name-missing"), "failure tries shown with their problems: %s" % tries)
+    raw = b.run("return Array.from(document.querySelectorAll('li')).filter(l => l.textContent.trim().startsWith('{')).length")
+    check(raw == 0, "no raw JSON in the failure: %s" % raw)
     check(b.run("return document.querySelector('.bar .badge.bad') !== null"), "failed story marked in the header")
 
     # Keyframes embedded; a page in another directory.

@@ -588,6 +588,50 @@
     return add(p, t.table);
   }
 
+  /* A problem of generate's verification: {"code","rule","message"}
+   * (docs/generate.md), or a plain line. */
+  function problemItem(x) {
+    if (typeof x === 'string') return el('li', null, x);
+    return add(el('li'), x && x.code ? el('span', 'code', x.code) : null,
+               asText(first(x, ['message', 'reason', 'text']) || x),
+               x && x.rule !== undefined && x.rule !== null ? el('span', 'muted small', ' (rule ' + x.rule + ')') : null);
+  }
+  function problemList(list) {
+    var ul = el('ul', 'plain issues');
+    list.forEach(function (x) { add(ul, problemItem(x)); });
+    return ul;
+  }
+
+  /* One record of generate ground's failures.jsonl: why (reason, message),
+   * the last attempt's problems, then each try with its own problems and
+   * answer, folded. */
+  function failure(p, f) {
+    add(p, add(el('div'), el('span', 'badge bad', f.reason === 'verification' || !f.reason ? 'failed verification' : 'failed'),
+               f.attempts !== undefined ? el('span', 'small muted', ' after ' + plural(Number(f.attempts), 'attempt')) : null,
+               f.message && f.message !== 'failed verification' ? el('span', 'small', ': ' + f.message) : null));
+    var probs = Array.isArray(f.problems) ? f.problems : [];
+    if (!probs.length && Array.isArray(f.reasons)) probs = f.reasons;   /* older records */
+    if (probs.length) add(p, problemList(probs));
+    var tries = Array.isArray(f.tries) ? f.tries : [];
+    if (tries.length) {
+      var tl = el('ol', 'plain tries');
+      tries.forEach(function (t) {
+        var head = 'attempt ' + asText(t.attempt) + ': ' + asText(t.status) +
+                   (t.finish_reason ? ' (' + t.finish_reason + ')' : '');
+        var li = add(el('li', 'try'), el('div', 'small', head));
+        if (Array.isArray(t.problems))
+          add(li, t.problems.length ? problemList(t.problems) : el('div', 'small muted', 'no problem found'));
+        else add(li, el('div', 'small muted', 'not verified'));
+        if (typeof t.answer === 'string')
+          add(li, add(el('details'), el('summary', null, 'its answer'), el('div', 'pre small', t.answer)));
+        add(tl, li);
+      });
+      add(p, add(el('details', 'tries-box'), el('summary', null, plural(tries.length, 'try', 'tries')), tl));
+    }
+    var txt = first(f, ['story', 'answer', 'raw']);
+    if (typeof txt === 'string') add(p, add(el('details'), el('summary', null, 'the last answer'), el('div', 'pre small', txt)));
+  }
+
   function checksPanel(s) {
     var st = s.story;
     var issues = st ? st.issues : [];
@@ -621,25 +665,7 @@
       s.problems.forEach(function (x) { add(pl, el('li', null, x)); });
       add(p, pl);
     }
-    fails.forEach(function (f) {
-      add(p, add(el('div'), el('span', 'badge bad', 'failed verification'),
-                 f.attempts !== undefined ? el('span', 'small muted', ' after ' + plural(Number(f.attempts), 'attempt')) : null));
-      var reasons = [];
-      Object.keys(f).forEach(function (k) {
-        if (['story_id', 'story', 'chain_of_thought', 'images'].indexOf(k) >= 0) return;
-        var v = f[k];
-        if (Array.isArray(v) && v.length && v.every(function (x) { return typeof x === 'string' || (x && typeof x === 'object'); }))
-          v.forEach(function (x) {
-            reasons.push(typeof x === 'string' ? x : asText(first(x, ['message', 'reason', 'problem', 'text', 'rule']) || x));
-          });
-        else if (typeof v === 'string' && /reason|error|problem|why/.test(k)) reasons.push(v);
-      });
-      var rl = el('ul', 'plain issues');
-      reasons.forEach(function (r) { add(rl, el('li', null, r)); });
-      add(p, rl);
-      var txt = first(f, ['story', 'answer', 'raw']);
-      if (typeof txt === 'string') add(p, add(el('details'), el('summary', null, 'the last answer'), el('div', 'pre small', txt)));
-    });
+    fails.forEach(function (f) { failure(p, f); });
     return p;
   }
 
