@@ -4,22 +4,26 @@
 #
 #   sh scripts/demo.sh BUILD/storymovie OUTDIR [STORY_ID]
 #
-# Builds sample/movienet + sample/stories.jsonl into OUTDIR (align, then
-# link), then prints a digest of one story's context record: its frames
-# with their times in the film, the dialogue spoken over them with the
-# speakers the aligner found, the names found for its char# ids, and the
-# synopsis paragraph it falls in; writes OUTDIR/view.html, the pages to
-# look at (storymovie view: frames with their boxes, the stories' tags, the
-# film's alignment).  Then `generate ground` rewrites the stories with the
-# real names and dialogue, from model answers replayed from sample/ground
-# (written by hand for this project), and shows one story before and
-# after, with the verdict on each attempt.  Then the training data: a
-# Hugging Face dataset of the sample's stories, SFT exports for TRL and
-# LLaMA-Factory (cut to 4 frames), a DPO export from hand-written told
-# samples, each held to the trainers' rules by tests/check_export.py, and a
-# short summary.  Last, scripts/demo_eval.sh scores the original and the
-# script-grounded stories (judge and QA answers replayed from sample/eval,
-# written by hand) and prints the report table.
+# The pipeline, in order, on the bundled sample:
+#   1. build: sample/movienet + sample/stories.jsonl into OUTDIR (align,
+#      then link), and a digest of one story's context record: its frames
+#      with their times in the film, the dialogue spoken over them with the
+#      speakers the aligner found, the names found for its char# ids, and
+#      the synopsis paragraph it falls in;
+#   2. generate ground: the stories rewritten with the real names and
+#      dialogue, from model answers replayed from sample/ground (written by
+#      hand for this project); one story before and after, with the verdict
+#      on each attempt;
+#   3. the training data from the grounded stories: a Hugging Face dataset,
+#      SFT exports for TRL and LLaMA-Factory (cut to 4 frames), a DPO export
+#      from hand-written told samples, each held to the trainers' rules by
+#      tests/check_export.py, and a short summary;
+#   4. scripts/demo_eval.sh: the original and the script-grounded stories
+#      scored (judge and QA answers replayed from sample/eval, written by
+#      hand), and the report table;
+#   5. view: OUTDIR/view.html, the pages to look at: the grounded stories
+#      with their failures, the judge's verdicts and the QA answers, and the
+#      film's alignment.
 set -eu
 
 SM=${1:?usage: sh scripts/demo.sh PATH/TO/storymovie OUTDIR [STORY_ID]}
@@ -31,19 +35,11 @@ echo "== storymovie build $HERE/sample/movienet --stories sample/stories.jsonl -
 "$SM" build "$HERE/sample/movienet" --stories "$HERE/sample/stories.jsonl" --out "$OUT" --force
 echo >&2
 
-echo "== storymovie view --context $OUT/context.jsonl --stories sample/stories.jsonl --alignment $OUT/align/tt9999901.jsonl -o $OUT/view.html" >&2
-"$SM" view --context "$OUT/context.jsonl" --stories "$HERE/sample/stories.jsonl" \
-    --movienet "$HERE/sample/movienet" --alignment "$OUT/align/tt9999901.jsonl" -o "$OUT/view.html"
-PAGE="file://$(cd "$OUT" && pwd)/view.html"
-echo >&2
+# The digests are printed with python3; without it the commands still run.
+PY=python3
+command -v python3 >/dev/null 2>&1 || { PY=:; echo "demo: python3 not found: no digests, the commands still run" >&2; }
 
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "demo: python3 not found; the records are in $OUT/context.jsonl" >&2
-    echo "Open in a browser: $PAGE"
-    exit 0
-fi
-
-python3 - "$OUT/context.jsonl" "$STORY" <<'EOF'
+$PY - "$OUT/context.jsonl" "$STORY" <<'EOF'
 import json, sys
 
 path, wanted = sys.argv[1], sys.argv[2]
@@ -135,7 +131,7 @@ rm -rf "$OUT/ground"
     --out "$OUT/ground" --model hand-written-sample --responses "$HERE/sample/ground/responses.jsonl"
 echo >&2
 
-python3 - "$HERE/sample/stories.jsonl" "$OUT/ground" "$STORY" <<'EOF'
+$PY - "$HERE/sample/stories.jsonl" "$OUT/ground" "$STORY" <<'EOF'
 import json, re, sys
 
 stories_path, out, wanted = sys.argv[1:4]
@@ -177,8 +173,8 @@ EOF
 # ---- training data -----------------------------------------------------------
 DS="$OUT/dataset"
 echo >&2
-echo "== storymovie dataset --stories sample/stories.jsonl --out $DS --split-by story" >&2
-"$SM" dataset --stories "$HERE/sample/stories.jsonl" --movienet "$HERE/sample/movienet" \
+echo "== storymovie dataset --stories $OUT/ground/stories.jsonl --out $DS --split-by story" >&2
+"$SM" dataset --stories "$OUT/ground/stories.jsonl" --movienet "$HERE/sample/movienet" \
     --out "$DS" --split-by story
 for fmt in trl llamafactory; do
     echo "== storymovie export sft --format $fmt --max-images 4 --out $OUT/sft-$fmt" >&2
@@ -188,7 +184,7 @@ echo "== storymovie export dpo --samples tests/fixtures/dataset/told_sample.json
 "$SM" export dpo --dataset "$DS" --samples "$HERE/tests/fixtures/dataset/told_sample.jsonl" \
     --format llamafactory --out "$OUT/dpo-llamafactory"
 
-python3 - "$OUT" "$HERE" <<'EOF2'
+$PY - "$OUT" "$HERE" <<'EOF2'
 import json, os, subprocess, sys
 
 out, here = sys.argv[1], sys.argv[2]
@@ -219,13 +215,26 @@ for d in ("dataset", "sft-trl", "sft-llamafactory", "dpo-llamafactory"):
     print("            " + (res.stdout.strip().splitlines() or ["?"])[-1].replace("check_export: ", ""))
 EOF2
 
-echo "Open in a browser: $PAGE  (frames with their boxes, the stories' tags, the film's alignment)"
 echo >&2
 sh "$HERE/scripts/demo_eval.sh" "$SM" "$OUT"
 
+# ---- the pages ---------------------------------------------------------------
+E="$OUT/eval/script-grounded"
+# Failures, when a story failed (an empty file is not a failures file).
+FAILURES=
+[ -s "$OUT/ground/failures.jsonl" ] && FAILURES="--failures $OUT/ground/failures.jsonl"
+echo >&2
+echo "== storymovie view --context $OUT/context.jsonl --stories $OUT/ground/stories.jsonl ${FAILURES:+$FAILURES }--verdicts $E/judge/verdicts.jsonl --qa $E/qa/answers.jsonl --alignment $OUT/align/tt9999901.jsonl -o $OUT/view.html" >&2
+"$SM" view --context "$OUT/context.jsonl" --stories "$OUT/ground/stories.jsonl" \
+    $FAILURES --verdicts "$E/judge/verdicts.jsonl" --qa "$E/qa/answers.jsonl" \
+    --movienet "$HERE/sample/movienet" --alignment "$OUT/align/tt9999901.jsonl" -o "$OUT/view.html"
+PAGE="file://$(cd "$OUT" && pwd)/view.html"
 echo
 echo "make demo: done.  Where to look, all under $OUT/:"
 echo "  summary.txt, context.jsonl, align/   the main job (docs/build.md, docs/context.md)"
-echo "  view.html                            open in a browser: $PAGE"
+echo "  view.html                            the pages: grounded stories with their"
+echo "                                       failures, verdicts and QA answers; the alignment"
 echo "  ground/, dataset/, sft-*/, dpo-*/     script-grounded stories and training data"
 echo "  eval/report/report.md                the models' scores side by side"
+echo
+echo "Open in a browser: $PAGE"

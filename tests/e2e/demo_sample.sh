@@ -17,11 +17,22 @@ grep -q 'char2  "Man in raincoat"  -> Owen Price (played by Gareth Lloyd-Penn)' 
 grep -Eq "^ +[0-9]:[0-9.]+  [A-Z]+ +[A-Za-z]" "$T/digest" || fail "no dialogue line with a speaker"
 grep -q "build: 2 stories: 2 linked, 0 failed" "$T/stderr" || fail "no build summary on stderr"
 grep -q "^Training data" "$T/digest" || fail "no training-data summary"
-grep -Eq "tt9999901_kitchen +0 +3.00 .* chosen$" "$T/digest" || fail "no DPO reward table"
+grep -Eq "tt9999901_kitchen +1 +3.00 .* chosen$" "$T/digest" || fail "no DPO reward table"
 [ "$(grep -c "^            OK: " "$T/digest")" -eq 4 ] || fail "an export failed its checker"
 grep -q "^Open in a browser: file:///.*/view.html" "$T/digest" || fail "no page to open"
 grep -q "view: 2 stories (2 with a story record), 1 film; 13 frames (13 keyframes found" "$T/stderr" || fail "no view summary"
 [ -s "$T/out/view.html" ] || fail "no view.html"
+# the real pipeline, in order: build, generate ground, the dataset from the
+# grounded stories, eval, then the pages of the grounded stories with the
+# judge's verdicts and the QA answers
+order=$(grep -n -e '^== storymovie build' -e '^== storymovie generate ground' -e '^== storymovie dataset' \
+    -e '^== storymovie eval report' -e '^== storymovie view' "$T/stderr" | cut -d' ' -f2-3 | tr '\n' ,)
+[ "$order" = "storymovie build,storymovie generate,storymovie dataset,storymovie eval,storymovie view," ] ||
+    fail "pipeline order: $order"
+grep -q "^== storymovie dataset --stories $T/out/ground/stories.jsonl" "$T/stderr" || fail "dataset not from the grounded stories"
+grep -q "^== storymovie view .*--stories $T/out/ground/stories.jsonl .*--verdicts .*--qa " "$T/stderr" ||
+    fail "view without the grounded stories, verdicts and QA"
+[ "$(tail -3 "$T/digest" | head -1 | cut -c1-18)" = "Open in a browser:" ] || fail "the page is not the last thing said"
 # generate ground, replayed from the hand-written sample answers
 grep -q "replayed from sample/ground/responses.jsonl (written by hand" "$T/stderr" || fail "no replay notice"
 grep -q -- "--api-base http://localhost:8000/v1 --model NAME" "$T/stderr" || fail "no live-server hint"
