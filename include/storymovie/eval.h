@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "story.h"
 
 #ifdef __cplusplus
@@ -38,6 +39,9 @@ typedef struct sm_story_pairs {
  * twice in one file (the message names both lines), or no pair at all is
  * an error. */
 int sm_story_pairs_read(const char *pred_path, const char *ref_path, sm_story_pairs *p, sm_error *err);
+/* The same for two sets already read into p->pred and p->ref (from
+ * memory, say); p is freed on error. */
+int sm_story_pairs_pair(sm_story_pairs *p, sm_error *err);
 void sm_story_pairs_free(sm_story_pairs *p);
 /* "unpaired_pred":[ids],"unpaired_ref":[ids] into the open object j; the
  * counts into *n_pred and *n_ref (may be NULL). */
@@ -124,6 +128,11 @@ void sm_grounding_story_json(sm_json *j, const char *story_id, const sm_groundin
                              size_t n_pred, size_t n_ref);
 void sm_grounding_summary_json(sm_json *j, const sm_grounding_summary *sum, sm_grounding_mode mode,
                                const sm_story_pairs *p);
+/* The output of `eval grounding` into f: with per_story one record per
+ * pair, in prediction order, then the summary record; *sum filled (as far
+ * as it got).  0, or -1 out of memory or on a write error. */
+int sm_grounding_write(FILE *f, const sm_story_pairs *p, const sm_grounding_options *opt, int per_story,
+                       sm_grounding_summary *sum);
 
 /* ---- language ------------------------------------------------------------- */
 
@@ -216,6 +225,8 @@ void sm_language_free(sm_language_scorer *l);
 /* The records of `eval language`, appended to j. */
 void sm_language_story_json(sm_json *j, const char *story_id, const sm_language_story *s);
 void sm_language_summary_json(sm_json *j, const sm_language_summary *s, const sm_story_pairs *p);
+/* The output of `eval language` into f, as sm_grounding_write. */
+int sm_language_write(FILE *f, const sm_story_pairs *p, int per_story, sm_language_summary *sum);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,12 @@ typedef struct sm_speaker_labels {
 int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_error *err);
 /* JSON Lines from align, or TSV; detected by the first non-blank byte. */
 int sm_speaker_labels_read_pred(const char *path, sm_speaker_labels *out, sm_error *err);
+/* The same on a file's bytes in memory (any encoding, as a file's), named
+ * `name` in messages. */
+int sm_speaker_labels_parse_gold(const char *name, const void *data, size_t len, sm_speaker_labels *out,
+                                 sm_error *err);
+int sm_speaker_labels_parse_pred(const char *name, const void *data, size_t len, sm_speaker_labels *out,
+                                 sm_error *err);
 void sm_speaker_labels_free(sm_speaker_labels *l);
 
 #define SM_CALIBRATION_BINS 6   /* [0.5,0.7) [0.7,0.8) [0.8,0.9) [0.9,0.95) [0.95,0.99) [0.99,1] */

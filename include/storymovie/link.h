@@ -155,6 +155,9 @@ typedef struct sm_link_inputs {
 } sm_link_inputs;
 
 int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error *err);
+/* Story records in memory, named `name` in messages. */
+int sm_link_inputs_parse_stories(const char *name, const char *data, size_t len, sm_link_inputs *out,
+                                 sm_error *err);
 int sm_link_inputs_read_frames(const char *path, sm_link_inputs *out, sm_error *err);
 /* One of the two, whichever path is not NULL (stories first). */
 int sm_link_inputs_read(const char *stories, const char *frames, sm_link_inputs *out, sm_error *err);

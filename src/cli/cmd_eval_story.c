@@ -232,33 +232,10 @@ int cmd_eval_grounding(int argc, char **argv)
     sm_grounding_mode mode = a.quirks ? SM_GROUNDING_REFERENCE_QUIRKS : SM_GROUNDING_PER_IMAGE;
     sm_grounding_options gopt = {mode, a.image_width, a.image_height};
     sm_grounding_summary sum;
-    memset(&sum, 0, sizeof sum);
-    sm_json j;
-    sm_json_init(&j);
-    int failed = 0;
-    for (size_t i = 0; i < p.pred.n_items && !failed; i++) {
-        if (p.ref_of_pred[i] == SIZE_MAX)
-            continue;
-        const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];
-        sm_grounding_story g;
-        size_t nc, nr;
-        if (sm_grounding_pair(ps, rs, &gopt, &g, &nc, &nr) != 0) {
-            failed = 1;
-        } else {
-            sm_grounding_summary_add(&sum, &g);
-            if (a.per_story) {
-                sm_grounding_story_json(&j, ps->story_id, &g, nc, nr);
-                failed = sm_json_flush_line(&j, out.fp) != 0;
-            }
-        }
-    }
-    sm_grounding_summary_finish(&sum);
-    sm_grounding_summary_json(&j, &sum, mode, &p);
+    int failed = sm_grounding_write(out.fp, &p, &gopt, a.per_story, &sum) != 0;
     note_unpaired(&p, "grounding");
-    if (!failed)
-        failed = sm_json_flush_line(&j, out.fp) != 0;
-    /* The summary once the output is whole: a failed write is the only line. */
     rc = cli_finish_output(&out, failed);
+    /* The summary once the output is whole: a failed write is the only line. */
     if (rc == 0)
         fprintf(stderr,
                 "%s: eval grounding (%s): %zu stories\n"
@@ -269,7 +246,6 @@ int cmd_eval_grounding(int argc, char **argv)
                 sm_progname, a.quirks ? "reference quirks" : "per image", sum.stories,
                 sum.precision, sum.recall, sum.f1, sum.char_precision, sum.char_recall, sum.char_f1,
                 sum.obj_precision, sum.obj_recall, sum.obj_f1, sum.map);
-    sm_json_free(&j);
     sm_story_pairs_free(&p);
     return rc;
 }
@@ -282,30 +258,9 @@ int cmd_eval_language(int argc, char **argv)
     int rc = start(argc, argv, 0, language_usage, &a, &p, &out);
     if (rc >= 0)
         return rc;
-    sm_language_scorer l;
-    sm_json j;
-    sm_json_init(&j);
-    int failed = sm_language_init(&l) != 0;
-    for (size_t i = 0; i < p.pred.n_items && !failed; i++) {
-        if (p.ref_of_pred[i] == SIZE_MAX)
-            continue;
-        const sm_story *ps = &p.pred.items[i], *rs = &p.ref.items[p.ref_of_pred[i]];
-        sm_language_story one;
-        if (sm_language_add(&l, ps, rs, &one) != 0) {
-            failed = 1;
-            break;
-        }
-        if (a.per_story) {
-            sm_language_story_json(&j, ps->story_id, &one);
-            failed = sm_json_flush_line(&j, out.fp) != 0;
-        }
-    }
     sm_language_summary sum;
-    sm_language_finish(&l, &sum);
-    sm_language_summary_json(&j, &sum, &p);
+    int failed = sm_language_write(out.fp, &p, a.per_story, &sum) != 0;
     note_unpaired(&p, "language");
-    if (!failed)
-        failed = sm_json_flush_line(&j, out.fp) != 0;
     rc = cli_finish_output(&out, failed);
     if (rc == 0)
         fprintf(stderr,
@@ -314,8 +269,6 @@ int cmd_eval_language(int argc, char **argv)
                 "  ROUGE-L %.4f  METEOR %.4f\n",
                 sm_progname, sum.stories, sum.pred_tokens, sum.ref_tokens, sum.bleu[0], sum.bleu[1],
                 sum.bleu[2], sum.bleu[3], sum.rouge_l, sum.meteor);
-    sm_language_free(&l);
-    sm_json_free(&j);
     sm_story_pairs_free(&p);
     return rc;
 }

@@ -111,22 +111,38 @@ static int read_tsv(const char *path, const sm_text *t, int gold, sm_speaker_lab
     return 0;
 }
 
+/* A gold TSV, decoded: its labels (t freed). */
+static int gold_from_text(const char *path, sm_text *t, sm_speaker_labels *out, sm_error *err)
+{
+    sm_kind kind = sm_kind_guess(t->data, t->len);
+    int rc = kind != SM_KIND_UNKNOWN && kind != SM_KIND_GOLD_TSV
+                 ? sm_kind_fail(err, path, 1, "a gold TSV of speakers", kind, NULL)
+                 : read_tsv(path, t, 1, out, err);
+    sm_text_free(t);
+    if (rc == 0 && out->n_items == 0)
+        rc = sm_fail(err, path, 0, "no gold segments (a gold TSV has a header line and one row per segment)");
+    if (rc)
+        sm_speaker_labels_free(out);
+    return rc;
+}
+
 int sm_speaker_labels_read_gold(const char *path, sm_speaker_labels *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
     sm_text t;
     if (sm_text_read_file(path, &t, err))
         return -1;
-    sm_kind kind = sm_kind_guess(t.data, t.len);
-    int rc = kind != SM_KIND_UNKNOWN && kind != SM_KIND_GOLD_TSV
-                 ? sm_kind_fail(err, path, 1, "a gold TSV of speakers", kind, NULL)
-                 : read_tsv(path, &t, 1, out, err);
-    sm_text_free(&t);
-    if (rc == 0 && out->n_items == 0)
-        rc = sm_fail(err, path, 0, "no gold segments (a gold TSV has a header line and one row per segment)");
-    if (rc)
-        sm_speaker_labels_free(out);
-    return rc;
+    return gold_from_text(path, &t, out, err);
+}
+
+int sm_speaker_labels_parse_gold(const char *name, const void *data, size_t len, sm_speaker_labels *out,
+                                 sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sm_text t;
+    if (sm_text_decode(name, data, len, &t, err))
+        return -1;
+    return gold_from_text(name, &t, out, err);
 }
 
 /* Predictions from `storymovie align`: its segment records, read by the
@@ -148,30 +164,46 @@ static int read_jsonl(const char *path, const sm_text *t, sm_speaker_labels *out
     return rc;
 }
 
+/* Predictions, decoded: JSON Lines or TSV by the first non-blank byte (t freed). */
+static int pred_from_text(const char *path, sm_text *t, sm_speaker_labels *out, sm_error *err)
+{
+    const char *q = t->data;
+    while (*q && isspace((unsigned char)*q))
+        q++;
+    sm_kind kind = sm_kind_guess(t->data, t->len);
+    int rc;
+    if (!*q)
+        rc = sm_fail(err, path, 0, "empty file");
+    else if (*q == '{')
+        rc = read_jsonl(path, t, out, err);
+    else if (kind != SM_KIND_UNKNOWN && kind != SM_KIND_PREDICTIONS_TSV)
+        rc = sm_kind_fail(err, path, 1, "speaker predictions (an alignment, or cue<TAB>segment<TAB>speaker)",
+                          kind, NULL);
+    else
+        rc = read_tsv(path, t, 0, out, err);
+    sm_text_free(t);
+    if (rc)
+        sm_speaker_labels_free(out);
+    return rc;
+}
+
 int sm_speaker_labels_read_pred(const char *path, sm_speaker_labels *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
     sm_text t;
     if (sm_text_read_file(path, &t, err))
         return -1;
-    const char *q = t.data;
-    while (*q && isspace((unsigned char)*q))
-        q++;
-    sm_kind kind = sm_kind_guess(t.data, t.len);
-    int rc;
-    if (!*q)
-        rc = sm_fail(err, path, 0, "empty file");
-    else if (*q == '{')
-        rc = read_jsonl(path, &t, out, err);
-    else if (kind != SM_KIND_UNKNOWN && kind != SM_KIND_PREDICTIONS_TSV)
-        rc = sm_kind_fail(err, path, 1, "speaker predictions (an alignment, or cue<TAB>segment<TAB>speaker)",
-                          kind, NULL);
-    else
-        rc = read_tsv(path, &t, 0, out, err);
-    sm_text_free(&t);
-    if (rc)
-        sm_speaker_labels_free(out);
-    return rc;
+    return pred_from_text(path, &t, out, err);
+}
+
+int sm_speaker_labels_parse_pred(const char *name, const void *data, size_t len, sm_speaker_labels *out,
+                                 sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sm_text t;
+    if (sm_text_decode(name, data, len, &t, err))
+        return -1;
+    return pred_from_text(name, &t, out, err);
 }
 
 static int cmp_label(const void *a, const void *b)

@@ -61,6 +61,23 @@ static int pair_ids(sm_story_pairs *p, sm_error *err)
     return 0;
 }
 
+int sm_story_pairs_pair(sm_story_pairs *p, sm_error *err)
+{
+    p->ref_of_pred = NULL;
+    p->ref_paired = NULL;
+    p->pairs = 0;
+    int rc = 0;
+    if (check_records(&p->pred, err) != 0 || check_records(&p->ref, err) != 0)
+        rc = -1;
+    else if (pair_ids(p, err) != 0)
+        rc = -1;
+    else if (p->pairs == 0)
+        rc = sm_fail(err, "", 0, "no story of %s has a story_id found in %s", p->pred.name, p->ref.name);
+    if (rc != 0)
+        sm_story_pairs_free(p);
+    return rc;
+}
+
 int sm_story_pairs_read(const char *pred_path, const char *ref_path, sm_story_pairs *p, sm_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -70,16 +87,7 @@ int sm_story_pairs_read(const char *pred_path, const char *ref_path, sm_story_pa
         sm_story_pairs_free(p);
         return -1;
     }
-    int rc = 0;
-    if (check_records(&p->pred, err) != 0 || check_records(&p->ref, err) != 0)
-        rc = -1;
-    else if (pair_ids(p, err) != 0)
-        rc = -1;
-    else if (p->pairs == 0)
-        rc = sm_fail(err, "", 0, "no story of %s has a story_id found in %s", pred_path, ref_path);
-    if (rc != 0)
-        sm_story_pairs_free(p);
-    return rc;
+    return sm_story_pairs_pair(p, err);
 }
 
 void sm_story_pairs_unpaired_json(sm_json *j, const sm_story_pairs *p, size_t *n_pred, size_t *n_ref)

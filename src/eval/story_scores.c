@@ -74,6 +74,38 @@ void sm_grounding_summary_json(sm_json *j, const sm_grounding_summary *sum, sm_g
     sm_json_end_object(j);
 }
 
+int sm_grounding_write(FILE *f, const sm_story_pairs *p, const sm_grounding_options *opt, int per_story,
+                       sm_grounding_summary *sum)
+{
+    sm_grounding_mode mode = opt ? opt->mode : SM_GROUNDING_PER_IMAGE;
+    memset(sum, 0, sizeof *sum);
+    sm_json j;
+    sm_json_init(&j);
+    int failed = 0;
+    for (size_t i = 0; i < p->pred.n_items && !failed; i++) {
+        if (p->ref_of_pred[i] == SIZE_MAX)
+            continue;
+        const sm_story *ps = &p->pred.items[i], *rs = &p->ref.items[p->ref_of_pred[i]];
+        sm_grounding_story g;
+        size_t nc, nr;
+        if (sm_grounding_pair(ps, rs, opt, &g, &nc, &nr) != 0) {
+            failed = 1;
+        } else {
+            sm_grounding_summary_add(sum, &g);
+            if (per_story) {
+                sm_grounding_story_json(&j, ps->story_id, &g, nc, nr);
+                failed = sm_json_flush_line(&j, f) != 0;
+            }
+        }
+    }
+    sm_grounding_summary_finish(sum);
+    sm_grounding_summary_json(&j, sum, mode, p);
+    if (!failed)
+        failed = sm_json_flush_line(&j, f) != 0;
+    sm_json_free(&j);
+    return failed ? -1 : 0;
+}
+
 /* ---- language ------------------------------------------------------------- */
 
 int sm_language_init(sm_language_scorer *l)
@@ -160,4 +192,33 @@ void sm_language_summary_json(sm_json *j, const sm_language_summary *s, const sm
     sm_json_kv_double(j, "brevity_penalty", s->brevity_penalty);
     sm_story_pairs_unpaired_json(j, p, NULL, NULL);
     sm_json_end_object(j);
+}
+
+int sm_language_write(FILE *f, const sm_story_pairs *p, int per_story, sm_language_summary *sum)
+{
+    sm_language_scorer l;
+    sm_json j;
+    sm_json_init(&j);
+    int failed = sm_language_init(&l) != 0;
+    for (size_t i = 0; i < p->pred.n_items && !failed; i++) {
+        if (p->ref_of_pred[i] == SIZE_MAX)
+            continue;
+        const sm_story *ps = &p->pred.items[i], *rs = &p->ref.items[p->ref_of_pred[i]];
+        sm_language_story one;
+        if (sm_language_add(&l, ps, rs, &one) != 0) {
+            failed = 1;
+            break;
+        }
+        if (per_story) {
+            sm_language_story_json(&j, ps->story_id, &one);
+            failed = sm_json_flush_line(&j, f) != 0;
+        }
+    }
+    sm_language_finish(&l, sum);
+    sm_language_summary_json(&j, sum, p);
+    if (!failed)
+        failed = sm_json_flush_line(&j, f) != 0;
+    sm_language_free(&l);
+    sm_json_free(&j);
+    return failed ? -1 : 0;
 }

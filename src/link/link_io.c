@@ -23,11 +23,9 @@ static const char *keep_message(sm_link_inputs *in, const char *fmt_src, long li
     return in->messages[in->n_messages] ? in->messages[in->n_messages++] : "out of memory";
 }
 
-int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error *err)
+/* The inputs of the story records just read into out->stories. */
+static int inputs_of_stories(const char *path, sm_link_inputs *out, sm_error *err)
 {
-    memset(out, 0, sizeof *out);
-    if (sm_story_read_file(path, &out->stories, err) != 0)
-        return -1;
     out->have_stories = 1;
     sm_story_set *set = &out->stories;
     if (set->oom) {
@@ -65,6 +63,23 @@ int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error 
                 }
     }
     return 0;
+}
+
+int sm_link_inputs_read_stories(const char *path, sm_link_inputs *out, sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (sm_story_read_file(path, &out->stories, err) != 0)
+        return -1;
+    return inputs_of_stories(path, out, err);
+}
+
+int sm_link_inputs_parse_stories(const char *name, const char *data, size_t len, sm_link_inputs *out,
+                                 sm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (sm_story_read_buffer(name, data, len, &out->stories, err) != 0)
+        return -1;
+    return inputs_of_stories(name, out, err);
 }
 
 int sm_link_inputs_read_frames(const char *path, sm_link_inputs *out, sm_error *err)
