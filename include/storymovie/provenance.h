@@ -27,13 +27,13 @@
 #include <stddef.h>
 #include "error.h"
 #include "json.h"
+#include "version.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* The tool's version, "0.1.0". */
-const char *sm_version(void);
+/* The tool's version, sm_version(), is in version.h. */
 
 /* SHA-256 of bytes, as 64 hex digits and a NUL (OpenSSL's libcrypto). */
 void sm_sha256_hex(const void *data, size_t n, char hex[65]);

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "common/array.h"
 #include "cli/commands.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
@@ -236,8 +235,13 @@ static int write_record(sm_json *j, const sm_story *s, int entities, int plain, 
             return -1;
         return sm_json_flush_line(j, f) != 0;
     }
-    if (sm_grow(buf, cap, (size_t)s->text_len + 1, 1) != 0)
-        return -1;
+    if ((size_t)s->text_len + 1 > *cap) {    /* the longest story so far */
+        char *bigger = realloc(*buf, (size_t)s->text_len + 1);
+        if (!bigger)
+            return -1;
+        *buf = bigger;
+        *cap = (size_t)s->text_len + 1;
+    }
     size_t n = sm_story_plain_text(s->text, s->text_len, *buf);
     if (plain)
         return fwrite(*buf, 1, n, f) != n || fputc('\n', f) == EOF;

@@ -7,6 +7,7 @@
 #include "storymovie/alignment.h"
 #include "storymovie/io.h"
 #include "storymovie/provenance.h"
+#include "storymovie/version.h"
 
 static const struct command {
     const char *name;
@@ -39,7 +40,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n"
-            "Run 'storymovie <command> --help' for a command's options.\n"
+            "Run 'storymovie <command> --help' for a command's options, and\n"
+            "'storymovie --version' for the version.\n"
             "Records go to standard output (or -o FILE) as JSON Lines; messages and\n"
             "summaries go to standard error.  Exit status: 0 success, 1 bad input or\n"
             "failure, 2 usage error (docs/errors.md; every format: docs/README.md).\n");

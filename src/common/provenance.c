@@ -9,12 +9,6 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#ifndef SM_VERSION
-#define SM_VERSION "0.0.0"
-#endif
-
-const char *sm_version(void) { return SM_VERSION; }
-
 static void to_hex(const unsigned char *md, char hex[65])
 {
     static const char digits[] = "0123456789abcdef";
