@@ -5,6 +5,8 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+DEB_BUILD  ?= build-deb
+PREFIX     ?= /usr/local
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT   ?= $(BUILD)/demo
 
@@ -12,7 +14,8 @@ DEMO_OUT   ?= $(BUILD)/demo
 # is framed by "Entering/Leaving directory" lines that bury the output.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup setup-test build test test-unit test-asan test-fuzz demo bench clean
+.PHONY: all setup setup-test build test test-unit test-asan test-fuzz demo bench clean \
+        install uninstall deb
 
 all: build
 
@@ -65,5 +68,25 @@ demo: setup
 bench: build
 	@sh bench/run.sh $(BUILD)
 
+# Install under PREFIX (default /usr/local), staged under DESTDIR when set:
+# the program, libstorymovie (shared and static), its headers and
+# storymovie.pc, the manual pages, the bash completion and the Python module.
+# `make uninstall` removes what the last install wrote.
+install: setup
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD)
+
+uninstall:
+	@DESTDIR="$(DESTDIR)" cmake --build $(BUILD) --target uninstall
+
+# The Debian package, from a build of its own for /usr.
+deb:
+	@sh scripts/setup.sh deb
+	@cmake -S . -B $(DEB_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+	@cmake --build $(DEB_BUILD) -j $(JOBS)
+	@cd $(DEB_BUILD) && cpack -G DEB
+	@ls $(DEB_BUILD)/*.deb
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(DEB_BUILD)

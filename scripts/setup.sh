@@ -7,10 +7,14 @@
 #   sh scripts/setup.sh test   also what only the tests need (headless Chromium
 #                              for the pages of `storymovie view`; large, so
 #                              not installed for make/make demo)
+#   sh scripts/setup.sh deb    also what `make deb` needs (dpkg-shlibdeps)
 set -eu
 
 PACKAGES="gcc clang make cmake pkg-config libutf8proc-dev libuchardet-dev libjansson-dev libcmocka-dev python3 time
           libcurl4-openssl-dev libsqlite3-dev libssl-dev"
+# man renders the manual pages in the tests; dpkg-dev computes a package's Depends.
+[ "${1:-}" = test ] && PACKAGES="$PACKAGES man-db"
+[ "${1:-}" = deb ] && PACKAGES="$PACKAGES dpkg-dev"
 
 missing=""
 for p in $PACKAGES; do
