@@ -80,11 +80,13 @@ install: setup
 uninstall:
 	@DESTDIR="$(DESTDIR)" cmake --build $(BUILD) --target uninstall
 
-# The Debian package, from a build of its own for /usr.
+# The Debian package, from a build of its own for /usr (only what it holds:
+# not the tests or benchmarks).
 deb:
 	@sh scripts/setup.sh deb
-	@cmake -S . -B $(DEB_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
-	@cmake --build $(DEB_BUILD) -j $(JOBS)
+	@cmake -S . -B $(DEB_BUILD) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+	    -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON >/dev/null
+	@cmake --build $(DEB_BUILD) -j $(JOBS) --target storymovie storymovie_shared storymovie_static sm_manual
 	@cd $(DEB_BUILD) && cpack -G DEB
 	@ls $(DEB_BUILD)/*.deb
 
