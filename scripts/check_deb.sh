@@ -60,6 +60,7 @@ snapshot() {
 
 in_root apt-get update -q > "$root/tmp/update.log" 2>&1 || { cat "$root/tmp/update.log"; exit 1; }
 snapshot > "$root/tmp/before.txt"
+in_root dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' | awk '$2 == "ii" {print $1}' | sort > "$root/tmp/pkgs-before.txt"
 cp "$DEB" "$root/tmp/"
 cp -r "$SRC/sample" "$root/tmp/sample"
 pkg=/tmp/$(basename "$DEB")
@@ -102,19 +103,24 @@ fi
 in_root dpkg -s storymovie > /dev/null 2>&1 && bad "dpkg still knows storymovie" || ok "dpkg -s storymovie: not installed"
 snapshot > "$root/tmp/after.txt"
 # storymovie's own files: none may be left.  The packages apt pulled in for
-# it are purged too; what their own maintainer scripts leave (ca-certificates
-# leaves /etc/ssl/certs) is reported, not storymovie's to mend.
+# it are purged by autoremove unless apt keeps them (another installed
+# package recommends them); those are listed, as is what their own purge
+# leaves (ca-certificates leaves /etc/ssl/certs): not storymovie's to mend.
 diff "$root/tmp/before.txt" "$root/tmp/after.txt" | sed -n 's/^> //p' > "$root/tmp/left.txt" || true
 mine=$(grep -i storymovie "$root/tmp/left.txt" || true)
 [ -z "$mine" ] && ok "no file of storymovie's left ($(wc -l < "$root/tmp/after.txt") paths under /usr /etc /var/lib /opt)" \
     || bad "left after removal: $mine"
-others=$(grep -v -i storymovie "$root/tmp/left.txt" | grep -v '^/etc/ssl/certs/' || true)
 gone=$(diff "$root/tmp/before.txt" "$root/tmp/after.txt" | sed -n 's/^< //p')
 [ -z "$gone" ] || bad "removed what was there before: $(echo "$gone" | head -5)"
-if [ -s "$root/tmp/left.txt" ]; then
-    echo "note: left by the dependencies' own purge: $(wc -l < "$root/tmp/left.txt") paths:" \
-        "$(echo $others) and $(grep -c '^/etc/ssl/certs/' "$root/tmp/left.txt") under /etc/ssl/certs/"
-else
+kept=$(in_root dpkg-query -W -f '${Package} ${db:Status-Abbrev}\n' | awk '$2 == "ii" {print $1}' | sort \
+       | comm -13 "$root/tmp/pkgs-before.txt" - | tr '\n' ' ')
+cat "$root"/var/lib/dpkg/info/*.list | sort -u > "$root/tmp/owned.txt"
+orphans=$(comm -23 "$root/tmp/left.txt" "$root/tmp/owned.txt" | while read -r f; do [ -d "$root$f" ] || echo "$f"; done)
+if [ -z "$kept" ] && [ -z "$orphans" ]; then
     ok "and nothing else: the system is as before"
+else
+    echo "note: still installed, kept by apt: ${kept:-none}"
+    echo "note: files of no package left by the dependencies' purge: $(echo "$orphans" | grep -c .)" \
+        "($(echo "$orphans" | sed 's|/[^/]*$||' | sort | uniq -c | sort -rn | head -3 | awk '{printf "%s in %s; ", $1, $2}'))"
 fi
 exit $fail

@@ -100,7 +100,7 @@ fi
 if command -v man >/dev/null; then
     bad_pages=0
     for p in "$root"/share/man/man1/*.1; do
-        out=$(LC_ALL=C.UTF-8 MANWIDTH=100 man --warnings -l "$p" 2>&1 >/dev/null)
+        out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$p" 2>&1 >/dev/null)
         { [ $? -eq 0 ] && [ -z "$out" ]; } || { bad "man -l $(basename "$p"): $out"; bad_pages=1; }
     done
     [ $bad_pages -eq 0 ] && ok "man -l renders all $n_man installed pages without a warning"
