@@ -27,7 +27,6 @@
 #include <stddef.h>
 #include "error.h"
 #include "json.h"
-#include "version.h"
 
 #ifdef __cplusplus
 extern "C" {

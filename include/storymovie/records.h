@@ -6,7 +6,8 @@
  * without a process or an output file.  Each function writes the JSON Lines
  * of its command with the command's own writer, so the records are the
  * command's, byte for byte (the summaries a command prints on standard
- * error are not part of them).
+ * error are not part of them, nor is the provenance record `align` puts
+ * first in a file: records in memory have no file to describe).
  *
  * An input is a file (data NULL: the file `name` is read) or bytes in
  * memory (`len` bytes at `data`, named `name` in messages, "-" when NULL).

@@ -1,5 +1,6 @@
 /* provenance.c - what an output was made from (see include/storymovie/provenance.h). */
 #include "storymovie/provenance.h"
+#include "storymovie/version.h"
 
 #include <errno.h>
 #include <stdio.h>

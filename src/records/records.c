@@ -287,7 +287,7 @@ char *sm_eval_speakers_records(const sm_input *gold, const sm_input *pred, size_
         if (memout_open(&m, err) == 0) {
             sm_json j;
             sm_json_init(&j);
-            sm_speaker_score_json(&j, &total, 0);
+            sm_speaker_score_json(&j, &total, 0, NULL);
             out = memout_close(&m, sm_json_flush_line(&j, m.f) != 0, len, err);
             sm_json_free(&j);
         }

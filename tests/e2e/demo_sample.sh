@@ -32,7 +32,7 @@ order=$(grep -n -e '^== storymovie build' -e '^== storymovie generate ground' -e
 grep -q "^== storymovie dataset --stories $T/out/ground/stories.jsonl" "$T/stderr" || fail "dataset not from the grounded stories"
 grep -q "^== storymovie view .*--stories $T/out/ground/stories.jsonl .*--verdicts .*--qa " "$T/stderr" ||
     fail "view without the grounded stories, verdicts and QA"
-[ "$(tail -3 "$T/digest" | head -1 | cut -c1-18)" = "Open in a browser:" ] || fail "the page is not the last thing said"
+[ "$(tail -1 "$T/digest" | cut -c1-18)" = "Open in a browser:" ] || fail "the page is not the last thing said"
 # generate ground, replayed from the hand-written sample answers
 grep -q "replayed from sample/ground/responses.jsonl (written by hand" "$T/stderr" || fail "no replay notice"
 grep -q -- "--api-base http://localhost:8000/v1 --model NAME" "$T/stderr" || fail "no live-server hint"

@@ -66,7 +66,9 @@ fi
 # ---- a C program compiled with pkg-config -----------------------------------
 script=$SRC/sample/movienet/script/tt9999901.script
 subs=$SRC/sample/movienet/subtitle/tt9999901.srt
-"$SM" align -q "$script" "$subs" > "$work/cli.jsonl"
+# the records, without the provenance record a file gets (docs/provenance.md):
+# records in memory have no file to describe
+"$SM" align -q "$script" "$subs" | grep -v '^{"type":"provenance"' > "$work/cli.jsonl"
 export PKG_CONFIG_PATH=$root/$libdir/pkgconfig PKG_CONFIG_SYSROOT_DIR=$stage
 flags=$(pkg-config --cflags --libs storymovie) && ok "pkg-config --cflags --libs storymovie: $flags" \
     || bad "pkg-config"

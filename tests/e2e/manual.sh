@@ -70,7 +70,7 @@ check "storymovie generate " ground tell
 check_only "storymovie align --form" "--format"
 check_only "storymovie align --format " "jsonl tsv"
 check "storymovie align -" --output --min-confidence --no-hints --manifest --jobs --shard --help
-check_only "storymovie eval speakers --j" "--json"
+check_only "storymovie eval speakers --qu" "--quiet"
 check "storymovie eval grounding --" --pred --ref --per-story --reference-quirks --image-size
 check_only "storymovie export sft --format " "llamafactory trl"
 check_only "storymovie --vers" "--version"

@@ -34,6 +34,8 @@ def cli(*args):
     """The records the command writes, and its exit status and stderr."""
     p = subprocess.run([SM, *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
     recs = [json.loads(line) for line in p.stdout.decode().split("\n") if line]
+    # a file's provenance record (docs/provenance.md) has no counterpart in memory
+    recs = [r for r in recs if r.get("type") != "provenance"]
     return recs, p.returncode, p.stderr.decode()
 
 
@@ -275,7 +277,7 @@ class Documentation(unittest.TestCase):
 
     def test_version(self):
         out = subprocess.run([SM, "--version"], stdout=subprocess.PIPE, check=True, env=ENV).stdout.decode()
-        self.assertEqual("storymovie %s\n" % storymovie.version(), out)
+        self.assertTrue(out.startswith("storymovie %s " % storymovie.version()), out)
         self.assertEqual(storymovie.__version__, storymovie.version())
 
 
