@@ -14,8 +14,8 @@ DEMO_OUT   ?= $(BUILD)/demo
 # is framed by "Entering/Leaving directory" lines that bury the output.
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all setup setup-test build test test-unit test-asan test-fuzz demo bench clean \
-        install uninstall deb
+.PHONY: all setup setup-test build test test-unit test-asan test-fuzz fuzz-build fuzz-long coverage demo bench \
+        clean install uninstall deb
 
 all: build
 
@@ -50,11 +50,27 @@ test-asan: setup-test
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 \
 	    ctest --output-on-failure -j $(JOBS)
 
-test-fuzz: setup
+# FUZZ_SECONDS=N make test-fuzz: each target N seconds in turn, the corpus
+# kept in $(FUZZ_BUILD)/fuzz-corpus (docs/fuzzing.md).
+test-fuzz: fuzz-build
+	@sh tests/fuzz.sh $(FUZZ_BUILD)
+
+fuzz-build: setup
 	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DSM_FUZZ=ON \
 	    -DCMAKE_C_COMPILER=clang >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@sh tests/fuzz.sh $(FUZZ_BUILD)
+
+# A campaign: every target at once for FUZZ_SECONDS (default 15 minutes),
+# the corpus grown and merged in FUZZ_OUT, outside the repository.
+FUZZ_SECONDS ?= 900
+FUZZ_OUT     ?= $(FUZZ_BUILD)/campaign
+fuzz-long: fuzz-build
+	@sh scripts/fuzz_campaign.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_OUT)
+
+# Line and branch coverage of the library by the whole suite (clang
+# source-based coverage, its own build directory); not part of `make test`.
+coverage: setup-test
+	@sh scripts/coverage.sh build-cov
 
 # The build's lines are kept in $(BUILD)/build.log and shown only when it
 # fails: the demo's own output is what there is to read.
@@ -91,4 +107,4 @@ deb:
 	@ls $(DEB_BUILD)/*.deb
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(DEB_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(DEB_BUILD) build-cov
