@@ -85,6 +85,10 @@ run_one() {   # run_one NAME: fuzz, then merge the corpus; the log says the rest
     name=$1 dir=$out/$1
     mkdir -p "$dir/corpus"
     rm -rf "$dir/extra" "$dir/merged"
+    # what an earlier campaign found is kept, apart: the summary counts this run's
+    for f in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-*; do
+        [ -f "$f" ] && mkdir -p "$dir/earlier" && mv "$f" "$dir/earlier/"
+    done
     fuzz_extra_seeds "$name" "$shared" "$dir/extra" >"$dir/extra.count"
     set -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
         -print_final_stats=1 -artifact_prefix="$dir/"
