@@ -45,6 +45,21 @@ static int write_file(const char *path, const uint8_t *data, size_t size)
     return fclose(f) == 0 && n == size ? 0 : -1;
 }
 
+/* A dataset of the stories file with the sample's keyframes, split by story. */
+static int build_dataset(const char *stories, const char *out, double test_fraction, int copy, sm_error *err)
+{
+    sm_dataset_options o;
+    sm_dataset_options_init(&o);
+    o.stories = stories;
+    o.movienet = movienet;
+    o.out = out;
+    o.split_by = SM_SPLIT_BY_STORY;
+    o.test_fraction = test_fraction;
+    o.copy = copy;
+    sm_dataset_summary sum;
+    return sm_dataset_build(&o, &sum, err);
+}
+
 static void remove_scratch(void)
 {
     ds_remove_tree(scratch);
@@ -64,17 +79,9 @@ static void setup(void)
     char stories[4096];
     snprintf(stories, sizeof stories, "%s/sample/stories.jsonl", root);
     path_in(base, sizeof base, "base");
-    sm_dataset_options o;
-    sm_dataset_options_init(&o);
-    o.stories = stories;
-    o.movienet = movienet;
-    o.out = base;
-    o.split_by = SM_SPLIT_BY_STORY;
-    o.test_fraction = 0.5;
-    o.copy = 1;   /* the rows are rewritten for each input; the images stay */
-    sm_dataset_summary sum;
     sm_error err;
-    if (sm_dataset_build(&o, &sum, &err) != 0) {
+    /* one story a split; the images copied: the rows are rewritten for each input */
+    if (build_dataset(stories, base, 0.5, 1, &err) != 0) {
         fprintf(stderr, "fuzz_dataset_export: cannot build the sample's dataset: %s:%ld: %s\n", err.file,
                 err.line, err.message);
         abort();
@@ -127,16 +134,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         path_in(ds, sizeof ds, "dataset");
         if (write_file(stories, data, size) != 0)
             return 0;
-        sm_dataset_options o;
-        sm_dataset_options_init(&o);
-        o.stories = stories;
-        o.movienet = movienet;
-        o.out = ds;
-        o.split_by = SM_SPLIT_BY_STORY;
-        sm_dataset_summary sum;
         sm_error err;
         memset(&err, 0, sizeof err);
-        int rc = sm_dataset_build(&o, &sum, &err);
+        int rc = build_dataset(stories, ds, 0.15, 0, &err);
         check_error(rc, &err);
         if (rc == 0)
             export_from(ds, mode, NULL);
