@@ -129,6 +129,10 @@ static void error_format(void **state)
     sm_fail(&err, "a.srt", 0, "empty file");
     sm_error_format(&err, buf, sizeof buf);
     assert_string_equal(buf, "a.srt: empty file");
+    /* quoted input bytes never split the one-line message */
+    sm_fail(&err, "r.jsonl", 5, "not JSON: near '%s'", "\"\\\n\t\x7f");
+    sm_error_format(&err, buf, sizeof buf);
+    assert_string_equal(buf, "r.jsonl:5: not JSON: near '\"\\   '");
     sm_warnings w = {0};
     sm_warn(&w, 3, "index %d repeated", 2);
     assert_int_equal(w.n_items, 1);

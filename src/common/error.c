@@ -8,6 +8,16 @@
 
 #include "common/array.h"
 
+/* Errors and warnings are one line each (the rule every command keeps), but a
+ * message may quote input bytes (jansson's error text does): a newline, tab or
+ * other control byte there becomes a space. */
+static void one_line(char *msg)
+{
+    for (; *msg; msg++)
+        if ((unsigned char)*msg < 0x20 || *msg == 0x7f)
+            *msg = ' ';
+}
+
 int sm_fail(sm_error *err, const char *file, long line, const char *fmt, ...)
 {
     if (!err)
@@ -18,6 +28,8 @@ int sm_fail(sm_error *err, const char *file, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    one_line(err->message);
+    one_line(err->file);
     return -1;
 }
 
@@ -40,6 +52,7 @@ void sm_warn(sm_warnings *w, long line, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    one_line(msg);
     char *copy = strdup(msg);
     if (!copy)
         return;
