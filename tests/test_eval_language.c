@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "storymovie/eval.h"
+#include "storymovie/text.h"
 
 static sm_words words(sm_vocab *v, const char *text)
 {

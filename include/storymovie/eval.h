@@ -153,11 +153,6 @@ int sm_words_tokenize(sm_vocab *v, const char *text, size_t len, sm_words *out);
 const char *sm_vocab_word(const sm_vocab *v, uint32_t id);
 void sm_words_free(sm_words *w);
 
-/* Porter (1980) stemmer on a lower-case ASCII word; writes the stem into
- * out (at least len + 1 bytes) and returns its length.  Words with non-ASCII
- * bytes are returned unchanged. */
-size_t sm_porter_stem(const char *word, size_t len, char *out);
-
 /* Corpus BLEU: accumulate clipped n-gram matches per (candidate,
  * reference) pair, then compute. */
 typedef struct sm_bleu {

@@ -87,6 +87,13 @@ static inline const char *sm_token_norm(const sm_tokens *t, size_t i)
 void sm_tokens_clear(sm_tokens *t);   /* keep the memory, drop the tokens */
 void sm_tokens_free(sm_tokens *t);
 
+/* ---- stemming -------------------------------------------------------------
+ * Porter (1980) stemmer on a lower-case ASCII word (METEOR's stem module,
+ * the aligner's word evidence); writes the stem into out (at least len + 1
+ * bytes) and returns its length.  Words with non-ASCII bytes are returned
+ * unchanged. */
+size_t sm_porter_stem(const char *word, size_t len, char *out);
+
 #ifdef __cplusplus
 }
 #endif

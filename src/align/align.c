@@ -53,49 +53,6 @@
  * them: 0.43-0.78, median 0.67). */
 #define FAITHFUL_SCRIPT   0.80
 
-enum evidence {
-    EV_NONE = 0,
-    EV_MATCH_STRONG,
-    EV_MATCH,
-    EV_MATCH_SHORT,
-    EV_MOVED,          /* everything up to here is "reliable": neighbours lean on it */
-    EV_LOCAL,
-    EV_LOCAL_NEAR,
-    EV_INSIDE,
-    EV_CONTINUES,
-    EV_BETWEEN,
-    EV_TURN
-};
-
-static const char *evidence_name[] = {
-    NULL, "match", "match", "match-short", "moved", "local", "local-near", "inside", "continues",
-    "between", "turn"
-};
-
-typedef struct seg_state {
-    uint32_t first, ntok;     /* token range in T */
-    long block;               /* assigned block or -1 */
-    enum evidence ev;
-    uint32_t matched;         /* tokens matched to `block` */
-} seg_state;
-
-typedef struct block_state {
-    uint32_t first, ntok;     /* token range in S (dialogue only) */
-    uint32_t assigned;        /* segments assigned to it */
-} block_state;
-
-typedef struct aligner {
-    const sm_script *script;
-    const sm_subtitles *subs;
-    align_seq S, T;
-    int32_t *match_t;         /* T position -> S position, -1 */
-    seg_state *seg;
-    block_state *blk;
-    double fidelity;          /* share of speech segments matched: how closely the script follows the film */
-    uint32_t *names;          /* per block: ids of up to two words of its speaker's name */
-    long *dialogue_prev;      /* previous dialogue block index, -1 */
-    long *dialogue_next;
-} aligner;
 
 void sm_align_options_init(sm_align_options *o)
 {
@@ -104,8 +61,6 @@ void sm_align_options_init(sm_align_options *o)
 }
 
 /* ---- 3. segment -> block ------------------------------------------------- */
-
-static int same_speaker(const aligner *A, long b1, long b2);
 
 /* The block most of segment i's matched tokens fall in.  `count` is how
  * many of the segment's tokens matched that block or a nearby block of the
@@ -143,7 +98,7 @@ static long best_block(const aligner *A, size_t i, uint32_t *count, uint32_t *so
             if (su < 0)
                 continue;
             long b = (long)A->S.unit[su];
-            if (b != best && (labs(b - best) > 8 || !same_speaker(A, b, best)))
+            if (b != best && (labs(b - best) > 8 || !align_same_speaker(A, b, best)))
                 continue;
             n++;
             sol += (u > g->first && A->match_t[u - 1] == su - 1) ||
@@ -156,7 +111,27 @@ static long best_block(const aligner *A, size_t i, uint32_t *count, uint32_t *so
     return best;
 }
 
-static void assign_strong(aligner *A, size_t from, size_t to, enum evidence strong_ev)
+void align_assign(aligner *A, size_t i, long b, enum evidence ev, uint32_t matched)
+{
+    seg_state *g = &A->seg[i];
+    g->block = b;
+    g->ev = ev;
+    g->matched = matched;
+    if (ev <= EV_MOVED)
+        A->blk[b].assigned++;
+}
+
+void align_unassign(aligner *A, size_t i)
+{
+    seg_state *g = &A->seg[i];
+    if (g->block >= 0 && g->ev <= EV_MOVED)
+        A->blk[g->block].assigned--;
+    g->block = -1;
+    g->ev = EV_NONE;
+    g->matched = 0;
+}
+
+void align_assign_strong(aligner *A, size_t from, size_t to, enum evidence strong_ev)
 {
     for (size_t i = from; i < to; i++) {
         seg_state *g = &A->seg[i];
@@ -171,16 +146,12 @@ static void assign_strong(aligner *A, size_t from, size_t to, enum evidence stro
             ev = strong_ev;
         else if (c >= 2 && solid >= 2 && 2 * c >= g->ntok)
             ev = strong_ev == EV_MATCH_STRONG ? EV_MATCH : strong_ev;
-        if (ev != EV_NONE) {
-            g->block = b;
-            g->ev = ev;
-            g->matched = c;
-            A->blk[b].assigned++;
-        }
+        if (ev != EV_NONE)
+            align_assign(A, i, b, ev, c);
     }
 }
 
-static long prev_assigned(const aligner *A, size_t i)
+long align_prev_reliable(const aligner *A, size_t i)
 {
     while (i-- > 0)
         if (A->seg[i].block >= 0 && A->seg[i].ev <= EV_MOVED)
@@ -188,7 +159,7 @@ static long prev_assigned(const aligner *A, size_t i)
     return -1;
 }
 
-static long next_assigned(const aligner *A, size_t i)
+long align_next_reliable(const aligner *A, size_t i)
 {
     for (size_t k = i + 1; k < A->subs->n_segments; k++)
         if (A->seg[k].block >= 0 && A->seg[k].ev <= EV_MOVED)
@@ -248,16 +219,12 @@ static void assign_short(aligner *A)
             matched_span(A, i + 1, &pf, &pl);
             continues = pf >= 0 && l + 1 == pf;
         }
-        long p = prev_assigned(A, i), n = next_assigned(A, i);
+        long p = align_prev_reliable(A, i), n = align_next_reliable(A, i);
         int in_order = p >= 0 && n >= 0 && A->seg[p].block <= b && b <= A->seg[n].block &&
                        lines_apart(A, A->seg[p].block, b) <= 2 &&
                        lines_apart(A, b, A->seg[n].block) <= 2;
-        if (continues || in_order) {
-            g->block = b;
-            g->ev = EV_MATCH_SHORT;
-            g->matched = c;
-            A->blk[b].assigned++;
-        }
+        if (continues || in_order)
+            align_assign(A, i, b, EV_MATCH_SHORT, c);
     }
 }
 
@@ -272,7 +239,7 @@ static void assign_local(aligner *A)
         seg_state *g = &A->seg[i];
         if (g->block >= 0 || g->ntok == 0)
             continue;
-        long p = prev_assigned(A, i), n = next_assigned(A, i);
+        long p = align_prev_reliable(A, i), n = align_next_reliable(A, i);
         if (p < 0 || n < 0)
             continue;
         long bp = A->seg[p].block, bn = A->seg[n].block;
@@ -301,7 +268,7 @@ static void assign_local(aligner *A)
                 best_score = score;
                 best = b;
                 tie = 0;
-            } else if (score == best_score && score > 0 && !same_speaker(A, b, best)) {
+            } else if (score == best_score && score > 0 && !align_same_speaker(A, b, best)) {
                 tie = 1;
             }
         }
@@ -329,120 +296,10 @@ static void assign_local(aligner *A)
              (best == bn && sn->start - me->end > NEAR_GAP_SECONDS) ||
              (best != bp && best != bn)))
             continue;
-        g->block = best;
         /* A line no other segment took is a far better sign than a word
          * shared with a neighbour's line (measured: 96% against 84%). */
-        g->ev = A->blk[best].assigned ? EV_LOCAL_NEAR : EV_LOCAL;
-        g->matched = best_score;
+        align_assign(A, i, best, A->blk[best].assigned ? EV_LOCAL_NEAR : EV_LOCAL, best_score);
     }
-}
-
-/* ---- 4. moved scenes ------------------------------------------------------ */
-
-/* A scene the edit moved leaves, after the monotone backbone, a run of
- * unassigned segments in one place and a run of unassigned blocks in
- * another.  Each such segment run votes, bigram by bigram, for the block run
- * that holds the same word pair (pairs found in several runs do not vote);
- * the run with the most votes is aligned with it on its own.  One hash
- * table over all block runs keeps this linear in the script's length. */
-typedef struct bigram_slot {
-    uint64_t key;        /* (a << 32 | b) + 1; 0 = empty */
-    int32_t run;         /* block run holding it, -1 when in several */
-} bigram_slot;
-
-static size_t bigram_find(const bigram_slot *tab, size_t cap, uint64_t key)
-{
-    size_t j = (size_t)((key * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
-    while (tab[j].key && tab[j].key != key)
-        j = (j + 1) & (cap - 1);
-    return j;
-}
-
-static void recover_moves(aligner *A)
-{
-    const sm_script *sc = A->script;
-    size_t nseg = A->subs->n_segments;
-    typedef struct { uint32_t s0, s1; } range;
-    range *bruns = NULL;
-    size_t nb = 0, capb = 0, grams = 0;
-    for (size_t b = 0; b < sc->n_blocks;) {
-        if (sc->blocks[b].kind != SM_BLOCK_DIALOGUE || A->blk[b].assigned || A->blk[b].ntok == 0) {
-            b++;
-            continue;
-        }
-        uint32_t s0 = A->blk[b].first, s1 = s0;
-        while (b < sc->n_blocks && (sc->blocks[b].kind != SM_BLOCK_DIALOGUE || !A->blk[b].assigned)) {
-            if (sc->blocks[b].kind == SM_BLOCK_DIALOGUE)
-                s1 = A->blk[b].first + A->blk[b].ntok;
-            b++;
-        }
-        if (s1 - s0 < 6)
-            continue;
-        if (sm_grow(&bruns, &capb, nb + 1, sizeof *bruns) != 0) {
-            free(bruns);
-            return;
-        }
-        bruns[nb].s0 = s0;
-        bruns[nb].s1 = s1;
-        grams += s1 - s0;
-        nb++;
-    }
-    size_t cap = sm_table_size(grams, 64);
-    bigram_slot *tab = nb ? calloc(cap, sizeof *tab) : NULL;
-    uint32_t *votes = nb ? calloc(nb, sizeof *votes) : NULL;
-    if (!tab || !votes)
-        goto done;
-    for (size_t r = 0; r < nb; r++)
-        for (uint32_t s = bruns[r].s0; s + 1 < bruns[r].s1; s++) {
-            uint64_t key = (((uint64_t)A->S.tok[s] << 32) | A->S.tok[s + 1]) + 1;
-            size_t j = bigram_find(tab, cap, key);
-            if (!tab[j].key) {
-                tab[j].key = key;
-                tab[j].run = (int32_t)r;
-            } else if (tab[j].run != (int32_t)r) {
-                tab[j].run = -1;
-            }
-        }
-    for (size_t i = 0; i < nseg;) {
-        if (A->seg[i].block >= 0 || A->seg[i].ntok == 0) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        uint32_t t0 = A->seg[i].first, t1 = t0;
-        while (j < nseg && A->seg[j].block < 0) {
-            t1 = A->seg[j].first + A->seg[j].ntok;
-            j++;
-        }
-        size_t first_seg = i;
-        i = j;
-        if (t1 - t0 < 6)
-            continue;
-        memset(votes, 0, nb * sizeof *votes);
-        for (uint32_t t = t0; t + 1 < t1; t++) {
-            uint64_t key = (((uint64_t)A->T.tok[t] << 32) | A->T.tok[t + 1]) + 1;
-            size_t k = bigram_find(tab, cap, key);
-            if (tab[k].key && tab[k].run >= 0)
-                votes[tab[k].run]++;
-        }
-        size_t best = SIZE_MAX;
-        uint32_t best_votes = 1;   /* at least two shared word pairs */
-        for (size_t r = 0; r < nb; r++)
-            if (votes[r] > best_votes) {
-                best_votes = votes[r];
-                best = r;
-            }
-        if (best == SIZE_MAX)
-            continue;
-        for (uint32_t t = t0; t < t1; t++)
-            A->match_t[t] = -1;
-        align_match_range(A->S.tok, bruns[best].s0, bruns[best].s1, A->T.tok, t0, t1, A->match_t, 0);
-        assign_strong(A, first_seg, j, EV_MOVED);
-    }
-done:
-    free(votes);
-    free(tab);
-    free(bruns);
 }
 
 static double speech_fidelity(const aligner *A)
@@ -457,14 +314,6 @@ static double speech_fidelity(const aligner *A)
     return speech ? (double)matched / (double)speech : 0.0;
 }
 
-static size_t count_assigned(const aligner *A)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < A->subs->n_segments; i++)
-        n += A->seg[i].block >= 0;
-    return n;
-}
-
 /* ---- 5. extension ------------------------------------------------------ */
 
 static const char *speaker_of(const aligner *A, long block)
@@ -472,7 +321,7 @@ static const char *speaker_of(const aligner *A, long block)
     return block >= 0 ? A->script->blocks[block].speaker : NULL;
 }
 
-static int same_speaker(const aligner *A, long b1, long b2)
+int align_same_speaker(const aligner *A, long b1, long b2)
 {
     const char *k1 = A->script->blocks[b1].speaker_key, *k2 = A->script->blocks[b2].speaker_key;
     return k1 && k2 && strcmp(k1, k2) == 0;
@@ -522,7 +371,7 @@ static void extend(aligner *A)
         seg_state *g = &A->seg[i];
         if (g->block >= 0 || g->ntok == 0)
             continue;
-        long p = prev_assigned(A, i), n = next_assigned(A, i);
+        long p = align_prev_reliable(A, i), n = align_next_reliable(A, i);
         long bp = p >= 0 ? A->seg[p].block : -1, bn = n >= 0 ? A->seg[n].block : -1;
         /* Inside one block: the matched segments before and after belong
          * to the same script line, no dash opens a turn between them, so
@@ -533,8 +382,7 @@ static void extend(aligner *A)
                 if (su->segments[k].index > 1)
                     turn_between = 1;
             if (!turn_between) {
-                g->block = bp;
-                g->ev = EV_INSIDE;
+                align_assign(A, i, bp, EV_INSIDE, 0);
                 continue;
             }
         }
@@ -545,8 +393,7 @@ static void extend(aligner *A)
         if (p >= 0 && p == (long)i - 1 && su->segments[i].index == 1 &&
             su->segments[i].start - su->segments[p].end < 1.0 &&
             runs_on(su->segments[p].text, su->segments[i].text)) {
-            g->block = bp;
-            g->ev = EV_CONTINUES;
+            align_assign(A, i, bp, EV_CONTINUES, 0);
             continue;
         }
         /* One unmatched script line between two matched ones, and this
@@ -560,8 +407,7 @@ static void extend(aligner *A)
              * good evidence. */
             if (mid >= 0 && mid < bn && A->dialogue_next[mid] == bn && A->blk[mid].assigned == 0 &&
                 (shared >= 2 || (shared == 1 && A->blk[mid].ntok <= 3) || faithful)) {
-                g->block = mid;
-                g->ev = EV_BETWEEN;
+                align_assign(A, i, mid, EV_BETWEEN, 0);
                 continue;
             }
         }
@@ -577,17 +423,15 @@ static void extend(aligner *A)
         seg_state *ga = &A->seg[a], *gb = &A->seg[b];
         if (ga->block >= 0 && gb->block < 0 && gb->ntok > 0 && ga->ev <= EV_MOVED) {
             long nb = A->dialogue_next[ga->block];
-            if (nb >= 0 && !same_speaker(A, nb, ga->block) &&
+            if (nb >= 0 && !align_same_speaker(A, nb, ga->block) &&
                 (faithful || (A->blk[nb].assigned == 0 && shared_words(A, b, nb) >= 1))) {
-                gb->block = nb;
-                gb->ev = EV_TURN;
+                align_assign(A, b, nb, EV_TURN, 0);
             }
         } else if (gb->block >= 0 && ga->block < 0 && ga->ntok > 0 && gb->ev <= EV_MOVED) {
             long pb = A->dialogue_prev[gb->block];
-            if (pb >= 0 && !same_speaker(A, pb, gb->block) &&
+            if (pb >= 0 && !align_same_speaker(A, pb, gb->block) &&
                 (faithful || (A->blk[pb].assigned == 0 && shared_words(A, a, pb) >= 1))) {
-                ga->block = pb;
-                ga->ev = EV_TURN;
+                align_assign(A, a, pb, EV_TURN, 0);
             }
         }
     }
@@ -612,10 +456,7 @@ static void drop_self_address(aligner *A)
             for (uint32_t s = bs->first; s < bs->first + bs->ntok && !in_line; s++)
                 in_line = A->S.tok[s] == w;
             if (!in_line) {
-                if (g->ev <= EV_MOVED)
-                    A->blk[g->block].assigned--;
-                g->block = -1;
-                g->ev = EV_NONE;
+                align_unassign(A, i);
                 break;
             }
         }
@@ -694,6 +535,13 @@ static void time_blocks(const aligner *A, sm_alignment *out)
 }
 
 /* ---- 6. speaker labels and the result ------------------------------------ */
+
+static const char *const evidence_name[EV_N] = {
+    [EV_MATCH_STRONG] = "match", [EV_MATCH] = "match", [EV_MATCH_SHORT] = "match-short",
+    [EV_MOVED] = "moved", [EV_LOCAL] = "local", [EV_LOCAL_NEAR] = "local-near",
+    [EV_INSIDE] = "inside", [EV_CONTINUES] = "continues", [EV_BETWEEN] = "between",
+    [EV_TURN] = "turn",
+};
 
 static double evidence_confidence(enum evidence ev)
 {
@@ -820,7 +668,7 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
         goto done;
     }
     A.names = malloc((2 * script->n_blocks + 2) * sizeof *A.names);
-    if (!A.names || align_build_sequences_names(script, subs, &A.S, &A.T, A.names)) {
+    if (!A.names || align_build_sequences_names(script, subs, &A.S, &A.T, A.names, &A.vocab)) {
         rc = sm_fail(err, "", 0, "out of memory");
         goto done;
     }
@@ -847,15 +695,8 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
     for (size_t t = 0; t < A.T.n; t++)
         A.match_t[t] = -1;
     align_match_range(A.S.tok, 0, A.S.n, A.T.tok, 0, A.T.n, A.match_t, 0);
-    assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
-    /* Each pass pairs every unassigned stretch with one block run; what a
-     * stretch held of other runs is found by the next pass. */
-    for (int pass = 0; pass < 4; pass++) {
-        size_t before = count_assigned(&A);
-        recover_moves(&A);
-        if (count_assigned(&A) == before)
-            break;
-    }
+    align_assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
+    align_recover_moves(&A);
     assign_short(&A);
     A.fidelity = speech_fidelity(&A);
     assign_local(&A);
@@ -884,6 +725,7 @@ done:
     free(A.dialogue_next);
     align_seq_free(&A.S);
     align_seq_free(&A.T);
+    align_interner_free(&A.vocab);
     return rc;
 }
 

@@ -52,9 +52,12 @@ int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
 /* As align_build_sequences, and also the ids of the words of each dialogue
  * block's speaker name (up to two words of 3+ letters: "Dr. Green" gives
  * "green"), in names[2*b], names[2*b+1]; UINT32_MAX where none.  names has
- * 2 * n_blocks entries. */
+ * 2 * n_blocks entries.  With `keep`, the interner is handed over there
+ * (id -> the token's normalised form, for the word evidence; the caller
+ * frees it with align_interner_free); without, it is freed. */
 int align_build_sequences_names(const sm_script *script, const sm_subtitles *subs,
-                                align_seq *S, align_seq *T, uint32_t *names);
+                                align_seq *S, align_seq *T, uint32_t *names,
+                                align_interner *keep);
 
 int align_seq_push(align_seq *q, uint32_t tok, uint32_t unit);
 void align_seq_free(align_seq *q);
@@ -88,5 +91,68 @@ size_t align_lcs_plain_length(const uint32_t *S, size_t n, const uint32_t *T, si
 void align_match_range(const uint32_t *S, size_t s0, size_t s1,
                        const uint32_t *T, size_t t0, size_t t1,
                        int32_t *match_t, int depth);
+
+/* ---- the method's state (align.c and the evidence files) ---------------- */
+
+/* Why a segment has its speaker, strongest first.  Up to EV_MOVED the
+ * evidence is "reliable": the other kinds lean on it.  Up to EV_TURN the
+ * segment is placed on a script line (its block); the kinds after say who
+ * speaks without a line of the script (the block only names the speaker). */
+enum evidence {
+    EV_NONE = 0,
+    EV_MATCH_STRONG,
+    EV_MATCH,
+    EV_MATCH_SHORT,
+    EV_MOVED,
+    EV_LOCAL,
+    EV_LOCAL_NEAR,
+    EV_INSIDE,
+    EV_CONTINUES,
+    EV_BETWEEN,
+    EV_TURN,
+    EV_N
+};
+
+typedef struct seg_state {
+    uint32_t first, ntok;     /* token range in T */
+    long block;               /* assigned block or -1 */
+    enum evidence ev;
+    uint32_t matched;         /* tokens matched to `block` */
+} seg_state;
+
+typedef struct block_state {
+    uint32_t first, ntok;     /* token range in S (dialogue only) */
+    uint32_t assigned;        /* segments assigned to it */
+} block_state;
+
+typedef struct aligner {
+    const sm_script *script;
+    const sm_subtitles *subs;
+    align_seq S, T;
+    align_interner vocab;     /* token id -> normalised form */
+    int32_t *match_t;         /* T position -> S position, -1 */
+    seg_state *seg;
+    block_state *blk;
+    double fidelity;          /* share of speech segments matched: how closely the script follows the film */
+    uint32_t *names;          /* per block: ids of up to two words of its speaker's name */
+    long *dialogue_prev;      /* previous dialogue block index, -1 */
+    long *dialogue_next;
+} aligner;
+
+/* Helpers of align.c the evidence files share. */
+int align_same_speaker(const aligner *A, long b1, long b2);
+/* The nearest segment before (after) i with reliable evidence, -1 when none. */
+long align_prev_reliable(const aligner *A, size_t i);
+long align_next_reliable(const aligner *A, size_t i);
+/* Segment i takes block b with evidence ev (counted on the block when the
+ * evidence is reliable). */
+void align_assign(aligner *A, size_t i, long b, enum evidence ev, uint32_t matched);
+void align_unassign(aligner *A, size_t i);
+/* Strong matches of segments [from, to): evidence strong_ev, or EV_MATCH
+ * for two-word matches when strong_ev is EV_MATCH_STRONG. */
+void align_assign_strong(aligner *A, size_t from, size_t to, enum evidence strong_ev);
+
+/* align_moved.c: scenes the edit moved (step 4). */
+void align_recover_moves(aligner *A);
 
 #endif

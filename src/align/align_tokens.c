@@ -134,7 +134,7 @@ static int tokenize_into(align_interner *in, sm_tokens *tok, const char *text,
 int align_build_sequences(const sm_script *script, const sm_subtitles *subs,
                           align_seq *S, align_seq *T)
 {
-    return align_build_sequences_names(script, subs, S, T, NULL);
+    return align_build_sequences_names(script, subs, S, T, NULL, NULL);
 }
 
 /* Titles are not what people call each other. */
@@ -167,7 +167,7 @@ static int name_words(align_interner *in, sm_tokens *tok, const char *name, uint
 }
 
 int align_build_sequences_names(const sm_script *script, const sm_subtitles *subs,
-                                align_seq *S, align_seq *T, uint32_t *names)
+                                align_seq *S, align_seq *T, uint32_t *names, align_interner *keep)
 {
     memset(S, 0, sizeof *S);
     memset(T, 0, sizeof *T);
@@ -200,7 +200,10 @@ int align_build_sequences_names(const sm_script *script, const sm_subtitles *sub
     if (rc == 0)
         T->block_first[subs->n_segments] = (uint32_t)T->n;
     sm_tokens_free(&tok);
-    align_interner_free(&in);
+    if (keep && rc == 0)
+        *keep = in;
+    else
+        align_interner_free(&in);
     if (rc) {
         align_seq_free(S);
         align_seq_free(T);

@@ -12,6 +12,7 @@
  * Words become integer ids in an sm_vocab, so n-gram and LCS work compare
  * integers; each word's Porter stem gets an id of its own for METEOR. */
 #include "storymovie/eval.h"
+#include "storymovie/text.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,13 +1,14 @@
 /* porter.c - the Porter (1980) suffix-stripping stemmer, for METEOR's stem
- * module.  Written from the published algorithm (M.F. Porter, "An algorithm
- * for suffix stripping", Program 14(3), 1980), with the two departures that
- * Porter's own reference implementation makes and Meteor's Snowball-era
- * English stemmer agrees with on common words: step 2 maps "bli" -> "ble"
- * (not "abli" -> "able") and has "logi" -> "log".
+ * module and the aligner's word evidence.  Written from the published
+ * algorithm (M.F. Porter, "An algorithm for suffix stripping", Program
+ * 14(3), 1980), with the two departures that Porter's own reference
+ * implementation makes and Meteor's Snowball-era English stemmer agrees
+ * with on common words: step 2 maps "bli" -> "ble" (not "abli" -> "able")
+ * and has "logi" -> "log".
  *
  * The stemmer works on b[0..k] (inclusive ends, as in the paper); j marks
  * the end of the stem when a suffix has been found by ends(). */
-#include "storymovie/eval.h"
+#include "storymovie/text.h"
 
 #include <string.h>
 
