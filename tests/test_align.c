@@ -74,6 +74,9 @@ static void verbatim_speakers_and_times(void **state)
         assert_true(f.a.segments[i].confidence >= 0.9);
     }
     assert_int_equal(f.a.answered, 6);
+    /* one film: its trigrams chain in order, far beyond chance */
+    assert_false(f.a.mismatch);
+    assert_true(f.a.ordered_trigrams > 0 && f.a.ordered_trigrams <= f.a.shared_trigrams);
     /* the first dialogue block gets the first cue's times */
     long b = f.a.segments[0].block;
     assert_true(b >= 0);
@@ -138,8 +141,8 @@ static void adlib_abstains_label_names(void **state)
     unload(&f);
 }
 
-/* Subtitles of another film: nothing matches, everything abstains, and
- * the alignment says why. */
+/* Subtitles of another film: nothing in common, the film is flagged,
+ * everything abstains, and the alignment says why. */
 static void other_film_abstains(void **state)
 {
     (void)state;
@@ -151,7 +154,9 @@ static void other_film_abstains(void **state)
     assert_int_equal(f.a.answered, 0);
     assert_null(speaker(&f, 0));
     assert_null(speaker(&f, 1));
-    assert_true(strstr(f.a.note, "different films") != NULL);
+    assert_true(f.a.mismatch);
+    assert_int_equal(f.a.ordered_trigrams, 0);
+    assert_true(strstr(f.a.note, "too little to be one film") != NULL);
     for (size_t b = 0; b < f.script.n_blocks; b++)
         assert_int_equal(f.a.blocks[b].timing, SM_TIMING_NONE);
     unload(&f);

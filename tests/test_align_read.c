@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "storymovie/align.h"
 #include "storymovie/alignment.h"
 #include "sm_test.h"
 
@@ -209,8 +210,47 @@ static void film_align_records_equal_read_back(void **state)
         assert_int_equal(a.blocks[i].timed, b.blocks[i].timed);
         assert_true(!a.blocks[i].timed || (a.blocks[i].start == b.blocks[i].start && a.blocks[i].end == b.blocks[i].end));
     }
+    /* the summary record: the method's version, one film */
+    assert_int_equal(a.method, SM_ALIGN_METHOD_VERSION);
+    assert_int_equal(b.method, SM_ALIGN_METHOD_VERSION);
+    assert_false(a.mismatch || b.mismatch || a.note || b.note);
     sm_film_alignment_free(&a);
     sm_film_alignment_free(&b);
+}
+
+/* Subtitles of another film: flagged in the stats and in the records, the
+ * same whether read back or computed; older alignments have no summary. */
+static void film_align_mismatch_read_back(void **state)
+{
+    (void)state;
+    static const char other[] =
+        "1\n00:00:01,000 --> 00:00:03,000\nThe quarterly figures show a decline in exports.\n\n"
+        "2\n00:00:04,000 --> 00:00:06,000\nPlease fasten your seatbelts for landing.\n";
+    char script[256], subs[256], out[256];
+    snprintf(script, sizeof script, "%s", sm_test_file("t.txt", transcript));
+    snprintf(subs, sizeof subs, "%s", sm_test_file("other.srt", other));
+    snprintf(out, sizeof out, "%s/other.jsonl", sm_test_dir);
+    sm_film_align_request req = {script, subs, NULL, out, SM_ALIGN_JSONL};
+    sm_film_alignment a, b;
+    sm_film_align_stats stats;
+    sm_error err;
+    assert_int_equal(sm_film_align(&req, &a, &stats, &err), 0);
+    assert_true(stats.mismatch);
+    assert_int_equal(stats.answered, 0);
+    assert_int_equal(sm_film_alignment_read(out, &b, &err), 0);
+    assert_true(a.mismatch && b.mismatch);
+    assert_non_null(a.note);
+    assert_non_null(b.note);
+    assert_string_equal(a.note, b.note);
+    assert_non_null(strstr(b.note, "too little to be one film"));
+    sm_film_alignment_free(&a);
+    sm_film_alignment_free(&b);
+
+    const char *old = "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":1,\"end\":2}\n";
+    assert_int_equal(sm_film_alignment_parse("old", old, strlen(old), &a, &err), 0);
+    assert_int_equal(a.method, 0);
+    assert_false(a.mismatch);
+    sm_film_alignment_free(&a);
 }
 
 /* Empty or blank input is an error naming the file, whichever file it is;
@@ -245,6 +285,7 @@ int main(void)
         cmocka_unit_test(alignment_fast_path_is_jansson),
         cmocka_unit_test(records_need_their_fields),
         cmocka_unit_test(film_align_records_equal_read_back),
+        cmocka_unit_test(film_align_mismatch_read_back),
         cmocka_unit_test(film_align_refuses_empty_files),
     };
     return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);

@@ -26,6 +26,12 @@
 extern "C" {
 #endif
 
+/* The version of the aligner's method: raised whenever a change to the
+ * method can change its output, so that an alignment made by an older
+ * method is made again rather than reused.  Written in every alignment
+ * (its summary record, "method"). */
+#define SM_ALIGN_METHOD_VERSION 2
+
 typedef enum sm_timing {
     SM_TIMING_NONE = 0,
     SM_TIMING_ALIGNED,       /* from matched subtitles */
@@ -70,6 +76,14 @@ typedef struct sm_alignment {
     size_t answered;                /* segments with a speaker */
     size_t matched_blocks;          /* dialogue blocks with aligned timing */
     size_t dialogue_blocks;
+    /* What the script and the subtitles share: word trigrams that occur
+     * once on each side, and the longest chain of them in the same order
+     * on both.  Unrelated texts chain about 2 sqrt(shared) by chance. */
+    size_t speech_words;            /* subtitle words */
+    size_t shared_trigrams;
+    size_t ordered_trigrams;
+    int mismatch;                   /* too little in order for one film: every speaker from
+                                       the script abstains and no block is timed */
     char note[256];                 /* why everything abstained, when it did ("" otherwise) */
 } sm_alignment;
 

@@ -48,12 +48,19 @@ typedef struct sm_film_alignment {
     size_t n_segments;
     sm_film_block *blocks;
     size_t n_blocks;
+    /* From the summary record (absent in alignments of older versions):
+     * the aligner's method version (0 when absent), and whether the script
+     * and subtitles share too little to be one film, with why. */
+    int method;
+    int mismatch;
+    const char *note;         /* NULL when none */
     sm_arena arena;
 } sm_film_alignment;
 
 /* Read back the JSON Lines of `storymovie align`.  A segment record needs
  * integer cue and segment and numeric start and end, a block record an
- * integer block and a string kind; records of other types are skipped.
+ * integer block and a string kind; the summary record gives method,
+ * mismatch (its status) and note; records of other types are skipped.
  * Errors name the line. */
 int sm_film_alignment_parse(const char *name, const char *text, size_t len,
                             sm_film_alignment *out, sm_error *err);
@@ -90,6 +97,8 @@ int sm_film_alignment_stale(const sm_film_align_request *req, const char *path, 
 typedef struct sm_film_align_stats {
     size_t segments, answered;
     size_t dialogue_blocks, matched_blocks;
+    size_t shared_trigrams, ordered_trigrams;
+    int mismatch;             /* script and subtitles of different films (see align.h) */
     char note[256];           /* why everything abstained, when it did */
 } sm_film_align_stats;
 
@@ -130,8 +139,9 @@ typedef struct sm_align_corpus {
  * and runs the batch.  -1 with err for what stops the whole run. */
 int sm_align_corpus_run(sm_align_corpus *c, const sm_batch_options *bo, sm_error *err);
 void sm_align_corpus_free(sm_align_corpus *c);
-/* For a reader, to f: each film's failure (and, unless quiet, its note on
- * why everything abstained), then unless quiet the totals. */
+/* For a reader, to f: each film's failure, and its note on why everything
+ * abstained (unless quiet; a film whose script and subtitles share too
+ * little to be one film always), then unless quiet the totals. */
 void sm_align_corpus_report(const sm_align_corpus *c, int quiet, FILE *f);
 
 #ifdef __cplusplus

@@ -139,7 +139,9 @@ typedef struct sm_context {
     sm_context_frame *frames;           /* in story order; n_frames >= 1 */
     size_t n_frames;
     sm_context_window window;
-    const char *alignment;    /* "ok", or NULL: no alignment (problems say why) */
+    const char *alignment;    /* "ok"; "mismatch": the script and subtitles share too little
+                                 to be one film (no speakers, no script blocks); or NULL: no
+                                 alignment (problems say why) */
     sm_context_scene *scenes;
     size_t n_scenes;
     sm_context_mn_scene *movienet_scenes;

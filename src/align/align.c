@@ -603,7 +603,9 @@ static void finish(aligner *A, const sm_align_options *opt, sm_alignment *out)
          * spelling of that name is printed when the script has it. */
         const char *hint = su->segments[i].speaker_hint;
         if (opt->use_hints && hint) {
-            const char *name = script_name_for(A->script, hint);
+            /* The label is the subtitles' own: right whatever the script,
+             * but a script of another film cannot spell its name. */
+            const char *name = out->mismatch ? NULL : script_name_for(A->script, hint);
             int agrees = name && r->speaker && strcmp(name, r->speaker) == 0;
             r->speaker = name ? name : hint;
             r->confidence = agrees ? CONF_MATCH_STRONG : name ? CONF_HINT : CONF_HINT_OTHER;
@@ -619,6 +621,31 @@ static void finish(aligner *A, const sm_align_options *opt, sm_alignment *out)
 }
 
 /* ---- driver --------------------------------------------------------------- */
+
+/* The chain of `shared` unique trigrams two unrelated texts give by
+ * chance: the longest increasing subsequence of a random permutation of
+ * that many, about 2 sqrt(n). */
+static double chance_chain(size_t shared)
+{
+    return 2.0 * sqrt((double)shared);
+}
+
+/* Script and subtitles of different films: their ordered trigrams are no
+ * more than MISMATCH_CHANCE times what chance gives (none when they
+ * share none), and cover under
+ * MISMATCH_SHARE of the subtitles' words (the second keeps a short film
+ * or a test file, where chance and a real match are close, from being
+ * judged on a handful of trigrams).  Measured by bench/align_mismatch.sh:
+ * see the figures there. */
+#define MISMATCH_CHANCE 4.0
+#define MISMATCH_SHARE  0.04
+
+static int too_little_shared(const sm_alignment *out)
+{
+    double ordered = (double)out->ordered_trigrams;
+    return ordered <= MISMATCH_CHANCE * chance_chain(out->shared_trigrams) &&
+           ordered < MISMATCH_SHARE * (double)out->speech_words;
+}
 
 static void link_dialogue(aligner *A)
 {
@@ -694,14 +721,19 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
     }
     for (size_t t = 0; t < A.T.n; t++)
         A.match_t[t] = -1;
-    align_match_range(A.S.tok, 0, A.S.n, A.T.tok, 0, A.T.n, A.match_t, 0);
-    align_assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
-    align_recover_moves(&A);
-    assign_short(&A);
-    A.fidelity = speech_fidelity(&A);
-    assign_local(&A);
-    extend(&A);
-    drop_self_address(&A);
+    out->speech_words = A.T.n;
+    align_shared_ngrams(A.S.tok, A.S.n, A.T.tok, A.T.n, 3, &out->shared_trigrams, &out->ordered_trigrams);
+    out->mismatch = A.S.n > 0 && A.T.n > 0 && too_little_shared(out);
+    if (!out->mismatch) {
+        align_match_range(A.S.tok, 0, A.S.n, A.T.tok, 0, A.T.n, A.match_t, 0);
+        align_assign_strong(&A, 0, subs->n_segments, EV_MATCH_STRONG);
+        align_recover_moves(&A);
+        assign_short(&A);
+        A.fidelity = speech_fidelity(&A);
+        assign_local(&A);
+        extend(&A);
+        drop_self_address(&A);
+    }
     finish(&A, opt, out);
     time_blocks(&A, out);
     for (size_t b = 0; b < script->n_blocks; b++)
@@ -711,6 +743,11 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
         snprintf(out->note, sizeof out->note, "the script has no dialogue: every segment abstains");
     else if (A.T.n == 0)
         snprintf(out->note, sizeof out->note, "the subtitles have no speech: nothing to align");
+    else if (out->mismatch)
+        snprintf(out->note, sizeof out->note,
+                 "the script and subtitles share too little to be one film (%zu word triples "
+                 "in the same order, about %.0f by chance): no speaker from the script, no times",
+                 out->ordered_trigrams, chance_chain(out->shared_trigrams));
     else if (out->matched_blocks == 0)
         snprintf(out->note, sizeof out->note,
                  "no dialogue matched: the script and subtitles seem to be of different films");

@@ -200,3 +200,25 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
     free(pairs);
     return written;
 }
+
+/* How much two whole texts share in order: K, the n-grams unique on both
+ * sides, and L, the longest chain of them increasing on both.  Unrelated
+ * texts share a few common phrases in no particular order, so their chain
+ * is about as long as that of a random permutation of K (2 sqrt(K)); a
+ * film and its script, even an early draft, chain most of theirs. */
+void align_shared_ngrams(const uint32_t *S, size_t ns, const uint32_t *T, size_t nt, int ngram,
+                         size_t *shared, size_t *chained)
+{
+    *shared = *chained = 0;
+    if (ns < (size_t)ngram || nt < (size_t)ngram)
+        return;
+    align_anchor *pairs;
+    size_t k = unique_pairs(S, 0, ns, T, 0, nt, ngram, &pairs);
+    if (k == 0)
+        return;
+    size_t *chain;
+    *shared = k;
+    *chained = longest_chain(pairs, k, &chain);
+    free(chain);
+    free(pairs);
+}

@@ -88,7 +88,7 @@ void sm_align_corpus_report(const sm_align_corpus *c, int quiet, FILE *f)
 {
     const sm_manifest *m = &c->films;
     const sm_batch_result *br = &c->batch;
-    size_t segs = 0, answered = 0, matched = 0, dialogue = 0;
+    size_t segs = 0, answered = 0, matched = 0, dialogue = 0, mismatched = 0;
     for (size_t i = 0; i < m->n_rows; i++) {
         if (br->status[i] != SM_ITEM_DONE)
             continue;
@@ -96,7 +96,9 @@ void sm_align_corpus_report(const sm_align_corpus *c, int quiet, FILE *f)
         answered += c->stats[i].answered;
         matched += c->stats[i].matched_blocks;
         dialogue += c->stats[i].dialogue_blocks;
-        if (c->stats[i].note[0] && !quiet)
+        mismatched += c->stats[i].mismatch != 0;
+        /* A film of another film's script is worth a line even when quiet. */
+        if (c->stats[i].note[0] && (!quiet || c->stats[i].mismatch))
             fprintf(f, "storymovie: %s: %s\n", m->rows[i].fields[0], c->stats[i].note);
     }
     for (size_t i = 0; i < m->n_rows; i++)
@@ -125,4 +127,7 @@ void sm_align_corpus_report(const sm_align_corpus *c, int quiet, FILE *f)
                 "align: %zu segments, %zu with a speaker (coverage %.1f%%); "
                 "%zu of %zu dialogue blocks timed\n",
                 segs, answered, segs ? 100.0 * (double)answered / (double)segs : 0.0, matched, dialogue);
+    if (mismatched)
+        fprintf(f, "align: %zu films whose script and subtitles share too little to be one film "
+                "(no speakers from the script; listed above)\n", mismatched);
 }

@@ -60,6 +60,10 @@ static int to_records(const sm_script *script, const sm_subtitles *subs, const s
             return -1;
     }
     out->n_blocks = script->n_blocks;
+    out->method = SM_ALIGN_METHOD_VERSION;
+    out->mismatch = al->mismatch;
+    if (al->note[0] && !(out->note = sm_arena_strdup(a, al->note)))
+        return -1;
     return 0;
 }
 
@@ -167,6 +171,9 @@ int sm_film_align(const sm_film_align_request *req, sm_film_alignment *records,
             stats->answered = al.answered;
             stats->dialogue_blocks = al.dialogue_blocks;
             stats->matched_blocks = al.matched_blocks;
+            stats->shared_trigrams = al.shared_trigrams;
+            stats->ordered_trigrams = al.ordered_trigrams;
+            stats->mismatch = al.mismatch;
             snprintf(stats->note, sizeof stats->note, "%s", al.note);
         }
         if (req->output)

@@ -75,6 +75,12 @@ size_t align_find_anchors(const uint32_t *S, size_t s0, size_t s1,
                           const uint32_t *T, size_t t0, size_t t1,
                           int ngram, align_anchor *out, size_t max_out);
 
+/* The n-grams that occur once in S[0,ns) and once in T[0,nt) (*shared),
+ * and the longest chain of them in order on both sides (*chained): how
+ * much the two texts have in common beyond chance. */
+void align_shared_ngrams(const uint32_t *S, size_t ns, const uint32_t *T, size_t nt, int ngram,
+                         size_t *shared, size_t *chained);
+
 /* Exact LCS of S[s0,s1) and T[t0,t1) by dynamic programming; sets
  * match_t[t] = s for the matched pairs.  The caller keeps the area small
  * ((s1-s0)*(t1-t0) <= ALIGN_DP_MAX_CELLS).  Returns matched count, -1 OOM. */

@@ -64,6 +64,22 @@ int sm_alignment_write_jsonl(FILE *f, const sm_script *script, const sm_subtitle
         sm_json_end_object(&j);
         rc = sm_json_flush_line(&j, f);
     }
+    if (rc == 0) {
+        sm_json_begin_object(&j);
+        sm_json_kv_string(&j, "type", "summary");
+        sm_json_kv_int(&j, "method", SM_ALIGN_METHOD_VERSION);
+        sm_json_kv_int(&j, "segments", (long long)a->n_segments);
+        sm_json_kv_int(&j, "answered", (long long)a->answered);
+        sm_json_kv_int(&j, "dialogue_blocks", (long long)a->dialogue_blocks);
+        sm_json_kv_int(&j, "timed_blocks", (long long)a->matched_blocks);
+        sm_json_kv_int(&j, "speech_words", (long long)a->speech_words);
+        sm_json_kv_int(&j, "shared_trigrams", (long long)a->shared_trigrams);
+        sm_json_kv_int(&j, "ordered_trigrams", (long long)a->ordered_trigrams);
+        sm_json_kv_string(&j, "status", a->mismatch ? "mismatch" : "ok");
+        sm_json_kv_string(&j, "note", a->note[0] ? a->note : NULL);
+        sm_json_end_object(&j);
+        rc = sm_json_flush_line(&j, f);
+    }
     sm_json_free(&j);
     return rc;
 }

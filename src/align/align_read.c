@@ -17,7 +17,7 @@
 #include "storymovie/io.h"
 
 enum { F_TYPE, F_CUE, F_SEGMENT, F_BLOCK, F_SCENE, F_START, F_END, F_CONFIDENCE,
-       F_TEXT, F_SPEAKER, F_KIND, F_TIMING, N_FIELDS };
+       F_TEXT, F_SPEAKER, F_KIND, F_TIMING, F_METHOD, F_STATUS, F_NOTE, N_FIELDS };
 
 static const sm_json_field fields[N_FIELDS] = {
     [F_TYPE] = {"type", SM_JSON_STRING},      [F_CUE] = {"cue", SM_JSON_INTEGER},
@@ -26,6 +26,8 @@ static const sm_json_field fields[N_FIELDS] = {
     [F_END] = {"end", SM_JSON_NUMBER},        [F_CONFIDENCE] = {"confidence", SM_JSON_NUMBER},
     [F_TEXT] = {"text", SM_JSON_STRING},      [F_SPEAKER] = {"speaker", SM_JSON_STRING},
     [F_KIND] = {"kind", SM_JSON_STRING},      [F_TIMING] = {"timing", SM_JSON_STRING},
+    [F_METHOD] = {"method", SM_JSON_INTEGER}, [F_STATUS] = {"status", SM_JSON_STRING},
+    [F_NOTE] = {"note", SM_JSON_STRING},
 };
 
 void sm_film_alignment_free(sm_film_alignment *a)
@@ -93,6 +95,10 @@ static int add_record(sm_film_alignment *out, size_t *caps, const char *name, lo
                            "(integer block, string kind)");
         if (add_block(out, &caps[1], v) != 0)
             return sm_fail(err, name, line, "out of memory");
+    } else if (type && strcmp(type, "summary") == 0) {
+        out->method = ok(&v[F_METHOD]) ? (int)v[F_METHOD].integer : 0;
+        out->mismatch = ok(&v[F_STATUS]) && strcmp(v[F_STATUS].string, "mismatch") == 0;
+        out->note = string_or_null(&v[F_NOTE]);
     }
     /* Other record types may be added to the contract: skipped. */
     return 0;

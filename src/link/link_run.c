@@ -238,6 +238,19 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
     return 0;
 }
 
+/* One more line in the film's problems (build's summary and failures). */
+static int add_problem(sm_link_film *f, const char *msg)
+{
+    char **grown = realloc(f->problems, (f->n_problems + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    f->problems = grown;
+    if (!(f->problems[f->n_problems] = strdup(msg)))
+        return -1;
+    f->n_problems++;
+    return 0;
+}
+
 static sm_item_status film_item(size_t i, void *ctx, char *why, size_t why_size)
 {
     sm_link_job *job = ctx;
@@ -300,6 +313,12 @@ static sm_item_status film_item(size_t i, void *ctx, char *why, size_t why_size)
         if (!have_al) {
             f->align = SM_FILM_ALIGN_FAILED;
             f->reason = align_why;
+        } else if (al.mismatch && add_problem(f, al.note ? al.note : "the script and subtitles share "
+                                              "too little to be one film") != 0) {
+            snprintf(why, why_size, "out of memory");
+            sm_film_alignment_free(&al);
+            sm_movie_free(&m);
+            return SM_ITEM_FAILED;
         }
     }
 

@@ -807,6 +807,9 @@ static void write_problems(sm_json *j, const story_ctx *c, const char *align_pro
         char msg[700];
         snprintf(msg, sizeof msg, "no alignment: %s", align_problem ? align_problem : "none given");
         sm_json_string(j, msg);
+    } else if (c->al->mismatch) {
+        sm_json_string(j, c->al->note ? c->al->note
+                       : "the script and subtitles share too little to be one film: no speakers, no times");
     }
     if (!c->in->story)
         sm_json_string(j, "no chain of thought: characters not named");
@@ -853,7 +856,7 @@ int sm_link_story(sm_json *j, const sm_link_input *in, const sm_movie *m,
     sm_json_kv_double(j, "fps", m->fps);
     write_frames(j, &c, stats);
     write_window(j, &c);
-    sm_json_kv_string(j, "alignment", al ? "ok" : NULL);
+    sm_json_kv_string(j, "alignment", al ? (al->mismatch ? "mismatch" : "ok") : NULL);
     if (write_scenes(j, &c) != 0)
         rc = sm_fail(err, src, in->line, "out of memory");
     write_movienet_scenes(j, &c);
