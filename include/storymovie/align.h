@@ -30,7 +30,7 @@ extern "C" {
  * method can change its output, so that an alignment made by an older
  * method is made again rather than reused.  Written in every alignment
  * (its summary record, "method"). */
-#define SM_ALIGN_METHOD_VERSION 2
+#define SM_ALIGN_METHOD_VERSION 3
 
 typedef enum sm_timing {
     SM_TIMING_NONE = 0,
@@ -50,7 +50,8 @@ typedef struct sm_segment_speaker {
     double confidence;       /* [0,1], calibrated */
     long block;              /* index into script->blocks of the matched block, -1 when none */
     const char *evidence;    /* why: "match", "match-short", "moved", "local", "local-near",
-                                "inside", "continues", "between", "turn", "hint" (static
+                                "inside", "continues", "between", "turn", "scene-turn",
+                                "addressed", "hint" (static
                                 string; NULL when abstaining); see `storymovie align --help` */
 } sm_segment_speaker;
 

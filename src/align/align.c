@@ -19,8 +19,11 @@
  *     neighbours only where that is safe (inside one line, a sentence that
  *     runs on, a rewritten line between two matched ones); guesses from the
  *     turn order alone only where the script follows the film closely.
- *  7. The subtitles' own speaker labels name their speaker.
- *  8. Confidence per evidence kind; blocks and scenes get times.
+ *  7. Lines the script lacks: in a scene known from the matched lines
+ *     around them, the one person present that a dash or a vocative does
+ *     not rule out (align_scene.c).
+ *  8. The subtitles' own speaker labels name their speaker.
+ *  9. Confidence per evidence kind; blocks and scenes get times.
  * Weak evidence abstains: a null speaker is better than a wrong one. */
 #include "align/align_internal.h"
 
@@ -44,6 +47,8 @@
 #define CONF_CONTINUES    0.90   /* the sentence runs on from the previous segment */
 #define CONF_BETWEEN      0.80   /* the one unmatched script line between two matched */
 #define CONF_TURN         0.80   /* the other side of a two-speaker dash cue */
+#define CONF_SCENE_TURN   0.80   /* the one person present left by a dash (Friends drafts 31/36) */
+#define CONF_ADDRESSED    0.80   /* the one person present it does not call by name (4/4) */
 
 /* A neighbour's line is borrowed only by a segment said at most this long
  * after (before) that neighbour. */
@@ -540,7 +545,7 @@ static const char *const evidence_name[EV_N] = {
     [EV_MATCH_STRONG] = "match", [EV_MATCH] = "match", [EV_MATCH_SHORT] = "match-short",
     [EV_MOVED] = "moved", [EV_LOCAL] = "local", [EV_LOCAL_NEAR] = "local-near",
     [EV_INSIDE] = "inside", [EV_CONTINUES] = "continues", [EV_BETWEEN] = "between",
-    [EV_TURN] = "turn",
+    [EV_TURN] = "turn", [EV_SCENE_TURN] = "scene-turn", [EV_ADDRESSED] = "addressed",
 };
 
 static double evidence_confidence(enum evidence ev)
@@ -556,6 +561,8 @@ static double evidence_confidence(enum evidence ev)
     case EV_CONTINUES: return CONF_CONTINUES;
     case EV_BETWEEN: return CONF_BETWEEN;
     case EV_TURN: return CONF_TURN;
+    case EV_SCENE_TURN: return CONF_SCENE_TURN;
+    case EV_ADDRESSED: return CONF_ADDRESSED;
     default: return 0;
     }
 }
@@ -595,7 +602,8 @@ static void finish(aligner *A, const sm_align_options *opt, sm_alignment *out)
     for (size_t i = 0; i < su->n_segments; i++) {
         seg_state *g = &A->seg[i];
         sm_segment_speaker *r = &out->segments[i];
-        r->block = g->block;
+        /* Evidence from the scene names a speaker, not a line. */
+        r->block = g->ev <= EV_TURN ? g->block : -1;
         r->speaker = speaker_of(A, g->block);
         r->confidence = r->speaker ? evidence_confidence(g->ev) : 0;
         r->evidence = r->speaker ? evidence_name[g->ev] : NULL;
@@ -733,6 +741,7 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
         assign_local(&A);
         extend(&A);
         drop_self_address(&A);
+        align_assign_scene(&A);
     }
     finish(&A, opt, out);
     time_blocks(&A, out);

@@ -116,6 +116,8 @@ enum evidence {
     EV_CONTINUES,
     EV_BETWEEN,
     EV_TURN,
+    EV_SCENE_TURN,     /* no line: the one person present left by a dash */
+    EV_ADDRESSED,      /* no line: the one person present it does not call by name */
     EV_N
 };
 
@@ -160,5 +162,7 @@ void align_assign_strong(aligner *A, size_t from, size_t to, enum evidence stron
 
 /* align_moved.c: scenes the edit moved (step 4). */
 void align_recover_moves(aligner *A);
+/* align_scene.c: lines the script lacks, from who is in the scene (step 7). */
+void align_assign_scene(aligner *A);
 
 #endif
