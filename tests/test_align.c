@@ -245,6 +245,66 @@ static void lcs_matches_plain_length(void **state)
         }
 }
 
+/* A line the script lacks, said after a dash in a cue whose first line is
+ * Anna's: in a scene of Anna and Ben, it is Ben's, with no script line. */
+static void scene_names_the_one_left(void **state)
+{
+    (void)state;
+    const char srt[] =
+        "1\n00:00:01,000 --> 00:00:03,000\n- Good morning, did you sleep at all last night?\n- Hardly.\n\n"
+        "2\n00:00:03,500 --> 00:00:06,000\nNot a wink, the neighbours\nwere playing drums until four.\n\n"
+        "3\n00:00:08,000 --> 00:00:10,000\nThen you need this more than I do,\ntake the big cup.\n\n"
+        "4\n00:00:10,500 --> 00:00:12,000\nYou are a saint, I will buy\nthe next bag of beans.\n";
+    fixture f;
+    load(&f, conversation, srt);
+    assert_int_equal(f.subs.n_segments, 5);
+    assert_non_null(speaker(&f, 1));
+    assert_string_equal(speaker(&f, 1), "Ben");
+    assert_true(f.a.segments[1].confidence <= 0.8);
+    unload(&f);
+}
+
+/* One person, two cue names: a woman who gives her name, then is cued by
+ * it, is one character (the name with more lines); "her name is" names
+ * someone else. */
+static const char renamed[] =
+    "[Scene: A bus stop, night.]\n\n"
+    "Woman: Hello there, my name's Lena, I live upstairs from you.\n\n"
+    "Ben: Nice to meet you, I am the one with the drums.\n\n"
+    "Lena: I know, the whole building knows about the drums.\n\n"
+    "Lena: Could you maybe play them before midnight for once?\n";
+
+static void second_name_is_one_character(void **state)
+{
+    (void)state;
+    const char srt[] =
+        "1\n00:00:01,000 --> 00:00:03,000\nHello there, my name's Lena,\nI live upstairs from you.\n\n"
+        "2\n00:00:03,500 --> 00:00:06,000\nNice to meet you,\nI am the one with the drums.\n\n"
+        "3\n00:00:07,000 --> 00:00:09,000\nI know, the whole building\nknows about the drums.\n\n"
+        "4\n00:00:09,500 --> 00:00:12,000\nCould you maybe play them\nbefore midnight for once?\n";
+    fixture f;
+    load(&f, renamed, srt);
+    assert_string_equal(speaker(&f, 0), "Woman");
+    assert_non_null(f.a.segments[0].character);
+    assert_string_equal(f.a.segments[0].character, "Lena");
+    assert_string_equal(f.a.segments[0].character_evidence, "introduces");
+    long b = f.a.segments[0].block;
+    assert_true(b >= 0);
+    assert_string_equal(f.a.blocks[b].character, "Lena");
+    for (size_t i = 1; i < 4; i++)
+        assert_null(f.a.segments[i].character);
+    unload(&f);
+
+    char other[sizeof renamed + 16];
+    snprintf(other, sizeof other, "%s", renamed);
+    char *p = strstr(other, "my name's");
+    memcpy(p, "her name ", 9);
+    load(&f, other, srt);
+    for (size_t i = 0; i < 4; i++)
+        assert_null(f.a.segments[i].character);
+    unload(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +314,8 @@ int main(void)
         cmocka_unit_test(other_film_abstains),
         cmocka_unit_test(script_without_dialogue),
         cmocka_unit_test(deterministic_output),
+        cmocka_unit_test(scene_names_the_one_left),
+        cmocka_unit_test(second_name_is_one_character),
         cmocka_unit_test(anchors_unique_and_monotone),
         cmocka_unit_test(lcs_matches_plain_length),
     };

@@ -53,12 +53,21 @@ typedef struct sm_segment_speaker {
                                 "inside", "continues", "between", "turn", "scene-turn",
                                 "addressed", "hint" (static
                                 string; NULL when abstaining); see `storymovie align --help` */
+    const char *character;   /* the character when the script cues them here under a second
+                                name (its block's), NULL when the speaker is the character */
+    const char *character_evidence;   /* why: "renamed", "introduces"; NULL with character */
 } sm_segment_speaker;
 
 typedef struct sm_block_time {
     double start, end;       /* seconds; meaningful when timing != NONE */
     sm_timing timing;
     size_t matched_tokens;   /* of the block's tokens, how many matched subtitle tokens */
+    /* Dialogue cued under a second name of one person (align_names.c):
+     * the name the script gives that person most, pointing into the
+     * script, and why ("renamed": an action line renames them; "introduces":
+     * they give the name as their own).  NULL when the cue is the name. */
+    const char *character;
+    const char *character_evidence;
 } sm_block_time;
 
 typedef struct sm_scene_time {

@@ -745,6 +745,7 @@ int sm_align(const sm_script *script, const sm_subtitles *subs, const sm_align_o
     }
     finish(&A, opt, out);
     time_blocks(&A, out);
+    align_characters(script, out);
     for (size_t b = 0; b < script->n_blocks; b++)
         if (script->blocks[b].kind == SM_BLOCK_DIALOGUE && out->blocks[b].timing == SM_TIMING_ALIGNED)
             out->matched_blocks++;

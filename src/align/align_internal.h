@@ -162,6 +162,9 @@ void align_assign_strong(aligner *A, size_t from, size_t to, enum evidence stron
 
 /* align_moved.c: scenes the edit moved (step 4). */
 void align_recover_moves(aligner *A);
+/* align_names.c: the canonical character of lines cued under a second
+ * name (sm_block_time.character). */
+void align_characters(const sm_script *sc, sm_alignment *out);
 /* align_scene.c: lines the script lacks, from who is in the scene (step 7). */
 void align_assign_scene(aligner *A);
 

@@ -38,6 +38,10 @@ int sm_alignment_write_jsonl(FILE *f, const sm_script *script, const sm_subtitle
         sm_json_kv_string(&j, "evidence", r->speaker ? r->evidence : NULL);
         if (s->speaker_hint)
             sm_json_kv_string(&j, "speaker_hint", s->speaker_hint);
+        if (r->character) {
+            sm_json_kv_string(&j, "character", r->character);
+            sm_json_kv_string(&j, "character_evidence", r->character_evidence);
+        }
         sm_json_end_object(&j);
         rc = sm_json_flush_line(&j, f);
     }
@@ -61,6 +65,10 @@ int sm_alignment_write_jsonl(FILE *f, const sm_script *script, const sm_subtitle
         }
         sm_json_kv_string(&j, "timing", timing_name(t->timing));
         sm_json_kv_int(&j, "line", blk->line);
+        if (t->character) {
+            sm_json_kv_string(&j, "character", t->character);
+            sm_json_kv_string(&j, "character_evidence", t->character_evidence);
+        }
         sm_json_end_object(&j);
         rc = sm_json_flush_line(&j, f);
     }
