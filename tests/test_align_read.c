@@ -277,12 +277,40 @@ static void film_align_refuses_empty_files(void **state)
     }
 }
 
+/* A line cued under a second name carries the canonical character and
+ * why, in segment and block records; absent, both are NULL. */
+static void alignment_character_read_back(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"type\":\"segment\",\"cue\":1,\"segment\":1,\"start\":1,\"end\":2,\"speaker\":\"CARLOS\","
+        "\"confidence\":0.99,\"block\":3,\"evidence\":\"match\",\"character\":\"RAMIREZ\","
+        "\"character_evidence\":\"renamed\"}\n"
+        "{\"type\":\"segment\",\"cue\":2,\"segment\":1,\"start\":2,\"end\":3,\"speaker\":\"AMOS\"}\n"
+        "{\"type\":\"block\",\"block\":3,\"kind\":\"dialogue\",\"scene\":1,\"speaker\":\"CARLOS\","
+        "\"text\":\"x\",\"start\":1,\"end\":2,\"timing\":\"aligned\",\"line\":9,"
+        "\"character\":\"RAMIREZ\",\"character_evidence\":\"renamed\"}\n";
+    sm_film_alignment a;
+    sm_error err;
+    assert_int_equal(sm_film_alignment_parse("c", text, strlen(text), &a, &err), 0);
+    assert_int_equal(a.n_segments, 2);
+    assert_string_equal(a.segments[0].character, "RAMIREZ");
+    assert_string_equal(a.segments[0].character_evidence, "renamed");
+    assert_null(a.segments[1].character);
+    assert_null(a.segments[1].character_evidence);
+    assert_int_equal(a.n_blocks, 1);
+    assert_string_equal(a.blocks[0].character, "RAMIREZ");
+    assert_string_equal(a.blocks[0].character_evidence, "renamed");
+    sm_film_alignment_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alignment_read_back),
         cmocka_unit_test(alignment_escapes_both_paths),
         cmocka_unit_test(alignment_fast_path_is_jansson),
+        cmocka_unit_test(alignment_character_read_back),
         cmocka_unit_test(records_need_their_fields),
         cmocka_unit_test(film_align_records_equal_read_back),
         cmocka_unit_test(film_align_mismatch_read_back),

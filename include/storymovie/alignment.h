@@ -30,6 +30,9 @@ typedef struct sm_film_segment {
     const char *speaker;      /* NULL = abstained */
     double confidence;        /* NaN when a record read back has none */
     long block;               /* 1-based script block; 0 when none */
+    const char *character;    /* the character, when the script cues them here under a
+                                 second name; NULL: the speaker is the character */
+    const char *character_evidence;   /* "renamed", "introduces"; NULL with character */
 } sm_film_segment;
 
 typedef struct sm_film_block {
@@ -41,6 +44,8 @@ typedef struct sm_film_block {
     int timed;                /* start/end are meaningful */
     double start, end;
     const char *timing;       /* "aligned", "interpolated" or NULL */
+    const char *character;    /* dialogue under a second name: the character; else NULL */
+    const char *character_evidence;
 } sm_film_block;
 
 typedef struct sm_film_alignment {

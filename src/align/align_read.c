@@ -17,7 +17,8 @@
 #include "storymovie/io.h"
 
 enum { F_TYPE, F_CUE, F_SEGMENT, F_BLOCK, F_SCENE, F_START, F_END, F_CONFIDENCE,
-       F_TEXT, F_SPEAKER, F_KIND, F_TIMING, F_METHOD, F_STATUS, F_NOTE, N_FIELDS };
+       F_TEXT, F_SPEAKER, F_KIND, F_TIMING, F_METHOD, F_STATUS, F_NOTE, F_CHARACTER,
+       F_CHARACTER_EVIDENCE, N_FIELDS };
 
 static const sm_json_field fields[N_FIELDS] = {
     [F_TYPE] = {"type", SM_JSON_STRING},      [F_CUE] = {"cue", SM_JSON_INTEGER},
@@ -27,7 +28,8 @@ static const sm_json_field fields[N_FIELDS] = {
     [F_TEXT] = {"text", SM_JSON_STRING},      [F_SPEAKER] = {"speaker", SM_JSON_STRING},
     [F_KIND] = {"kind", SM_JSON_STRING},      [F_TIMING] = {"timing", SM_JSON_STRING},
     [F_METHOD] = {"method", SM_JSON_INTEGER}, [F_STATUS] = {"status", SM_JSON_STRING},
-    [F_NOTE] = {"note", SM_JSON_STRING},
+    [F_NOTE] = {"note", SM_JSON_STRING},      [F_CHARACTER] = {"character", SM_JSON_STRING},
+    [F_CHARACTER_EVIDENCE] = {"character_evidence", SM_JSON_STRING},
 };
 
 void sm_film_alignment_free(sm_film_alignment *a)
@@ -55,6 +57,8 @@ static int add_segment(sm_film_alignment *out, size_t *cap, const sm_json_value 
     s->speaker = string_or_null(&v[F_SPEAKER]);
     s->confidence = ok(&v[F_CONFIDENCE]) ? v[F_CONFIDENCE].number : NAN;
     s->block = ok(&v[F_BLOCK]) ? (long)v[F_BLOCK].integer : 0;
+    s->character = string_or_null(&v[F_CHARACTER]);
+    s->character_evidence = string_or_null(&v[F_CHARACTER_EVIDENCE]);
     return 0;
 }
 
@@ -70,6 +74,8 @@ static int add_block(sm_film_alignment *out, size_t *cap, const sm_json_value *v
     b->speaker = string_or_null(&v[F_SPEAKER]);
     b->text = string_or_null(&v[F_TEXT]);
     b->timing = string_or_null(&v[F_TIMING]);
+    b->character = string_or_null(&v[F_CHARACTER]);
+    b->character_evidence = string_or_null(&v[F_CHARACTER_EVIDENCE]);
     if (ok(&v[F_START]) && ok(&v[F_END])) {
         b->timed = 1;
         b->start = v[F_START].number;
