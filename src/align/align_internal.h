@@ -35,6 +35,8 @@ typedef struct align_interner {
 int align_interner_init(align_interner *in, size_t expected);
 /* Returns the id of s[0..len), adding it when new; UINT32_MAX on OOM. */
 uint32_t align_intern(align_interner *in, const char *s, size_t len);
+/* The id of s[0..len), UINT32_MAX when it was never interned. */
+uint32_t align_find(const align_interner *in, const char *s, size_t len);
 void align_interner_free(align_interner *in);
 
 /* ---- token sequences ---------------------------------------------------- */

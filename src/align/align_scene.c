@@ -73,30 +73,36 @@ static int is_present(const cast *c, int scene, long p)
            (c->present[(size_t)scene * c->words + (size_t)p / 64] >> ((size_t)p % 64)) & 1;
 }
 
-/* People named in a block's text (action, heading) are present in its scene. */
-static int mark_named(aligner *A, cast *c, const sm_block *b, sm_tokens *tok)
+/* People named in a block's text (action, heading) are present in its
+ * scene.  A name in the action is written as one: a capitalised word
+ * (compared in lower case, as the tokens are).  The cue names that are
+ * descriptions ("THE MAN WITH THE PISTOL") name nobody there. */
+static void mark_named(const aligner *A, cast *c, const sm_block *b)
 {
-    sm_tokens_clear(tok);
-    if (!b->text || sm_tokenize(b->text, strlen(b->text), 0, tok) != 0)
-        return b->text ? -1 : 0;
-    for (size_t k = 0; k < tok->n_items; k++) {
-        uint32_t id = align_intern(&A->vocab, sm_token_norm(tok, k), tok->items[k].norm_length);
-        if (id == UINT32_MAX)
-            return -1;
-        /* A name in the action is written as one: capitalised.  The cue
-         * names that are descriptions ("THE MAN WITH THE PISTOL") name
-         * nobody there. */
-        const char *raw = b->text + tok->items[k].offset;
-        if (!(*raw >= 'A' && *raw <= 'Z'))
+    const char *p = b->text;
+    if (!p)
+        return;
+    char buf[64];
+    while (*p) {
+        if (!(*p >= 'A' && *p <= 'Z') || (p > b->text && ((p[-1] >= 'a' && p[-1] <= 'z') ||
+                                                          (p[-1] >= 'A' && p[-1] <= 'Z')))) {
+            p++;
             continue;
-        if (id < c->n_vocab && c->word_person[id] >= 0) {
-            /* every person that name word belongs to */
-            for (size_t p = 0; p < c->n_people; p++)
-                if (c->people[p].name[0] == id && c->people[p].name[1] == UINT32_MAX)
-                    mark(c, b->scene, (long)p);
         }
+        size_t n = 0;
+        for (; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'); p++)
+            if (n < sizeof buf)
+                buf[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        if (n == sizeof buf)
+            continue;
+        uint32_t id = align_find(&A->vocab, buf, n);
+        if (id >= c->n_vocab || c->word_person[id] < 0)
+            continue;
+        /* every person whose one-word name that is */
+        for (size_t q = 0; q < c->n_people; q++)
+            if (c->people[q].name[0] == id && c->people[q].name[1] == UINT32_MAX)
+                mark(c, b->scene, (long)q);
     }
-    return 0;
 }
 
 static int cast_build(aligner *A, cast *c)
@@ -135,17 +141,14 @@ static int cast_build(aligner *A, cast *c)
         for (int k = 0; k < 2; k++)
             if (c->people[p].name[k] < c->n_vocab)
                 c->word_person[c->people[p].name[k]] = (int32_t)p;
-    sm_tokens tok = {0};
-    int rc = 0;
-    for (size_t b = 0; b < sc->n_blocks && rc == 0; b++) {
+    for (size_t b = 0; b < sc->n_blocks; b++) {
         const sm_block *blk = &sc->blocks[b];
         if (blk->kind == SM_BLOCK_DIALOGUE)
             mark(c, blk->scene, c->person_of_block[b]);
-        else if ((blk->kind == SM_BLOCK_ACTION || blk->kind == SM_BLOCK_SCENE_HEADING))
-            rc = mark_named(A, c, blk, &tok);
+        else if (blk->kind == SM_BLOCK_ACTION || blk->kind == SM_BLOCK_SCENE_HEADING)
+            mark_named(A, c, blk);
     }
-    sm_tokens_free(&tok);
-    return rc;
+    return 0;
 }
 
 /* The person a segment calls by name: a name word of someone in the cast

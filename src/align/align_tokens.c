@@ -50,6 +50,19 @@ static int grow(align_interner *in)
     return 0;
 }
 
+uint32_t align_find(const align_interner *in, const char *s, size_t len)
+{
+    if (in->cap == 0)
+        return UINT32_MAX;
+    uint64_t h = sm_fnv1a(s, len);
+    for (size_t j = h & (in->cap - 1); in->slots[j]; j = (j + 1) & (in->cap - 1)) {
+        uint32_t id = in->slots[j] - 1;
+        if (in->hashes[j] == h && in->lengths[id] == len && memcmp(in->strings[id], s, len) == 0)
+            return id;
+    }
+    return UINT32_MAX;
+}
+
 uint32_t align_intern(align_interner *in, const char *s, size_t len)
 {
     if ((in->n_strings + 1) * 2 > in->cap && grow(in))
