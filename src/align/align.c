@@ -45,7 +45,7 @@
 #define CONF_LOCAL_NEAR   0.80   /* ... in a neighbour's script line */
 #define CONF_INSIDE       0.93   /* between two segments of the same block */
 #define CONF_CONTINUES    0.90   /* the sentence runs on from the previous segment */
-#define CONF_BETWEEN      0.80   /* the one unmatched script line between two matched */
+#define CONF_BETWEEN      0.70   /* the one unmatched script line between two matched (Friends verbatim + drafts 70/95) */
 #define CONF_TURN         0.80   /* the other side of a two-speaker dash cue */
 #define CONF_SCENE_TURN   0.80   /* the one person present left by a dash (Friends drafts 31/36) */
 #define CONF_ADDRESSED    0.80   /* the one person present it does not call by name (4/4) */

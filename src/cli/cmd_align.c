@@ -53,7 +53,7 @@ static const char usage_text[] =
 "  local-near   its words are in a neighbour's line, said right after it (0.80)\n"
 "  inside       between two segments of the same line (0.93)\n"
 "  continues    a sentence broken over two cues (0.90)\n"
-"  between      a rewritten line between two matched lines (0.80)\n"
+"  between      a rewritten line between two matched lines (0.70)\n"
 "  turn         the other side of a two-speaker dash cue (0.80)\n"
 "  scene-turn   a line the script lacks: of the people in its scene, the one\n"
 "               a dash does not rule out (block null) (0.80)\n"
