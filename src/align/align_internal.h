@@ -149,7 +149,7 @@ typedef struct aligner {
     long *dialogue_next;
 } aligner;
 
-/* Helpers of align.c the evidence files share. */
+/* align_state.c: the state every step reads and changes, and step 3. */
 int align_same_speaker(const aligner *A, long b1, long b2);
 /* The nearest segment before (after) i with reliable evidence, -1 when none. */
 long align_prev_reliable(const aligner *A, size_t i);
@@ -161,6 +161,11 @@ void align_unassign(aligner *A, size_t i);
 /* Strong matches of segments [from, to): evidence strong_ev, or EV_MATCH
  * for two-word matches when strong_ev is EV_MATCH_STRONG. */
 void align_assign_strong(aligner *A, size_t from, size_t to, enum evidence strong_ev);
+/* The block most of segment i's matched tokens fall in, -1; count: its
+ * tokens matched there (or nearby, same speaker), solid: of those in runs
+ * of two or more, other: matched elsewhere. */
+long align_best_block(const aligner *A, size_t i, uint32_t *count, uint32_t *solid,
+                      uint32_t *other);
 
 /* align_moved.c: scenes the edit moved (step 4). */
 void align_recover_moves(aligner *A);
