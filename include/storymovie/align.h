@@ -26,12 +26,6 @@
 extern "C" {
 #endif
 
-/* The version of the aligner's method: raised whenever a change to the
- * method can change its output, so that an alignment made by an older
- * method is made again rather than reused.  Written in every alignment
- * (its summary record, "method"). */
-#define SM_ALIGN_METHOD_VERSION 3
-
 typedef enum sm_timing {
     SM_TIMING_NONE = 0,
     SM_TIMING_ALIGNED,       /* from matched subtitles */

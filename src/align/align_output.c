@@ -1,6 +1,7 @@
 /* align_output.c - the JSON Lines of SPEC "Alignment output", and the TSV
  * the reference scorer reads. */
 #include "storymovie/align.h"
+#include "align/align_version.h"
 #include "storymovie/json.h"
 
 static const char *timing_name(sm_timing t)

@@ -8,6 +8,9 @@
 #ifndef SM_ALIGN_VERSION_H
 #define SM_ALIGN_VERSION_H
 
-#define SM_ALIGN_METHOD_VERSION 1
+/* 1: the aligner of stage one; 2: moved matches need a neighbour in their
+ * scene, mismatched films answered with no speakers; 3: scene-turn and
+ * addressed evidence, one character under two cue names. */
+#define SM_ALIGN_METHOD_VERSION 3
 
 #endif

@@ -119,14 +119,17 @@ static char *cannot_align(const char *detail)
     return strdup(buf);
 }
 
-static void add_problem(sm_link_film *f, const char *msg)
+/* One more line in the film's problems (build's summary and failures). */
+static int add_problem(sm_link_film *f, const char *msg)
 {
     char **grown = realloc(f->problems, (f->n_problems + 1) * sizeof *grown);
     if (!grown)
-        return;   /* a lost note is better than a lost film */
+        return -1;
     f->problems = grown;
-    if ((f->problems[f->n_problems] = strdup(msg)))
-        f->n_problems++;
+    if (!(f->problems[f->n_problems] = strdup(msg)))
+        return -1;
+    f->n_problems++;
+    return 0;
 }
 
 /* Why the film's own files cannot be aligned (NULL when they can). */
@@ -191,7 +194,7 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
                 char note[1400];
                 snprintf(note, sizeof note, "%s has no provenance record (made by an older version): "
                          "not checked against the film's screenplay and subtitles", path);
-                add_problem(f, note);
+                (void)add_problem(f, note);   /* a lost note is better than a lost film */
             }
             if (sm_film_alignment_read(path, al, &e) != 0) {
                 *why = msg_dup(&e);
@@ -235,19 +238,6 @@ static int film_alignment(const sm_link_job *job, sm_link_film *f, const sm_movi
         return -1;
     }
     f->align = SM_FILM_ALIGN_DONE;
-    return 0;
-}
-
-/* One more line in the film's problems (build's summary and failures). */
-static int add_problem(sm_link_film *f, const char *msg)
-{
-    char **grown = realloc(f->problems, (f->n_problems + 1) * sizeof *grown);
-    if (!grown)
-        return -1;
-    f->problems = grown;
-    if (!(f->problems[f->n_problems] = strdup(msg)))
-        return -1;
-    f->n_problems++;
     return 0;
 }
 

@@ -118,7 +118,7 @@ if command -v python3 >/dev/null && ! nm -D --undefined-only "$root/$libdir/libs
 import pathlib, sys, storymovie
 r = storymovie.align(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))
 print(len(r), storymovie.__file__)' "$script" "$subs") > "$work/py.out" 2>&1 \
-        && grep -q "^149 $stage$pydir/storymovie/__init__.py" "$work/py.out" \
+        && grep -q "^$(wc -l < "$work/cli.jsonl") $stage$pydir/storymovie/__init__.py" "$work/py.out" \
         && ok "the installed module finds the installed library and aligns: $(cat "$work/py.out")" \
         || bad "installed Python module: $(cat "$work/py.out")"
 fi
