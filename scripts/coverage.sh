@@ -52,9 +52,11 @@ set -- "$prof"/*.profraw
 [ -e "$1" ] || { echo "coverage: no profiles written under $prof" >&2; exit 1; }
 "$profdata" merge -sparse -o "$build/coverage/all.profdata" "$prof"
 
-# Every instrumented program the suite ran: the CLI and the unit tests.
+# Every instrumented program the suite ran: the CLI, the unit tests, and
+# the shared library the CLI (and the Python module) run the library from:
+# without it, what only the end-to-end tests reach would not be counted.
 objects=""
-for b in "$build/storymovie" "$build"/tests/test_*; do
+for b in "$build/storymovie" "$build"/libstorymovie.so.*.*.* "$build"/tests/test_*; do
     [ -x "$b" ] && [ -f "$b" ] && objects="$objects -object $b"
 done
 objects=${objects# -object }
