@@ -10,63 +10,9 @@
 #include "cli/cli.h"
 #include "cli/cli_link.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/io.h"
 
-static const char usage_text[] =
-"usage: storymovie build MOVIENET_DIR --stories FILE --out DIR [options]\n"
-"\n"
-"The main job: align every film that the stories need, then link every\n"
-"story to its film's script context ('storymovie link --help' describes\n"
-"the records).  Films run in parallel (--jobs) and cluster job arrays\n"
-"split the films with --shard I/N.  The run is resumable: a film whose\n"
-"OUT/align/ttXXXXXXX.jsonl exists is not aligned again when its provenance\n"
-"record shows it was made from the film's screenplay and subtitles as they\n"
-"are now (same size and SHA-256), by this aligner version; otherwise it is\n"
-"aligned again and the summary says why (docs/provenance.md).\n"
-"\n"
-"A film with missing or broken pieces does not stop the corpus: no\n"
-"subtitles or screenplay (its stories are linked without script context),\n"
-"broken meta or annotation JSON (no names), an empty or bad shot file or no\n"
-"fps (its stories cannot be timed: not linked).  Every such film and story\n"
-"is listed in the summary with its reason.\n"
-"\n"
-"Options:\n"
-"  --stories FILE     story records, JSON Lines, images = MovieNet keyframe names\n"
-"  --frames FILE      instead: TSV story_id<TAB>movie<TAB>SHOT/IMG... (no names)\n"
-"  --out DIR          output directory (created)\n"
-"  -j, --jobs N       films processed in parallel (default 1)\n"
-"  --shard I/N        process only films number I, I+N, I+2N, ... (0 <= I < N)\n"
-"                     in order of first appearance in the stories file\n"
-"  --force            align again even when OUT/align/tt.jsonl exists\n"
-"  --strict           exit 1 when any film or story failed\n"
-"  --iou X            box match threshold for names (default 0.5)\n"
-"  -q, --quiet        no progress bar and no summary on stderr\n"
-"  -h, --help         this help\n"
-"\n"
-"Output files (each written atomically):\n"
-"  OUT/align/ttXXXXXXX.jsonl   the film's alignment (as 'storymovie align')\n"
-"  OUT/context.jsonl           one record per linked story, in input order\n"
-"                              (with --shard I/N: OUT/context.I-of-N.jsonl)\n"
-"  OUT/failures.tsv            kind<TAB>id<TAB>reason: films and stories that failed\n"
-"                              (with --shard: OUT/failures.I-of-N.tsv)\n"
-"  OUT/summary.txt             the summary printed on stderr\n"
-"\n"
-"Summary: films (aligned now, reused, with failures), stories (linked,\n"
-"failed), frames timed and frames whose shot has dialogue, subtitle lines\n"
-"in story windows with a speaker, chain-of-thought characters named; then\n"
-"every film with problems and every story not linked, with the reason.\n"
-"\n"
-"Exit status: 0 when the run completed (failures of single films or\n"
-"stories are listed, not fatal; see --strict); 1 on bad input (unreadable\n"
-"stories file, not a corpus directory) or an output that cannot be written;\n"
-"2 on a usage error.\n"
-"\n"
-"Examples:\n"
-"  storymovie build sample/movienet --stories sample/stories.jsonl --out out\n"
-"  storymovie build /data/movienet --stories train.jsonl --out out -j 2\n"
-"  # Slurm array: one shard per task, then concatenate the contexts\n"
-"  storymovie build /data/movienet --stories all.jsonl --out out \\\n"
-"      --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT -j 8\n";
 
 /* OUT/context.jsonl, OUT/failures.tsv, OUT/summary.txt, with a shard's
  * own names under --shard I/N. */
@@ -95,7 +41,7 @@ int cmd_build(int argc, char **argv)
         const char *a = argv[i];
         int has_next = i + 1 < argc, rc;
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_build, stdout);
             return 0;
         } else if ((rc = cli_link_arg("build", argc, argv, &i, &args)) != 0) {
             if (rc < 0)

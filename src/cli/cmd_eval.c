@@ -4,22 +4,11 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: storymovie eval <what> [options]\n"
-            "\n"
-            "  speakers   speaker attribution of an alignment against a gold TSV\n"
-            "  grounding  grounding precision/recall/F1/mAP of stories against references\n"
-            "  language   BLEU-1..4, ROUGE-L and METEOR of stories against references\n"
-            "  dialogue   quotations found in the window's subtitles, attribution accuracy\n"
-            "  structure  well-structured answers, pronoun grounding, persistence of ids\n"
-            "  judge      pairwise LLM judge of two story sets: win rates with intervals\n"
-            "  qa         questions from the script context (make), answered from stories (run)\n"
-            "  report     the tables of several models side by side (Markdown, JSON, SVG)\n"
-            "\n"
-            "Run 'storymovie eval <what> --help' for details.\n");
+    fputs(cli_help_eval, f);
 }
 
 int cmd_eval(int argc, char **argv)

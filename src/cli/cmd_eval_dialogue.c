@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/context.h"
 #include "storymovie/eval_dialogue.h"
 #include "storymovie/eval_structure.h"
@@ -14,52 +15,6 @@
 #include "storymovie/json.h"
 #include "storymovie/story.h"
 
-static const char usage_text[] =
-"usage: storymovie eval dialogue --stories S --context C [-o OUT] [-q]\n"
-"\n"
-"How faithfully stories quote the film's dialogue and whom they give it to,\n"
-"against the subtitles of each story's window; no model is asked.  S is a\n"
-"story file (script-grounded stories, or any model's), C the context records\n"
-"of 'storymovie build'; stories pair with their record by story_id.\n"
-"\n"
-"The rules are those 'generate ground' verifies stories with (one\n"
-"implementation; docs/generate.md, \"Quotations\" and \"Attribution\"):\n"
-"  quotes      text between double quotation marks, straight or curly, tags\n"
-"              set aside\n"
-"  found       said in the window: at least 80% of its normalised words, in\n"
-"              order, in one subtitle segment or consecutive segments of one\n"
-"              speaker (else it is invented dialogue)\n"
-"  attributed  found, and given to a character: the speaking subject of its\n"
-"              sentence (a name, or a <gdo charN> mention, with a speech verb)\n"
-"  checkable   attributed to a person with a name, and the aligner named the\n"
-"              speaker of those subtitles\n"
-"  correct     checkable, and the aligned speaker is that person\n"
-"  fidelity = found / quotes; attribution_accuracy = correct / checkable.\n"
-"\n"
-"Options:\n"
-"  --stories S   the stories (required)\n"
-"  --context C   their context records (required)\n"
-"  -o OUT        write the JSON lines to OUT (atomically) instead of standard\n"
-"                output\n"
-"  -q            no summary on standard error\n"
-"\n"
-"Output (JSON Lines), one line per story with a context record, then the\n"
-"summary:\n"
-"  {\"type\":\"story\",\"story_id\",\"quotes\",\"found\",\"attributed\",\"checkable\",\n"
-"   \"correct\",\"quotations\":[{\"text\",\"found\",\"cue\",\"segment\",\"segments\",\n"
-"   \"speaker\" (aligned),\"attributed_to\",\"attributed_id\",\"how\" (lead, tail,\n"
-"   action, continued or null),\"checkable\",\"correct\"}]}\n"
-"  {\"type\":\"summary\",\"stories\",\"quotes\",\"found\",\"attributed\",\"checkable\",\n"
-"   \"correct\",\"fidelity\",\"attribution_accuracy\",\"story_set\",\"no_context\"}\n"
-"A share is null when its denominator is 0.  Stories without a context\n"
-"record are left out, counted (no_context) and named on standard error.\n"
-"\n"
-"Exit status: 0 scored; 1 an unreadable file, a line that is not a record,\n"
-"no story with a context record; 2 usage.\n"
-"\n"
-"Example:\n"
-"  storymovie eval dialogue --stories ground/stories.jsonl --context out/context.jsonl \\\n"
-"      -o model/dialogue.jsonl\n";
 
 /* The ids of the stories that have a context record into ids (*scored of
  * them), the others counted.  A record that is broken or has no story_id,
@@ -118,7 +73,7 @@ int cmd_eval_dialogue(int argc, char **argv)
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_eval_dialogue, stdout);
             return 0;
         }
         if (!strcmp(argv[i], "--stories") && i + 1 < argc)

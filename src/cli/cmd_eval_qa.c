@@ -7,75 +7,12 @@
 #include "cli/cli.h"
 #include "cli/cli_llm.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/context.h"
 #include "storymovie/eval_qa.h"
 #include "storymovie/io.h"
 #include "storymovie/story.h"
 
-static const char usage_text[] =
-"usage: storymovie eval qa make --context C --out Q.jsonl --model M\n"
-"                               [--per-category N] [--show-prompt STORY_ID] [-q]\n"
-"                               [model options]\n"
-"       storymovie eval qa run --questions Q.jsonl --stories S --out DIR\n"
-"                              --model M [--grader-model G] [--name NAME] [-q]\n"
-"                              [model options]\n"
-"\n"
-"Question answering about stories (docs/eval.md\n"
-"has the file formats).\n"
-"\n"
-"make\n"
-"  A model (--model) writes questions about each story of C (build's\n"
-"  context records) from its script context alone - the people's real names,\n"
-"  the screenplay's blocks and the subtitle lines with speakers, each with\n"
-"  its id - in four categories: relationships, actions, emotions and dialogue\n"
-"  (who says a line), up to --per-category of each (default 2), each with a\n"
-"  short answer key and the ids it rests on (\"block 12\", \"cue 7.1\").\n"
-"  A question is kept only when its category is one of the four, it has a\n"
-"  question and a key, every id it cites is in that story's context, and,\n"
-"  for dialogue, the key names the speaker of a line it cites (\"Daniel\" or\n"
-"  \"Daniel Hale\" for DANIEL, as verification compares names with speakers;\n"
-"  or the real name of the character the context found speaking as that\n"
-"  speaker).  The rest are dropped with a reason.\n"
-"  Writes Q.jsonl (the questions), Q.dropped.jsonl (the dropped ones with\n"
-"  their reasons, and answers that held no readable list) and\n"
-"  Q.summary.json; the cache defaults to Q's directory.  Request\n"
-"  custom_ids: qa-make:STORY_ID:<sha12>.\n"
-"  --show-prompt ID   print the request for story ID and ask nothing\n"
-"\n"
-"run\n"
-"  A model (--model) answers every question of Q whose story is in S from\n"
-"  that story's text alone (tags removed), or says \"not stated\"; a grader\n"
-"  (--grader-model, default the same model) compares each answer with the\n"
-"  key and says [[CORRECT]] or [[WRONG]]; exactly one of the two is a grade,\n"
-"  anything else is invalid.  An answer that is \"not stated\" is wrong\n"
-"  without asking the grader.  Accuracy = correct / (correct + wrong) per\n"
-"  category and overall, with a Wilson 95% interval; invalid grades and\n"
-"  requests that got no answer are left out of n and counted.  Request\n"
-"  custom_ids: qa-answer:STORY_ID:qN:<sha12>, qa-grade:STORY_ID:qN:<sha12>.\n"
-"  Writes DIR/answers.jsonl (per question: the answer, the grade, the\n"
-"  grader's words) and DIR/summary.json.\n"
-"  --name NAME        what the stories are called in the summary and the\n"
-"                     report (default: S as given)\n"
-"\n"
-"Options of both:\n"
-"  -q, --quiet        no progress and no summary on standard error\n"
-"  -h, --help         this help\n"
-"\n"
-CLI_LLM_HELP_BODY
-"Defaults here: --temperature 0.\n"
-"\n"
-CLI_LLM_HELP_ANSWERS
-"\n"
-"Exit status: 0 every request answered (or written with --requests-out); 1\n"
-"some requests failed (a rerun asks only those), bad input, the server\n"
-"unreachable or a responses file for other requests (then nothing is\n"
-"written); 2 usage.\n"
-"\n"
-"Examples:\n"
-"  storymovie eval qa make --context out/context.jsonl --out qa/questions.jsonl \\\n"
-"      --model Qwen/Qwen2.5-72B-Instruct --api-base http://localhost:8000/v1\n"
-"  storymovie eval qa run --questions qa/questions.jsonl --stories tuned.jsonl \\\n"
-"      --out tuned/qa --model Qwen/Qwen2.5-72B-Instruct --name tuned\n";
 
 /* The options of both subcommands; each takes its own. */
 typedef struct qa_args {
@@ -108,7 +45,7 @@ static int parse_args(const char *cmd, int run, int argc, char **argv, qa_args *
         if (taken)
             continue;
         if (cli_is_help(arg)) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_eval_qa, stdout);
             return 0;
         }
         if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
@@ -297,6 +234,6 @@ int cmd_eval_qa(int argc, char **argv)
         cli_errorf("eval qa: '%s' is not a qa command (make, run)", argv[1]);
         return 2;
     }
-    fputs(usage_text, argc >= 2 ? stdout : stderr);
+    fputs(cli_help_eval_qa, argc >= 2 ? stdout : stderr);
     return argc >= 2 ? 0 : 2;
 }

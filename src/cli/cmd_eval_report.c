@@ -6,45 +6,10 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/eval_report.h"
 #include "storymovie/io.h"
 
-static const char usage_text[] =
-"usage: storymovie eval report [--out DIR] MODEL_DIR...\n"
-"\n"
-"The scores of several models side by side, as the papers' tables: grounding,\n"
-"language, dialogue attribution, structure and re-identification, judge win\n"
-"rates and QA accuracy by category, with their 95% intervals.\n"
-"\n"
-"Each MODEL_DIR holds what the eval commands wrote for one model, under these\n"
-"names (any may be missing; the model's name is the directory's name):\n"
-"  grounding.jsonl      storymovie eval grounding ... -o MODEL_DIR/grounding.jsonl\n"
-"  language.jsonl       storymovie eval language ... -o MODEL_DIR/language.jsonl\n"
-"  dialogue.jsonl       storymovie eval dialogue ... -o MODEL_DIR/dialogue.jsonl\n"
-"  structure.jsonl      storymovie eval structure ... -o MODEL_DIR/structure.jsonl\n"
-"  judge/, judge-NAME/  storymovie eval judge --a THIS --b OTHER ... --out MODEL_DIR/judge\n"
-"                       (one directory per comparison)\n"
-"  qa/                  storymovie eval qa run ... --out MODEL_DIR/qa\n"
-"A kind of score is only put side by side when every model's file covers the\n"
-"same stories (the same count and, where the summary has one, the same\n"
-"story-set fingerprint; for QA also the same questions); a judge or QA run\n"
-"that is not complete (requests failed or pending) is refused.\n"
-"\n"
-"Options:\n"
-"  --out DIR   also write DIR/report.md, DIR/report.json (every summary as\n"
-"              read, per model) and DIR/report.svg (judge win rates and QA\n"
-"              accuracy by category with their intervals), atomically\n"
-"  -q          no Markdown on standard output\n"
-"  -h, --help  this help\n"
-"\n"
-"The Markdown tables go to standard output.\n"
-"\n"
-"Exit status: 0 reported; 1 a file that is not what its name says, an\n"
-"incomplete run, models scored on different stories, nothing to report;\n"
-"2 usage.\n"
-"\n"
-"Example:\n"
-"  storymovie eval report --out report runs/base runs/storyteller3\n";
 
 static int write_file(const char *dir, const char *name, const char *text, sm_error *err)
 {
@@ -76,7 +41,7 @@ int cmd_eval_report(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_eval_report, stdout);
             free(dirs);
             return 0;
         }

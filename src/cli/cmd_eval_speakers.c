@@ -6,52 +6,10 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/eval_speakers.h"
 #include "storymovie/json.h"
 
-static const char usage_text[] =
-"usage: storymovie eval speakers [options] GOLD PRED\n"
-"       storymovie eval speakers [options] GOLD_DIR PRED_DIR\n"
-"\n"
-"Score speaker attribution against gold labels.\n"
-"\n"
-"GOLD is a gold TSV with a header line and the columns cue, segment,\n"
-"segments, start, end, speaker, text (one row per labelled subtitle\n"
-"segment).  PRED is the output of 'storymovie align' (JSON Lines; the\n"
-"segment records are read) or a TSV of cue<TAB>segment<TAB>speaker.\n"
-"With two directories, every GOLD_DIR/<id>/gold.tsv is paired with\n"
-"PRED_DIR/<id>.jsonl (or <id>.tsv) and the totals are printed; episodes\n"
-"without a prediction count as all abstained and are listed.\n"
-"\n"
-"Names compare by their letters only, case-insensitively.  A summary on\n"
-"standard error:\n"
-"  accuracy   correct / gold segments (abstentions count as wrong)\n"
-"  coverage   answered / gold segments\n"
-"  precision  correct / answered\n"
-"then the calibration of the confidences (precision per confidence band,\n"
-"from JSON Lines predictions) and the most frequent errors as\n"
-"'gold -> predicted' (an abstention shows as '(none)').\n"
-"\n"
-"Standard output: one JSON line with the totals,\n"
-"  {\"type\":\"summary\",\"episodes\":46,\"gold\":4265,\"answered\":...,\"correct\":...,\n"
-"   \"accuracy\":...,\"coverage\":...,\"precision\":...,\"precision_at_0_9\":...,\n"
-"   \"answered_at_0_9\":...}\n"
-"after one {\"type\":\"episode\",\"id\":...} line per episode with --per-episode.\n"
-"\n"
-"A prediction that is not an alignment (a story or context file, subtitles)\n"
-"is an error, not a prediction where everything abstained.\n"
-"\n"
-"Options:\n"
-"  --errors N      how many error rows to print (default 10)\n"
-"  --per-episode   one line per episode before the totals (directories)\n"
-"  -q, --quiet     no summary on standard error (--json: the same)\n"
-"\n"
-"Exit status: 0 scored; 1 unreadable or wrong input (docs/errors.md); 2 usage.\n"
-"Formats: docs/eval.md (gold TSV), docs/alignment.md (predictions).\n"
-"\n"
-"Example:\n"
-"  storymovie align --manifest episodes.tsv --out pred/\n"
-"  storymovie eval speakers gold/ pred/\n";
 
 static int is_dir(const char *p)
 {
@@ -109,7 +67,7 @@ int cmd_eval_speakers(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_eval_speakers, stdout);
             return 0;
         } else if (!strcmp(a, "--errors") && i + 1 < argc) {
             if (cli_option_long("eval speakers", "--errors", argv[++i], 0, 100000, &value))

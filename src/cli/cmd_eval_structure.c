@@ -6,59 +6,12 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/eval_structure.h"
 #include "storymovie/io.h"
 #include "storymovie/json.h"
 #include "storymovie/story.h"
 
-static const char usage_text[] =
-"usage: storymovie eval structure --stories S [-o OUT] [-q]\n"
-"\n"
-"Structure and re-identification of stories, as the Storyteller2 evaluation\n"
-"measures them; no model is asked.  S is a story file as 'storymovie story'\n"
-"reads it (records with chain_of_thought and story, or whole model outputs\n"
-"\"<think>...</think>story\"; 'generate tell' output as it is).\n"
-"\n"
-"Well structured: the chain of thought and the tagged story are both there\n"
-"and 'storymovie story check' finds no problem in either (problems of the\n"
-"record alone, such as a missing \"images\" list, do not count).\n"
-"\n"
-"Pronoun grounding, for he, she, they, it, its, his, her, them: total is\n"
-"the pronoun's occurrences as a word in the tag-free story (the words of\n"
-"'eval language', case folded); grounded counts <gdo> tags that name only\n"
-"char ids and whose whole text is the pronoun (<gdo char1>he</gdo>,\n"
-"<gdo char1 char2>They</gdo>), standing as a word of its own.\n"
-"\n"
-"Persistence (as the StoryReasoning statistics): per story, the share of its\n"
-"distinct char ids, and apart of its distinct obj and lm ids (backgrounds\n"
-"left out), that the chain-of-thought tables list in at least N images,\n"
-"N = 2..5; the summary gives the mean over stories that have such ids\n"
-"(character_stories, object_stories say how many).\n"
-"\n"
-"Options:\n"
-"  --stories S   the stories (required)\n"
-"  -o OUT        write the JSON lines to OUT (atomically) instead of standard\n"
-"                output\n"
-"  -q            no summary on standard error\n"
-"\n"
-"Output (JSON Lines), one line per story, then the summary:\n"
-"  {\"type\":\"story\",\"story_id\",\"well_structured\",\"problem\" (the first\n"
-"   problem's code, or null),\"problems\",\"pronouns\":{\"he\":{\"total\",\n"
-"   \"grounded\"},...},\"characters\",\"objects\",\"characters_in\":{\"2\":count,\n"
-"   ...,\"5\"},\"objects_in\":{...}}\n"
-"  {\"type\":\"summary\",\"stories\",\"story_set\",\"well_structured\":share,\n"
-"   \"well_structured_stories\",\"not_well_structured\":{code:stories},\n"
-"   \"pronouns\":{\"he\":{\"total\",\"grounded\"},...},\"persistence\":\n"
-"   {\"characters\":{\"2\":share,...,\"5\"},\"objects\":{...},\n"
-"   \"character_stories\",\"object_stories\"}}\n"
-"story_set fingerprints the story ids (docs/eval.md), so 'eval report' can\n"
-"tell whether two models were scored on the same stories.\n"
-"\n"
-"Exit status: 0 scored; 1 an unreadable file, a line that is not a JSON\n"
-"record or a record without story_id, no stories; 2 usage.\n"
-"\n"
-"Example:\n"
-"  storymovie eval structure --stories tell/stories.jsonl -o model/structure.jsonl\n";
 
 int cmd_eval_structure(int argc, char **argv)
 {
@@ -66,7 +19,7 @@ int cmd_eval_structure(int argc, char **argv)
     int quiet = 0;
     for (int i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_eval_structure, stdout);
             return 0;
         }
         if (!strcmp(argv[i], "--stories") && i + 1 < argc)

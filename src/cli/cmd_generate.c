@@ -7,130 +7,11 @@
 #include "cli/cli.h"
 #include "cli/cli_llm.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/generate.h"
 #include "storymovie/ground.h"
 
-static const char ground_usage[] =
-"usage: storymovie generate ground --stories FILE --context FILE --out DIR\n"
-"                                  [--model M] [options]\n"
-"       storymovie generate ground --stories FILE --context FILE --show-prompt STORY_ID\n"
-"\n"
-"Have a model rewrite each StoryReasoning story with the film's real character\n"
-"names and real dialogue, keeping every grounding tag, and keep the rewrites\n"
-"that pass verification.  The model gets the chain of thought, the original\n"
-"story, the real names found for its char ids and the script context of its\n"
-"frames (build's context.jsonl: scene headings, action, dialogue with speakers\n"
-"and times), and answers with the story, tags inline.  Prompt version\n"
-SM_GROUND_PROMPT_VERSION "; --show-prompt prints its full text for one story.\n"
-"\n"
-"Verification (no model; docs/generate.md) passes a story only when\n"
-"  1. it passes every 'story check' rule against its chain of thought and keeps\n"
-"     every grounding tag of the original (per image: kind and id);\n"
-"  2. each named char the story mentions is called by its name (full, first or\n"
-"     last) inside its <gdo> tags, and no char is given another person's name;\n"
-"  3. every quotation (\"...\" or curly quotes) is said in the window's subtitles:\n"
-"     80% of its words, in order, in one segment or consecutive segments of\n"
-"     one speaker;\n"
-"  4. a quotation the story gives to someone (the speaking subject of its\n"
-"     sentence) is said by that person, where the aligner named the speaker;\n"
-"  5. the answer was not cut off at the token limit.\n"
-"A story that fails is asked again with its problems listed, up to\n"
-"--max-attempts times in all.\n"
-"\n"
-"Options:\n"
-"  --stories FILE     StoryReasoning records (JSON Lines: story_id, images,\n"
-"                     frame_count, chain_of_thought, story)\n"
-"  --context FILE     their context records ('storymovie build … --out DIR' writes\n"
-"                     DIR/context.jsonl)\n"
-"  --out DIR          output directory (created)\n"
-"  --max-attempts N   asks per story, the first included (default 3)\n"
-"  --story ID         only this story (repeat for several)\n"
-"  --movienet DIR     the MovieNet root the stories' images are under; needed\n"
-"                     with --images data|file (frames are left out by default:\n"
-"                     the chain of thought describes them)\n"
-"  --show-prompt ID   print the full text of story ID's first request and exit\n"
-"  -q, --quiet        no progress line and no summary on standard error\n"
-"  -h, --help         this help\n"
-"\n"
-CLI_LLM_HELP_BODY
-"  (generate ground: --images none and --temperature 0.3 unless given)\n"
-"\n"
-CLI_LLM_HELP_ANSWERS
-"\n"
-"Output files (written atomically when the run ends, in the order of --stories):\n"
-"  OUT/stories.jsonl  one StoryMovie record per story that passed: story_id,\n"
-"                     movie, images, frame_count, chain_of_thought (its Name\n"
-"                     column filled with the real names), story, source_story,\n"
-"                     names, quotes [{text, cue, segment, speaker, attributed_to,\n"
-"                     char, segments}], model, prompt_version, attempts\n"
-"  OUT/failures.jsonl one record per story that did not pass, with every\n"
-"                     reason: verification (the problems of each attempt, with\n"
-"                     its answer), no answer (the LLM layer's status and\n"
-"                     message), no context record\n"
-"  OUT/attempts.jsonl every answer verified: story_id, attempt, custom_id,\n"
-"                     passed, problems [{code, rule, message}]\n"
-"  OUT/summary.json   the LLM counts and the stories' outcomes\n"
-"Stories written to --requests-out have no line yet: run again with\n"
-"--responses to go on.\n"
-"\n"
-"Exit status: 0 when every story passed, failed verification or was written\n"
-"for a batch run; 1 when some story got no usable answer (asked again by the\n"
-"next run), on bad input (a stories or context file of the wrong kind, a\n"
-"context of another corpus, an unknown --story, a responses file with lines\n"
-"that are not Batch output or that answer other requests) and when the\n"
-"server cannot be reached (then no output file is written; the answers that\n"
-"came are in the cache); 2 on a usage error.\n"
-"\n"
-"Examples:\n"
-"  storymovie generate ground --stories stories.jsonl --context out/context.jsonl \\\n"
-"      --out ground --api-base http://localhost:8000/v1 --model Qwen/Qwen2.5-72B-Instruct -j 32\n"
-"  storymovie generate ground --stories stories.jsonl --context out/context.jsonl \\\n"
-"      --show-prompt tt0120338_0042\n";
 
-static const char tell_usage[] =
-"usage: storymovie generate tell --stories FILE --movienet DIR --out DIR\n"
-"                                --model M [options]\n"
-"\n"
-"Show a model under test (for example a Storyteller served by vLLM) each\n"
-"story's frames with the StoryReasoning instruction - the one the training\n"
-"exports write (prompt version storyteller-1, docs/export.md) - and record\n"
-"what it tells: '<think>chain of thought</think>story', split into its two\n"
-"parts.  With --samples K it is\n"
-"asked K times per story (preference data): sample k carries the seed S+k-1\n"
-"(S from --seed, else 0), so the K answers differ and are cached apart.\n"
-"\n"
-"Options:\n"
-"  --stories FILE     story records (only story_id and images are used)\n"
-"  --movienet DIR     the MovieNet root the stories' images are under\n"
-"  --out DIR          output directory (created)\n"
-"  --samples K        answers per story (default 1)\n"
-"  --story ID         only this story (repeat for several)\n"
-"  -q, --quiet        no progress line and no summary on standard error\n"
-"  -h, --help         this help\n"
-"\n"
-CLI_LLM_HELP_BODY
-"  (generate tell: --max-tokens 8192 unless given; the server's temperature\n"
-"  unless --temperature)\n"
-"\n"
-CLI_LLM_HELP_ANSWERS
-"\n"
-"Output files (written atomically when the run ends):\n"
-"  OUT/stories.jsonl  one record per answer, story by story, sample by sample:\n"
-"                     story_id, images, frame_count, chain_of_thought, story,\n"
-"                     model, prompt_version, sample (1..K), parse (ok: chain of\n"
-"                     thought and story; no_think: no </think>, the whole answer\n"
-"                     is the story; empty; truncated), raw (the answer as given,\n"
-"                     when parse is not ok)\n"
-"  OUT/failures.jsonl one record per sample without a usable answer\n"
-"  OUT/summary.json   the LLM counts and the outcomes\n"
-"\n"
-"Exit status: as 'generate ground' (0 when every sample has a record or was\n"
-"written for a batch run).\n"
-"\n"
-"Example:\n"
-"  storymovie generate tell --stories test.jsonl --movienet /data/movienet --out told \\\n"
-"      --api-base http://localhost:8000/v1 --model storyteller --images file \\\n"
-"      --samples 4 --temperature 0.9 -j 64\n";
 
 typedef struct args {
     const char *stories, *context, *out, *movienet, *show_prompt;
@@ -140,7 +21,7 @@ typedef struct args {
     int quiet;
 } args;
 
-static int parse(int argc, char **argv, const char *cmd, const char *usage, cli_llm *llm, args *a)
+static int parse(int argc, char **argv, const char *cmd, const char *help, cli_llm *llm, args *a)
 {
     memset(a, 0, sizeof *a);
     a->max_attempts = 3;
@@ -156,7 +37,7 @@ static int parse(int argc, char **argv, const char *cmd, const char *usage, cli_
         if (taken)
             continue;
         if (cli_is_help(o)) {
-            fputs(usage, stdout);
+            fputs(help, stdout);
             return 1;
         }
         int has = i + 1 < argc;
@@ -248,7 +129,7 @@ static int generate(int ground, int argc, char **argv)
     }
     args a;
     int status = 2;
-    int p = parse(argc, argv, cmd, ground ? ground_usage : tell_usage, &llm, &a);
+    int p = parse(argc, argv, cmd, ground ? cli_help_generate_ground : cli_help_generate_tell, &llm, &a);
     if (p != 0) {
         status = p > 0 ? 0 : 2;
         goto done;
@@ -292,17 +173,10 @@ int cmd_generate(int argc, char **argv)
         return generate(1, argc - 1, argv + 1);
     if (argc >= 2 && !strcmp(argv[1], "tell"))
         return generate(0, argc - 1, argv + 1);
-    static const char usage[] =
-        "usage: storymovie generate ground|tell [options]\n"
-        "\n"
-        "  ground   rewrite stories with the real names and dialogue of the film, verified\n"
-        "  tell     a model under test tells stories from the frames (K samples each)\n"
-        "\n"
-        "Run 'storymovie generate ground --help' (or tell) for the options.\n";
     if (argc >= 2 && !cli_is_help(argv[1])) {
         cli_errorf("generate: '%s' is not a generate command (ground, tell)", argv[1]);
         return 2;
     }
-    fputs(usage, argc >= 2 ? stdout : stderr);
+    fputs(cli_help_generate, argc >= 2 ? stdout : stderr);
     return argc >= 2 ? 0 : 2;
 }

@@ -21,50 +21,10 @@
 #include "cli/cli.h"
 #include "cli/cli_llm.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/io.h"
 #include "storymovie/llm.h"
 
-static const char usage_text[] =
-"usage: storymovie llm run --requests FILE --out DIR [options]\n"
-"\n"
-"Send the requests of an OpenAI Batch input file (one JSON line per request:\n"
-"{\"custom_id\":…,\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{…}},\n"
-"as a model command writes with --requests-out) through storymovie's model\n"
-"layer, and write the answers as Batch output lines - the format of vLLM's\n"
-"run_batch and of hosted batch APIs, which a model command reads back with\n"
-"--responses.  Each body is sent exactly as it is in the file.\n"
-"\n"
-"Options:\n"
-"  --requests FILE    the Batch input file (custom_ids unique, url\n"
-"                     /v1/chat/completions)\n"
-"  --out DIR          output directory (created)\n"
-"  -q, --quiet        no progress line and no summary on standard error\n"
-"  -h, --help         this help\n"
-"\n"
-CLI_LLM_HELP_ANSWERS
-"\n"
-"Output files (each written atomically, when the run completes):\n"
-"  OUT/results.jsonl  one Batch output line per request answered or failed, in\n"
-"                     input order: {\"id\",\"custom_id\",\"response\":{\"status_code\",\n"
-"                     \"request_id\",\"body\"},\"error\"}; a request that got no HTTP\n"
-"                     answer has \"response\":null and \"error\":{\"code\",\"message\"}.\n"
-"                     Requests written to --requests-out have no line.\n"
-"  OUT/summary.json   the run's counts (docs/llm.md)\n"
-"  OUT/llm-cache.sqlite  the answer cache (unless --cache says otherwise)\n"
-"\n"
-"Exit status: 0 when every request has a whole answer (or was written with\n"
-"--requests-out); 1 when some failed or were truncated (they are in\n"
-"results.jsonl with their error), on bad input (a line that is not a Batch\n"
-"request, a custom_id twice, a responses file that answers other requests)\n"
-"and when the server cannot be reached (then no results are written; the\n"
-"answers that came are in the cache); 2 on a usage error.\n"
-"\n"
-"Examples:\n"
-"  storymovie llm run --requests requests.jsonl --out out \\\n"
-"      --api-base http://localhost:8000/v1 -j 32\n"
-"  # answers of a batch run into the cache, and the rest written for the next\n"
-"  storymovie llm run --requests requests.jsonl --out out \\\n"
-"      --responses results.jsonl --requests-out again.jsonl\n";
 
 typedef struct run_ctx {
     const char *path;
@@ -342,7 +302,7 @@ static int llm_run(int argc, char **argv)
         if (taken)
             continue;
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_llm, stdout);
             return 0;
         } else if (!strcmp(a, "--requests") && i + 1 < argc) {
             requests = argv[++i];
@@ -447,6 +407,6 @@ int cmd_llm(int argc, char **argv)
         cli_errorf("llm: '%s' is not an llm command (llm run)", argv[1]);
         return 2;
     }
-    fputs(usage_text, argc >= 2 ? stdout : stderr);
+    fputs(cli_help_llm, argc >= 2 ? stdout : stderr);
     return argc >= 2 ? 0 : 2;
 }

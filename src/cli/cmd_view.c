@@ -5,76 +5,9 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/help_texts.h"
 #include "storymovie/view.h"
 
-static const char usage_text[] =
-"usage: storymovie view --context FILE [--stories FILE] [--movienet DIR] -o PAGE.html\n"
-"       storymovie view --alignment FILE [--context FILE] -o PAGE.html\n"
-"\n"
-"Write one self-contained HTML page to look at stories and alignments:\n"
-"open it from disk in any browser.  It needs no network and no server: the\n"
-"data is in the page (as JSON), the keyframes are referred to by paths\n"
-"relative to the page (or put into it with --embed-images), and a\n"
-"Content-Security-Policy lets nothing run but the page's own script.  All\n"
-"text from the inputs is shown as text, never read as markup.\n"
-"\n"
-"Story page (one per context record):\n"
-"  - the frames in film order, each with its image number, time in the film\n"
-"    and shot; the chain of thought's boxes drawn over it in the keyframe's\n"
-"    pixels (characters, objects, landmarks and backgrounds in their own\n"
-"    colours), labelled with the id and the real name when one was found;\n"
-"  - the story with its grounding tags coloured by kind (<gdo> entity,\n"
-"    <gda> action, <gdl> landmark); pointing at or clicking a tag lights its\n"
-"    boxes, pointing at a box lights its tags; a StoryMovie record's\n"
-"    quotations link to the subtitle they quote, and its original story is\n"
-"    shown beside it;\n"
-"  - the real names of the char ids and the evidence for them;\n"
-"  - the window's dialogue: time, the images it falls on, speaker, the\n"
-"    aligner's confidence (abstentions and low confidence marked), text;\n"
-"  - the window's script blocks, scenes and synopsis paragraphs;\n"
-"  - what 'story check' finds wrong with the story, the context record's\n"
-"    problems, and the story's failures, judge verdicts and QA answers\n"
-"    when those files are given.\n"
-"Alignment page (one per --alignment): the film's subtitle segments against\n"
-"its script blocks on one timeline (an overview of the whole film, then\n"
-"row by row), a colour per speaker, abstentions and low confidence marked,\n"
-"a filter by speaker, the stories' windows.  With more than one story or\n"
-"film the page opens on an index.\n"
-"\n"
-"Options:\n"
-"  --context FILE     context records ('storymovie link' or 'build' output)\n"
-"  --stories FILE     story records: StoryReasoning, or StoryMovie ('generate\n"
-"                     ground' output, OUT/stories.jsonl); matched by story_id\n"
-"  --failures FILE    generate's OUT/failures.jsonl: why stories failed\n"
-"  --verdicts FILE    'eval judge' OUT/verdicts.jsonl\n"
-"  --qa FILE          'eval qa run' answers (JSON Lines, one per question)\n"
-"  --alignment FILE   'storymovie align' output of one film (ttXXXXXXX.jsonl;\n"
-"                     'build --out DIR' writes DIR/align/ttXXXXXXX.jsonl);\n"
-"                     repeat for more films\n"
-"  --story ID         show only this story (repeat for more)\n"
-"  --movienet DIR     the MovieNet corpus, to find the keyframes; without it\n"
-"                     the frames are drawn as empty boxes\n"
-"  --embed-images     put the keyframes into the page (base64) instead of\n"
-"                     referring to them: the page can then be moved alone\n"
-"  -o, --output FILE  the page to write (atomically); required\n"
-"  -q, --quiet        no summary on stderr\n"
-"  -h, --help         this help\n"
-"\n"
-"Paths to the keyframes are relative to the page's directory: keep the page\n"
-"and the corpus where they are, or use --embed-images.  The result files\n"
-"are shown as written: fields the page does not know are ignored.\n"
-"\n"
-"Exit status: 0 when the page was written; 1 on bad input (a file that\n"
-"cannot be read or is of another kind, a story record whose images are not\n"
-"those of its context record, an alignment the context records were not\n"
-"made from, a --story without a context record); 2 on a usage error.\n"
-"\n"
-"Examples:\n"
-"  storymovie view --context out/context.jsonl --stories stories.jsonl \\\n"
-"      --movienet sample/movienet -o stories.html\n"
-"  storymovie view --context out/context.jsonl --stories gen/stories.jsonl \\\n"
-"      --failures gen/failures.jsonl --verdicts judge/verdicts.jsonl -o gen.html\n"
-"  storymovie view --alignment out/align/tt9999901.jsonl --context out/context.jsonl -o film.html\n";
 
 /* Append a repeated option's value; returns -1 when out of memory. */
 static int push(const char ***list, size_t *n, const char *value)
@@ -97,7 +30,7 @@ int cmd_view(int argc, char **argv)
         const char *a = argv[i];
         int has_next = i + 1 < argc;
         if (cli_is_help(a)) {
-            fputs(usage_text, stdout);
+            fputs(cli_help_view, stdout);
             free(alignments);
             free(only);
             return 0;

@@ -30,6 +30,15 @@ for p in storymovie storymovie-align storymovie-eval-speakers storymovie-story-c
     [ -e "$BUILD/man/man1/$p.1" ] && ok "$p.1" || bad "$p.1 missing"
 done
 
+# The help texts are files (docs/commands/*.txt); a version the library
+# defines must still be the one the help names.
+pv=$(sed -n 's/^#define SM_GROUND_PROMPT_VERSION "\(.*\)"$/\1/p' "$SRC/include/storymovie/ground.h")
+if [ -n "$pv" ] && "$SM" generate ground --help | tr "\n" " " | grep -q "version $pv;"; then
+    ok "generate ground --help names prompt version $pv"
+else
+    bad "generate ground --help does not name the prompt version '$pv' of include/storymovie/ground.h (docs/commands/generate-ground.txt)"
+fi
+
 # ---- 2. the completion -----------------------------------------------------
 comp=$BUILD/completion/storymovie
 [ -f "$comp" ] || { bad "no completion script $comp"; exit 1; }
