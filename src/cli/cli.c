@@ -142,3 +142,105 @@ int cli_option_double(const char *cmd, const char *opt, const char *value, doubl
     *out = v;
     return 0;
 }
+
+/* The table entry spelled like arg (up to len bytes of it), or NULL. */
+static const cli_opt *find_option(const cli_opt *opts, const char *arg, size_t len)
+{
+    for (const cli_opt *o = opts; o && o->names; o++)
+        for (const char *n = o->names; *n;) {
+            size_t nl = strcspn(n, "|");
+            if (nl == len && strncmp(n, arg, len) == 0)
+                return o;
+            n += nl + (n[nl] == '|');
+        }
+    return NULL;
+}
+
+static int takes_value(const cli_opt *o) { return o->kind != CLI_FLAG && o->kind != CLI_UNSET; }
+
+/* Store value (NULL for a flag) where option o puts it; -1 once reported. */
+static int store(const char *cmd, const char *name, const cli_opt *o, const char *value)
+{
+    long l;
+    switch (o->kind) {
+    case CLI_FLAG:
+    case CLI_UNSET:
+        *(int *)o->dst = o->kind == CLI_FLAG;
+        return 0;
+    case CLI_STRING:
+        *(const char **)o->dst = value;
+        return 0;
+    case CLI_LONG:
+        return cli_option_long(cmd, name, value, (long)o->lo, (long)o->hi, (long *)o->dst);
+    case CLI_INT:
+        if (cli_option_long(cmd, name, value, (long)o->lo, (long)o->hi, &l))
+            return -1;
+        *(int *)o->dst = (int)l;
+        return 0;
+    case CLI_NUMBER:
+    case CLI_POSITIVE:
+        return cli_option_double(cmd, name, value, o->lo, o->kind == CLI_POSITIVE, o->hi, (double *)o->dst);
+    case CLI_CALL:
+        return o->call(cmd, name, value, o->dst);
+    }
+    return -1;
+}
+
+int cli_parse(const char *cmd, const char *help, const cli_opt *opts, cli_rest *rest, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        else if (cli_is_help(argv[i])) {
+            fputs(help, stdout);
+            return 0;
+        }
+    int operands_only = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!operands_only && strcmp(a, "--") == 0) {
+            operands_only = 1;
+            continue;
+        }
+        if (operands_only || a[0] != '-' || a[1] == '\0') {
+            if (!rest || rest->n >= rest->max) {
+                cli_errorf("%s: unexpected argument '%s'; see 'storymovie %s --help'", cmd, a, cmd);
+                return 2;
+            }
+            rest->operands[rest->n++] = a;
+            continue;
+        }
+        /* "--name=value" is "--name value". */
+        const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+        size_t len = eq ? (size_t)(eq - a) : strlen(a);
+        const cli_opt *o = find_option(opts, a, len);
+        if (!o) {
+            int took = !eq && rest && rest->more ? rest->more(rest->ctx, cmd, argc, argv, &i) : 0;
+            if (took < 0)
+                return 2;
+            if (took)
+                continue;
+            cli_errorf("%s: unknown option '%.*s'; see 'storymovie %s --help'", cmd, (int)len, a, cmd);
+            return 2;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)len, a);
+        const char *value = NULL;
+        if (takes_value(o)) {
+            if (eq)
+                value = eq + 1;
+            else if (i + 1 < argc)
+                value = argv[++i];
+            else {
+                cli_errorf("%s: %s needs a value; see 'storymovie %s --help'", cmd, name, cmd);
+                return 2;
+            }
+        } else if (eq) {
+            cli_errorf("%s: %s takes no value", cmd, name);
+            return 2;
+        }
+        if (store(cmd, name, o, value))
+            return 2;
+    }
+    return -1;
+}

@@ -45,6 +45,57 @@ int cli_dispatch(int argc, char **argv, const cli_sub *subs, size_t n_subs, void
 /* The value of option argv[*i] (the next argument, *i advanced past it);
  * without one print "CMD: OPTION needs WHAT" and return -1. */
 int cli_option_value(const char *cmd, int argc, char **argv, int *i, const char *what, const char **out);
+/* The options of a command, as a table, read by cli_parse: one way to read
+ * a command line, so that every command takes "--name=value" as well as
+ * "--name value", "--" before operands that start with '-', -h/--help
+ * anywhere, and says what is wrong in the same words.
+ *
+ *     const char *stories = NULL; int quiet = 0; long jobs = 8;
+ *     const cli_opt opts[] = {
+ *         CLI_OPT("--stories", CLI_STRING, &stories),
+ *         CLI_RANGE("-j|--jobs", CLI_LONG, &jobs, 1, 1024),
+ *         CLI_OPT("-q|--quiet", CLI_FLAG, &quiet),
+ *         CLI_END};
+ *     int rc = cli_parse("eval dialogue", cli_help_eval_dialogue, opts, NULL, argc, argv);
+ *     if (rc >= 0) return rc;      // help shown (0) or a usage error (2)
+ */
+typedef enum cli_kind {
+    CLI_FLAG,        /* int *: set to 1 */
+    CLI_UNSET,       /* int *: set to 0 (--no-hints) */
+    CLI_STRING,      /* const char **: the value (the last one given wins) */
+    CLI_LONG,        /* long *: a whole number in [lo, hi] */
+    CLI_INT,         /* int *: a whole number in [lo, hi] */
+    CLI_NUMBER,      /* double *: a number in [lo, hi] */
+    CLI_POSITIVE,    /* double *: a number in (lo, hi] */
+    CLI_CALL         /* call(cmd, option, value, dst): 0, or -1 once reported */
+} cli_kind;
+typedef struct cli_opt {
+    const char *names;   /* "-o|--output": the spellings, '|' between them */
+    cli_kind kind;
+    void *dst;
+    double lo, hi;
+    int (*call)(const char *cmd, const char *opt, const char *value, void *dst);
+} cli_opt;
+#define CLI_OPT(names, kind, dst) {names, kind, dst, 0, 0, NULL}
+#define CLI_RANGE(names, kind, dst, lo, hi) {names, kind, dst, lo, hi, NULL}
+#define CLI_CALLBACK(names, call, dst) {names, CLI_CALL, dst, 0, 0, call}
+#define CLI_END {NULL, CLI_FLAG, NULL, 0, 0, NULL}
+/* What is not in the table: the operands (at most max of them; more is a
+ * usage error), and a family of options another reader takes (the model
+ * options of cli_llm_option): more(ctx, cmd, argc, argv, &i) returns 1
+ * when it took argv[i] (and its value), 0 when it is not its, -1 when it
+ * reported a bad value. */
+typedef struct cli_rest {
+    const char **operands;
+    size_t max, n;
+    int (*more)(void *ctx, const char *cmd, int argc, char **argv, int *i);
+    void *ctx;
+} cli_rest;
+/* Read argv[1..] by opts (ended by CLI_END).  Returns -1 when the command
+ * is to run, 0 after printing help on standard output, 2 after a usage
+ * error on standard error. */
+int cli_parse(const char *cmd, const char *help, const cli_opt *opts, cli_rest *rest, int argc, char **argv);
+
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 /* The last step of every command: standard output flushed and closed.  A

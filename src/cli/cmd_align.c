@@ -45,6 +45,17 @@ static int run_manifest(const char *manifest, const char *out_dir, int jobs, con
     return status;
 }
 
+/* --format jsonl|tsv */
+static int parse_format(const char *cmd, const char *opt, const char *value, void *dst)
+{
+    if (strcmp(value, "jsonl") && strcmp(value, "tsv")) {
+        cli_errorf("%s: %s '%s': need jsonl or tsv", cmd, opt, value);
+        return -1;
+    }
+    *(sm_align_format *)dst = strcmp(value, "tsv") ? SM_ALIGN_JSONL : SM_ALIGN_TSV;
+    return 0;
+}
+
 int cmd_align(int argc, char **argv)
 {
     align_args args;
@@ -52,54 +63,24 @@ int cmd_align(int argc, char **argv)
     sm_align_options_init(&args.opt);
     const char *manifest = NULL, *out_dir = NULL, *shard = NULL;
     const char *pos[2];
-    int npos = 0, jobs = 0, force = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int has_next = i + 1 < argc;
-        if (cli_is_help(a)) {
-            fputs(cli_help_align, stdout);
-            return 0;
-        } else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
-            args.output = argv[++i];
-        } else if (!strcmp(a, "--format") && has_next) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "tsv"))
-                args.format = SM_ALIGN_TSV;
-            else if (strcmp(f, "jsonl") != 0) {
-                cli_errorf("align: unknown format '%s' (jsonl or tsv)", f);
-                return 2;
-            }
-        } else if (!strcmp(a, "--min-confidence") && has_next) {
-            if (cli_option_double("align", "--min-confidence", argv[++i], 0.0, 0, 1.0,
-                                  &args.opt.min_confidence))
-                return 2;
-        } else if (!strcmp(a, "--no-hints")) {
-            args.opt.use_hints = 0;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            args.quiet = 1;
-        } else if (!strcmp(a, "--manifest") && has_next) {
-            manifest = argv[++i];
-        } else if (!strcmp(a, "--out") && has_next) {
-            out_dir = argv[++i];
-        } else if ((!strcmp(a, "-j") || !strcmp(a, "--jobs")) && has_next) {
-            long v;
-            if (cli_option_long("align", "--jobs", argv[++i], 1, 1024, &v))
-                return 2;
-            jobs = (int)v;
-        } else if (!strcmp(a, "--shard") && has_next) {
-            shard = argv[++i];
-        } else if (!strcmp(a, "--force")) {
-            force = 1;
-        } else if (a[0] == '-' && a[1]) {
-            cli_errorf("align: unknown option '%s' (or it needs a value); see 'storymovie align --help'", a);
-            return 2;
-        } else if (npos < 2) {
-            pos[npos++] = a;
-        } else {
-            cli_errorf("align: too many arguments; see 'storymovie align --help'");
-            return 2;
-        }
-    }
+    int jobs = 0, force = 0;
+    const cli_opt opts[] = {
+        CLI_OPT("-o|--output", CLI_STRING, &args.output),
+        CLI_CALLBACK("--format", parse_format, &args.format),
+        CLI_RANGE("--min-confidence", CLI_NUMBER, &args.opt.min_confidence, 0, 1),
+        CLI_OPT("--no-hints", CLI_UNSET, &args.opt.use_hints),
+        CLI_OPT("-q|--quiet", CLI_FLAG, &args.quiet),
+        CLI_OPT("--manifest", CLI_STRING, &manifest),
+        CLI_OPT("--out", CLI_STRING, &out_dir),
+        CLI_RANGE("-j|--jobs", CLI_INT, &jobs, 1, 1024),
+        CLI_OPT("--shard", CLI_STRING, &shard),
+        CLI_OPT("--force", CLI_FLAG, &force),
+        CLI_END};
+    cli_rest rest = {pos, 2, 0, NULL, NULL};
+    int rc = cli_parse("align", cli_help_align, opts, &rest, argc, argv);
+    if (rc >= 0)
+        return rc;
+    size_t npos = rest.n;
     if (manifest) {
         if (!out_dir || npos) {
             cli_errorf("align: --manifest needs --out DIR and no other files");

@@ -71,24 +71,15 @@ int cmd_eval_dialogue(int argc, char **argv)
 {
     const char *stories = NULL, *ctx_path = NULL, *out_path = NULL;
     int quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(cli_help_eval_dialogue, stdout);
-            return 0;
-        }
-        if (!strcmp(argv[i], "--stories") && i + 1 < argc)
-            stories = argv[++i];
-        else if (!strcmp(argv[i], "--context") && i + 1 < argc)
-            ctx_path = argv[++i];
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-            out_path = argv[++i];
-        else if (!strcmp(argv[i], "-q"))
-            quiet = 1;
-        else {
-            cli_errorf("eval dialogue: unexpected argument '%s'; see 'storymovie eval dialogue --help'", argv[i]);
-            return 2;
-        }
-    }
+    const cli_opt opts[] = {
+        CLI_OPT("--stories", CLI_STRING, &stories),
+        CLI_OPT("--context", CLI_STRING, &ctx_path),
+        CLI_OPT("-o|--output", CLI_STRING, &out_path),
+        CLI_OPT("-q|--quiet", CLI_FLAG, &quiet),
+        CLI_END};
+    int rc = cli_parse("eval dialogue", cli_help_eval_dialogue, opts, NULL, argc, argv);
+    if (rc >= 0)
+        return rc;
     if (!stories || !ctx_path) {
         cli_errorf("eval dialogue: --stories and --context are required; see 'storymovie eval dialogue --help'");
         return 2;
