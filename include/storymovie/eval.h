@@ -46,6 +46,20 @@ void sm_story_pairs_free(sm_story_pairs *p);
 /* "unpaired_pred":[ids],"unpaired_ref":[ids] into the open object j; the
  * counts into *n_pred and *n_ref (may be NULL). */
 void sm_story_pairs_unpaired_json(sm_json *j, const sm_story_pairs *p, size_t *n_pred, size_t *n_ref);
+/* The unpaired stories counted into *n_pred and *n_ref, and the ids of the
+ * first max of them (predictions first) into ids; returns how many ids. */
+size_t sm_story_pairs_unpaired(const sm_story_pairs *p, const char **ids, size_t max, size_t *n_pred,
+                               size_t *n_ref);
+
+/* `eval grounding` and `eval language` as a whole: both files read and
+ * paired (*p, kept for the caller; free it with sm_story_pairs_free either
+ * way: it is empty when the files could not be read or the output could
+ * not be opened), the records written to out_path (NULL or "-": standard
+ * output; atomically), *sum filled.  0, or -1 with err. */
+typedef struct sm_eval_pairs_request {
+    const char *pred_path, *ref_path, *out_path;
+    int per_story;                /* a record per pair before the summary */
+} sm_eval_pairs_request;
 
 /* ---- grounding ------------------------------------------------------------ */
 
@@ -222,6 +236,13 @@ void sm_language_story_json(sm_json *j, const char *story_id, const sm_language_
 void sm_language_summary_json(sm_json *j, const sm_language_summary *s, const sm_story_pairs *p);
 /* The output of `eval language` into f, as sm_grounding_write. */
 int sm_language_write(FILE *f, const sm_story_pairs *p, int per_story, sm_language_summary *sum);
+
+/* The run functions of `eval grounding` and `eval language` (see
+ * sm_eval_pairs_request above). */
+int sm_eval_grounding_run(const sm_eval_pairs_request *req, const sm_grounding_options *opt, sm_story_pairs *p,
+                          sm_grounding_summary *sum, sm_error *err);
+int sm_eval_language_run(const sm_eval_pairs_request *req, sm_story_pairs *p, sm_language_summary *sum,
+                         sm_error *err);
 
 #ifdef __cplusplus
 }

@@ -47,6 +47,29 @@ void sm_dialogue_story_json(sm_json *j, const sm_story *s, const sm_dialogue_cou
 void sm_dialogue_summary_json(sm_json *j, size_t stories, const sm_dialogue_counts *total, const char *story_set,
                               size_t no_context);
 
+/* `eval dialogue` as a whole: the stories of stories_path that have a
+ * context record in context_path scored, one {"type":"story"} record each
+ * then the summary record written to out_path (NULL or "-": standard
+ * output; atomically).  A broken record or one without a story_id, or no
+ * story with a context record, is an error (nothing written). */
+typedef struct sm_eval_dialogue_request {
+    const char *stories_path, *context_path, *out_path;
+} sm_eval_dialogue_request;
+
+#define SM_DIALOGUE_SHOWN 10      /* ids of unscored stories kept for the message */
+
+typedef struct sm_dialogue_totals {
+    size_t scored;                /* stories with a context record */
+    sm_dialogue_counts total;
+    size_t no_context;            /* stories without one (not scored) */
+    char *no_context_ids[SM_DIALOGUE_SHOWN];   /* the first of them (owned) */
+    size_t n_no_context_ids;
+} sm_dialogue_totals;
+
+/* 0, or -1 with err.  Free *out with sm_dialogue_totals_free either way. */
+int sm_eval_dialogue_run(const sm_eval_dialogue_request *req, sm_dialogue_totals *out, sm_error *err);
+void sm_dialogue_totals_free(sm_dialogue_totals *t);
+
 #ifdef __cplusplus
 }
 #endif

@@ -144,6 +144,19 @@ int sm_judge_run(sm_llm *llm, const sm_judge_options *o, const sm_story_set *a, 
 int sm_judge_show_prompt(FILE *f, const sm_judge_options *o, const sm_story_set *a, const sm_story_set *b,
                          const sm_context_set *c, const char *story_id, sm_error *err);
 
+/* `eval judge` from its files: the context records of context_path and
+ * the stories of o->a_path and o->b_path read, o->out_dir made, a model
+ * client opened with llm, and sm_judge_run.  0, or -1 with err. */
+int sm_judge_run_files(const sm_judge_options *o, const char *context_path, const sm_llm_options *llm,
+                       sm_judge_result *res, sm_error *err);
+/* The same files read, then sm_judge_show_prompt (nothing is asked). */
+int sm_judge_show_prompt_files(FILE *f, const sm_judge_options *o, const char *context_path, const char *story_id,
+                               sm_error *err);
+/* The run's summary in words, as `eval judge` prints it on standard error:
+ * the stories judged and left out, a line per criterion of criteria (win
+ * rate, interval, counts, what was left out), where the files are. */
+void sm_judge_report(FILE *f, const sm_judge_result *r, unsigned criteria, const char *out_dir);
+
 #ifdef __cplusplus
 }
 #endif

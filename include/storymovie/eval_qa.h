@@ -185,6 +185,26 @@ typedef struct sm_qa_run_result {
 int sm_qa_run(sm_llm *llm, const sm_qa_run_options *o, const sm_qa_set *q, const sm_story_set *s,
               sm_qa_run_result *res, sm_error *err);
 
+/* The commands from their files.  `eval qa make`: the context records of
+ * context_path read, the directory of o->out_path made, a model client
+ * opened with llm, and sm_qa_make_run.  `eval qa run`: the questions and
+ * stories of o->questions_path and o->stories_path read, o->out_dir made,
+ * and sm_qa_run.  0, or -1 with err. */
+int sm_qa_make_files(const sm_qa_make_options *o, const char *context_path, const sm_llm_options *llm,
+                     sm_qa_make_result *res, sm_error *err);
+int sm_qa_run_files(const sm_qa_run_options *o, const sm_llm_options *llm, sm_qa_run_result *res, sm_error *err);
+/* --show-prompt of `eval qa make`: the system prompt and the prompt of
+ * story_id in the context records of context_path to f (nothing is
+ * asked); -1 with err when the story is not there. */
+int sm_qa_make_show_prompt(FILE *f, const char *context_path, const char *story_id, int per_category,
+                           sm_error *err);
+/* The runs' summaries in words, as the commands print them on standard
+ * error: questions kept per category, dropped, pending (requests_out: where
+ * the requests went); accuracy per category and overall with its interval
+ * and what was left out, where the files are (out_dir). */
+void sm_qa_make_report(FILE *f, const sm_qa_make_result *res, const char *requests_out);
+void sm_qa_run_report(FILE *f, const sm_qa_run_result *r, const char *out_dir);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,6 +44,12 @@ char *sm_report_json(const sm_report *r);
  * intervals, and QA accuracy by category with theirs.  NULL when there is
  * neither, or on memory (*oom). */
 char *sm_report_svg(const sm_report *r, int *oom);
+/* All three at once, as `eval report` gives them: with out_dir, report.md,
+ * report.json and report.svg (when there is a picture) written into it
+ * (made when missing; each file atomically); with markdown, the Markdown
+ * (malloc'd) for the caller to print.  0, or -1 with err (nothing in
+ * *markdown). */
+int sm_report_write(const sm_report *r, const char *out_dir, char **markdown, sm_error *err);
 
 #ifdef __cplusplus
 }

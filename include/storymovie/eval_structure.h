@@ -94,6 +94,17 @@ void sm_structure_free(sm_structure *st);
 void sm_structure_story_json(sm_json *j, const sm_story *s, const sm_structure_story *r);
 void sm_structure_summary_json(sm_json *j, const sm_structure *st, const char *story_set);
 
+/* `eval structure` as a whole: every story of stories_path scored into
+ * *st (sm_structure_init'ed here, finished), one {"type":"story"} record
+ * each then the summary record written to out_path (NULL or "-": standard
+ * output; atomically).  An empty file, a broken record or one without a
+ * story_id is an error (nothing written).  0, or -1 with err; free *st
+ * with sm_structure_free either way. */
+typedef struct sm_eval_structure_request {
+    const char *stories_path, *out_path;
+} sm_eval_structure_request;
+int sm_eval_structure_run(const sm_eval_structure_request *req, sm_structure *st, sm_error *err);
+
 /* A short fingerprint of a set of stories: the first 12 hex digits of the
  * SHA-256 of their ids, sorted bytewise, each followed by "\n" (duplicates
  * once).  Every eval summary carries it, so `eval report` can tell whether

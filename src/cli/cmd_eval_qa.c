@@ -1,5 +1,5 @@
 /* cmd_eval_qa.c - storymovie eval qa make|run (library: src/eval/qa.c,
- * qa_run.c). */
+ * qa_run.c, qa_files.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,232 +8,132 @@
 #include "cli/cli_llm.h"
 #include "cli/commands.h"
 #include "cli/help_texts.h"
-#include "storymovie/context.h"
 #include "storymovie/eval_qa.h"
 #include "storymovie/io.h"
-#include "storymovie/story.h"
 
-
-/* The options of both subcommands; each takes its own. */
-typedef struct qa_args {
-    const char *context, *out, *show, *questions, *stories, *name, *grader;
-    const char *per_category;
-    int quiet;
-} qa_args;
-
-/* -1: go on; 0: --help printed; 2: a usage error (printed). */
-static int parse_args(const char *cmd, int run, int argc, char **argv, qa_args *a, cli_llm *opts)
+static int llm_option(void *llm, const char *cmd, int argc, char **argv, int *i)
 {
-    const struct {
-        const char *opt;
-        const char **slot;
-        int run;                  /* 0: make, 1: run, 2: both */
-    } table[] = {
-        {"--context", &a->context, 0},   {"--show-prompt", &a->show, 0}, {"--per-category", &a->per_category, 0},
-        {"--questions", &a->questions, 1}, {"--stories", &a->stories, 1}, {"--name", &a->name, 1},
-        {"--grader-model", &a->grader, 1}, {"--out", &a->out, 2},
-    };
-    memset(a, 0, sizeof *a);
-    cli_llm_init(opts, CLI_LLM_BODY);
-    opts->params.has_temperature = 1;
-    opts->params.temperature = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        int taken = cli_llm_option(opts, cmd, argc, argv, &i);
-        if (taken < 0)
-            return 2;
-        if (taken)
-            continue;
-        if (cli_is_help(arg)) {
-            fputs(cli_help_eval_qa, stdout);
-            return 0;
-        }
-        if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
-            a->quiet = 1;
-            continue;
-        }
-        size_t k = 0, n = sizeof table / sizeof table[0];
-        while (k < n && (strcmp(arg, table[k].opt) || (table[k].run != 2 && table[k].run != run)))
-            k++;
-        if (k == n || i + 1 >= argc) {
-            cli_errorf("%s: unknown option or missing value '%s' (see --help)", cmd, arg);
-            return 2;
-        }
-        *table[k].slot = argv[++i];
-    }
-    return -1;
+    return cli_llm_option(llm, cmd, argc, argv, i);
+}
+
+/* The model options' defaults of both subcommands, then the command line
+ * read by opts.  -1 to go on, else the exit status (help, usage error). */
+static int parse_args(const char *cmd, const cli_opt *opts, cli_llm *llm, int argc, char **argv)
+{
+    cli_llm_init(llm, CLI_LLM_BODY);
+    llm->params.has_temperature = 1;
+    llm->params.temperature = 0;
+    cli_rest rest = {NULL, 0, 0, llm_option, llm};
+    return cli_parse(cmd, cli_help_eval_qa, opts, &rest, argc, argv);
 }
 
 static int qa_make(int argc, char **argv)
 {
-    qa_args a;
-    cli_llm opts;
-    int rc = parse_args("eval qa make", 0, argc, argv, &a, &opts);
-    if (rc >= 0)
-        return rc;
-    long per_category = 2;
-    if (a.per_category && cli_option_long("eval qa make", "--per-category", a.per_category, 1, 50, &per_category))
-        return 2;
-    const char *ctx_path = a.context, *out = a.out, *show = a.show;
-    int quiet = a.quiet;
-    if (!ctx_path || (!out && !show)) {
+    const char *ctx_path = NULL, *show = NULL;
+    int quiet = 0, per_category = 2;
+    cli_llm llm;
+    sm_qa_make_options o = {.params = &llm.params};
+    const cli_opt opts[] = {
+        CLI_OPT("--context", CLI_STRING, &ctx_path),
+        CLI_OPT("--out", CLI_STRING, &o.out_path),
+        CLI_OPT("--show-prompt", CLI_STRING, &show),
+        CLI_RANGE("--per-category", CLI_INT, &per_category, 1, 50),
+        CLI_OPT("-q|--quiet", CLI_FLAG, &quiet),
+        CLI_END};
+    int status = parse_args("eval qa make", opts, &llm, argc, argv);
+    if (status < 0 && (!ctx_path || (!o.out_path && !show))) {
         cli_errorf("eval qa make: need --context C and --out Q.jsonl (see --help)");
-        return 2;
+        status = 2;
     }
-    char *dir = out ? sm_path_dir(out) : NULL;
-    if (out && !dir) {
+    char *dir = status < 0 && o.out_path ? sm_path_dir(o.out_path) : NULL;
+    if (status < 0 && o.out_path && !dir) {
         cli_errorf("eval qa make: out of memory");
-        return 1;
-    }
-    if (!show && cli_llm_finish(&opts, "eval qa make", dir, quiet)) {
-        free(dir);
-        return 2;
-    }
-    sm_error err;
-    sm_context_set ctx;
-    int status = 1;
-    if (sm_context_read_file(ctx_path, &ctx, &err)) {
-        cli_report(&err);
-        free(dir);
-        cli_llm_free(&opts);
-        return 1;
-    }
-    if (show) {
-        const sm_context *c = sm_context_find(&ctx, show);
-        char *prompt = c ? sm_qa_make_prompt(c, (int)per_category) : NULL;
-        if (!c)
-            cli_errorf("%s: no story '%s' in it", ctx_path, show);
-        else if (!prompt)
-            cli_errorf("eval qa make: out of memory");
-        else {
-            printf("---- system\n%s\n---- user\n%s\n", sm_qa_make_system_prompt, prompt);
-            status = 0;
-        }
-        free(prompt);
-        goto done;
-    }
-    sm_qa_make_options o = {.params = &opts.params, .per_category = (int)per_category, .out_path = out};
-    sm_qa_make_result res;
-    sm_llm *llm = sm_mkdir_p(dir, &err) ? NULL : sm_llm_open(&opts.opt, &err);
-    if (!llm || sm_qa_make_run(llm, &o, &ctx, &res, &err)) {
-        cli_report(&err);
-        goto done;
-    }
-    if (!quiet) {
-        fprintf(stderr, "%zu stories: %zu questions kept (", res.stories, res.questions);
-        for (int k = 0; k < SM_QA_CATEGORIES; k++)
-            fprintf(stderr, "%s%zu %s", k ? ", " : "", res.by_category[k], sm_qa_category_name(k));
-        fprintf(stderr, "), %zu dropped, %zu answers unreadable", res.dropped, res.unreadable);
-        if (res.pending)
-            fprintf(stderr, ", %zu stories pending (requests written to %s)", res.pending, opts.opt.requests_out);
-        fprintf(stderr, "\n");
-    }
-    status = 0;
-    if (res.failed) {
-        cli_errorf("eval qa make: %zu stories got no answer (run again to ask them)", res.failed);
         status = 1;
     }
-done:
+    if (status < 0 && !show && cli_llm_finish(&llm, "eval qa make", dir, quiet))
+        status = 2;
     free(dir);
-    sm_context_set_free(&ctx);
-    cli_llm_free(&opts);
-    return status;
-}
-
-static void print_run(const sm_qa_run_result *r, const char *out)
-{
-    fprintf(stderr, "%zu questions asked", r->questions);
-    if (r->no_story)
-        fprintf(stderr, " (%zu left out: their story is not in the stories file)", r->no_story);
-    fputc('\n', stderr);
-    for (int k = 0; k <= SM_QA_CATEGORIES; k++) {
-        const sm_qa_tally *t = k < SM_QA_CATEGORIES ? &r->category[k] : &r->overall;
-        fprintf(stderr, "  %-13s ", k < SM_QA_CATEGORIES ? sm_qa_category_name(k) : "overall");
-        if (t->has_rate)
-            fprintf(stderr, "%5.1f%% [%.1f, %.1f]  %zu of %zu", 100 * t->accuracy, 100 * t->ci[0], 100 * t->ci[1],
-                    t->correct, t->n);
-        else
-            fprintf(stderr, "no question graded");
-        if (t->invalid)
-            fprintf(stderr, "; %zu invalid", t->invalid);
-        if (t->failed)
-            fprintf(stderr, "; %zu failed", t->failed);
-        if (t->pending)
-            fprintf(stderr, "; %zu pending", t->pending);
-        fputc('\n', stderr);
+    if (status >= 0) {
+        cli_llm_free(&llm);
+        return status;
     }
-    fprintf(stderr, "answers: %s/answers.jsonl, summary: %s/summary.json\n", out, out);
+    o.per_category = per_category;
+    sm_error err;
+    sm_qa_make_result res;
+    if (show ? sm_qa_make_show_prompt(stdout, ctx_path, show, per_category, &err)
+             : sm_qa_make_files(&o, ctx_path, &llm.opt, &res, &err)) {
+        cli_report(&err);
+        status = 1;
+    } else if (show) {
+        status = 0;
+    } else {
+        if (!quiet)
+            sm_qa_make_report(stderr, &res, llm.opt.requests_out);
+        status = res.failed != 0;
+        if (res.failed)
+            cli_errorf("eval qa make: %zu stories got no answer (run again to ask them)", res.failed);
+    }
+    cli_llm_free(&llm);
+    return status;
 }
 
 static int qa_run(int argc, char **argv)
 {
-    qa_args a;
-    cli_llm opts;
-    int rc = parse_args("eval qa run", 1, argc, argv, &a, &opts);
-    if (rc >= 0)
-        return rc;
-    const char *q_path = a.questions, *s_path = a.stories, *out = a.out, *name = a.name, *grader = a.grader;
-    int quiet = a.quiet;
-    if (!q_path || !s_path || !out) {
+    const char *grader = NULL;
+    int quiet = 0;
+    cli_llm llm;
+    sm_llm_params grade;
+    sm_qa_run_options o = {.answer_params = &llm.params, .grade_params = &grade};
+    const cli_opt opts[] = {
+        CLI_OPT("--questions", CLI_STRING, &o.questions_path),
+        CLI_OPT("--stories", CLI_STRING, &o.stories_path),
+        CLI_OPT("--out", CLI_STRING, &o.out_dir),
+        CLI_OPT("--name", CLI_STRING, &o.name),
+        CLI_OPT("--grader-model", CLI_STRING, &grader),
+        CLI_OPT("-q|--quiet", CLI_FLAG, &quiet),
+        CLI_END};
+    int status = parse_args("eval qa run", opts, &llm, argc, argv);
+    if (status < 0 && (!o.questions_path || !o.stories_path || !o.out_dir)) {
         cli_errorf("eval qa run: need --questions, --stories and --out (see --help)");
-        return 2;
+        status = 2;
     }
-    if (cli_llm_finish(&opts, "eval qa run", out, quiet))
-        return 2;
-    sm_llm_params grade = opts.params;
-    if (grader)
-        grade.model = grader;
-    sm_qa_run_options o = {.answer_params = &opts.params, .grade_params = &grade, .out_dir = out,
-                           .questions_path = q_path, .stories_path = s_path, .name = name ? name : s_path};
+    if (status < 0 && cli_llm_finish(&llm, "eval qa run", o.out_dir, quiet))
+        status = 2;
+    if (status >= 0) {
+        cli_llm_free(&llm);
+        return status;
+    }
+    grade = llm.params;
+    grade.model = grader ? grader : grade.model;
+    o.name = o.name ? o.name : o.stories_path;
     sm_error err;
-    sm_qa_set q;
-    sm_story_set s;
-    memset(&s, 0, sizeof s);
-    int status = 1;
-    if (sm_qa_read_file(q_path, &q, &err)) {
-        cli_report(&err);
-        cli_llm_free(&opts);
-        return 1;
-    }
-    if (sm_story_read_file(s_path, &s, &err)) {
-        cli_report(&err);
-        goto done;
-    }
     sm_qa_run_result res;
-    sm_llm *llm = sm_mkdir_p(out, &err) ? NULL : sm_llm_open(&opts.opt, &err);
-    if (!llm || sm_qa_run(llm, &o, &q, &s, &res, &err)) {
+    status = 1;
+    if (sm_qa_run_files(&o, &llm.opt, &res, &err)) {
         cli_report(&err);
-        goto done;
+    } else {
+        if (!quiet)
+            sm_qa_run_report(stderr, &res, o.out_dir);
+        status = res.failed_requests != 0;
+        if (res.failed_requests)
+            cli_errorf("eval qa run: %ld requests got no answer; their questions are left out (run again to ask "
+                       "them)", res.failed_requests);
+        else if (res.written_requests && !quiet)
+            fprintf(stderr, "%ld requests written to %s: run them, then run this again with --responses RESULTS "
+                            "(answers first, then their grades: two rounds)\n",
+                    res.written_requests, llm.opt.requests_out);
     }
-    if (!quiet)
-        print_run(&res, out);
-    status = 0;
-    if (res.failed_requests) {
-        cli_errorf("eval qa run: %ld requests got no answer; their questions are left out (run again to ask "
-                   "them)", res.failed_requests);
-        status = 1;
-    } else if (res.written_requests && !quiet) {
-        fprintf(stderr, "%ld requests written to %s: run them, then run this again with --responses RESULTS "
-                        "(answers first, then their grades: two rounds)\n",
-                res.written_requests, opts.opt.requests_out);
-    }
-done:
-    sm_qa_set_free(&q);
-    sm_story_set_free(&s);
-    cli_llm_free(&opts);
+    cli_llm_free(&llm);
     return status;
+}
+
+static void usage(FILE *f)
+{
+    fputs(cli_help_eval_qa, f);
 }
 
 int cmd_eval_qa(int argc, char **argv)
 {
-    if (argc >= 2 && !strcmp(argv[1], "make"))
-        return qa_make(argc - 1, argv + 1);
-    if (argc >= 2 && !strcmp(argv[1], "run"))
-        return qa_run(argc - 1, argv + 1);
-    if (argc >= 2 && !cli_is_help(argv[1])) {
-        cli_errorf("eval qa: '%s' is not a qa command (make, run)", argv[1]);
-        return 2;
-    }
-    fputs(cli_help_eval_qa, argc >= 2 ? stdout : stderr);
-    return argc >= 2 ? 0 : 2;
+    static const cli_sub subs[] = {{"make", qa_make}, {"run", qa_run}};
+    return cli_dispatch(argc, argv, subs, 2, usage, 0, "eval qa: '%s' is not a qa command (make, run)");
 }

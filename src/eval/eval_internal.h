@@ -16,8 +16,8 @@ const char *eval_after_think(const char *text, size_t len);
 /* "DIR/NAME", malloc'd; NULL on memory. */
 char *eval_join_path(const char *dir, const char *name);
 
-/* text and a newline to path, atomically. */
-int eval_write_text(const char *path, const char *text, sm_error *err);
+/* text (and a newline after it when newline) to path, atomically. */
+int eval_write_text(const char *path, const char *text, int newline, sm_error *err);
 
 /* The story's tag-free text (sm_story_plain_text) into *buf, grown as
  * needed.  -1 on memory. */

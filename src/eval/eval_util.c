@@ -28,12 +28,12 @@ char *eval_join_path(const char *dir, const char *name)
     return p;
 }
 
-int eval_write_text(const char *path, const char *text, sm_error *err)
+int eval_write_text(const char *path, const char *text, int newline, sm_error *err)
 {
     sm_output out;
     if (sm_output_open(&out, path, err))
         return -1;
-    if (fputs(text, out.fp) < 0 || fputc('\n', out.fp) == EOF)
+    if (fputs(text, out.fp) < 0 || (newline && fputc('\n', out.fp) == EOF))
         return sm_output_fail(&out, err);
     return sm_output_commit(&out, err);
 }

@@ -435,7 +435,7 @@ int sm_judge_run(sm_llm *llm, const sm_judge_options *o, const sm_story_set *a, 
     }
     if (eval_write_jsonl(paths[0], x.n_pairs * SM_JUDGE_CRITERIA * 2, verdict_line, &x, err) ||
         eval_write_jsonl(paths[1], x.n_pairs * SM_JUDGE_CRITERIA, outcome_line, &x, err) ||
-        eval_write_text(paths[2], summary.buf, err))
+        eval_write_text(paths[2], summary.buf, 1, err))
         goto fail;
     for (int i = 0; i < 3; i++)
         free(paths[i]);

@@ -318,7 +318,7 @@ int sm_qa_make_run(sm_llm *llm, const sm_qa_make_options *o, const sm_context_se
         goto fail;
     }
     d_open = 0;
-    if (sm_output_commit(&dro, err) || eval_write_text(summary_path, summary.buf, err))
+    if (sm_output_commit(&dro, err) || eval_write_text(summary_path, summary.buf, 1, err))
         goto fail;
     rc = 0;
     goto done;
@@ -626,7 +626,7 @@ int sm_qa_run(sm_llm *llm, const sm_qa_run_options *o, const sm_qa_set *q, const
         sm_fail(err, "", 0, "out of memory");
         goto fail;
     }
-    if (eval_write_jsonl(paths[0], x.n, answer_line, &x, err) || eval_write_text(paths[1], summary.buf, err))
+    if (eval_write_jsonl(paths[0], x.n, answer_line, &x, err) || eval_write_text(paths[1], summary.buf, 1, err))
         goto fail;
     rc = 0;
 fail:

@@ -114,3 +114,17 @@ void sm_story_pairs_unpaired_json(sm_json *j, const sm_story_pairs *p, size_t *n
     if (n_ref)
         *n_ref = nr;
 }
+
+size_t sm_story_pairs_unpaired(const sm_story_pairs *p, const char **ids, size_t max, size_t *n_pred,
+                               size_t *n_ref)
+{
+    size_t shown = 0;
+    *n_pred = *n_ref = 0;
+    for (size_t i = 0; i < p->pred.n_items; i++)
+        if (p->ref_of_pred[i] == SIZE_MAX && ++*n_pred && shown < max)
+            ids[shown++] = p->pred.items[i].story_id;
+    for (size_t i = 0; i < p->ref.n_items; i++)
+        if (!p->ref_paired[i] && ++*n_ref && shown < max)
+            ids[shown++] = p->ref.items[i].story_id;
+    return shown;
+}
