@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/eval_internal.h"
 #include "storymovie/eval_dialogue.h"
 #include "storymovie/eval_structure.h"
 #include "storymovie/io.h"
@@ -74,11 +75,7 @@ static int write_records(const sm_story_set *set, const sm_context_set *ctx, con
         rc = j.failed || sm_json_flush_line(&j, out->fp) ? -1 : 0;
     }
     sm_json_free(&j);
-    if (rc == -2) {
-        sm_output_abort(out);
-        return sm_fail(err, "eval dialogue", 0, "out of memory");
-    }
-    return rc ? sm_output_fail(out, err) : sm_output_commit(out, err);
+    return eval_output_end(out, rc, "eval dialogue", err);
 }
 
 int sm_eval_dialogue_run(const sm_eval_dialogue_request *req, sm_dialogue_totals *t, sm_error *err)

@@ -4,8 +4,10 @@
 #define STORYMOVIE_EVAL_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "storymovie/error.h"
+#include "storymovie/io.h"
 #include "storymovie/json.h"
 #include "storymovie/story.h"
 
@@ -22,6 +24,15 @@ int eval_write_text(const char *path, const char *text, int newline, sm_error *e
 /* The story's tag-free text (sm_story_plain_text) into *buf, grown as
  * needed.  -1 on memory. */
 int eval_plain_text(const sm_story *s, char **buf, size_t *cap);
+
+/* What a summary line in words says was left out: "; N invalid",
+ * "; N failed", "; N pending", each only when N > 0. */
+void eval_print_left_out(FILE *f, size_t invalid, size_t failed, size_t pending);
+
+/* The end of an output written record by record: rc 0 commits it, -1 (a
+ * write failed) fails it (sm_output_fail), -2 (out of memory) aborts it
+ * with "WHO: out of memory".  0 or -1, as sm_output_commit. */
+int eval_output_end(sm_output *out, int rc, const char *who, sm_error *err);
 
 /* printf into a malloc'd string; NULL when out of memory. */
 char *eval_format(const char *fmt, ...)

@@ -38,6 +38,25 @@ int eval_write_text(const char *path, const char *text, int newline, sm_error *e
     return sm_output_commit(&out, err);
 }
 
+void eval_print_left_out(FILE *f, size_t invalid, size_t failed, size_t pending)
+{
+    if (invalid)
+        fprintf(f, "; %zu invalid", invalid);
+    if (failed)
+        fprintf(f, "; %zu failed", failed);
+    if (pending)
+        fprintf(f, "; %zu pending", pending);
+}
+
+int eval_output_end(sm_output *out, int rc, const char *who, sm_error *err)
+{
+    if (rc == -2) {
+        sm_output_abort(out);
+        return sm_fail(err, who, 0, "out of memory");
+    }
+    return rc ? sm_output_fail(out, err) : sm_output_commit(out, err);
+}
+
 char *eval_format(const char *fmt, ...)
 {
     va_list ap;

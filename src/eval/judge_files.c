@@ -3,6 +3,7 @@
  * would be asked; and the run's summary in words. */
 #include <string.h>
 
+#include "eval/eval_internal.h"
 #include "storymovie/eval_judge.h"
 #include "storymovie/io.h"
 
@@ -73,12 +74,7 @@ void sm_judge_report(FILE *f, const sm_judge_result *r, unsigned criteria, const
                     t->ties, t->inconsistent, t->losses);
         else
             fprintf(f, "no story judged");
-        if (t->invalid)
-            fprintf(f, "; %zu invalid", t->invalid);
-        if (t->failed)
-            fprintf(f, "; %zu failed", t->failed);
-        if (t->pending)
-            fprintf(f, "; %zu pending", t->pending);
+        eval_print_left_out(f, t->invalid, t->failed, t->pending);
         if (t->no_reference)
             fprintf(f, "; %zu without reference", t->no_reference);
         fputc('\n', f);

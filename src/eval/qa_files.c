@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/eval_internal.h"
 #include "storymovie/eval_qa.h"
 #include "storymovie/io.h"
 
@@ -90,12 +91,7 @@ void sm_qa_run_report(FILE *f, const sm_qa_run_result *r, const char *out)
                     t->correct, t->n);
         else
             fprintf(f, "no question graded");
-        if (t->invalid)
-            fprintf(f, "; %zu invalid", t->invalid);
-        if (t->failed)
-            fprintf(f, "; %zu failed", t->failed);
-        if (t->pending)
-            fprintf(f, "; %zu pending", t->pending);
+        eval_print_left_out(f, t->invalid, t->failed, t->pending);
         fputc('\n', f);
     }
     fprintf(f, "answers: %s/answers.jsonl, summary: %s/summary.json\n", out, out);

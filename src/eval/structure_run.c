@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval/eval_internal.h"
 #include "storymovie/eval_structure.h"
 #include "storymovie/io.h"
 
@@ -32,11 +33,7 @@ static int write_records(sm_story_set *set, const char **ids, sm_structure *st, 
         rc = j.failed || sm_json_flush_line(&j, out->fp) ? -1 : 0;
     }
     sm_json_free(&j);
-    if (rc == -2) {
-        sm_output_abort(out);
-        return sm_fail(err, "eval structure", 0, "out of memory");
-    }
-    return rc ? sm_output_fail(out, err) : sm_output_commit(out, err);
+    return eval_output_end(out, rc, "eval structure", err);
 }
 
 int sm_eval_structure_run(const sm_eval_structure_request *req, sm_structure *st, sm_error *err)
