@@ -90,11 +90,66 @@ static void episodes_of_directories(void **state)
     assert_int_equal(sm_speaker_episodes("/nonexistent", p, &e, &n, &err), -1);
 }
 
+/* eval speakers as one call: two files, two directories (an episode
+ * without prediction is all abstained), a directory against a file. */
+static void eval_files_and_directories(void **state)
+{
+    (void)state;
+    char g[128], p[128], path[256];
+    snprintf(g, sizeof g, "%s/evg", sm_test_dir);
+    snprintf(p, sizeof p, "%s/evp", sm_test_dir);
+    mkdir(g, 0755);
+    mkdir(p, 0755);
+    snprintf(path, sizeof path, "%s/a", g);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/b", g);
+    mkdir(path, 0755);
+    sm_test_file("evg/a/gold.tsv", gold);
+    sm_test_file("evg/b/gold.tsv", gold);
+    const char *pred = sm_test_file("evp/a.tsv", "1\t1\tross\n2\t2\tJoey\n");
+    sm_speaker_eval e;
+    sm_error err;
+    assert_int_equal(sm_speaker_eval_run(g, p, &e, &err), 0);
+    assert_int_equal(e.n_episodes, 2);
+    assert_int_equal(e.n_scored, 2);
+    assert_int_equal(e.missing, 1);
+    assert_int_equal(e.scores[0].correct, 2);
+    assert_int_equal(e.scores[1].answered, 0);
+    assert_int_equal(e.total.total, 6);
+    assert_int_equal(e.total.correct, 2);
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    sm_speaker_eval_print_episode(f, &e, 0);
+    sm_speaker_eval_print(f, &e, 5);
+    fclose(f);
+    assert_non_null(strstr(text, "a                            3 gold  accuracy  66.67%"));
+    assert_non_null(strstr(text, "episodes   2 (some without predictions, see above)\n"));
+    assert_non_null(strstr(text, "segments   6 gold, 2 answered, 2 correct\n"));
+    assert_non_null(strstr(text, "most frequent errors (gold -> predicted):\n      2  Monica -> (none)\n"));
+    free(text);
+    sm_speaker_eval_free(&e);
+
+    snprintf(path, sizeof path, "%s/a/gold.tsv", g);
+    assert_int_equal(sm_speaker_eval_run(path, pred, &e, &err), 0);
+    assert_int_equal(e.n_episodes, 0);
+    assert_int_equal(e.total.correct, 2);
+    sm_speaker_eval_free(&e);
+
+    assert_int_equal(sm_speaker_eval_run(g, pred, &e, &err), -2);
+    assert_non_null(strstr(err.message, "is a directory, so"));
+    sm_speaker_eval_free(&e);
+    assert_int_equal(sm_speaker_eval_run(p, p, &e, &err), -1);   /* no <id>/gold.tsv */
+    assert_non_null(strstr(err.message, "no <id>/gold.tsv under"));
+    sm_speaker_eval_free(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scores_from_jsonl_and_tsv),
         cmocka_unit_test(episodes_of_directories),
+        cmocka_unit_test(eval_files_and_directories),
     };
     return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "storymovie/script.h"
+#include "sm_test.h"
 
 static sm_script parse_ok(const char *name, const char *text)
 {
@@ -589,6 +590,34 @@ static void blocks_as_json_lines_and_speakers(void **state)
     sm_script_free(&s);
 }
 
+/* sm_script_read: a file or standard input ("-"), the format detected or
+ * forced, the encoding and the decoding's repairs kept. */
+static void read_files_and_stdin(void **state)
+{
+    (void)state;
+    const char *path = sm_test_file("caf\xe9.txt", "[Scene: Caf\xe9.]\n\nJoey: Hi.\n\nRoss: Hey.\n");
+    sm_script s;
+    sm_error err;
+    assert_int_equal(sm_script_read(path, NULL, &s, &err), 0);
+    assert_int_equal(s.format, SM_SCRIPT_PLAIN);   /* too short to look like a transcript */
+    assert_non_null(strstr(s.encoding, "WINDOWS-1252"));
+    sm_script_free(&s);
+    sm_script_format transcript = SM_SCRIPT_TRANSCRIPT;
+    assert_int_equal(sm_script_read(path, &transcript, &s, &err), 0);
+    assert_int_equal(s.format, SM_SCRIPT_TRANSCRIPT);
+    sm_script_free(&s);
+    assert_non_null(freopen(path, "rb", stdin));
+    assert_int_equal(sm_script_read("-", &transcript, &s, &err), 0);
+    assert_int_equal(s.format, SM_SCRIPT_TRANSCRIPT);
+    assert_non_null(strstr(s.encoding, "WINDOWS-1252"));
+    size_t dialogue = 0;
+    for (size_t i = 0; i < s.n_blocks; i++)
+        dialogue += s.blocks[i].kind == SM_BLOCK_DIALOGUE;
+    assert_int_equal(dialogue, 2);
+    sm_script_free(&s);
+    assert_int_equal(sm_script_read(SM_SOURCE_DIR "/nonexistent.txt", NULL, &s, &err), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +638,7 @@ int main(void)
         cmocka_unit_test(long_repeated_input),
         cmocka_unit_test(pathological_repeats),
         cmocka_unit_test(blocks_as_json_lines_and_speakers),
+        cmocka_unit_test(read_files_and_stdin),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "storymovie/story.h"
+#include "sm_test.h"
 
 #define FIXTURES SM_SOURCE_DIR "/tests/fixtures/story/"
 
@@ -436,6 +437,58 @@ static void issues_written_in_order(void **state)
     sm_story_set_free(&set);
 }
 
+/* The work of `story check|text|entities` on whole files. */
+static void story_commands_on_files(void **state)
+{
+    (void)state;
+    int w = 0, h = 0;
+    assert_int_equal(sm_image_size_parse("1280x720", &w, &h), 0);
+    assert_int_equal(w * 10000 + h, 12800720);
+    assert_int_equal(sm_image_size_parse("12", &w, &h), -1);
+    assert_int_equal(sm_image_size_parse("0x5", &w, &h), -1);
+    assert_int_equal(sm_image_size_parse("5x5x", &w, &h), -1);
+
+    char *text;
+    size_t len;
+    FILE *f = open_memstream(&text, &len);
+    sm_story_check_totals t = {0, 0, 0};
+    sm_story_check_options opt = {300, 300};
+    sm_error err;
+    assert_int_equal(sm_story_check_file(FIXTURES "good.jsonl", NULL, 0, f, &t, &err), 0);
+    assert_int_equal(t.records, 3);
+    assert_int_equal(t.problems, 0);
+    assert_int_equal(sm_story_check_file(FIXTURES "good.jsonl", &opt, 0, f, &t, &err), 0);
+    assert_int_equal(t.records, 6);
+    assert_true(t.bad_records >= 1 && t.problems >= t.bad_records);
+    assert_int_equal(sm_story_check_file(FIXTURES "missing.jsonl", NULL, 0, f, &t, &err), -1);
+    assert_int_equal(t.records, 6);
+    fclose(f);
+    assert_non_null(strstr(text, "s001:5:92: chain_of_thought: bounding box is 63% outside the 300x300 image"));
+    free(text);
+
+    char out[256];
+    snprintf(out, sizeof out, "%s/text.jsonl", sm_test_dir);
+    assert_int_equal(sm_story_write_lines(FIXTURES "good.jsonl", SM_STORY_TEXT, out, &err), 0);
+    assert_int_equal(sm_read_file(out, 1 << 20, &text, &len, &err), 0);
+    assert_non_null(strstr(text, "{\"story_id\":\"s002\",\"text\":\"Paul adjusts his tie"));
+    free(text);
+    assert_int_equal(sm_story_write_lines(FIXTURES "model_output.txt", SM_STORY_TEXT_PLAIN, out, &err), 0);
+    assert_int_equal(sm_read_file(out, 1 << 20, &text, &len, &err), 0);
+    assert_string_equal(text, "John adjusts his tie while Sarah watches him beneath the clock tower. He leans "
+                              "against the brick wall and says, \u201cWe're done here.\u201d\n");
+    free(text);
+    assert_int_equal(sm_story_write_lines(FIXTURES "good.jsonl", SM_STORY_ENTITIES, out, &err), 0);
+    assert_int_equal(sm_read_file(out, 1 << 20, &text, &len, &err), 0);
+    assert_non_null(strstr(text, "{\"id\":\"bg1\",\"kind\":\"background\",\"defined\":true"));
+    free(text);
+    /* A record that is not JSON: refused with its line, no output. */
+    snprintf(out, sizeof out, "%s/none.jsonl", sm_test_dir);
+    assert_int_equal(sm_story_write_lines(FIXTURES "broken.jsonl", SM_STORY_TEXT, out, &err), -1);
+    assert_int_equal(err.line, 3);
+    FILE *none = fopen(out, "r");
+    assert_null(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +501,7 @@ int main(void)
         cmocka_unit_test(json_escapes_and_fallback),
         cmocka_unit_test(entities_index),
         cmocka_unit_test(issues_written_in_order),
+        cmocka_unit_test(story_commands_on_files),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

@@ -86,6 +86,28 @@ void sm_speaker_score_json(sm_json *j, const sm_speaker_score *s, size_t episode
 void sm_speaker_name_key(const char *name, char *buf, size_t size);
 double sm_calibration_bin_low(int bin);
 
+/* `eval speakers`: a gold file and a prediction file, or a directory of
+ * episodes and a directory of predictions (sm_speaker_episodes). */
+typedef struct sm_speaker_eval {
+    sm_speaker_score total;
+    sm_speaker_episode *episodes;     /* directories: every episode, in id order */
+    sm_speaker_score *scores;         /* ... and its own score, for the first n_scored */
+    size_t n_episodes, n_scored;
+    size_t missing;                   /* episodes scored without a prediction (all abstained) */
+} sm_speaker_eval;
+
+/* 0; -1 with err when a file cannot be read (the episodes scored before
+ * it are in *out) or a directory holds no episode; -2 with err when gold
+ * is a directory and pred is not (a usage error).  Free *out in every
+ * case. */
+int sm_speaker_eval_run(const char *gold, const char *pred, sm_speaker_eval *out, sm_error *err);
+void sm_speaker_eval_free(sm_speaker_eval *e);
+/* The human table of `eval speakers`: totals, calibration bands, and the
+ * n_errors most frequent errors (gold -> predicted). */
+void sm_speaker_eval_print(FILE *f, const sm_speaker_eval *e, int n_errors);
+/* One line for episode i: id, gold, accuracy, coverage, precision. */
+void sm_speaker_eval_print_episode(FILE *f, const sm_speaker_eval *e, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

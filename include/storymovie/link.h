@@ -186,6 +186,47 @@ void sm_link_print_summary(const sm_link_job *job, const char *label, FILE *f);
 /* The same into the file `path`, atomically (build's OUT/summary.txt). */
 int sm_link_write_summary(const sm_link_job *job, const char *label, const char *path, sm_error *err);
 
+/* ------------------------------------------- link and build as one call */
+
+/* What `storymovie link` and `storymovie build` do: open the corpus, read
+ * the stories (or the frames manifest), link them film by film, write the
+ * records.  With out_dir (build) each film is aligned into OUT/align (or
+ * its alignment there reused while up to date) and the records, failures
+ * and summary go to OUT/context.jsonl, OUT/failures.tsv and
+ * OUT/summary.txt (".I-of-N" before the extension with shard_names);
+ * without it (link) the alignments come from align_dir (or are
+ * made in process) and the records go to output. */
+typedef struct sm_link_request {
+    const char *movienet;            /* MOVIENET_DIR */
+    const char *stories, *frames;    /* one of the two */
+    sm_link_options options;
+    sm_batch_options batch;          /* jobs, shard, progress, label */
+    const char *align_dir;           /* link: alignments to read, or NULL */
+    const char *output;              /* link: the records' file; NULL or "-": standard output */
+    const char *out_dir;             /* build: the output directory */
+    int force;                       /* build: align every film again */
+    int shard_names;                 /* build: the files of shard I of N (".I-of-N"),
+                                        also when N is 1 (--shard 0/1) */
+} sm_link_request;
+
+void sm_link_request_init(sm_link_request *r);
+
+/* A request run: the job (records, errors and films, for the summary),
+ * its totals, and build's file names. */
+typedef struct sm_link_session {
+    sm_movienet corpus;
+    sm_link_inputs inputs;
+    sm_link_job job;
+    sm_link_totals totals;
+    char align_dir[4200], context[4200], failures[4200], summary[4200];
+} sm_link_session;
+
+/* 0 once every output is written (stories and films may still have
+ * failed: see s->totals); -1 with err when the corpus or the stories
+ * cannot be read or an output cannot be written.  Free s in either case. */
+int sm_link_session_run(const sm_link_request *r, sm_link_session *s, sm_error *err);
+void sm_link_session_free(sm_link_session *s);
+
 #ifdef __cplusplus
 }
 #endif

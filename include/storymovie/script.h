@@ -84,6 +84,9 @@ int sm_script_parse(const char *name, const char *utf8, size_t len,
 int sm_script_parse_as(const char *name, const char *utf8, size_t len,
                        sm_script_format format, sm_script *out, sm_error *err);
 int sm_script_read_file(const char *path, sm_script *out, sm_error *err);
+/* The same, where path "-" is standard input (named "<stdin>" while
+ * decoding) and format, when not NULL, is forced instead of detected. */
+int sm_script_read(const char *path, const sm_script_format *format, sm_script *out, sm_error *err);
 void sm_script_free(sm_script *s);
 
 const char *sm_script_format_name(sm_script_format f);   /* "plain", "fountain", "transcript" */

@@ -238,6 +238,35 @@ int sm_story_defines(const sm_story *s, sm_entity_id id);
  * mentions.  Returns 0, or -1 on allocation failure. */
 int sm_story_entities_json(sm_json *j, const sm_story *s);
 
+/* ------------------------------------------ the commands `story check|text|entities` */
+
+/* "WxH" (e.g. 1280x720, both > 0): 0 with the two sizes, or -1. */
+int sm_image_size_parse(const char *text, int *width, int *height);
+
+typedef struct sm_story_check_totals {
+    size_t records, bad_records, problems;
+} sm_story_check_totals;
+
+/* `story check` on one file: read it, check every record (opt may be
+ * NULL), write each record's problems to f (sm_story_write_issues) and
+ * add to *t.  0, or -1 with err when the file cannot be read or memory
+ * runs out. */
+int sm_story_check_file(const char *path, const sm_story_check_options *opt, int json, FILE *f,
+                        sm_story_check_totals *t, sm_error *err);
+
+/* What `story text` and `story entities` write: one line per story. */
+typedef enum sm_story_lines {
+    SM_STORY_TEXT,        /* {"story_id","text"}: the tag-free text */
+    SM_STORY_TEXT_PLAIN,  /* the tag-free text alone */
+    SM_STORY_ENTITIES     /* sm_story_entities_json */
+} sm_story_lines;
+
+/* Read the story records of `path` (refusing the file when a record is
+ * not JSON: printing the others would be a silent partial output) and
+ * write their lines to `out_path` (NULL or "-": standard output),
+ * atomically.  0, or -1 with err. */
+int sm_story_write_lines(const char *path, sm_story_lines what, const char *out_path, sm_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -10,7 +10,7 @@ int cmd_script(int argc, char **argv);     /* cmd_script.c */
 int cmd_align(int argc, char **argv);      /* cmd_align.c */
 int cmd_story(int argc, char **argv);      /* cmd_story.c */
 int cmd_link(int argc, char **argv);       /* cmd_link.c */
-int cmd_build(int argc, char **argv);      /* cmd_build.c */
+int cmd_build(int argc, char **argv);      /* cmd_link.c */
 int cmd_eval(int argc, char **argv);       /* cmd_eval.c: dispatches to the cmd_eval_* below */
 int cmd_eval_speakers(int argc, char **argv);   /* cmd_eval_speakers.c */
 int cmd_eval_grounding(int argc, char **argv);  /* cmd_eval_story.c */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/kind.h"
+#include "storymovie/io.h"
 #include "storymovie/text.h"
 
 /* ---- names -------------------------------------------------------------- */
@@ -241,19 +242,40 @@ int sm_script_parse(const char *name, const char *utf8, size_t len, sm_script *o
     return sm_script_parse_as(name, utf8, len, sm_script_detect(name, utf8, len), out, err);
 }
 
-int sm_script_read_file(const char *path, sm_script *out, sm_error *err)
+/* FILE, or standard input ("-"), decoded into UTF-8. */
+static int read_text(const char *path, sm_text *t, sm_error *err)
+{
+    if (strcmp(path, "-") != 0)
+        return sm_text_read_file(path, t, err);
+    memset(t, 0, sizeof *t);
+    char *buf;
+    size_t n;
+    if (sm_read_stream(stdin, "<stdin>", SM_TEXT_MAX_FILE, &buf, &n, err) != 0)
+        return -1;
+    int rc = sm_text_decode("<stdin>", (const unsigned char *)buf, n, t, err);
+    free(buf);
+    return rc;
+}
+
+int sm_script_read(const char *path, const sm_script_format *format, sm_script *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
     sm_text t;
-    if (sm_text_read_file(path, &t, err) < 0)
+    if (read_text(path, &t, err) < 0)
         return -1;
-    int rc = sm_script_parse(path, t.data, t.len, out, err);
+    int rc = format ? sm_script_parse_as(path, t.data, t.len, *format, out, err)
+                    : sm_script_parse(path, t.data, t.len, out, err);
     if (rc == 0) {
         memcpy(out->encoding, t.encoding, sizeof out->encoding);
         sm_warnings_prepend(&out->warnings, &t.warnings);   /* the decoding's repairs */
     }
     sm_text_free(&t);
     return rc;
+}
+
+int sm_script_read_file(const char *path, sm_script *out, sm_error *err)
+{
+    return sm_script_read(path, NULL, out, err);
 }
 
 void sm_script_free(sm_script *s)
