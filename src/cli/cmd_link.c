@@ -19,6 +19,40 @@
     CLI_RANGE("--iou", CLI_POSITIVE, &(r).options.iou_min, 0, 1),             \
     CLI_OPT("-q|--quiet", CLI_FLAG, &(quiet))
 
+/* Run the request; print link's or build's summary.  The exit status. */
+static int run(const sm_link_request *r, int quiet, int strict)
+{
+    sm_error err;
+    sm_link_session s;
+    int status = 0;
+    const sm_link_totals *t = &s.totals;
+    if (sm_link_session_run(r, &s, &err) != 0) {
+        cli_report(&err);
+        status = 1;
+    } else if (!r->out_dir) {
+        if (!quiet)
+            sm_link_print_summary(&s.job, "link", stderr);
+        else
+            for (size_t i = 0; i < s.job.n_inputs; i++)
+                if (!s.job.records[i] && s.job.errors[i])
+                    cli_errorf("%s", s.job.errors[i]);
+        status = t->stories_failed > 0 || t->films_failed > 0;
+    } else {
+        if (!quiet) {
+            sm_link_print_summary(&s.job, "build", stderr);
+            fprintf(stderr, "build: %.2f s; records in %s\n", s.job.batch.seconds, s.context);
+        }
+        status = strict && (t->films_failed > 0 || t->stories_failed > 0);
+        if (t->stories > 0 && t->stories_linked == 0) {
+            /* A run that linked nothing is no result, whatever the reason. */
+            cli_errorf("build: no story was linked (%zu failed; see %s)", t->stories_failed, s.failures);
+            status = 1;
+        }
+    }
+    sm_link_session_free(&s);
+    return status;
+}
+
 int cmd_link(int argc, char **argv)
 {
     sm_link_request r;
@@ -41,24 +75,7 @@ int cmd_link(int argc, char **argv)
         return 2;
     }
     r.batch.progress = !quiet;
-    sm_error err;
-    sm_link_session s;
-    int status = 0;
-    if (sm_link_session_run(&r, &s, &err) != 0) {
-        cli_report(&err);
-        status = 1;
-    } else {
-        if (!quiet)
-            sm_link_print_summary(&s.job, "link", stderr);
-        else
-            for (size_t i = 0; i < s.job.n_inputs; i++)
-                if (!s.job.records[i] && s.job.errors[i])
-                    cli_errorf("%s", s.job.errors[i]);
-        if (s.totals.stories_failed > 0 || s.totals.films_failed > 0)
-            status = 1;
-    }
-    sm_link_session_free(&s);
-    return status;
+    return run(&r, quiet, 0);
 }
 
 int cmd_build(int argc, char **argv)
@@ -91,24 +108,5 @@ int cmd_build(int argc, char **argv)
     }
     r.shard_names = shard != NULL;
     r.batch.progress = !quiet;
-    sm_link_session s;
-    int status = 0;
-    if (sm_link_session_run(&r, &s, &err) != 0) {
-        cli_report(&err);
-        status = 1;
-    } else {
-        if (!quiet) {
-            sm_link_print_summary(&s.job, "build", stderr);
-            fprintf(stderr, "build: %.2f s; records in %s\n", s.job.batch.seconds, s.context);
-        }
-        if (strict && (s.totals.films_failed > 0 || s.totals.stories_failed > 0))
-            status = 1;
-        if (s.totals.stories > 0 && s.totals.stories_linked == 0) {
-            /* A run that linked nothing is no result, whatever the reason. */
-            cli_errorf("build: no story was linked (%zu failed; see %s)", s.totals.stories_failed, s.failures);
-            status = 1;
-        }
-    }
-    sm_link_session_free(&s);
-    return status;
+    return run(&r, quiet, strict);
 }
