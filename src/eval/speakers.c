@@ -416,7 +416,8 @@ int sm_speaker_episodes(const char *gold_dir, const char *pred_dir, sm_speaker_e
         *n = 0;
         return -1;
     }
-    qsort(*out, *n, sizeof **out, cmp_episode);
+    if (*n)   /* qsort of a NULL array is undefined, even of none */
+        qsort(*out, *n, sizeof **out, cmp_episode);
     return 0;
 }
 
