@@ -4,7 +4,8 @@
  * callers rely on:
  *   - a whole or truncated answer has text; a failure has a one-line message;
  *   - when jansson reads the body as a completion whose first choice has
- *     string content, the reader returned exactly that text;
+ *     string content, the reader returned exactly that text, finish_reason
+ *     and token counts (the reader's fast path does not use jansson's tree);
  *   - a Batch line's body, when there is one, is JSON again. */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,7 +27,7 @@ static void check_answer(long status, const char *body, size_t size)
         __builtin_trap();
     if (a.status != SM_LLM_OK && (!a.message || strchr(a.message, '\n') || strlen(a.message) > 600))
         __builtin_trap();
-    if (status == 200 && a.status == SM_LLM_OK) {
+    if (status == 200 && (a.status == SM_LLM_OK || a.status == SM_LLM_TRUNCATED)) {
         /* differential: what jansson sees in the same bytes */
         size_t i = 0;
         while (i < size && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'))
@@ -37,6 +38,22 @@ static void check_answer(long status, const char *body, size_t size)
         if (json_is_string(content) &&
             (json_string_length(content) != a.text_len || memcmp(json_string_value(content), a.text, a.text_len)))
             __builtin_trap();
+        if (json_is_string(content)) {
+            json_t *fr = json_object_get(choice, "finish_reason");
+            const char *want = json_is_string(fr) ? json_string_value(fr) : NULL;
+            if ((want == NULL) != (a.finish_reason == NULL) || (want && strcmp(want, a.finish_reason) != 0))
+                __builtin_trap();
+            if ((a.status == SM_LLM_TRUNCATED) != (want && strcmp(want, "length") == 0))
+                __builtin_trap();
+            json_t *usage = json_object_get(root, "usage");
+            json_t *pt = json_object_get(usage, "prompt_tokens"), *ct = json_object_get(usage, "completion_tokens");
+            long p = json_is_integer(pt) && json_integer_value(pt) >= 0 ? (long)json_integer_value(pt) : -1;
+            long c = json_is_integer(ct) && json_integer_value(ct) >= 0 ? (long)json_integer_value(ct) : -1;
+            if (!json_is_object(usage))
+                p = c = -1;
+            if (a.prompt_tokens != p || a.completion_tokens != c)
+                __builtin_trap();
+        }
         json_decref(root);
     }
     free(a.text);

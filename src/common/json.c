@@ -2,6 +2,7 @@
 #include "storymovie/json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,20 @@ static const unsigned char needs_escape[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 };
 
+/* Whether any of the 8 bytes at p needs escaping (a byte below 0x20, '"'
+ * or '\\'), eight at a time: the usual zero-byte test, which never misses
+ * one (a bit set in a byte with no such byte can only follow one).  The
+ * long texts of request bodies and records are mostly plain runs. */
+static int word_needs_escape(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+    return (((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs
+               ? 1 : 0;
+}
+
 static void put_escaped(sm_json *j, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -78,6 +93,8 @@ static void put_escaped(sm_json *j, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t start = i;
+        while (i + 8 <= n && !word_needs_escape(s + i))
+            i += 8;
         while (i < n && !needs_escape[(unsigned char)s[i]])
             i++;
         put(j, s + start, i - start);
@@ -125,10 +142,18 @@ void sm_json_string(sm_json *j, const char *s)
 
 void sm_json_int(sm_json *j, long long v)
 {
-    char b[32];
-    int n = snprintf(b, sizeof b, "%lld", v);
+    /* "%lld" by hand: records hold thousands of numbers (boxes, cues), and
+     * snprintf cost more than the rest of writing them. */
+    char b[24];
+    size_t n = 0;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        b[sizeof b - ++n] = (char)('0' + u % 10);
+    while ((u /= 10) != 0);
+    if (v < 0)
+        b[sizeof b - ++n] = '-';
     value_prefix(j);
-    put(j, b, (size_t)n);
+    put(j, b + sizeof b - n, n);
 }
 
 static void trim_zeros(char *b, int *n)

@@ -241,9 +241,26 @@ char *sm_ground_prompt(const sm_story *s, const sm_context *c)
                 "the speaker the script gives each line):\n");
         if (c->n_dialogue == 0)
             put_str(&b, "- nothing is said.\n");
+        /* A window has a handful of speakers over dozens of lines: each
+         * speaker is matched against the names once. */
+        const char *seen[16];
+        const sm_context_character *seen_ch[16];
+        size_t n_seen = 0;
         for (size_t i = 0; i < c->n_dialogue; i++) {
             const sm_context_segment *d = &c->dialogue[i];
-            const sm_context_character *ch = char_of_speaker(c, d->speaker);
+            const sm_context_character *ch = NULL;
+            size_t k = 0;
+            while (k < n_seen && !(d->speaker && strcmp(seen[k], d->speaker) == 0))
+                k++;
+            if (k < n_seen) {
+                ch = seen_ch[k];
+            } else {
+                ch = char_of_speaker(c, d->speaker);
+                if (d->speaker && n_seen < sizeof seen / sizeof seen[0]) {
+                    seen[n_seen] = d->speaker;
+                    seen_ch[n_seen++] = ch;
+                }
+            }
             put_str(&b, "- ");
             put_time(&b, d->start);
             put_str(&b, ", ");
@@ -270,26 +287,30 @@ char *sm_ground_prompt(const sm_story *s, const sm_context *c)
     char ex_first[64];
     size_t fl = strcspn(ex_name, " ");
     snprintf(ex_first, sizeof ex_first, "%.*s", (int)(fl < sizeof ex_first ? fl : sizeof ex_first - 1), ex_name);
-    put(&b, "\n# Rules\n\n"
-            "1. Keep every grounding tag of the original story: one <gdi imageN> block per "
-            "image, in order, and in each block every <gdo>, <gda> and <gdl> tag with its IDs. "
-            "You may change the words inside the tags and around them, and add tags that use "
-            "IDs of the chain of thought.\n"
-            "2. Call each character with a real name above by that name (full, first or last "
-            "name) inside one of its <gdo> tags at least once, for example <gdo %s>%s</gdo>. "
-            "Never give a character another person's name, and give no name to a character "
-            "whose name is not known.\n"
-            "3. Quote only lines of the dialogue above, word for word, in double quotes, and "
-            "never invent a line. A quotation may be a part of a line.\n"
-            "4. Give every quoted line to the character who says it in the dialogue above, as "
-            "the subject of the sentence with the quotation: <gdo %s>%s</gdo> <gda %s>says</gda>, "
-            "\"...\" or \"...,\" <gdo %s>%s</gdo> <gda %s>says</gda>. Do not quote a line whose "
-            "speaker is unknown as anyone's.\n"
-            "5. State no relationship, feeling or motive that the script context does not "
-            "support.\n\n"
-            "Answer with the rewritten story only: the <gdi> blocks with the tags inline, "
-            "without a heading, notes or code fences.\n",
-        ex_id, ex_first, ex_id, ex_first, ex_id, ex_id, ex_first, ex_id);
+    /* The rules, the example's id and first name put in (no printf: this
+     * runs once per request). */
+    put_strs(&b, "\n# Rules\n\n"
+                 "1. Keep every grounding tag of the original story: one <gdi imageN> block per "
+                 "image, in order, and in each block every <gdo>, <gda> and <gdl> tag with its IDs. "
+                 "You may change the words inside the tags and around them, and add tags that use "
+                 "IDs of the chain of thought.\n"
+                 "2. Call each character with a real name above by that name (full, first or last "
+                 "name) inside one of its <gdo> tags at least once, for example <gdo ",
+             ex_id, ">", ex_first, "</gdo>. "
+                 "Never give a character another person's name, and give no name to a character "
+                 "whose name is not known.\n"
+                 "3. Quote only lines of the dialogue above, word for word, in double quotes, and "
+                 "never invent a line. A quotation may be a part of a line.\n"
+                 "4. Give every quoted line to the character who says it in the dialogue above, as "
+                 "the subject of the sentence with the quotation: <gdo ",
+             ex_id, ">", ex_first, "</gdo> <gda ", ex_id, ">says</gda>, \"...\" or \"...,\" <gdo ",
+             ex_id, ">", ex_first, "</gdo> <gda ", ex_id, ">says</gda>. "
+                 "Do not quote a line whose speaker is unknown as anyone's.\n"
+                 "5. State no relationship, feeling or motive that the script context does not "
+                 "support.\n\n"
+                 "Answer with the rewritten story only: the <gdi> blocks with the tags inline, "
+                 "without a heading, notes or code fences.\n",
+             NULL);
     return finish(&b);
 }
 

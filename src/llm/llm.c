@@ -467,7 +467,10 @@ int sm_llm_next(sm_llm *llm, sm_llm_answer **out, sm_error *err)
             return 0;
         }
         sm_error e;
+        llm_cache_hold(llm->cache);
         if (llm_http_step(llm->http, llm->opt.progress ? 100 : 1000, on_http_done, llm, &e))
+            set_fatal(llm, &e);
+        if (llm_cache_release(llm->cache, &e))
             set_fatal(llm, &e);
         draw_progress(llm, 0);
     }

@@ -20,6 +20,8 @@
 
 #include <jansson.h>
 
+#include "common/json_scan.h"
+
 static char *dup_n(const char *s, size_t n)
 {
     char *d = malloc(n + 1);
@@ -147,7 +149,9 @@ static size_t skip_preamble(const char *body, size_t len)
     return i;
 }
 
-void sm_llm_read_completion(long http_status, const char *body, size_t len, sm_llm_answer *a)
+/* The slow reader: jansson's tree, every shape above, jansson's words for
+ * a body that is not JSON. */
+static void read_completion_tree(long http_status, const char *body, size_t len, sm_llm_answer *a)
 {
     free(a->text);
     free(a->finish_reason);
@@ -236,6 +240,127 @@ void sm_llm_read_completion(long http_status, const char *body, size_t len, sm_l
         a->status = SM_LLM_OK;
     }
     json_decref(root);
+}
+
+/* A string node's decoded text, malloc'd; NULL when out of memory. */
+static char *node_text(const sm_json_node *n, size_t *len)
+{
+    char *d = malloc(n->size + 1);
+    if (d)
+        *len = sm_json_decode(n, d);
+    return d;
+}
+
+static long node_tokens(const sm_json_node *usage, const char *key)
+{
+    const sm_json_node *v = sm_json_get(usage, key);
+    return v && v->kind == SM_JSON_INT && v->v.integer >= 0 ? (long)v->v.integer : -1;
+}
+
+/* The fast reader, for what nearly every answer is: HTTP 2xx and a whole
+ * chat completion with text.  The body is laid out by the record scanner
+ * (common/json_scan.h), which reads a text exactly as jansson does and
+ * hands jansson whatever it is unsure of; a chat completion is a dozen
+ * keys, so this costs a small share of building jansson's tree of it.
+ * Anything else - an error, a body that is not JSON, a completion without
+ * text - returns 0 and is left to the tree reader, which words it. */
+static int read_completion_fast(long http_status, const char *body, size_t len, sm_llm_answer *a)
+{
+    if (http_status < 200 || http_status >= 300 || !body)
+        return 0;
+    size_t start = skip_preamble(body, len);
+    sm_json_doc d;
+    sm_json_doc_init(&d, 0);
+    int done = 0;
+    if (start >= len || sm_json_doc_read(&d, body + start, len - start) != SM_JSON_SCAN_OK)
+        goto out;
+    const sm_json_node *root = d.nodes;
+    if (root->kind != SM_JSON_OBJECT)
+        goto out;
+    const sm_json_node *e = sm_json_get(root, "error");
+    const sm_json_node *obj = sm_json_get(root, "object");
+    if ((e && e->kind != SM_JSON_NULL_KIND) || (obj && obj->kind == SM_JSON_STR && (obj->escaped ||
+        (obj->size == 5 && memcmp(obj->v.raw, "error", 5) == 0))))
+        goto out;   /* an error, or an escaped "object" value (the tree reader decides) */
+    const sm_json_node *choices = sm_json_get(root, "choices");
+    if (!choices || choices->kind != SM_JSON_ARRAY || choices->size == 0)
+        goto out;
+    const sm_json_node *choice = sm_json_items(choices);
+    const sm_json_node *msg = sm_json_get(choice, "message");
+    if (!msg || msg->kind != SM_JSON_OBJECT)
+        goto out;
+    const sm_json_node *content = sm_json_get(msg, "content");
+    char *text = NULL;
+    size_t text_len = 0;
+    if (content && content->kind == SM_JSON_STR) {
+        text = node_text(content, &text_len);
+    } else if (content && content->kind == SM_JSON_ARRAY) {
+        llm_buf b = {0};
+        int any = 0, bad = 0;
+        char *part_text = NULL;
+        for (const sm_json_node *p = sm_json_items(content); p < sm_json_end(content) && !bad;
+             p = sm_json_after(p)) {
+            const sm_json_node *t = sm_json_get(p, "text");
+            if (!t || t->kind != SM_JSON_STR)
+                continue;
+            any = 1;
+            size_t n = 0;
+            bad = !(part_text = node_text(t, &n)) || llm_buf_add(&b, part_text, n);
+            free(part_text);
+        }
+        if (any && !bad) {
+            text = b.data ? b.data : strdup("");
+            text_len = b.len;
+        } else {
+            llm_buf_free(&b);
+        }
+    }
+    if (!text)
+        goto out;   /* no text content (or out of memory): the tree reader says which */
+    const sm_json_node *fr = sm_json_get(choice, "finish_reason");
+    char *finish = NULL;
+    size_t fr_len = 0;
+    if (fr && fr->kind == SM_JSON_STR && !(finish = node_text(fr, &fr_len))) {
+        free(text);
+        goto out;
+    }
+    int cut = finish && strcmp(finish, "length") == 0;
+    free(a->text);
+    free(a->finish_reason);
+    free(a->message);
+    a->text = text;
+    a->text_len = text_len;
+    a->finish_reason = finish;
+    a->message = NULL;
+    a->http_status = http_status;
+    a->prompt_tokens = a->completion_tokens = -1;
+    const sm_json_node *usage = sm_json_get(root, "usage");
+    if (usage && usage->kind == SM_JSON_OBJECT) {
+        a->prompt_tokens = node_tokens(usage, "prompt_tokens");
+        a->completion_tokens = node_tokens(usage, "completion_tokens");
+    }
+    if (cut) {
+        a->status = SM_LLM_TRUNCATED;
+        char buf[160];
+        if (a->completion_tokens >= 0)
+            snprintf(buf, sizeof buf, "truncated: finish_reason \"length\" after %ld completion tokens",
+                     a->completion_tokens);
+        else
+            snprintf(buf, sizeof buf, "truncated: finish_reason \"length\"");
+        a->message = strdup(buf);
+    } else {
+        a->status = SM_LLM_OK;
+    }
+    done = 1;
+out:
+    sm_json_doc_free(&d);
+    return done;
+}
+
+void sm_llm_read_completion(long http_status, const char *body, size_t len, sm_llm_answer *a)
+{
+    if (!read_completion_fast(http_status, body, len, a))
+        read_completion_tree(http_status, body, len, a);
 }
 
 int sm_llm_read_batch_line(const char *line, size_t len, char **custom_id, long *status, char **body,

@@ -63,6 +63,10 @@ llm_cache *llm_cache_open(const char *path, sm_error *err);
 int llm_cache_get(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_error *err);
 int llm_cache_put(llm_cache *c, const sm_llm_request *r, const sm_llm_answer *a, const char *source,
                   sm_error *err);
+/* Until llm_cache_release, puts share one transaction; release commits it
+ * (-1 and err when the commit fails).  Both accept NULL (no cache). */
+void llm_cache_hold(llm_cache *c);
+int llm_cache_release(llm_cache *c, sm_error *err);
 void llm_cache_close(llm_cache *c);
 
 /* ---- the responses file ---- */
