@@ -10,8 +10,8 @@
  * killed; only a power failure can lose the last few commits, never the
  * file's consistency.
  *
- * A commit costs more than the rest of a live request's own CPU time (the
- * locks, the WAL frames: about 50 us here), so the answers the live client
+ * A commit (its locks, its WAL frames) costs some 50 us of CPU, a fifth of
+ * what the client spends on a live request, so the answers the live client
  * receives in one wake-up (every transfer libcurl finished since the last)
  * are written in one transaction, committed at the end of that wake-up
  * before any of them goes on (llm_cache_hold / llm_cache_release).  An
