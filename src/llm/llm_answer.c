@@ -99,6 +99,23 @@ static void set_message(sm_llm_answer *a, long status, const char *what, const c
     llm_one_line(a->message, 400);
 }
 
+/* A completion with text: whole, or cut at max_tokens (with a message). */
+static void set_verdict(sm_llm_answer *a, int cut)
+{
+    if (!cut) {
+        a->status = SM_LLM_OK;
+        return;
+    }
+    a->status = SM_LLM_TRUNCATED;
+    char buf[160];
+    if (a->completion_tokens >= 0)
+        snprintf(buf, sizeof buf, "truncated: finish_reason \"length\" after %ld completion tokens",
+                 a->completion_tokens);
+    else
+        snprintf(buf, sizeof buf, "truncated: finish_reason \"length\"");
+    a->message = strdup(buf);
+}
+
 /* content: a string, or [{"type":"text","text":…},…] (joined). */
 static int take_content(json_t *content, sm_llm_answer *a)
 {
@@ -227,18 +244,7 @@ static void read_completion_tree(long http_status, const char *body, size_t len,
             return;
         }
     }
-    if (cut) {
-        a->status = SM_LLM_TRUNCATED;
-        char buf[160];
-        if (a->completion_tokens >= 0)
-            snprintf(buf, sizeof buf, "truncated: finish_reason \"length\" after %ld completion tokens",
-                     a->completion_tokens);
-        else
-            snprintf(buf, sizeof buf, "truncated: finish_reason \"length\"");
-        a->message = strdup(buf);
-    } else {
-        a->status = SM_LLM_OK;
-    }
+    set_verdict(a, cut);
     json_decref(root);
 }
 
@@ -339,18 +345,7 @@ static int read_completion_fast(long http_status, const char *body, size_t len, 
         a->prompt_tokens = node_tokens(usage, "prompt_tokens");
         a->completion_tokens = node_tokens(usage, "completion_tokens");
     }
-    if (cut) {
-        a->status = SM_LLM_TRUNCATED;
-        char buf[160];
-        if (a->completion_tokens >= 0)
-            snprintf(buf, sizeof buf, "truncated: finish_reason \"length\" after %ld completion tokens",
-                     a->completion_tokens);
-        else
-            snprintf(buf, sizeof buf, "truncated: finish_reason \"length\"");
-        a->message = strdup(buf);
-    } else {
-        a->status = SM_LLM_OK;
-    }
+    set_verdict(a, cut);
     done = 1;
 out:
     sm_json_doc_free(&d);
