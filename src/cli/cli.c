@@ -186,6 +186,34 @@ static int store(const char *cmd, const char *name, const cli_opt *o, const char
     return -1;
 }
 
+int cli_take(const char *cmd, const cli_opt *opts, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    /* "--name=value" is "--name value". */
+    const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+    size_t len = eq ? (size_t)(eq - a) : strlen(a);
+    const cli_opt *o = find_option(opts, a, len);
+    if (!o)
+        return 0;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)len, a);
+    const char *value = NULL;
+    if (takes_value(o)) {
+        if (eq)
+            value = eq + 1;
+        else if (*i + 1 < argc)
+            value = argv[++*i];
+        else {
+            cli_errorf("%s: %s needs a value; see 'storymovie %s --help'", cmd, name, cmd);
+            return -1;
+        }
+    } else if (eq) {
+        cli_errorf("%s: %s takes no value", cmd, name);
+        return -1;
+    }
+    return store(cmd, name, o, value) ? -1 : 1;
+}
+
 int cli_parse(const char *cmd, const char *help, const cli_opt *opts, cli_rest *rest, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -210,37 +238,17 @@ int cli_parse(const char *cmd, const char *help, const cli_opt *opts, cli_rest *
             rest->operands[rest->n++] = a;
             continue;
         }
-        /* "--name=value" is "--name value". */
+        int took = cli_take(cmd, opts, argc, argv, &i);
+        if (!took && rest && rest->more)
+            took = rest->more(rest->ctx, cmd, argc, argv, &i);
+        if (took < 0)
+            return 2;
+        if (took)
+            continue;
         const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
-        size_t len = eq ? (size_t)(eq - a) : strlen(a);
-        const cli_opt *o = find_option(opts, a, len);
-        if (!o) {
-            int took = !eq && rest && rest->more ? rest->more(rest->ctx, cmd, argc, argv, &i) : 0;
-            if (took < 0)
-                return 2;
-            if (took)
-                continue;
-            cli_errorf("%s: unknown option '%.*s'; see 'storymovie %s --help'", cmd, (int)len, a, cmd);
-            return 2;
-        }
-        char name[64];
-        snprintf(name, sizeof name, "%.*s", (int)len, a);
-        const char *value = NULL;
-        if (takes_value(o)) {
-            if (eq)
-                value = eq + 1;
-            else if (i + 1 < argc)
-                value = argv[++i];
-            else {
-                cli_errorf("%s: %s needs a value; see 'storymovie %s --help'", cmd, name, cmd);
-                return 2;
-            }
-        } else if (eq) {
-            cli_errorf("%s: %s takes no value", cmd, name);
-            return 2;
-        }
-        if (store(cmd, name, o, value))
-            return 2;
+        int len = eq ? (int)(eq - a) : (int)strlen(a);
+        cli_errorf("%s: unknown option '%.*s'; see 'storymovie %s --help'", cmd, len, a, cmd);
+        return 2;
     }
     return -1;
 }

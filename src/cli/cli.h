@@ -82,9 +82,9 @@ typedef struct cli_opt {
 #define CLI_END {NULL, CLI_FLAG, NULL, 0, 0, NULL}
 /* What is not in the table: the operands (at most max of them; more is a
  * usage error), and a family of options another reader takes (the model
- * options of cli_llm_option): more(ctx, cmd, argc, argv, &i) returns 1
- * when it took argv[i] (and its value), 0 when it is not its, -1 when it
- * reported a bad value. */
+ * options: cli_llm_more): more(ctx, cmd, argc, argv, &i) returns 1 when it
+ * took argv[i] (and its value), 0 when it is not its, -1 when it reported
+ * a bad value. */
 typedef struct cli_rest {
     const char **operands;
     size_t max, n;
@@ -95,6 +95,11 @@ typedef struct cli_rest {
  * is to run, 0 after printing help on standard output, 2 after a usage
  * error on standard error. */
 int cli_parse(const char *cmd, const char *help, const cli_opt *opts, cli_rest *rest, int argc, char **argv);
+/* One option argv[*i] by opts (its value too, *i advanced past it): 1 when
+ * taken, 0 when opts has no such option, -1 after reporting a missing or
+ * bad value.  What cli_parse does for each option; a family of options
+ * kept in a table of its own (cli_llm) reads its own with it. */
+int cli_take(const char *cmd, const cli_opt *opts, int argc, char **argv, int *i);
 
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);

@@ -6,6 +6,39 @@
 
 #include "cli/cli.h"
 
+/* --images data|file|none */
+static int parse_images(const char *cmd, const char *opt, const char *v, void *dst)
+{
+    static const char *const names[] = {"data", "file", "none"};
+    static const sm_llm_images kinds[] = {SM_LLM_IMAGES_DATA, SM_LLM_IMAGES_FILE, SM_LLM_IMAGES_NONE};
+    for (size_t k = 0; k < 3; k++)
+        if (!strcmp(v, names[k])) {
+            *(sm_llm_images *)dst = kinds[k];
+            return 0;
+        }
+    cli_errorf("%s: %s '%s': need data, file or none", cmd, opt, v);
+    return -1;
+}
+
+/* --temperature and --seed: a value, and that one was given. */
+static int parse_temperature(const char *cmd, const char *opt, const char *v, void *dst)
+{
+    sm_llm_params *p = dst;
+    if (cli_option_double(cmd, opt, v, 0, 0, 2, &p->temperature))
+        return -1;
+    p->has_temperature = 1;
+    return 0;
+}
+
+static int parse_seed(const char *cmd, const char *opt, const char *v, void *dst)
+{
+    sm_llm_params *p = dst;
+    if (cli_option_long(cmd, opt, v, 0, 2147483647L, &p->seed))
+        return -1;
+    p->has_seed = 1;
+    return 0;
+}
+
 void cli_llm_init(cli_llm *l, unsigned flags)
 {
     memset(l, 0, sizeof *l);
@@ -13,84 +46,34 @@ void cli_llm_init(cli_llm *l, unsigned flags)
     l->flags = flags;
     l->params.max_tokens = 4096;
     l->params.images = SM_LLM_IMAGES_DATA;
-}
-
-static int need_value(const char *cmd, const char *opt, int argc, int i)
-{
-    if (i + 1 < argc)
-        return 0;
-    cli_errorf("%s: %s needs a value", cmd, opt);
-    return -1;
+    const cli_opt answer[] = {
+        CLI_OPT("--api-base", CLI_STRING, &l->opt.api_base),
+        CLI_RANGE("-j|--jobs", CLI_LONG, &l->opt.jobs, 1, 1024),
+        CLI_RANGE("--timeout", CLI_POSITIVE, &l->opt.timeout, 0, 86400),
+        CLI_RANGE("--retries", CLI_LONG, &l->opt.retries, 0, 100),
+        CLI_OPT("--cache", CLI_STRING, &l->cache_arg),
+        CLI_OPT("--requests-out", CLI_STRING, &l->opt.requests_out),
+        CLI_OPT("--responses", CLI_STRING, &l->opt.responses)};
+    const cli_opt body[] = {
+        CLI_OPT("--model", CLI_STRING, &l->params.model),
+        CLI_CALLBACK("--images", parse_images, &l->params.images),
+        CLI_RANGE("--max-tokens", CLI_LONG, &l->params.max_tokens, 1, 10000000),
+        CLI_CALLBACK("--temperature", parse_temperature, &l->params),
+        CLI_CALLBACK("--seed", parse_seed, &l->params)};
+    _Static_assert(sizeof answer + sizeof body < sizeof l->table, "room for CLI_END");
+    memcpy(l->table, answer, sizeof answer);
+    if (flags & CLI_LLM_BODY)
+        memcpy(l->table + sizeof answer / sizeof answer[0], body, sizeof body);
 }
 
 int cli_llm_option(cli_llm *l, const char *cmd, int argc, char **argv, int *i)
 {
-    const char *a = argv[*i];
-    int body = (l->flags & CLI_LLM_BODY) != 0;
-    static const char *const with_value[] = {"--api-base", "-j", "--jobs", "--timeout", "--retries",
-                                             "--cache", "--requests-out", "--responses"};
-    static const char *const body_value[] = {"--model", "--images", "--max-tokens", "--temperature", "--seed"};
-    int ours = 0;
-    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-        ours |= strcmp(a, with_value[k]) == 0;
-    for (size_t k = 0; body && k < sizeof body_value / sizeof body_value[0]; k++)
-        ours |= strcmp(a, body_value[k]) == 0;
-    if (!ours)
-        return 0;
-    if (need_value(cmd, a, argc, *i))
-        return -1;
-    const char *v = argv[++*i];
-    long n;
-    double d;
-    if (!strcmp(a, "--api-base")) {
-        l->opt.api_base = v;
-    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-        if (cli_option_long(cmd, a, v, 1, 1024, &n))
-            return -1;
-        l->opt.jobs = n;
-    } else if (!strcmp(a, "--timeout")) {
-        if (cli_option_double(cmd, a, v, 0, 1, 86400, &d))
-            return -1;
-        l->opt.timeout = d;
-    } else if (!strcmp(a, "--retries")) {
-        if (cli_option_long(cmd, a, v, 0, 100, &n))
-            return -1;
-        l->opt.retries = n;
-    } else if (!strcmp(a, "--cache")) {
-        l->cache_arg = v;
-    } else if (!strcmp(a, "--requests-out")) {
-        l->opt.requests_out = v;
-    } else if (!strcmp(a, "--responses")) {
-        l->opt.responses = v;
-    } else if (!strcmp(a, "--model")) {
-        l->params.model = v;
-    } else if (!strcmp(a, "--images")) {
-        if (!strcmp(v, "data"))
-            l->params.images = SM_LLM_IMAGES_DATA;
-        else if (!strcmp(v, "file"))
-            l->params.images = SM_LLM_IMAGES_FILE;
-        else if (!strcmp(v, "none"))
-            l->params.images = SM_LLM_IMAGES_NONE;
-        else {
-            cli_errorf("%s: --images '%s': need data, file or none", cmd, v);
-            return -1;
-        }
-    } else if (!strcmp(a, "--max-tokens")) {
-        if (cli_option_long(cmd, a, v, 1, 10000000, &n))
-            return -1;
-        l->params.max_tokens = n;
-    } else if (!strcmp(a, "--temperature")) {
-        if (cli_option_double(cmd, a, v, 0, 0, 2, &d))
-            return -1;
-        l->params.has_temperature = 1;
-        l->params.temperature = d;
-    } else if (!strcmp(a, "--seed")) {
-        if (cli_option_long(cmd, a, v, 0, 2147483647L, &n))
-            return -1;
-        l->params.has_seed = 1;
-        l->params.seed = n;
-    }
-    return 1;
+    return cli_take(cmd, l->table, argc, argv, i);
+}
+
+int cli_llm_more(void *ctx, const char *cmd, int argc, char **argv, int *i)
+{
+    return cli_llm_option(ctx, cmd, argc, argv, i);
 }
 
 int cli_llm_finish(cli_llm *l, const char *cmd, const char *out_dir, int quiet)

@@ -7,12 +7,9 @@
  *     cli_llm llm;
  *     cli_llm_init(&llm, CLI_LLM_BODY);
  *     llm.params.has_temperature = 1; llm.params.temperature = 0.3;  // the command's defaults
- *     for (int i = 1; i < argc; i++) {
- *         int taken = cli_llm_option(&llm, "generate ground", argc, argv, &i);
- *         if (taken < 0) return 2;
- *         if (taken) continue;
- *         ... the command's own options ...
- *     }
+ *     cli_rest rest = {NULL, 0, 0, cli_llm_more, &llm};
+ *     int rc = cli_parse("generate ground", help, opts, &rest, argc, argv);  // the command's own opts
+ *     if (rc >= 0) return rc;
  *     if (cli_llm_finish(&llm, "generate ground", out_dir, quiet)) return 2;
  *     sm_llm *run = sm_llm_open(&llm.opt, &err);  // llm.params for sm_llm_body_new
  *     ...
@@ -24,6 +21,7 @@
 #ifndef STORYMOVIE_CLI_LLM_H
 #define STORYMOVIE_CLI_LLM_H
 
+#include "cli/cli.h"
 #include "storymovie/llm.h"
 
 /* The command writes request bodies itself: it takes --model, --images,
@@ -37,6 +35,8 @@ typedef struct cli_llm {
     unsigned flags;
     const char *cache_arg;
     char *cache_path;          /* owned: OUT/llm-cache.sqlite */
+    cli_opt table[13];         /* the options, read by cli_take; they point into
+                                  this struct, which must not move after init */
 } cli_llm;
 
 /* Defaults: jobs 8, timeout 600, retries 4, max_tokens 4096, images data. */
@@ -44,6 +44,8 @@ void cli_llm_init(cli_llm *l, unsigned flags);
 /* argv[*i] is one of ours: take it (and its value, advancing *i) and return
  * 1; not ours: 0; a bad or missing value: a message and -1. */
 int cli_llm_option(cli_llm *l, const char *cmd, int argc, char **argv, int *i);
+/* The same as cli_rest's more, ctx the cli_llm. */
+int cli_llm_more(void *ctx, const char *cmd, int argc, char **argv, int *i);
 /* After the options: environment defaults, the cache under out_dir, the
  * checks between options, progress only on a terminal and unless quiet.
  * -1 (message printed) on a usage error. */
