@@ -158,6 +158,10 @@ typedef struct sm_export_summary {
 
 int sm_export_sft(const sm_export_options *o, sm_export_summary *sum, sm_error *err);
 int sm_export_dpo(const sm_export_options *o, sm_export_summary *sum, sm_error *err);
+/* A --system-prompt file, read as text (any common encoding), without its
+ * trailing line breaks (the file's, not the prompt's): malloc'd, or NULL
+ * with err. */
+char *sm_export_read_prompt(const char *path, sm_error *err);
 
 /* The prompt every export writes (docs/export.md). */
 extern const char sm_storyteller_system_prompt[];

@@ -182,6 +182,17 @@ static int store(const char *cmd, const char *name, const cli_opt *o, const char
         return cli_option_double(cmd, name, value, o->lo, o->kind == CLI_POSITIVE, o->hi, (double *)o->dst);
     case CLI_CALL:
         return o->call(cmd, name, value, o->dst);
+    case CLI_LIST: {
+        cli_list *list = o->dst;
+        const char **grown = realloc(list->items, (list->n + 1) * sizeof *grown);
+        if (!grown) {
+            cli_errorf("%s: out of memory", cmd);
+            return -1;
+        }
+        grown[list->n++] = value;
+        list->items = grown;
+        return 0;
+    }
     }
     return -1;
 }

@@ -67,8 +67,14 @@ typedef enum cli_kind {
     CLI_INT,         /* int *: a whole number in [lo, hi] */
     CLI_NUMBER,      /* double *: a number in [lo, hi] */
     CLI_POSITIVE,    /* double *: a number in (lo, hi] */
-    CLI_CALL         /* call(cmd, option, value, dst): 0, or -1 once reported */
+    CLI_CALL,        /* call(cmd, option, value, dst): 0, or -1 once reported */
+    CLI_LIST         /* cli_list *: the value appended (an option given again
+                        for more); free(list.items) after */
 } cli_kind;
+typedef struct cli_list {
+    const char **items;
+    size_t n;
+} cli_list;
 typedef struct cli_opt {
     const char *names;   /* "-o|--output": the spellings, '|' between them */
     cli_kind kind;

@@ -8,22 +8,59 @@
 #include "cli/commands.h"
 #include "cli/help_texts.h"
 #include "storymovie/dataset.h"
-#include "storymovie/text.h"
 
 
-static char *read_prompt_file(const char *path)
+/* --format trl|llamafactory (a required option: kept as given). */
+static int parse_format(const char *cmd, const char *opt, const char *v, void *dst)
 {
-    sm_text t;
-    sm_error err;
-    if (sm_text_read_file(path, &t, &err) != 0) {
-        cli_report(&err);
-        return NULL;
+    if (strcmp(v, "trl") && strcmp(v, "llamafactory")) {
+        cli_errorf("%s: %s '%s': need trl or llamafactory", cmd, opt, v);
+        return -1;
     }
-    /* one trailing newline is the file's, not the prompt's */
-    while (t.len && (t.data[t.len - 1] == '\n' || t.data[t.len - 1] == '\r'))
-        t.data[--t.len] = '\0';
-    return t.data;
+    *(const char **)dst = v;
+    return 0;
 }
+
+/* --frames even|first */
+static int parse_frames(const char *cmd, const char *opt, const char *v, void *dst)
+{
+    if (strcmp(v, "even") && strcmp(v, "first")) {
+        cli_errorf("%s: %s '%s': need even or first", cmd, opt, v);
+        return -1;
+    }
+    *(sm_frame_pick *)dst = strcmp(v, "even") ? SM_PICK_FIRST : SM_PICK_EVEN;
+    return 0;
+}
+
+static void print_summary(const sm_export_options *o, const sm_export_summary *sum, int dpo)
+{
+    const char *fmt = o->format == SM_EXPORT_TRL ? "TRL" : "LLaMA-Factory";
+    if (!dpo) {
+        fprintf(stderr, "%s: %s SFT rows: %zu train, %zu test -> %s\n", sm_progname, fmt, sum->train_rows,
+                sum->test_rows, o->out);
+        fprintf(stderr, "  %zu frames (%zu hard links, %zu copies)", sum->images, sum->linked, sum->copied);
+        if (o->max_images)
+            fprintf(stderr, "; %zu stories cut to %d frames (%zu tags narrowed, %zu unwrapped)", sum->trimmed,
+                    o->max_images, sum->tags_narrowed, sum->tags_unwrapped);
+        fputc('\n', stderr);
+        return;
+    }
+    fprintf(stderr, "%s: %s DPO pairs: %zu from %zu prompts (%zu real, %zu synthetic), %zu samples -> %s\n",
+            sm_progname, fmt, sum->pairs, sum->prompts, sum->real_prompts, sum->synthetic_prompts,
+            sum->samples, o->out);
+    fprintf(stderr, "  not paired: %zu below --min-margin, %zu with fewer than two whole answers, %zu of the "
+            "test split; %zu samples left out (truncated, empty, test)\n", sum->below_margin,
+            sum->single_sample, sum->test_prompts, sum->excluded_samples);
+    fprintf(stderr, "  every reward and its parts: %s/rewards.jsonl\n", o->out);
+}
+
+/* The options of both forms, then those of one. */
+#define COMMON_OPTIONS(o, format, prompt, quiet)                                                         \
+    CLI_OPT("--dataset", CLI_STRING, &(o).dataset), CLI_OPT("--out", CLI_STRING, &(o).out),                \
+        CLI_CALLBACK("--format", parse_format, &(format)),                                                  \
+        CLI_OPT("--system-prompt", CLI_STRING, &(prompt)),                                                \
+        CLI_OPT("--instruction", CLI_STRING, &(o).instruction), CLI_OPT("--name", CLI_STRING, &(o).name), \
+        CLI_OPT("--copy", CLI_FLAG, &(o).copy), CLI_OPT("-q|--quiet", CLI_FLAG, &(quiet))
 
 int cmd_export(int argc, char **argv)
 {
@@ -39,109 +76,43 @@ int cmd_export(int argc, char **argv)
     int dpo = strcmp(argv[1], "dpo") == 0;
     sm_export_options o;
     sm_export_options_init(&o);
-    const char **samples = calloc((size_t)argc, sizeof *samples);
-    char *system_prompt = NULL;
-    int quiet = 0, have_format = 0, rc = -1;
-    if (!samples) {
-        cli_errorf("export: out of memory");
-        return 1;
-    }
-    for (int i = 2; i < argc && rc < 0; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--dataset") == 0 && v)
-            o.dataset = argv[++i];
-        else if (strcmp(a, "--out") == 0 && v)
-            o.out = argv[++i];
-        else if (strcmp(a, "--format") == 0 && v) {
-            i++;
-            have_format = 1;
-            if (strcmp(v, "trl") == 0)
-                o.format = SM_EXPORT_TRL;
-            else if (strcmp(v, "llamafactory") == 0)
-                o.format = SM_EXPORT_LLAMAFACTORY;
-            else {
-                cli_errorf("export: --format '%s': need trl or llamafactory", v);
-                rc = 2;
-            }
-        } else if (!dpo && strcmp(a, "--max-images") == 0 && v) {
-            long n = 0;
-            if (cli_option_long("export", a, argv[++i], 1, 100000, &n) != 0)
-                rc = 2;
-            o.max_images = (int)n;
-        } else if (!dpo && strcmp(a, "--frames") == 0 && v) {
-            i++;
-            if (strcmp(v, "even") == 0)
-                o.pick = SM_PICK_EVEN;
-            else if (strcmp(v, "first") == 0)
-                o.pick = SM_PICK_FIRST;
-            else {
-                cli_errorf("export: --frames '%s': need even or first", v);
-                rc = 2;
-            }
-        } else if (dpo && strcmp(a, "--samples") == 0 && v)
-            samples[o.nsamples++] = argv[++i];
-        else if (dpo && strcmp(a, "--negatives") == 0 && v)
-            o.negatives = argv[++i];
-        else if (dpo && strcmp(a, "--movienet") == 0 && v)
-            o.movienet = argv[++i];
-        else if (dpo && strcmp(a, "--min-margin") == 0 && v) {
-            if (cli_option_double("export", a, argv[++i], 0, 0, 1e9, &o.min_margin) != 0)
-                rc = 2;
-        } else if (strcmp(a, "--system-prompt") == 0 && v) {
-            free(system_prompt);
-            if (!(system_prompt = read_prompt_file(argv[++i])))
-                rc = 1;
-            o.system_prompt = system_prompt;
-        } else if (strcmp(a, "--instruction") == 0 && v)
-            o.instruction = argv[++i];
-        else if (strcmp(a, "--name") == 0 && v)
-            o.name = argv[++i];
-        else if (strcmp(a, "--copy") == 0)
-            o.copy = 1;
-        else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
-            quiet = 1;
-        else {
-            cli_errorf("export %s: unexpected argument '%s'; see 'storymovie export --help'", argv[1], a);
-            rc = 2;
-        }
-    }
-    if (rc < 0 && (!o.dataset || !o.out || !have_format || (dpo && o.nsamples == 0))) {
-        cli_errorf("export %s: --dataset, --format, --out%s are required; see 'storymovie export --help'",
-                   argv[1], dpo ? " and --samples" : "");
+    const char *format = NULL, *prompt_file = NULL;
+    cli_list samples = {NULL, 0};
+    int quiet = 0;
+    const cli_opt sft_opts[] = {
+        COMMON_OPTIONS(o, format, prompt_file, quiet),
+        CLI_RANGE("--max-images", CLI_INT, &o.max_images, 1, 100000),
+        CLI_CALLBACK("--frames", parse_frames, &o.pick),
+        CLI_END};
+    const cli_opt dpo_opts[] = {
+        COMMON_OPTIONS(o, format, prompt_file, quiet),
+        CLI_OPT("--samples", CLI_LIST, &samples),
+        CLI_OPT("--negatives", CLI_STRING, &o.negatives),
+        CLI_OPT("--movienet", CLI_STRING, &o.movienet),
+        CLI_RANGE("--min-margin", CLI_NUMBER, &o.min_margin, 0, 1e9),
+        CLI_END};
+    const char *cmd = dpo ? "export dpo" : "export sft";
+    int rc = cli_parse(cmd, cli_help_export, dpo ? dpo_opts : sft_opts, NULL, argc - 1, argv + 1);
+    o.samples = samples.items;
+    o.nsamples = samples.n;
+    if (rc < 0 && (!o.dataset || !o.out || !format || (dpo && o.nsamples == 0))) {
+        cli_errorf("%s: --dataset, --format, --out%s are required; see 'storymovie export --help'", cmd,
+                   dpo ? " and --samples" : "");
         rc = 2;
     }
-    if (rc < 0) {
-        o.samples = samples;
-        sm_export_summary sum;
-        sm_error err;
-        if ((dpo ? sm_export_dpo(&o, &sum, &err) : sm_export_sft(&o, &sum, &err)) != 0) {
-            cli_report(&err);
-            rc = 1;
-        } else {
-            rc = 0;
-            const char *fmt = o.format == SM_EXPORT_TRL ? "TRL" : "LLaMA-Factory";
-            if (!quiet && !dpo) {
-                fprintf(stderr, "%s: %s SFT rows: %zu train, %zu test -> %s\n", sm_progname, fmt,
-                        sum.train_rows, sum.test_rows, o.out);
-                fprintf(stderr, "  %zu frames (%zu hard links, %zu copies)", sum.images, sum.linked,
-                        sum.copied);
-                if (o.max_images)
-                    fprintf(stderr, "; %zu stories cut to %d frames (%zu tags narrowed, %zu unwrapped)",
-                            sum.trimmed, o.max_images, sum.tags_narrowed, sum.tags_unwrapped);
-                fputc('\n', stderr);
-            } else if (!quiet) {
-                fprintf(stderr, "%s: %s DPO pairs: %zu from %zu prompts (%zu real, %zu synthetic), "
-                        "%zu samples -> %s\n", sm_progname, fmt, sum.pairs, sum.prompts,
-                        sum.real_prompts, sum.synthetic_prompts, sum.samples, o.out);
-                fprintf(stderr, "  not paired: %zu below --min-margin, %zu with fewer than two whole "
-                        "answers, %zu of the test split; %zu samples left out (truncated, empty, "
-                        "test)\n", sum.below_margin, sum.single_sample, sum.test_prompts,
-                        sum.excluded_samples);
-                fprintf(stderr, "  every reward and its parts: %s/rewards.jsonl\n", o.out);
-            }
-        }
-    }
-    free(samples);
-    free(system_prompt);
+    o.format = format && strcmp(format, "trl") ? SM_EXPORT_LLAMAFACTORY : SM_EXPORT_TRL;
+    char *prompt = NULL;
+    sm_export_summary sum;
+    sm_error err;
+    if (rc < 0 && prompt_file && !(o.system_prompt = prompt = sm_export_read_prompt(prompt_file, &err)))
+        rc = 1;
+    else if (rc < 0)
+        rc = (dpo ? sm_export_dpo(&o, &sum, &err) : sm_export_sft(&o, &sum, &err)) != 0;
+    if (rc == 1)
+        cli_report(&err);
+    else if (rc == 0 && !quiet)
+        print_summary(&o, &sum, dpo);
+    free(samples.items);
+    free(prompt);
     return rc;
 }

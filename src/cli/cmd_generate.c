@@ -15,59 +15,10 @@
 
 typedef struct args {
     const char *stories, *context, *out, *movienet, *show_prompt;
-    const char **only;
-    size_t n_only;
+    cli_list only;
     long max_attempts, samples;
     int quiet;
 } args;
-
-static int parse(int argc, char **argv, const char *cmd, const char *help, cli_llm *llm, args *a)
-{
-    memset(a, 0, sizeof *a);
-    a->max_attempts = 3;
-    a->samples = 1;
-    a->only = calloc((size_t)argc, sizeof *a->only);
-    if (!a->only)
-        return -1;
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        int taken = cli_llm_option(llm, cmd, argc, argv, &i);
-        if (taken < 0)
-            return -1;
-        if (taken)
-            continue;
-        if (cli_is_help(o)) {
-            fputs(help, stdout);
-            return 1;
-        }
-        int has = i + 1 < argc;
-        if (!strcmp(o, "-q") || !strcmp(o, "--quiet"))
-            a->quiet = 1;
-        else if (!strcmp(o, "--stories") && has)
-            a->stories = argv[++i];
-        else if (!strcmp(o, "--context") && has)
-            a->context = argv[++i];
-        else if (!strcmp(o, "--out") && has)
-            a->out = argv[++i];
-        else if (!strcmp(o, "--movienet") && has)
-            a->movienet = argv[++i];
-        else if (!strcmp(o, "--story") && has)
-            a->only[a->n_only++] = argv[++i];
-        else if (!strcmp(o, "--show-prompt") && has)
-            a->show_prompt = argv[++i];
-        else if (!strcmp(o, "--max-attempts") && has) {
-            if (cli_option_long(cmd, o, argv[++i], 1, 20, &a->max_attempts))
-                return -1;
-        } else if (!strcmp(o, "--samples") && has) {
-            if (cli_option_long(cmd, o, argv[++i], 1, 1000, &a->samples))
-                return -1;
-        } else {
-            cli_errorf("%s: unknown option or missing value '%s' (see --help)", cmd, o);
-            return -1;
-        }
-    }
-    return 0;
-}
 
 /* The run and its report; 0, 1 or 2 as the exit status. */
 static int run(int ground, const args *a, cli_llm *llm, const char *cmd)
@@ -80,8 +31,8 @@ static int run(int ground, const args *a, cli_llm *llm, const char *cmd)
     o.movienet = a->movienet;
     o.max_attempts = (int)a->max_attempts;
     o.samples = (int)a->samples;
-    o.only = a->n_only ? a->only : NULL;
-    o.n_only = a->n_only;
+    o.only = a->only.items;
+    o.n_only = a->only.n;
     o.log = stderr;
     sm_generate_result r;
     sm_error err;
@@ -127,13 +78,23 @@ static int generate(int ground, int argc, char **argv)
     } else {
         llm.params.max_tokens = 8192;
     }
-    args a;
-    int status = 2;
-    int p = parse(argc, argv, cmd, ground ? cli_help_generate_ground : cli_help_generate_tell, &llm, &a);
-    if (p != 0) {
-        status = p > 0 ? 0 : 2;
+    args a = {.max_attempts = 3, .samples = 1};
+    const cli_opt opts[] = {
+        CLI_OPT("-q|--quiet", CLI_FLAG, &a.quiet),
+        CLI_OPT("--stories", CLI_STRING, &a.stories),
+        CLI_OPT("--context", CLI_STRING, &a.context),
+        CLI_OPT("--out", CLI_STRING, &a.out),
+        CLI_OPT("--movienet", CLI_STRING, &a.movienet),
+        CLI_OPT("--story", CLI_LIST, &a.only),
+        CLI_OPT("--show-prompt", CLI_STRING, &a.show_prompt),
+        CLI_RANGE("--max-attempts", CLI_LONG, &a.max_attempts, 1, 20),
+        CLI_RANGE("--samples", CLI_LONG, &a.samples, 1, 1000),
+        CLI_END};
+    cli_rest rest = {NULL, 0, 0, cli_llm_more, &llm};
+    int status = cli_parse(cmd, ground ? cli_help_generate_ground : cli_help_generate_tell, opts, &rest, argc, argv);
+    if (status >= 0)
         goto done;
-    }
+    status = 2;
     if (ground && a.show_prompt) {
         if (!a.stories || !a.context) {
             cli_errorf("%s: --show-prompt needs --stories FILE and --context FILE", cmd);
@@ -162,7 +123,7 @@ static int generate(int ground, int argc, char **argv)
         goto done;
     status = run(ground, &a, &llm, cmd);
 done:
-    free(a.only);
+    free(a.only.items);
     cli_llm_free(&llm);
     return status;
 }

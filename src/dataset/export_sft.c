@@ -18,11 +18,23 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "storymovie/text.h"
+
 void sm_export_options_init(sm_export_options *o)
 {
     memset(o, 0, sizeof *o);
     o->pick = SM_PICK_EVEN;
     o->min_margin = 0.1;
+}
+
+char *sm_export_read_prompt(const char *path, sm_error *err)
+{
+    sm_text t;
+    if (sm_text_read_file(path, &t, err) != 0)
+        return NULL;
+    while (t.len && (t.data[t.len - 1] == '\n' || t.data[t.len - 1] == '\r'))
+        t.data[--t.len] = '\0';
+    return t.data;
 }
 
 const char *const ds_split_names[2] = {"train", "test"};
