@@ -3,8 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "dataset/dataset_internal.h"
@@ -200,6 +202,29 @@ static void test_placeholders_and_names(void **state)
     assert_int_equal(ds_image_movie("frames/001.jpg", m), -1);
 }
 
+/* A --system-prompt file: its text, without the file's trailing line
+ * breaks, inner ones kept (read as text: CRLF is a line break); a missing
+ * file names itself. */
+static void test_read_prompt(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/sm_test_prompt_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    assert_non_null(f);
+    fputs("You tell stories.\r\nKeep the tags.\r\n\n", f);
+    fclose(f);
+    sm_error err;
+    char *text = sm_export_read_prompt(path, &err);
+    assert_non_null(text);
+    assert_string_equal(text, "You tell stories.\nKeep the tags.");
+    free(text);
+    unlink(path);
+    assert_null(sm_export_read_prompt(path, &err));
+    assert_non_null(strstr(err.file, "sm_test_prompt_"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_trim_refuses),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_placeholders_and_names),
+        cmocka_unit_test(test_read_prompt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,51 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "sm_test.h"
 #include "storymovie/llm_batch.h"
 
-static char tmpdir[64];
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sm_test_llm_batch_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void tmp_path(char *buf, size_t n, const char *name) { snprintf(buf, n, "%s/%s", tmpdir, name); }
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
+/* The text of a file, or NULL when there is none. */
 static char *read_all(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    return b;
+    char *text;
+    size_t n;
+    sm_error err;
+    return sm_read_file(path, (size_t)1 << 24, &text, &n, &err) == 0 ? text : NULL;
 }
 
 static size_t count_lines(const char *text)
@@ -78,17 +44,16 @@ static size_t count_lines(const char *text)
     "{\"id\":\"b\",\"custom_id\":\"" id "\",\"response\":{\"status_code\":200,\"request_id\":\"r\",\"body\":" body "},\"error\":null}\n"
 
 /* Run requests (text) against a responses file (text, or NULL) into
- * OUT=tmpdir/name; returns sm_llm_batch_run's status. */
+ * OUT=sm_test_dir/name; returns sm_llm_batch_run's status. */
 static int run(const char *name, const char *requests, const char *responses, const char *requests_out,
                sm_llm_batch_result *res, sm_error *err, FILE *log)
 {
-    static char in[256], resp[256], out[256];
-    snprintf(in, sizeof in, "%s/%s.requests.jsonl", tmpdir, name);
-    snprintf(resp, sizeof resp, "%s/%s.responses.jsonl", tmpdir, name);
-    tmp_path(out, sizeof out, name);
-    write_text(in, requests);
-    if (responses)
-        write_text(resp, responses);
+    char rel[64], out[256];
+    snprintf(rel, sizeof rel, "%s.requests.jsonl", name);
+    const char *in = sm_test_file(rel, requests);
+    snprintf(rel, sizeof rel, "%s.responses.jsonl", name);
+    const char *resp = sm_test_file(rel, responses ? responses : "");
+    snprintf(out, sizeof out, "%s/%s", sm_test_dir, name);
     sm_llm_options o;
     sm_llm_options_init(&o);
     o.responses = responses ? resp : NULL;
@@ -102,7 +67,7 @@ static int run(const char *name, const char *requests, const char *responses, co
 static char *out_file(const char *name, const char *file)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/%s/%s", tmpdir, name, file);
+    snprintf(path, sizeof path, "%s/%s/%s", sm_test_dir, name, file);
     return read_all(path);
 }
 
@@ -152,7 +117,7 @@ static void written_and_failed(void **state)
     sm_llm_batch_result res;
     sm_error err;
     char again[256];
-    tmp_path(again, sizeof again, "again.jsonl");
+    snprintf(again, sizeof again, "%s/again.jsonl", sm_test_dir);
     const char *requests = REQUEST("a", BODY("one")) REQUEST("b", BODY("two")) REQUEST("c", BODY("three"));
     const char *responses =
         ANSWER("a", COMPLETION("fine"))
@@ -226,5 +191,5 @@ int main(void)
         cmocka_unit_test(bad_inputs_refused_first),
         cmocka_unit_test(no_source_is_an_error),
     };
-    return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+    return cmocka_run_group_tests(tests, sm_test_dir_make, sm_test_dir_remove);
 }

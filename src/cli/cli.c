@@ -156,6 +156,26 @@ static const cli_opt *find_option(const cli_opt *opts, const char *arg, size_t l
     return NULL;
 }
 
+/* The number of value among choices ("a|b|c"); else "need a, b or c". */
+static int choose(const char *cmd, const char *name, const char *choices, const char *value, int *out)
+{
+    char need[256] = "";
+    int k = 0;
+    for (const char *c = choices; *c; k++) {
+        size_t n = strcspn(c, "|");
+        if (strlen(value) == n && strncmp(c, value, n) == 0) {
+            *out = k;
+            return 0;
+        }
+        int last = c[n] == '\0';
+        size_t used = strlen(need);
+        snprintf(need + used, sizeof need - used, "%s%.*s", k == 0 ? "" : last ? " or " : ", ", (int)n, c);
+        c += n + !last;
+    }
+    cli_errorf("%s: %s '%s': need %s", cmd, name, value, need);
+    return -1;
+}
+
 static int takes_value(const cli_opt *o) { return o->kind != CLI_FLAG && o->kind != CLI_UNSET; }
 
 /* Store value (NULL for a flag) where option o puts it; -1 once reported. */
@@ -182,6 +202,8 @@ static int store(const char *cmd, const char *name, const cli_opt *o, const char
         return cli_option_double(cmd, name, value, o->lo, o->kind == CLI_POSITIVE, o->hi, (double *)o->dst);
     case CLI_CALL:
         return o->call(cmd, name, value, o->dst);
+    case CLI_CHOICE:
+        return choose(cmd, name, o->choices, value, (int *)o->dst);
     case CLI_LIST: {
         cli_list *list = o->dst;
         const char **grown = realloc(list->items, (list->n + 1) * sizeof *grown);

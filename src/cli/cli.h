@@ -68,8 +68,10 @@ typedef enum cli_kind {
     CLI_NUMBER,      /* double *: a number in [lo, hi] */
     CLI_POSITIVE,    /* double *: a number in (lo, hi] */
     CLI_CALL,        /* call(cmd, option, value, dst): 0, or -1 once reported */
-    CLI_LIST         /* cli_list *: the value appended (an option given again
+    CLI_LIST,        /* cli_list *: the value appended (an option given again
                         for more); free(list.items) after */
+    CLI_CHOICE       /* int * (or an enum's, valued 0, 1, ... as the choices):
+                        the number of the value in choices ("data|file|none") */
 } cli_kind;
 typedef struct cli_list {
     const char **items;
@@ -81,11 +83,13 @@ typedef struct cli_opt {
     void *dst;
     double lo, hi;
     int (*call)(const char *cmd, const char *opt, const char *value, void *dst);
+    const char *choices;
 } cli_opt;
-#define CLI_OPT(names, kind, dst) {names, kind, dst, 0, 0, NULL}
-#define CLI_RANGE(names, kind, dst, lo, hi) {names, kind, dst, lo, hi, NULL}
-#define CLI_CALLBACK(names, call, dst) {names, CLI_CALL, dst, 0, 0, call}
-#define CLI_END {NULL, CLI_FLAG, NULL, 0, 0, NULL}
+#define CLI_OPT(names, kind, dst) {names, kind, dst, 0, 0, NULL, NULL}
+#define CLI_RANGE(names, kind, dst, lo, hi) {names, kind, dst, lo, hi, NULL, NULL}
+#define CLI_CALLBACK(names, call, dst) {names, CLI_CALL, dst, 0, 0, call, NULL}
+#define CLI_CHOICES(names, choices, dst) {names, CLI_CHOICE, dst, 0, 0, NULL, choices}
+#define CLI_END {NULL, CLI_FLAG, NULL, 0, 0, NULL, NULL}
 /* What is not in the table: the operands (at most max of them; more is a
  * usage error), and a family of options another reader takes (the model
  * options: cli_llm_more): more(ctx, cmd, argc, argv, &i) returns 1 when it

@@ -6,20 +6,6 @@
 
 #include "cli/cli.h"
 
-/* --images data|file|none */
-static int parse_images(const char *cmd, const char *opt, const char *v, void *dst)
-{
-    static const char *const names[] = {"data", "file", "none"};
-    static const sm_llm_images kinds[] = {SM_LLM_IMAGES_DATA, SM_LLM_IMAGES_FILE, SM_LLM_IMAGES_NONE};
-    for (size_t k = 0; k < 3; k++)
-        if (!strcmp(v, names[k])) {
-            *(sm_llm_images *)dst = kinds[k];
-            return 0;
-        }
-    cli_errorf("%s: %s '%s': need data, file or none", cmd, opt, v);
-    return -1;
-}
-
 /* --temperature and --seed: a value, and that one was given. */
 static int parse_temperature(const char *cmd, const char *opt, const char *v, void *dst)
 {
@@ -56,7 +42,7 @@ void cli_llm_init(cli_llm *l, unsigned flags)
         CLI_OPT("--responses", CLI_STRING, &l->opt.responses)};
     const cli_opt body[] = {
         CLI_OPT("--model", CLI_STRING, &l->params.model),
-        CLI_CALLBACK("--images", parse_images, &l->params.images),
+        CLI_CHOICES("--images", "data|file|none", &l->params.images),
         CLI_RANGE("--max-tokens", CLI_LONG, &l->params.max_tokens, 1, 10000000),
         CLI_CALLBACK("--temperature", parse_temperature, &l->params),
         CLI_CALLBACK("--seed", parse_seed, &l->params)};

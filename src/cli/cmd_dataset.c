@@ -23,17 +23,6 @@ static int parse_seed(const char *cmd, const char *opt, const char *v, void *dst
     return 0;
 }
 
-/* --split-by film|story */
-static int parse_split(const char *cmd, const char *opt, const char *v, void *dst)
-{
-    if (strcmp(v, "film") && strcmp(v, "story")) {
-        cli_errorf("%s: %s '%s': need film or story", cmd, opt, v);
-        return -1;
-    }
-    *(sm_split_by *)dst = strcmp(v, "film") ? SM_SPLIT_BY_STORY : SM_SPLIT_BY_FILM;
-    return 0;
-}
-
 /* The options both forms take. */
 #define COMMON_OPTIONS(o, quiet)                                                                    \
     CLI_OPT("--stories", CLI_STRING, &(o).stories), CLI_OPT("--movienet", CLI_STRING, &(o).movienet), \
@@ -77,7 +66,7 @@ int cmd_dataset(int argc, char **argv)
     const cli_opt opts[] = {
         COMMON_OPTIONS(o, quiet),
         CLI_RANGE("--test-fraction", CLI_NUMBER, &o.test_fraction, 0, 1),
-        CLI_CALLBACK("--split-by", parse_split, &o.split_by),
+        CLI_CHOICES("--split-by", "film|story", &o.split_by),
         CLI_OPT("--copy", CLI_FLAG, &o.copy),
         CLI_END};
     int rc = cli_parse("dataset", cli_help_dataset, opts, NULL, argc, argv);

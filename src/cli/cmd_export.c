@@ -10,28 +10,6 @@
 #include "storymovie/dataset.h"
 
 
-/* --format trl|llamafactory (a required option: kept as given). */
-static int parse_format(const char *cmd, const char *opt, const char *v, void *dst)
-{
-    if (strcmp(v, "trl") && strcmp(v, "llamafactory")) {
-        cli_errorf("%s: %s '%s': need trl or llamafactory", cmd, opt, v);
-        return -1;
-    }
-    *(const char **)dst = v;
-    return 0;
-}
-
-/* --frames even|first */
-static int parse_frames(const char *cmd, const char *opt, const char *v, void *dst)
-{
-    if (strcmp(v, "even") && strcmp(v, "first")) {
-        cli_errorf("%s: %s '%s': need even or first", cmd, opt, v);
-        return -1;
-    }
-    *(sm_frame_pick *)dst = strcmp(v, "even") ? SM_PICK_FIRST : SM_PICK_EVEN;
-    return 0;
-}
-
 static void print_summary(const sm_export_options *o, const sm_export_summary *sum, int dpo)
 {
     const char *fmt = o->format == SM_EXPORT_TRL ? "TRL" : "LLaMA-Factory";
@@ -57,7 +35,7 @@ static void print_summary(const sm_export_options *o, const sm_export_summary *s
 /* The options of both forms, then those of one. */
 #define COMMON_OPTIONS(o, format, prompt, quiet)                                                         \
     CLI_OPT("--dataset", CLI_STRING, &(o).dataset), CLI_OPT("--out", CLI_STRING, &(o).out),                \
-        CLI_CALLBACK("--format", parse_format, &(format)),                                                  \
+        CLI_CHOICES("--format", "trl|llamafactory", &(format)),                                             \
         CLI_OPT("--system-prompt", CLI_STRING, &(prompt)),                                                \
         CLI_OPT("--instruction", CLI_STRING, &(o).instruction), CLI_OPT("--name", CLI_STRING, &(o).name), \
         CLI_OPT("--copy", CLI_FLAG, &(o).copy), CLI_OPT("-q|--quiet", CLI_FLAG, &(quiet))
@@ -76,13 +54,14 @@ int cmd_export(int argc, char **argv)
     int dpo = strcmp(argv[1], "dpo") == 0;
     sm_export_options o;
     sm_export_options_init(&o);
-    const char *format = NULL, *prompt_file = NULL;
+    const char *prompt_file = NULL;
+    int format = -1;   /* required */
     cli_list samples = {NULL, 0};
     int quiet = 0;
     const cli_opt sft_opts[] = {
         COMMON_OPTIONS(o, format, prompt_file, quiet),
         CLI_RANGE("--max-images", CLI_INT, &o.max_images, 1, 100000),
-        CLI_CALLBACK("--frames", parse_frames, &o.pick),
+        CLI_CHOICES("--frames", "even|first", &o.pick),
         CLI_END};
     const cli_opt dpo_opts[] = {
         COMMON_OPTIONS(o, format, prompt_file, quiet),
@@ -95,12 +74,12 @@ int cmd_export(int argc, char **argv)
     int rc = cli_parse(cmd, cli_help_export, dpo ? dpo_opts : sft_opts, NULL, argc - 1, argv + 1);
     o.samples = samples.items;
     o.nsamples = samples.n;
-    if (rc < 0 && (!o.dataset || !o.out || !format || (dpo && o.nsamples == 0))) {
+    if (rc < 0 && (!o.dataset || !o.out || format < 0 || (dpo && o.nsamples == 0))) {
         cli_errorf("%s: --dataset, --format, --out%s are required; see 'storymovie export --help'", cmd,
                    dpo ? " and --samples" : "");
         rc = 2;
     }
-    o.format = format && strcmp(format, "trl") ? SM_EXPORT_LLAMAFACTORY : SM_EXPORT_TRL;
+    o.format = format == 1 ? SM_EXPORT_LLAMAFACTORY : SM_EXPORT_TRL;
     char *prompt = NULL;
     sm_export_summary sum;
     sm_error err;
