@@ -12,54 +12,50 @@
 #include "storymovie/ground.h"
 
 
-
-typedef struct args {
-    const char *stories, *context, *out, *movienet, *show_prompt;
-    cli_list only;
-    long max_attempts, samples;
-    int quiet;
-} args;
-
-/* The run and its report; 0, 1 or 2 as the exit status. */
-static int run(int ground, const args *a, cli_llm *llm, const char *cmd)
+/* --show-prompt ID: the first prompt of one story on standard output. */
+static int show_prompt(const char *cmd, const char *stories, const char *context, const char *id)
 {
-    sm_generate_options o;
-    sm_generate_options_init(&o);
-    o.llm = llm->opt;
-    o.params = llm->params;
-    o.out_dir = a->out;
-    o.movienet = a->movienet;
-    o.max_attempts = (int)a->max_attempts;
-    o.samples = (int)a->samples;
-    o.only = a->only.items;
-    o.n_only = a->only.n;
-    o.log = stderr;
+    if (!stories || !context) {
+        cli_errorf("%s: --show-prompt needs --stories FILE and --context FILE", cmd);
+        return 2;
+    }
+    sm_error err;
+    char *text = sm_generate_ground_prompt(stories, context, id, &err);
+    if (!text) {
+        cli_report(&err);
+        return 1;
+    }
+    fputs(text, stdout);
+    fputc('\n', stdout);
+    free(text);
+    return 0;
+}
+
+/* The run and its report; 0 or 1 as the exit status. */
+static int run(int ground, const char *stories, const char *context, const sm_generate_options *o, int quiet,
+               const char *cmd)
+{
     sm_generate_result r;
     sm_error err;
-    int rc = ground ? sm_generate_ground(a->stories, a->context, &o, &r, &err)
-                    : sm_generate_tell(a->stories, &o, &r, &err);
+    int rc = ground ? sm_generate_ground(stories, context, o, &r, &err) : sm_generate_tell(stories, o, &r, &err);
     if (rc != 0) {
         cli_report(&err);
         return 1;
     }
-    if (!a->quiet) {
-        if (ground)
-            fprintf(stderr, "storymovie: generate ground: %ld stories: %ld passed, %ld failed "
-                            "verification, %ld without an answer, %ld without a context record, "
-                            "%ld waiting for a batch run (%ld requests: %ld cached, %ld from --responses, "
-                            "%ld sent); %s/stories.jsonl\n",
-                    r.stories, r.passed, r.failed_verification, r.no_answer, r.no_context, r.pending,
-                    r.requests, r.cached, r.from_responses, r.sent, a->out);
-        else
-            fprintf(stderr, "storymovie: generate tell: %ld stories x %ld samples: %ld records "
-                            "(%ld parsed ok), %ld without an answer, %ld waiting for a batch run "
-                            "(%ld requests: %ld cached, %ld from --responses, %ld sent); %s/stories.jsonl\n",
-                    r.stories, a->samples, r.records, r.passed, r.no_answer, r.pending, r.requests,
-                    r.cached, r.from_responses, r.sent, a->out);
-    }
+    if (!quiet && ground)
+        fprintf(stderr, "storymovie: generate ground: %ld stories: %ld passed, %ld failed verification, %ld "
+                "without an answer, %ld without a context record, %ld waiting for a batch run (%ld requests: "
+                "%ld cached, %ld from --responses, %ld sent); %s/stories.jsonl\n", r.stories, r.passed,
+                r.failed_verification, r.no_answer, r.no_context, r.pending, r.requests, r.cached,
+                r.from_responses, r.sent, o->out_dir);
+    else if (!quiet)
+        fprintf(stderr, "storymovie: generate tell: %ld stories x %d samples: %ld records (%ld parsed ok), "
+                "%ld without an answer, %ld waiting for a batch run (%ld requests: %ld cached, %ld from "
+                "--responses, %ld sent); %s/stories.jsonl\n", r.stories, o->samples, r.records, r.passed,
+                r.no_answer, r.pending, r.requests, r.cached, r.from_responses, r.sent, o->out_dir);
     if (r.no_answer) {
-        cli_errorf("%s: %ld %s without a usable answer (see %s/failures.jsonl); run again to ask "
-                   "again", cmd, r.no_answer, ground ? "stories" : "samples", a->out);
+        cli_errorf("%s: %ld %s without a usable answer (see %s/failures.jsonl); run again to ask again", cmd,
+                   r.no_answer, ground ? "stories" : "samples", o->out_dir);
         return 1;
     }
     return 0;
@@ -78,52 +74,42 @@ static int generate(int ground, int argc, char **argv)
     } else {
         llm.params.max_tokens = 8192;
     }
-    args a = {.max_attempts = 3, .samples = 1};
+    sm_generate_options o;
+    sm_generate_options_init(&o);
+    const char *stories = NULL, *context = NULL, *prompt_of = NULL;
+    cli_list only = {NULL, 0};
+    int quiet = 0;
     const cli_opt opts[] = {
-        CLI_OPT("-q|--quiet", CLI_FLAG, &a.quiet),
-        CLI_OPT("--stories", CLI_STRING, &a.stories),
-        CLI_OPT("--context", CLI_STRING, &a.context),
-        CLI_OPT("--out", CLI_STRING, &a.out),
-        CLI_OPT("--movienet", CLI_STRING, &a.movienet),
-        CLI_OPT("--story", CLI_LIST, &a.only),
-        CLI_OPT("--show-prompt", CLI_STRING, &a.show_prompt),
-        CLI_RANGE("--max-attempts", CLI_LONG, &a.max_attempts, 1, 20),
-        CLI_RANGE("--samples", CLI_LONG, &a.samples, 1, 1000),
+        CLI_OPT("-q|--quiet", CLI_FLAG, &quiet),
+        CLI_OPT("--stories", CLI_STRING, &stories),
+        CLI_OPT("--context", CLI_STRING, &context),
+        CLI_OPT("--out", CLI_STRING, &o.out_dir),
+        CLI_OPT("--movienet", CLI_STRING, &o.movienet),
+        CLI_OPT("--story", CLI_LIST, &only),
+        CLI_OPT("--show-prompt", CLI_STRING, &prompt_of),
+        CLI_RANGE("--max-attempts", CLI_INT, &o.max_attempts, 1, 20),
+        CLI_RANGE("--samples", CLI_INT, &o.samples, 1, 1000),
         CLI_END};
     cli_rest rest = {NULL, 0, 0, cli_llm_more, &llm};
     int status = cli_parse(cmd, ground ? cli_help_generate_ground : cli_help_generate_tell, opts, &rest, argc, argv);
-    if (status >= 0)
-        goto done;
-    status = 2;
-    if (ground && a.show_prompt) {
-        if (!a.stories || !a.context) {
-            cli_errorf("%s: --show-prompt needs --stories FILE and --context FILE", cmd);
-            goto done;
-        }
-        sm_error err;
-        char *text = sm_generate_ground_prompt(a.stories, a.context, a.show_prompt, &err);
-        if (!text) {
-            cli_report(&err);
-            status = 1;
-            goto done;
-        }
-        fputs(text, stdout);
-        fputc('\n', stdout);
-        free(text);
-        status = 0;
-        goto done;
-    }
-    if (!a.stories || !a.out || (ground && !a.context) || (!ground && !a.movienet)) {
+    if (status < 0 && ground && prompt_of) {
+        status = show_prompt(cmd, stories, context, prompt_of);
+    } else if (status < 0 && (!stories || !o.out_dir || (ground && !context) || (!ground && !o.movienet))) {
         cli_errorf("%s: need %s (see --help)", cmd,
                    ground ? "--stories FILE, --context FILE and --out DIR"
                           : "--stories FILE, --movienet DIR and --out DIR");
-        goto done;
+        status = 2;
+    } else if (status < 0 && cli_llm_finish(&llm, cmd, o.out_dir, quiet)) {
+        status = 2;
+    } else if (status < 0) {
+        o.llm = llm.opt;
+        o.params = llm.params;
+        o.only = only.items;
+        o.n_only = only.n;
+        o.log = stderr;
+        status = run(ground, stories, context, &o, quiet, cmd);
     }
-    if (cli_llm_finish(&llm, cmd, a.out, a.quiet))
-        goto done;
-    status = run(ground, &a, &llm, cmd);
-done:
-    free(a.only.items);
+    free(only.items);
     cli_llm_free(&llm);
     return status;
 }
