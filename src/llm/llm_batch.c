@@ -1,4 +1,4 @@
-/* llm_batch_file.c - an OpenAI Batch input file through the LLM layer,
+/* llm_batch.c - an OpenAI Batch input file through the LLM layer,
  * Batch output lines out (include/storymovie/llm_batch.h): a small
  * run_batch client for any OpenAI-compatible server.
  *

@@ -1,4 +1,4 @@
-/* test_llm_batch_file.c - sm_llm_batch_run (what `storymovie llm run`
+/* test_llm_batch.c - sm_llm_batch_run (what `storymovie llm run`
  * does): a Batch input file answered from a responses file (no network),
  * results in input order with bodies and errors as Batch output lines, the
  * summary, --requests-out, and every bad input refused before anything is
