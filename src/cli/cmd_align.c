@@ -45,17 +45,6 @@ static int run_manifest(const char *manifest, const char *out_dir, int jobs, con
     return status;
 }
 
-/* --format jsonl|tsv */
-static int parse_format(const char *cmd, const char *opt, const char *value, void *dst)
-{
-    if (strcmp(value, "jsonl") && strcmp(value, "tsv")) {
-        cli_errorf("%s: %s '%s': need jsonl or tsv", cmd, opt, value);
-        return -1;
-    }
-    *(sm_align_format *)dst = strcmp(value, "tsv") ? SM_ALIGN_JSONL : SM_ALIGN_TSV;
-    return 0;
-}
-
 int cmd_align(int argc, char **argv)
 {
     align_args args;
@@ -66,7 +55,7 @@ int cmd_align(int argc, char **argv)
     int jobs = 0, force = 0;
     const cli_opt opts[] = {
         CLI_OPT("-o|--output", CLI_STRING, &args.output),
-        CLI_CALLBACK("--format", parse_format, &args.format),
+        CLI_CHOICES("--format", "jsonl|tsv", &args.format),
         CLI_RANGE("--min-confidence", CLI_NUMBER, &args.opt.min_confidence, 0, 1),
         CLI_OPT("--no-hints", CLI_UNSET, &args.opt.use_hints),
         CLI_OPT("-q|--quiet", CLI_FLAG, &args.quiet),

@@ -37,6 +37,10 @@ static int parse_criteria(const char *cmd, const char *opt, const char *list, vo
 static int llm_option(void *llm, const char *cmd, int argc, char **argv, int *i)
 {
     char *arg = argv[*i];
+    if (!strncmp(arg, "--judge-model=", 14)) {
+        ((cli_llm *)llm)->params.model = arg + 14;
+        return 1;
+    }
     int at = *i;
     if (!strcmp(arg, "--judge-model"))
         argv[at] = (char *)"--model";

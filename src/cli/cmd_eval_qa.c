@@ -11,11 +11,6 @@
 #include "storymovie/eval_qa.h"
 #include "storymovie/io.h"
 
-static int llm_option(void *llm, const char *cmd, int argc, char **argv, int *i)
-{
-    return cli_llm_option(llm, cmd, argc, argv, i);
-}
-
 /* The model options' defaults of both subcommands, then the command line
  * read by opts.  -1 to go on, else the exit status (help, usage error). */
 static int parse_args(const char *cmd, const cli_opt *opts, cli_llm *llm, int argc, char **argv)
@@ -23,7 +18,7 @@ static int parse_args(const char *cmd, const cli_opt *opts, cli_llm *llm, int ar
     cli_llm_init(llm, CLI_LLM_BODY);
     llm->params.has_temperature = 1;
     llm->params.temperature = 0;
-    cli_rest rest = {NULL, 0, 0, llm_option, llm};
+    cli_rest rest = {NULL, 0, 0, cli_llm_more, llm};
     return cli_parse(cmd, cli_help_eval_qa, opts, &rest, argc, argv);
 }
 

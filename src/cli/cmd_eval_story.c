@@ -7,18 +7,16 @@
 #include "cli/commands.h"
 #include "cli/help_texts.h"
 #include "storymovie/eval.h"
+#include "storymovie/story.h"
 
 /* --image-size WxH */
 static int parse_size(const char *cmd, const char *opt, const char *value, void *dst)
 {
     sm_grounding_options *g = dst;
-    char extra;
-    if (sscanf(value, "%dx%d%c", &g->image_width, &g->image_height, &extra) != 2 || g->image_width <= 0 ||
-        g->image_height <= 0) {
-        cli_errorf("%s: %s wants WxH, e.g. 1280x720, not '%s'", cmd, opt, value);
-        return -1;
-    }
-    return 0;
+    if (sm_image_size_parse(value, &g->image_width, &g->image_height) == 0)
+        return 0;
+    cli_errorf("%s: %s wants WxH, e.g. 1280x720, not '%s'", cmd, opt, value);
+    return -1;
 }
 
 /* The options of both scorers; grounding's own ones when g is not NULL
