@@ -176,51 +176,102 @@ static const sm_context_character *char_of_speaker(const sm_context *c, const ch
     return NULL;
 }
 
-char *sm_ground_prompt(const sm_story *s, const sm_context *c)
+/* The story and its frames: film, window, chain of thought, original story. */
+static void put_story(buf *b, const sm_story *s, const sm_context *c)
 {
-    buf b = {0};
-    put_str(&b, "# The story to rewrite\n\n");
-    put_strs(&b, "Film: ", c->title ? c->title : c->movie, "\nFrames: ", NULL);
-    put_long(&b, (long)c->n_frames);
-    put_str(&b, " images, from ");
-    put_time(&b, c->window.first_frame);
-    put_str(&b, " to ");
-    put_time(&b, c->window.last_frame);
-    put_str(&b, " into the film.\n\n");
+    put_str(b, "# The story to rewrite\n\n");
+    put_strs(b, "Film: ", c->title ? c->title : c->movie, "\nFrames: ", NULL);
+    put_long(b, (long)c->n_frames);
+    put_str(b, " images, from ");
+    put_time(b, c->window.first_frame);
+    put_str(b, " to ");
+    put_time(b, c->window.last_frame);
+    put_str(b, " into the film.\n\n");
 
-    put_str(&b, "## Chain of thought\n\n");
-    put_text(&b, s->cot, s->cot_len);
-    put_str(&b, "\n\n## Original story\n\n");
-    put_text(&b, s->text, s->text_len);
-    put_str(&b, "\n\n");
+    put_str(b, "## Chain of thought\n\n");
+    put_text(b, s->cot, s->cot_len);
+    put_str(b, "\n\n## Original story\n\n");
+    put_text(b, s->text, s->text_len);
+    put_str(b, "\n\n");
+}
 
-    put_str(&b, "# What the film says about these frames\n\n");
-    put_str(&b, "## Real names of the characters\n\n");
+/* The real names of the story's chars. */
+static void put_names(buf *b, const sm_context *c)
+{
+    put_str(b, "# What the film says about these frames\n\n");
+    put_str(b, "## Real names of the characters\n\n");
     if (c->n_characters == 0)
-        put_str(&b, "No character of the chain of thought could be named.\n");
+        put_str(b, "No character of the chain of thought could be named.\n");
     for (size_t i = 0; i < c->n_characters; i++) {
         const sm_context_character *ch = &c->characters[i];
         if (ch->name) {
-            put_strs(&b, "- ", ch->id, " is ", ch->name, NULL);
+            put_strs(b, "- ", ch->id, " is ", ch->name, NULL);
             if (ch->evidence.speaker)
-                put_strs(&b, " (", ch->evidence.speaker, " in the script)", NULL);
-            put_str(&b, "\n");
+                put_strs(b, " (", ch->evidence.speaker, " in the script)", NULL);
+            put_str(b, "\n");
         } else {
-            put_strs(&b, "- ", ch->id, ": no name is known; do not give ", ch->id, " a name\n", NULL);
+            put_strs(b, "- ", ch->id, ": no name is known; do not give ", ch->id, " a name\n", NULL);
         }
     }
+}
 
-    put_str(&b, "\n## Script context\n\n");
+/* The window's dialogue, each line with its speaker and, where the speaker
+ * is a char of the story, its name and id. */
+static void put_dialogue(buf *b, const sm_context *c)
+{
+    put_str(b, "\nDialogue heard while the frames are on screen (subtitles in order, with "
+            "the speaker the script gives each line):\n");
+    if (c->n_dialogue == 0)
+        put_str(b, "- nothing is said.\n");
+    /* A window has a handful of speakers over dozens of lines: each
+     * speaker is matched against the names once. */
+    const char *seen[16];
+    const sm_context_character *seen_ch[16];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < c->n_dialogue; i++) {
+        const sm_context_segment *d = &c->dialogue[i];
+        const sm_context_character *ch = NULL;
+        size_t k = 0;
+        while (k < n_seen && !(d->speaker && strcmp(seen[k], d->speaker) == 0))
+            k++;
+        if (k < n_seen) {
+            ch = seen_ch[k];
+        } else {
+            ch = char_of_speaker(c, d->speaker);
+            if (d->speaker && n_seen < sizeof seen / sizeof seen[0]) {
+                seen[n_seen] = d->speaker;
+                seen_ch[n_seen++] = ch;
+            }
+        }
+        put_str(b, "- ");
+        put_time(b, d->start);
+        put_str(b, ", ");
+        put_where(b, &d->marks);
+        if (!d->speaker)
+            put_str(b, ", speaker unknown: ");
+        else if (ch)
+            put_strs(b, ", ", d->speaker, " (", ch->name, ", ", ch->id, "): ", NULL);
+        else
+            put_strs(b, ", ", d->speaker, ": ", NULL);
+        put_line(b, d->text ? d->text : "");
+        put_str(b, "\n");
+    }
+}
+
+/* The script context: scenes, action, dialogue (or why there is none). */
+static void put_script_context(buf *b, const sm_context *c)
+{
+    put_str(b, "\n## Script context\n\n");
     if (!c->alignment) {
-        put_str(&b, "The film's script and subtitles could not be matched for these frames: "
+        put_str(b, "The film's script and subtitles could not be matched for these frames: "
                 "nothing is known of what is said, so quote nothing.\n");
     } else {
         for (size_t i = 0; i < c->n_scenes; i++) {
-            put_str(&b, "Scene: ");
-            put_line(&b, c->scenes[i].heading ? c->scenes[i].heading : "(no heading)");
-            put_str(&b, " (");
-            put_where(&b, &c->scenes[i].marks);
-            put_str(&b, ")\n");
+            put_str(b, "Scene: ");
+            put_line(b, c->scenes[i].heading ? c->scenes[i].heading : "(no heading)");
+            put_str(b, " (");
+            put_where(b, &c->scenes[i].marks);
+            put_str(b, ")\n");
         }
         int any_action = 0;
         for (size_t i = 0; i < c->n_script; i++) {
@@ -228,55 +279,22 @@ char *sm_ground_prompt(const sm_story *s, const sm_context *c)
             if (strcmp(bl->kind, "action") != 0 || !bl->text)
                 continue;
             if (!any_action++)
-                put_str(&b, "\nAction described by the script:\n");
-            put_str(&b, "- ");
-            put_time(&b, bl->start);
-            put_str(&b, ", ");
-            put_where(&b, &bl->marks);
-            put_str(&b, ": ");
-            put_line(&b, bl->text);
-            put_str(&b, "\n");
+                put_str(b, "\nAction described by the script:\n");
+            put_str(b, "- ");
+            put_time(b, bl->start);
+            put_str(b, ", ");
+            put_where(b, &bl->marks);
+            put_str(b, ": ");
+            put_line(b, bl->text);
+            put_str(b, "\n");
         }
-        put_str(&b, "\nDialogue heard while the frames are on screen (subtitles in order, with "
-                "the speaker the script gives each line):\n");
-        if (c->n_dialogue == 0)
-            put_str(&b, "- nothing is said.\n");
-        /* A window has a handful of speakers over dozens of lines: each
-         * speaker is matched against the names once. */
-        const char *seen[16];
-        const sm_context_character *seen_ch[16];
-        size_t n_seen = 0;
-        for (size_t i = 0; i < c->n_dialogue; i++) {
-            const sm_context_segment *d = &c->dialogue[i];
-            const sm_context_character *ch = NULL;
-            size_t k = 0;
-            while (k < n_seen && !(d->speaker && strcmp(seen[k], d->speaker) == 0))
-                k++;
-            if (k < n_seen) {
-                ch = seen_ch[k];
-            } else {
-                ch = char_of_speaker(c, d->speaker);
-                if (d->speaker && n_seen < sizeof seen / sizeof seen[0]) {
-                    seen[n_seen] = d->speaker;
-                    seen_ch[n_seen++] = ch;
-                }
-            }
-            put_str(&b, "- ");
-            put_time(&b, d->start);
-            put_str(&b, ", ");
-            put_where(&b, &d->marks);
-            if (!d->speaker)
-                put_str(&b, ", speaker unknown: ");
-            else if (ch)
-                put_strs(&b, ", ", d->speaker, " (", ch->name, ", ", ch->id, "): ", NULL);
-            else
-                put_strs(&b, ", ", d->speaker, ": ", NULL);
-            put_line(&b, d->text ? d->text : "");
-            put_str(&b, "\n");
-        }
+        put_dialogue(b, c);
     }
+}
 
-    /* The examples use a char of this story and its name. */
+/* The rules, with an example that uses a char of this story and its name. */
+static void put_rules(buf *b, const sm_context *c)
+{
     const char *ex_id = "char1", *ex_name = "Martha";
     for (size_t i = 0; i < c->n_characters; i++)
         if (c->characters[i].name) {
@@ -289,7 +307,7 @@ char *sm_ground_prompt(const sm_story *s, const sm_context *c)
     snprintf(ex_first, sizeof ex_first, "%.*s", (int)(fl < sizeof ex_first ? fl : sizeof ex_first - 1), ex_name);
     /* The rules, the example's id and first name put in (no printf: this
      * runs once per request). */
-    put_strs(&b, "\n# Rules\n\n"
+    put_strs(b, "\n# Rules\n\n"
                  "1. Keep every grounding tag of the original story: one <gdi imageN> block per "
                  "image, in order, and in each block every <gdo>, <gda> and <gdl> tag with its IDs. "
                  "You may change the words inside the tags and around them, and add tags that use "
@@ -311,6 +329,15 @@ char *sm_ground_prompt(const sm_story *s, const sm_context *c)
                  "Answer with the rewritten story only: the <gdi> blocks with the tags inline, "
                  "without a heading, notes or code fences.\n",
              NULL);
+}
+
+char *sm_ground_prompt(const sm_story *s, const sm_context *c)
+{
+    buf b = {0};
+    put_story(&b, s, c);
+    put_names(&b, c);
+    put_script_context(&b, c);
+    put_rules(&b, c);
     return finish(&b);
 }
 
