@@ -760,6 +760,8 @@ static int doc_container(cursor *c, sm_json_doc *d, size_t at, int depth)
             d->nodes[key].kind = SM_JSON_STR;
             d->nodes[key].v.raw = raw;
             d->nodes[key].size = (size_t)(raw_end - raw);
+            if (key - at <= UINT32_MAX)
+                d->nodes[key].up = (uint32_t)(key - at);
             skip_ws(c);
             if (c->p >= c->e || *c->p != ':')
                 return FALLBACK;
@@ -844,6 +846,8 @@ static int from_jansson(sm_json_doc *d, json_t *j)
                 return OOM;
             d->nodes[key].kind = SM_JSON_STR;
             d->nodes[key].size = len;
+            if (key - at <= UINT32_MAX)
+                d->nodes[key].up = (uint32_t)(key - at);
             if (from_jansson(d, v) != FAST_OK)
                 return OOM;
             d->nodes[key].skip = d->n_nodes - key;
@@ -915,6 +919,40 @@ const sm_json_node *sm_json_get(const sm_json_node *object, const char *key)
     for (const sm_json_node *k = sm_json_items(object); k < sm_json_end(object); k = sm_json_after(k))
         if (k->size == n && memcmp(k->v.raw, key, n) == 0)
             return k + 1;
+    return NULL;
+}
+
+/* Whether the key node k is the NUL-terminated key: keys are short, so a
+ * loop beats a call to memcmp. */
+static int key_is(const sm_json_node *k, const char *key)
+{
+    const char *raw = k->v.raw;
+    size_t i = 0;
+    for (; i < k->size; i++)
+        if (raw[i] != key[i])   /* key's NUL differs from any byte of a key node */
+            return 0;
+    return key[i] == '\0';
+}
+
+const sm_json_node *sm_json_get_memo(const sm_json_node *object, const char *key, sm_json_memo *memo)
+{
+    if (!object || object->kind != SM_JSON_OBJECT)
+        return NULL;
+    size_t slot = ((uintptr_t)key >> 3 ^ (uintptr_t)key >> 9) & (SM_JSON_MEMO_SLOTS - 1);
+    const sm_json_node *end = sm_json_end(object);
+    if (memo->key[slot] == key) {
+        /* A key of this very object (its `up` leads back here), not one
+         * of an object inside it. */
+        const sm_json_node *k = object + memo->offset[slot];
+        if (k < end && k->up == memo->offset[slot] && key_is(k, key))
+            return k + 1;
+    }
+    for (const sm_json_node *k = sm_json_items(object); k < end; k = sm_json_after(k))
+        if (key_is(k, key)) {
+            memo->key[slot] = key;
+            memo->offset[slot] = (size_t)(k - object);
+            return k + 1;
+        }
     return NULL;
 }
 

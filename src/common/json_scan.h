@@ -27,6 +27,7 @@
 #define SM_COMMON_JSON_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "storymovie/arena.h"
 
@@ -101,6 +102,8 @@ typedef enum sm_json_kind {
 typedef struct sm_json_node {
     unsigned char kind;       /* sm_json_kind */
     unsigned char escaped;    /* STR: the raw text holds escapes (decode it to read it) */
+    uint32_t up;              /* a member's key: its object is this many nodes before it
+                               * (0: not a key, or too far) */
     size_t size;              /* STR: raw bytes; ARRAY: items; OBJECT: members */
     size_t skip;              /* nodes in this value, itself included */
     union {
@@ -133,6 +136,19 @@ void sm_json_doc_free(sm_json_doc *d);
 
 /* The value of `key` in an object, or NULL. */
 const sm_json_node *sm_json_get(const sm_json_node *object, const char *key);
+/* Where keys were found, for a reader that looks up the same keys in many
+ * objects written alike (the records of one writer): a key asked for by the
+ * same pointer (a string literal) is first looked for where it was last
+ * found, relative to its object, then as sm_json_get does.  Zero it to
+ * start; it may serve documents after documents. */
+#define SM_JSON_MEMO_SLOTS 64
+typedef struct sm_json_memo {
+    const char *key[SM_JSON_MEMO_SLOTS];
+    size_t offset[SM_JSON_MEMO_SLOTS];
+} sm_json_memo;
+/* sm_json_get's result (an object never holds a key twice: a line with a
+ * repeated key is read by jansson, which keeps one), found faster. */
+const sm_json_node *sm_json_get_memo(const sm_json_node *object, const char *key, sm_json_memo *memo);
 /* A string's decoded text, NUL-terminated, into dst (room for n->size + 1
  * bytes); returns its length.  No NUL is inside: \u0000 is refused. */
 size_t sm_json_decode(const sm_json_node *n, char *dst);

@@ -133,7 +133,9 @@ static uint32_t vocab_add(sm_vocab *v, const char *w, size_t n)
 
 /* ---- tokenisation --------------------------------------------------------- */
 
-int sm_word_char(int32_t c)
+/* The test inlined where it runs per character (an exported function is
+ * called through the PLT, even from this file). */
+static inline int word_char(int32_t c)
 {
     if (c < 128)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -146,6 +148,11 @@ int sm_word_char(int32_t c)
     default:
         return 0;
     }
+}
+
+int sm_word_char(int32_t c)
+{
+    return word_char(c);
 }
 
 static int push_word(sm_words *out, uint32_t id)
@@ -183,13 +190,13 @@ int eval_words_each(const char *text, size_t len, eval_word_fn fn, void *ctx)
         size_t step = 1;
         if (i < len)
             step = decode(text, len, i, &c);
-        int wc = i < len && sm_word_char(c);
+        int wc = i < len && word_char(c);
         if (!wc && in_word && i < len && (c == '\'' || c == 0x2019)) {
             /* Apostrophe inside a word: keep it when a word character follows. */
             utf8proc_int32_t next = 0;
             if (i + step < len) {
                 decode(text, len, i + step, &next);
-                if (sm_word_char(next)) {
+                if (word_char(next)) {
                     if (wn + 1 < sizeof word)
                         word[wn++] = '\'';
                     i += step;

@@ -587,24 +587,34 @@ typedef struct speech {
     uint64_t *hash;
     size_t *first;              /* per segment: its first word; first[n] = the end */
     uint32_t *hits;             /* per segment: its words that are words of the quotation */
+    unsigned char *joins;       /* per segment: the next one has the same aligned speaker */
+    uint64_t *mask;             /* per word: the quotation words it is (bit k: word k), for <= 64 */
 } speech;
+
+static int same_speaker(const sm_context_segment *a, const sm_context_segment *b)
+{
+    return a->speaker && b->speaker && strcmp(a->speaker, b->speaker) == 0;
+}
 
 static int speech_open(speech *sp, const sm_context *c)
 {
     memset(sp, 0, sizeof *sp);
     sp->first = malloc((c->n_dialogue + 1) * sizeof *sp->first);
     sp->hits = malloc((c->n_dialogue + 1) * sizeof *sp->hits);
-    if (!sp->first || !sp->hits)
+    sp->joins = malloc(c->n_dialogue + 1);
+    if (!sp->first || !sp->hits || !sp->joins)
         return -1;
     for (size_t i = 0; i < c->n_dialogue; i++) {
         sp->first[i] = sp->tokens.n_items;
         const char *txt = c->dialogue[i].text ? c->dialogue[i].text : "";
         if (sm_tokenize(txt, strlen(txt), 0, &sp->tokens) != 0)
             return -1;
+        sp->joins[i] = i + 1 < c->n_dialogue && same_speaker(&c->dialogue[i], &c->dialogue[i + 1]);
     }
     sp->first[c->n_dialogue] = sp->tokens.n_items;
     sp->hash = malloc((sp->tokens.n_items + 1) * sizeof *sp->hash);
-    if (!sp->hash)
+    sp->mask = malloc((sp->tokens.n_items + 1) * sizeof *sp->mask);
+    if (!sp->hash || !sp->mask)
         return -1;
     for (size_t w = 0; w < sp->tokens.n_items; w++)
         sp->hash[w] = sm_fnv1a_str(sm_token_norm(&sp->tokens, w));
@@ -617,6 +627,8 @@ static void speech_close(speech *sp)
     free(sp->hash);
     free(sp->first);
     free(sp->hits);
+    free(sp->joins);
+    free(sp->mask);
 }
 
 static int same_word(const speech *sp, size_t w, const sm_tokens *qt, const uint64_t *qh, size_t k)
@@ -626,7 +638,8 @@ static int same_word(const speech *sp, size_t w, const sm_tokens *qt, const uint
 
 /* Longest common subsequence of the quotation's words with the words of the
  * segments [i, j], extended one segment at a time: dp[k] is the LCS of the
- * first k quotation words with the words seen so far. */
+ * first k quotation words with the words seen so far.  For quotations of
+ * more than 64 words; lcs_extend_bits does the others. */
 static void lcs_extend(const speech *sp, size_t seg, const sm_tokens *qt, const uint64_t *qh,
                        uint32_t *dp)
 {
@@ -644,77 +657,108 @@ static void lcs_extend(const speech *sp, size_t seg, const sm_tokens *qt, const 
     }
 }
 
-static int same_speaker(const sm_context_segment *a, const sm_context_segment *b)
+/* The same LCS, a word of the window at a time on all quotation words at
+ * once (Allison and Dix 1986, in Hyyro's form): bit k of ~v is set where
+ * dp[k + 1] > dp[k], so the LCS is the count of zero bits among the
+ * quotation's n.  Bits at n and above stay set: the masks have none there. */
+static uint64_t lcs_extend_bits(const speech *sp, size_t seg, uint64_t v)
 {
-    return a->speaker && b->speaker && strcmp(a->speaker, b->speaker) == 0;
+    for (size_t w = sp->first[seg]; w < sp->first[seg + 1]; w++) {
+        uint64_t u = v & sp->mask[w];
+        v = (v + u) | (v - u);
+    }
+    return v;
 }
 
 /* A segment contributes at most its words that are quotation words: a
  * span whose segments hold fewer than the best so far is not tried.  The
- * quotation's word hashes go in a small open-addressed set, and each word
- * of the window is looked up once. */
-static int count_hits(const sm_context *c, speech *sp, const uint64_t *qh, size_t n)
+ * quotation's distinct words go in a small open-addressed table by hash,
+ * each with the quotation words it is (a bit each, when there are at most
+ * 64), and each word of the window is looked up once: its mask, and the
+ * hits per segment. */
+typedef struct qword {
+    uint64_t hash;
+    const char *norm;           /* NULL: an empty slot */
+    uint64_t bits;
+} qword;
+
+static int count_hits(const sm_context *c, speech *sp, const sm_tokens *qt, const uint64_t *qh)
 {
+    size_t n = qt->n_items;
     size_t cap = sm_table_size(n, 16);
-    uint64_t *set = malloc(cap * sizeof *set);
-    unsigned char *used = calloc(cap, 1);
-    if (!set || !used) {
-        free(set), free(used);
+    qword *set = calloc(cap, sizeof *set);
+    if (!set)
         return -1;
-    }
     for (size_t k = 0; k < n; k++) {
+        const char *norm = sm_token_norm(qt, k);
         size_t i = (size_t)qh[k] & (cap - 1);
-        while (used[i] && set[i] != qh[k])
+        while (set[i].norm && (set[i].hash != qh[k] || strcmp(set[i].norm, norm) != 0))
             i = (i + 1) & (cap - 1);
-        used[i] = 1;
-        set[i] = qh[k];
+        set[i].hash = qh[k];
+        set[i].norm = norm;
+        if (k < 64)
+            set[i].bits |= 1ull << k;
     }
     for (size_t seg = 0; seg < c->n_dialogue; seg++) {
         uint32_t hits = 0;
         for (size_t w = sp->first[seg]; w < sp->first[seg + 1]; w++) {
-            size_t i = (size_t)sp->hash[w] & (cap - 1);
-            while (used[i] && set[i] != sp->hash[w])
-                i = (i + 1) & (cap - 1);
-            hits += used[i];
+            uint64_t h = sp->hash[w], bits = 0;
+            int hit = 0;
+            for (size_t i = (size_t)h & (cap - 1); set[i].norm; i = (i + 1) & (cap - 1))
+                if (set[i].hash == h && strcmp(set[i].norm, sm_token_norm(&sp->tokens, w)) == 0) {
+                    hit = 1;
+                    bits = set[i].bits;
+                    break;
+                }
+            sp->mask[w] = bits;
+            hits += (uint32_t)hit;
         }
         sp->hits[seg] = hits;
     }
     free(set);
-    free(used);
     return 0;
 }
 
 static int match_quote(const sm_context *c, speech *sp, sm_quote *q, const sm_tokens *qt)
 {
     size_t n = qt->n_items;
-    uint32_t *dp = malloc((n + 1) * sizeof *dp);
+    int bits = n <= 64;
+    uint32_t *dp = bits ? NULL : malloc((n + 1) * sizeof *dp);
     uint64_t *qh = malloc((n + 1) * sizeof *qh);
-    if (!dp || !qh) {
+    if ((!bits && !dp) || !qh) {
         free(dp), free(qh);
         return -1;
     }
     for (size_t k = 0; k < n; k++)
         qh[k] = sm_fnv1a_str(sm_token_norm(qt, k));
-    if (count_hits(c, sp, qh, n) != 0) {
+    if (count_hits(c, sp, qt, qh) != 0) {
         free(dp), free(qh);
         return -1;
     }
+    uint64_t low = n >= 64 ? ~0ull : (1ull << n) - 1;
     uint32_t best = 0;
     int best_len = 0, best_agrees = -1;
     size_t best_i = 0;
     for (size_t i = 0; i < c->n_dialogue; i++) {
         size_t end = i + 1;
         uint32_t bound = sp->hits[i];
-        while (end < c->n_dialogue && end - i < MAX_SPAN_SEGMENTS &&
-               same_speaker(&c->dialogue[i], &c->dialogue[end]))
+        while (end < c->n_dialogue && end - i < MAX_SPAN_SEGMENTS && sp->joins[end - 1])
             bound += sp->hits[end++];
         if (bound == 0 || bound < best)
             continue;
-        memset(dp, 0, (n + 1) * sizeof *dp);
+        uint64_t v = ~0ull;
+        if (!bits)
+            memset(dp, 0, (n + 1) * sizeof *dp);
         int agrees = -1;        /* worked out when a tie needs it */
         for (size_t j = i; j < end; j++) {
-            lcs_extend(sp, j, qt, qh, dp);
-            uint32_t got = dp[n];
+            uint32_t got;
+            if (bits) {
+                v = lcs_extend_bits(sp, j, v);
+                got = (uint32_t)n - (uint32_t)__builtin_popcountll(v & low);
+            } else {
+                lcs_extend(sp, j, qt, qh, dp);
+                got = dp[n];
+            }
             int len = (int)(j - i + 1);
             int better = got > best || (got == best && got > 0 && len < best_len);
             if (!better && got == best && got > 0 && len == best_len) {

@@ -29,6 +29,7 @@ typedef struct reader {
     long line;
     sm_error *err;
     int n_images;             /* of the record being read: image numbers are 1..n_images */
+    sm_json_memo *memo;       /* where each key was found in the records before */
 } reader;
 
 /* Where a value sits, for messages: .array[index].object.key */
@@ -108,7 +109,9 @@ static int missing(reader *r, const loc *at, const node *o, const char *key)
  * (NULLABLE), -1 after an error. */
 static int value(reader *r, const node *o, const loc *at, const char *key, int flags, const node **v)
 {
-    *v = sm_json_get(o, key);
+    /* The writer puts the fields of every record in the same order: a key
+     * is first looked for where it was last found. */
+    *v = sm_json_get_memo(o, key, r->memo);
     if (!*v)
         return (flags & OPTIONAL) ? 0 : missing(r, at, o, key);
     if (is_null(*v)) {
@@ -276,6 +279,11 @@ static int get_marks(reader *r, const node *o, const loc *at, sm_context_marks *
     const node *v = sm_json_items(b);
     for (size_t k = 0; k < 2; k++, v = sm_json_after(v)) {
         long long x = 0;
+        /* The common case first: the message's name is made only for a fault. */
+        if (v->kind == SM_JSON_INT && v->v.integer >= 1 && v->v.integer <= r->n_images) {
+            m->between[k] = (int)v->v.integer;
+            continue;
+        }
         char name[32];
         snprintf(name, sizeof name, "between[%zu]", k);
         if (!is_null(v) && int_range(r, at, name, v, 1, r->n_images, &x) < 0)
@@ -603,8 +611,8 @@ static int index_last(sm_context_set *set, sm_error *err)
     return 0;
 }
 
-static int add_line(sm_context_set *set, sm_json_doc *doc, long line, const char *text, size_t n,
-                    sm_error *err)
+static int add_line(sm_context_set *set, sm_json_doc *doc, sm_json_memo *memo, long line, const char *text,
+                    size_t n, sm_error *err)
 {
     size_t k = 0;
     while (k < n && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r'))
@@ -632,7 +640,7 @@ static int add_line(sm_context_set *set, sm_json_doc *doc, long line, const char
     sm_context *c = &set->items[set->n_items];
     memset(c, 0, sizeof *c);
     c->line = line;
-    reader r = {&set->arena, set->name, line, err, 0};
+    reader r = {&set->arena, set->name, line, err, 0, memo};
     if (read_record(&r, o, c) < 0)
         return -1;
     set->n_items++;
@@ -664,6 +672,8 @@ int sm_context_read_buffer(const char *name, const char *data, size_t len, sm_co
                            sm_error *err)
 {
     sm_json_doc doc;
+    sm_json_memo memo;
+    memset(&memo, 0, sizeof memo);
     if (begin(set, &doc, name, err) != 0)
         return -1;
     int rc = 0;
@@ -674,7 +684,7 @@ int sm_context_read_buffer(const char *name, const char *data, size_t len, sm_co
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol)
             eol = end;
-        rc = add_line(set, &doc, line, p, (size_t)(eol - p), err);
+        rc = add_line(set, &doc, &memo, line, p, (size_t)(eol - p), err);
         p = eol < end ? eol + 1 : end;
     }
     return finish(set, &doc, rc, err);
@@ -683,6 +693,8 @@ int sm_context_read_buffer(const char *name, const char *data, size_t len, sm_co
 int sm_context_read_file(const char *path, sm_context_set *set, sm_error *err)
 {
     sm_json_doc doc;
+    sm_json_memo memo;
+    memset(&memo, 0, sizeof memo);
     if (begin(set, &doc, path, err) != 0)
         return -1;
     FILE *f = fopen(path, "rb");
@@ -698,7 +710,7 @@ int sm_context_read_file(const char *path, sm_context_set *set, sm_error *err)
         size_t len = (size_t)n;
         if (len && buf[len - 1] == '\n')
             len--;
-        rc = add_line(set, &doc, line, buf, len, err);
+        rc = add_line(set, &doc, &memo, line, buf, len, err);
     }
     if (rc == 0 && ferror(f))
         rc = sm_fail(err, path, 0, "cannot read: %s", strerror(errno));
