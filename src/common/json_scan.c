@@ -17,6 +17,10 @@
 #include "common/array.h"
 #include "common/utf8.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define MAX_FAST_FIELDS 32   /* more fields than this: jansson reads the line */
 #define MAX_FAST_DEPTH 64    /* deeper nesting in a skipped value: jansson too */
 
@@ -125,7 +129,27 @@ static int skip_string(cursor *c, const char **raw, const char **raw_end, int *e
     const char *q = c->p + 1, *e = c->e;
     *escaped = 0;
     for (;;) {
+#if defined(__SSE2__)
+        /* 16 bytes at a time where the machine has SSE2 (every x86-64):
+         * '"', '\\', and (signed) below ' ', which takes in the bytes >= 0x80. */
+        int seen = 0;
+        while (e - q >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+            __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                     _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits) {
+                q += __builtin_ctz(bits);
+                seen = 1;
+                break;
+            }
+            q += 16;
+        }
+        while (!seen && e - q >= 8) {
+#else
         while (e - q >= 8) {
+#endif
             uint64_t w;
             memcpy(&w, q, 8);
             uint64_t m = special_bytes(w);
