@@ -149,6 +149,12 @@ static int abbreviation_before(const gr_text *t, uint32_t i)
 
 static int is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+/* The bytes scan_text looks at: '"', 0xE2 (a curly quotation mark's
+ * first), and '\n', '.', '!', '?' (where a sentence may end). */
+static const unsigned char scan_stop[256] = {
+    ['"'] = 1, [0xE2] = 1, ['\n'] = 1, ['.'] = 1, ['!'] = 1, ['?'] = 1,
+};
+
 static int scan_text(const gr_text *t, scan *sc)
 {
     const char *text = t->s->text;
@@ -171,6 +177,12 @@ static int scan_text(const gr_text *t, scan *sc)
             continue;
         }
         uint32_t run_end = m < t->n_markup ? t->markup[m].off : len, n;
+        /* Past the bytes that are neither a quotation mark (nor the lead
+         * byte of a curly one) nor a sentence end: most of the text. */
+        while (i < run_end && !scan_stop[(unsigned char)text[i]])
+            i++;
+        if (i >= run_end)
+            continue;
         int k = mark_at(text, i, run_end, &n);
         if (k) {
             if (!open && k != 3) {
