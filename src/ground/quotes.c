@@ -601,6 +601,11 @@ typedef struct speech {
     uint32_t *hits;             /* per segment: its words that are words of the quotation */
     unsigned char *joins;       /* per segment: the next one has the same aligned speaker */
     uint64_t *mask;             /* per word: the quotation words it is (bit k: word k), for <= 64 */
+    uint32_t *id;               /* per word: its distinct word, 0..n_distinct-1 */
+    size_t n_distinct;
+    uint32_t *slots;            /* the distinct words by hash: 1 + the first word that is it, or 0 */
+    size_t n_slots;
+    uint64_t *bits;             /* per distinct word, while a quotation is matched: its words */
 } speech;
 
 static int same_speaker(const sm_context_segment *a, const sm_context_segment *b)
@@ -630,7 +635,40 @@ static int speech_open(speech *sp, const sm_context *c)
         return -1;
     for (size_t w = 0; w < sp->tokens.n_items; w++)
         sp->hash[w] = sm_fnv1a_str(sm_token_norm(&sp->tokens, w));
+    /* Each distinct word of the window once, so that a quotation's words
+     * are looked up in the window (a few) rather than the window's words
+     * in the quotation (many, for every quotation). */
+    sp->n_slots = sm_table_size(sp->tokens.n_items, 16);
+    sp->slots = calloc(sp->n_slots, sizeof *sp->slots);
+    sp->id = malloc((sp->tokens.n_items + 1) * sizeof *sp->id);
+    sp->bits = calloc(sp->tokens.n_items + 1, sizeof *sp->bits);
+    if (!sp->slots || !sp->id || !sp->bits)
+        return -1;
+    for (size_t w = 0; w < sp->tokens.n_items; w++) {
+        const char *norm = sm_token_norm(&sp->tokens, w);
+        size_t i = (size_t)sp->hash[w] & (sp->n_slots - 1);
+        while (sp->slots[i] && (sp->hash[sp->slots[i] - 1] != sp->hash[w] ||
+                                strcmp(sm_token_norm(&sp->tokens, sp->slots[i] - 1), norm) != 0))
+            i = (i + 1) & (sp->n_slots - 1);
+        if (!sp->slots[i]) {
+            sp->slots[i] = (uint32_t)w + 1;
+            sp->id[w] = (uint32_t)sp->n_distinct++;
+        } else {
+            sp->id[w] = sp->id[sp->slots[i] - 1];
+        }
+    }
     return 0;
+}
+
+/* The distinct window word that is norm (its hash h), or -1. */
+static long window_word(const speech *sp, const char *norm, uint64_t h)
+{
+    for (size_t i = (size_t)h & (sp->n_slots - 1); sp->slots[i]; i = (i + 1) & (sp->n_slots - 1)) {
+        size_t w = sp->slots[i] - 1;
+        if (sp->hash[w] == h && strcmp(sm_token_norm(&sp->tokens, w), norm) == 0)
+            return (long)sp->id[w];
+    }
+    return -1;
 }
 
 static void speech_close(speech *sp)
@@ -641,6 +679,9 @@ static void speech_close(speech *sp)
     free(sp->hits);
     free(sp->joins);
     free(sp->mask);
+    free(sp->id);
+    free(sp->slots);
+    free(sp->bits);
 }
 
 static int same_word(const speech *sp, size_t w, const sm_tokens *qt, const uint64_t *qh, size_t k)
@@ -683,51 +724,35 @@ static uint64_t lcs_extend_bits(const speech *sp, size_t seg, uint64_t v)
 }
 
 /* A segment contributes at most its words that are quotation words: a
- * span whose segments hold fewer than the best so far is not tried.  The
- * quotation's distinct words go in a small open-addressed table by hash,
- * each with the quotation words it is (a bit each, when there are at most
- * 64), and each word of the window is looked up once: its mask, and the
- * hits per segment. */
-typedef struct qword {
-    uint64_t hash;
-    const char *norm;           /* NULL: an empty slot */
-    uint64_t bits;
-} qword;
-
+ * span whose segments hold fewer than the best so far is not tried.  Each
+ * quotation word is looked up among the window's distinct words, which
+ * collect the quotation words they are (a bit each when there are at most
+ * 64; for longer quotations, only whether any); then each word of the
+ * window reads its mask, and the hits per segment are counted. */
 static int count_hits(const sm_context *c, speech *sp, const sm_tokens *qt, const uint64_t *qh)
 {
     size_t n = qt->n_items;
-    size_t cap = sm_table_size(n, 16);
-    qword *set = calloc(cap, sizeof *set);
-    if (!set)
+    long *ids = malloc((n + 1) * sizeof *ids);
+    if (!ids)
         return -1;
     for (size_t k = 0; k < n; k++) {
-        const char *norm = sm_token_norm(qt, k);
-        size_t i = (size_t)qh[k] & (cap - 1);
-        while (set[i].norm && (set[i].hash != qh[k] || strcmp(set[i].norm, norm) != 0))
-            i = (i + 1) & (cap - 1);
-        set[i].hash = qh[k];
-        set[i].norm = norm;
-        if (k < 64)
-            set[i].bits |= 1ull << k;
+        ids[k] = window_word(sp, sm_token_norm(qt, k), qh[k]);
+        if (ids[k] >= 0)
+            sp->bits[ids[k]] |= n <= 64 ? 1ull << k : 1;
     }
     for (size_t seg = 0; seg < c->n_dialogue; seg++) {
         uint32_t hits = 0;
         for (size_t w = sp->first[seg]; w < sp->first[seg + 1]; w++) {
-            uint64_t h = sp->hash[w], bits = 0;
-            int hit = 0;
-            for (size_t i = (size_t)h & (cap - 1); set[i].norm; i = (i + 1) & (cap - 1))
-                if (set[i].hash == h && strcmp(set[i].norm, sm_token_norm(&sp->tokens, w)) == 0) {
-                    hit = 1;
-                    bits = set[i].bits;
-                    break;
-                }
+            uint64_t bits = sp->bits[sp->id[w]];
             sp->mask[w] = bits;
-            hits += (uint32_t)hit;
+            hits += bits != 0;
         }
         sp->hits[seg] = hits;
     }
-    free(set);
+    for (size_t k = 0; k < n; k++)   /* clean for the next quotation */
+        if (ids[k] >= 0)
+            sp->bits[ids[k]] = 0;
+    free(ids);
     return 0;
 }
 
