@@ -15,6 +15,29 @@ static int cmp_markup(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* By offset (no two spans share one).  The spans come nearly sorted (tags
+ * in opening order, each close right after its open: out of place only
+ * where tags nest), so an insertion sort moves little; deep nesting, which
+ * would make it quadratic, is left to qsort past a budget of moves. */
+static void sort_markup(gr_markup *m, size_t n)
+{
+    size_t budget = 8 * n + 64;
+    for (size_t i = 1; i < n; i++) {
+        gr_markup x = m[i];
+        size_t j = i;
+        while (j > 0 && m[j - 1].off > x.off) {
+            m[j] = m[j - 1];
+            j--;
+        }
+        m[j] = x;
+        if (i - j > budget) {
+            qsort(m, n, sizeof *m, cmp_markup);
+            return;
+        }
+        budget -= i - j;
+    }
+}
+
 /* Honorifics and family titles: "Mrs. Hale" calls Martha Hale by "Hale",
  * never by "Mrs". */
 static int is_title(const char *w)
@@ -146,7 +169,7 @@ int gr_text_open(gr_text *t, const sm_story *s, const sm_context *c)
             t->markup[n++] = (gr_markup){g->close.off, g->close.off + g->close.len,
                                          g->kind == SM_TAG_GDI};
     }
-    qsort(t->markup, n, sizeof *t->markup, cmp_markup);
+    sort_markup(t->markup, n);
     t->n_markup = n;
 
     /* Words of the text between markup, with offsets into the story. */
