@@ -142,9 +142,11 @@ static uint32_t split_cells(sm_story_set *set, const char *t, uint32_t a, uint32
         a++;
     if (b > a && t[b - 1] == '|' && !(b - 1 > a && t[b - 2] == '\\'))
         b--;
+    /* A '|' not escaped by a backslash before it cuts a cell; memchr finds
+     * the candidates (every row of every table comes here). */
     uint32_t count = 1;
-    for (uint32_t i = a; i < b; i++)
-        if (t[i] == '|' && !(i > a && t[i - 1] == '\\'))
+    for (const char *p = t + a, *e = t + b; (p = memchr(p, '|', (size_t)(e - p))) != NULL; p++)
+        if (!(p > t + a && p[-1] == '\\'))
             count++;
     sm_span *cells = sm_arena_alloc(&set->arena, count * sizeof *cells);
     if (!cells) {
@@ -153,15 +155,18 @@ static uint32_t split_cells(sm_story_set *set, const char *t, uint32_t a, uint32
         return 0;
     }
     uint32_t k = 0, start = a;
-    for (uint32_t i = a; i <= b; i++) {
-        if (i == b || (t[i] == '|' && !(i > a && t[i - 1] == '\\'))) {
-            uint32_t ca = start, cb = i;
-            story_trim(t, &ca, &cb);
-            cells[k].off = ca;
-            cells[k].len = cb - ca;
-            k++;
-            start = i + 1;
-        }
+    for (const char *p = t + a, *e = t + b;; p++) {
+        p = memchr(p, '|', (size_t)(e - p));
+        if (p && p > t + a && p[-1] == '\\')
+            continue;
+        uint32_t ca = start, cb = p ? (uint32_t)(p - t) : b;
+        story_trim(t, &ca, &cb);
+        cells[k].off = ca;
+        cells[k].len = cb - ca;
+        k++;
+        if (!p)
+            break;
+        start = (uint32_t)(p - t) + 1;
     }
     *out = cells;
     return k;
