@@ -80,9 +80,14 @@ static int reserve_norm(sm_tokens *out, size_t extra)
     return sm_grow(&out->norm, &out->norm_cap, out->norm_len + extra, 1);
 }
 
+static inline char ascii_lower(unsigned char c)
+{
+    return (char)(c + (((unsigned char)(c - 'A') < 26) << 5));
+}
+
 /* Appends the token text[start..end).  `ascii` says it holds only ASCII
  * letters, digits and straight apostrophes, whose normal form is just the
- * lower case. */
+ * lower case: sm_tokenize has written it already, at the end of norm. */
 static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
                      uint32_t base, int ascii)
 {
@@ -91,14 +96,7 @@ static int add_token(sm_tokens *out, const char *text, size_t start, size_t end,
         return -1;
     size_t length = end - start, norm_length;
     if (ascii) {
-        if (reserve_norm(out, length + 1) != 0)
-            return -1;
-        char *o = out->norm + out->norm_len;
-        for (size_t i = 0; i < length; i++) {   /* letters, digits and ' only */
-            unsigned char c = (unsigned char)text[start + i];
-            o[i] = (char)(c + (((unsigned char)(c - 'A') < 26) << 5));
-        }
-        o[length] = 0;
+        out->norm[out->norm_len + length] = 0;
         norm_length = length;
     } else {
         char *norm = sm_normalise(text + start, length, &norm_length);
@@ -139,10 +137,18 @@ int sm_tokenize(const char *text, size_t len, uint32_t base, sm_tokens *out)
         }
         size_t start = i, end;
         int ascii = 1;
+        /* The lower case is written as the token is read, into room for
+         * the rest of the text (no token is longer); a token that turns
+         * out not to be plain ASCII is normalised over it. */
+        if (reserve_norm(out, len - start + 1) != 0)
+            return -1;
+        char *o = out->norm + out->norm_len;   /* o[i - start]: byte i's lower case */
         for (;;) {
             /* The run of letters and digits, ASCII first and fast. */
-            while (i < len && byte_class[s[i]] == WORD)
+            while (i < len && byte_class[s[i]] == WORD) {
+                o[i - start] = ascii_lower(s[i]);
                 i++;
+            }
             int cls = SEPARATOR;
             if (i < len) {
                 cls = classify(s, len, i, &char_len);
@@ -162,6 +168,8 @@ int sm_tokenize(const char *text, size_t len, uint32_t base, sm_tokens *out)
                 break;
             if (s[i] != '\'')
                 ascii = 0;   /* ` or a typographic apostrophe: normalise it */
+            else
+                o[i - start] = '\'';
             i = next;
         }
         if (add_token(out, text, start, end, base, ascii) != 0)
