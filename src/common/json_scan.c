@@ -946,33 +946,13 @@ const sm_json_node *sm_json_get(const sm_json_node *object, const char *key)
     return NULL;
 }
 
-/* Whether the key node k is the NUL-terminated key: keys are short, so a
- * loop beats a call to memcmp. */
-static int key_is(const sm_json_node *k, const char *key)
-{
-    const char *raw = k->v.raw;
-    size_t i = 0;
-    for (; i < k->size; i++)
-        if (raw[i] != key[i])   /* key's NUL differs from any byte of a key node */
-            return 0;
-    return key[i] == '\0';
-}
-
-const sm_json_node *sm_json_get_memo(const sm_json_node *object, const char *key, sm_json_memo *memo)
+const sm_json_node *sm_json_get_memo_slow(const sm_json_node *object, const char *key, sm_json_memo *memo)
 {
     if (!object || object->kind != SM_JSON_OBJECT)
         return NULL;
-    size_t slot = ((uintptr_t)key >> 3 ^ (uintptr_t)key >> 9) & (SM_JSON_MEMO_SLOTS - 1);
-    const sm_json_node *end = sm_json_end(object);
-    if (memo->key[slot] == key) {
-        /* A key of this very object (its `up` leads back here), not one
-         * of an object inside it. */
-        const sm_json_node *k = object + memo->offset[slot];
-        if (k < end && k->up == memo->offset[slot] && key_is(k, key))
-            return k + 1;
-    }
-    for (const sm_json_node *k = sm_json_items(object); k < end; k = sm_json_after(k))
-        if (key_is(k, key)) {
+    for (const sm_json_node *k = sm_json_items(object); k < sm_json_end(object); k = sm_json_after(k))
+        if (sm_json_key_is(k, key)) {
+            size_t slot = sm_json_memo_slot(key, object->size);
             memo->key[slot] = key;
             memo->offset[slot] = (size_t)(k - object);
             return k + 1;

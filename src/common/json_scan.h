@@ -138,17 +138,22 @@ void sm_json_doc_free(sm_json_doc *d);
 const sm_json_node *sm_json_get(const sm_json_node *object, const char *key);
 /* Where keys were found, for a reader that looks up the same keys in many
  * objects written alike (the records of one writer): a key asked for by the
- * same pointer (a string literal) is first looked for where it was last
- * found, relative to its object, then as sm_json_get does.  Zero it to
+ * same pointer (a string literal), in an object of as many members, is
+ * first looked for where it was last found, relative to its object, then as
+ * sm_json_get does.  Zero it to
  * start; it may serve documents after documents. */
-#define SM_JSON_MEMO_SLOTS 64
+#define SM_JSON_MEMO_SLOTS 256
 typedef struct sm_json_memo {
     const char *key[SM_JSON_MEMO_SLOTS];
     size_t offset[SM_JSON_MEMO_SLOTS];
 } sm_json_memo;
 /* sm_json_get's result (an object never holds a key twice: a line with a
- * repeated key is read by jansson, which keeps one), found faster. */
-const sm_json_node *sm_json_get_memo(const sm_json_node *object, const char *key, sm_json_memo *memo);
+ * repeated key is read by jansson, which keeps one), found faster.  The
+ * memo's hit is inline (it is most lookups); the rest is a call. */
+static inline const sm_json_node *sm_json_get_memo(const sm_json_node *object, const char *key,
+                                                   sm_json_memo *memo);
+const sm_json_node *sm_json_get_memo_slow(const sm_json_node *object, const char *key,
+                                                 sm_json_memo *memo);
 /* A string's decoded text, NUL-terminated, into dst (room for n->size + 1
  * bytes); returns its length.  No NUL is inside: \u0000 is refused. */
 size_t sm_json_decode(const sm_json_node *n, char *dst);
@@ -160,6 +165,40 @@ char *sm_json_copy(const sm_json_node *n, sm_arena *a, size_t *len);
 static inline const sm_json_node *sm_json_items(const sm_json_node *c) { return c + 1; }
 static inline const sm_json_node *sm_json_end(const sm_json_node *c) { return c + c->skip; }
 static inline const sm_json_node *sm_json_after(const sm_json_node *v) { return v + v->skip; }
+
+/* By the key and the object's number of members: objects of different
+ * kinds that share a key ("start", "text") rarely have as many members. */
+static inline size_t sm_json_memo_slot(const char *key, size_t members)
+{
+    return ((uintptr_t)key >> 3 ^ (uintptr_t)key >> 9 ^ members * 0x9E5u) & (SM_JSON_MEMO_SLOTS - 1);
+}
+
+/* Whether the key node k is the NUL-terminated key: keys are short, so a
+ * loop beats a call to memcmp. */
+static inline int sm_json_key_is(const sm_json_node *k, const char *key)
+{
+    const char *raw = k->v.raw;
+    size_t i = 0;
+    for (; i < k->size; i++)
+        if (raw[i] != key[i])   /* key's NUL differs from any byte of a key node */
+            return 0;
+    return key[i] == '\0';
+}
+
+static inline const sm_json_node *sm_json_get_memo(const sm_json_node *object, const char *key, sm_json_memo *memo)
+{
+    if (!object || object->kind != SM_JSON_OBJECT)
+        return NULL;
+    size_t slot = sm_json_memo_slot(key, object->size);
+    if (memo->key[slot] == key) {
+        /* A key of this very object (its `up` leads back here), not one
+         * of an object inside it. */
+        size_t off = memo->offset[slot];
+        if (off < object->skip && object[off].up == off && sm_json_key_is(&object[off], key))
+            return &object[off] + 1;
+    }
+    return sm_json_get_memo_slow(object, key, memo);
+}
 
 /* The next line of a JSON Lines text that holds more than JSON white space:
  * [*rec, *rec + *n) without its newline, and its 1-based number in *line
