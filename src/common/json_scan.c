@@ -264,7 +264,7 @@ static const double exact_pow10[] = {
  * multiplication, so correctly rounded: what strtod gives).  Others go to
  * strtoll/strtod.  What jansson refuses (bad syntax, an integer beyond long
  * long, a real that overflows) falls back, for jansson's message. */
-static int scan_number(cursor *c, double *v, long long *iv, int *is_int)
+static int scan_number_general(cursor *c, double *v, long long *iv, int *is_int)
 {
     const char *p = c->p, *e = c->e;
     uint64_t m = 0;
@@ -343,6 +343,45 @@ static int scan_number(cursor *c, double *v, long long *iv, int *is_int)
         }
         if (*stop != '\0')
             return FALLBACK;
+    }
+    c->p = p;
+    return FAST_OK;
+}
+
+/* The numbers records are made of - an integer, or a decimal fraction,
+ * of at most 15 digits in all, no exponent - read in one pass: the same
+ * digits into the same m and the same one division as above, so the same
+ * value.  Anything else is read from the start by scan_number_general. */
+static int scan_number(cursor *c, double *v, long long *iv, int *is_int)
+{
+    const char *p = c->p, *e = c->e;
+    int neg = p < e && *p == '-';
+    p += neg;
+    const char *d0 = p;
+    uint64_t m = 0;
+    while (p < e && (unsigned)(*p - '0') < 10)
+        m = m * 10 + (uint64_t)(*p++ - '0');
+    size_t int_digits = (size_t)(p - d0), point = 0;
+    if (int_digits == 0 || int_digits > 15 || (int_digits > 1 && *d0 == '0'))
+        return scan_number_general(c, v, iv, is_int);
+    if (p < e && *p == '.') {
+        const char *f0 = ++p;
+        while (p < e && (unsigned)(*p - '0') < 10)
+            m = m * 10 + (uint64_t)(*p++ - '0');
+        point = (size_t)(p - f0);
+        if (point == 0 || int_digits + point > 15)
+            return scan_number_general(c, v, iv, is_int);
+    }
+    if (p < e && (*p == 'e' || *p == 'E'))
+        return scan_number_general(c, v, iv, is_int);
+    if (point == 0) {
+        *is_int = 1;
+        *iv = neg ? -(long long)m : (long long)m;
+        *v = (double)*iv;
+    } else {
+        *is_int = 0;
+        double x = (double)m / exact_pow10[point];
+        *v = neg ? -x : x;
     }
     c->p = p;
     return FAST_OK;
