@@ -186,6 +186,15 @@ int eval_words_each(const char *text, size_t len, eval_word_fn fn, void *ctx)
     size_t wn = 0, i = 0;
     int in_word = 0;
     while (i <= len) {
+        /* An ASCII letter or digit, most of any text: straight in. */
+        unsigned char b = i < len ? (unsigned char)text[i] : 0;
+        if ((unsigned char)((b | 0x20) - 'a') < 26 || (unsigned char)(b - '0') < 10) {
+            if (wn + 1 < sizeof word)
+                word[wn++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+            in_word = 1;
+            i++;
+            continue;
+        }
         utf8proc_int32_t c = 0;
         size_t step = 1;
         if (i < len)
