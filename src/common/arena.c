@@ -28,6 +28,8 @@ struct sm_arena_chunk {
 /* A chunk with room for `want` bytes. */
 static sm_arena_chunk *new_chunk(size_t want)
 {
+    if (want > SIZE_MAX - sizeof(sm_arena_chunk) - SM_HUGE_PAGE)
+        return NULL;   /* no such memory; and the sums below would wrap */
     size_t bytes = sizeof(sm_arena_chunk) + want;
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     if (want >= SM_HUGE_PAGE) {
@@ -49,6 +51,8 @@ static sm_arena_chunk *new_chunk(size_t want)
 
 void *sm_arena_alloc(sm_arena *a, size_t size)
 {
+    if (size > SIZE_MAX / 2)
+        return NULL;   /* no such memory; and the sums below would wrap */
     size = (size + 7u) & ~(size_t)7u;
     sm_arena_chunk *c = a->head;
     if (c && size > SM_ARENA_CHUNK / 4 && c->size - c->used < size) {
