@@ -219,12 +219,18 @@ static int store(const char *cmd, const char *name, const cli_opt *o, const char
     return -1;
 }
 
+/* The length of the option's name in a: "--name=value" is "--name value". */
+static size_t option_name_len(const char *a)
+{
+    const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
+    return eq ? (size_t)(eq - a) : strlen(a);
+}
+
 int cli_take(const char *cmd, const cli_opt *opts, int argc, char **argv, int *i)
 {
     const char *a = argv[*i];
-    /* "--name=value" is "--name value". */
-    const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
-    size_t len = eq ? (size_t)(eq - a) : strlen(a);
+    size_t len = option_name_len(a);
+    const char *eq = a[len] == '=' ? a + len : NULL;
     const cli_opt *o = find_option(opts, a, len);
     if (!o)
         return 0;
@@ -278,9 +284,7 @@ int cli_parse(const char *cmd, const char *help, const cli_opt *opts, cli_rest *
             return 2;
         if (took)
             continue;
-        const char *eq = a[1] == '-' ? strchr(a, '=') : NULL;
-        int len = eq ? (int)(eq - a) : (int)strlen(a);
-        cli_errorf("%s: unknown option '%.*s'; see 'storymovie %s --help'", cmd, len, a, cmd);
+        cli_errorf("%s: unknown option '%.*s'; see 'storymovie %s --help'", cmd, (int)option_name_len(a), a, cmd);
         return 2;
     }
     return -1;

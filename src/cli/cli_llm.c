@@ -52,14 +52,10 @@ void cli_llm_init(cli_llm *l, unsigned flags)
         memcpy(l->table + sizeof answer / sizeof answer[0], body, sizeof body);
 }
 
-int cli_llm_option(cli_llm *l, const char *cmd, int argc, char **argv, int *i)
-{
-    return cli_take(cmd, l->table, argc, argv, i);
-}
-
 int cli_llm_more(void *ctx, const char *cmd, int argc, char **argv, int *i)
 {
-    return cli_llm_option(ctx, cmd, argc, argv, i);
+    const cli_llm *l = ctx;
+    return cli_take(cmd, l->table, argc, argv, i);
 }
 
 int cli_llm_finish(cli_llm *l, const char *cmd, const char *out_dir, int quiet)

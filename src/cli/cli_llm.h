@@ -41,10 +41,9 @@ typedef struct cli_llm {
 
 /* Defaults: jobs 8, timeout 600, retries 4, max_tokens 4096, images data. */
 void cli_llm_init(cli_llm *l, unsigned flags);
-/* argv[*i] is one of ours: take it (and its value, advancing *i) and return
- * 1; not ours: 0; a bad or missing value: a message and -1. */
-int cli_llm_option(cli_llm *l, const char *cmd, int argc, char **argv, int *i);
-/* The same as cli_rest's more, ctx the cli_llm. */
+/* cli_rest's more, ctx the cli_llm: argv[*i] is one of ours: take it (and
+ * its value, advancing *i) and return 1; not ours: 0; a bad or missing
+ * value: a message and -1. */
 int cli_llm_more(void *ctx, const char *cmd, int argc, char **argv, int *i);
 /* After the options: environment defaults, the cache under out_dir, the
  * checks between options, progress only on a terminal and unless quiet.

@@ -33,22 +33,6 @@ static int parse_criteria(const char *cmd, const char *opt, const char *list, vo
     return 0;
 }
 
-/* The model options, --judge-model being --model under another name. */
-static int llm_option(void *llm, const char *cmd, int argc, char **argv, int *i)
-{
-    char *arg = argv[*i];
-    if (!strncmp(arg, "--judge-model=", 14)) {
-        ((cli_llm *)llm)->params.model = arg + 14;
-        return 1;
-    }
-    int at = *i;
-    if (!strcmp(arg, "--judge-model"))
-        argv[at] = (char *)"--model";
-    int taken = cli_llm_option(llm, cmd, argc, argv, i);
-    argv[at] = arg;
-    return taken;
-}
-
 /* After the run: the summary, and what is left to do.  The exit status. */
 static int finish(const sm_judge_result *res, unsigned criteria, const char *out, const cli_llm *llm, int quiet)
 {
@@ -83,12 +67,14 @@ int cmd_eval_judge(int argc, char **argv)
         CLI_OPT("--a-name", CLI_STRING, &o.a_name),
         CLI_OPT("--b-name", CLI_STRING, &o.b_name),
         CLI_OPT("--show-prompt", CLI_STRING, &show),
+        /* --model under the name the judge's help gives it */
+        CLI_OPT("--judge-model", CLI_STRING, &llm.params.model),
         CLI_CALLBACK("--criteria", parse_criteria, &o.criteria),
         CLI_RANGE("--resamples", CLI_LONG, &resamples, 1, 10000000),
         CLI_RANGE("--bootstrap-seed", CLI_LONG, &seed, 0, 2147483647L),
         CLI_OPT("-q|--quiet", CLI_FLAG, &quiet),
         CLI_END};
-    cli_rest rest = {NULL, 0, 0, llm_option, &llm};
+    cli_rest rest = {NULL, 0, 0, cli_llm_more, &llm};
     int status = cli_parse("eval judge", cli_help_eval_judge, opts, &rest, argc, argv);
     if (status < 0 && (!o.a_path || !o.b_path || !ctx_path || (!o.out_dir && !show))) {
         cli_errorf("eval judge: need --a, --b, --context and --out (see --help)");
