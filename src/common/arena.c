@@ -67,11 +67,8 @@ void *sm_arena_alloc(sm_arena *a, size_t size)
         return big->data;
     }
     if (!c || c->size - c->used < size) {
-        size_t want = SM_ARENA_CHUNK;
-        if (c && c->size < SM_ARENA_MAX_CHUNK)
-            want = c->size * 2 < SM_ARENA_MAX_CHUNK ? c->size * 2 : SM_ARENA_MAX_CHUNK;
-        else if (c)
-            want = SM_ARENA_MAX_CHUNK;
+        /* Twice the last chunk, at most SM_ARENA_MAX_CHUNK. */
+        size_t want = !c ? SM_ARENA_CHUNK : c->size < SM_ARENA_MAX_CHUNK / 2 ? c->size * 2 : SM_ARENA_MAX_CHUNK;
         if (size > want)
             want = size;
         c = new_chunk(want);
