@@ -138,6 +138,28 @@ static void test_matching(void **state)
     lose(&f);
 }
 
+/* Quotations of up to 64 words are matched bit-parallel, longer ones by
+ * the table: both must find the same words.  A line of the window followed
+ * by words said nowhere in it matches that line's 6 words, however long. */
+static void test_matching_long_quotations(void **state)
+{
+    (void)state;
+    for (unsigned n = 58; n <= 72; n++) {
+        char text[1024] = "<gdi image1>\"I wrote to you. Three times.";
+        for (unsigned k = 6; k < n; k++)
+            strcat(text, " zzqx");
+        strcat(text, "\"\n</gdi>");
+        found f;
+        find(&f, LAMP, text);
+        assert_int_equal(f.q.n_items, 1);
+        assert_int_equal(f.q.items[0].words, n);
+        if (f.q.items[0].matched != 6)
+            fail_msg("%u words: %u matched, want 6", n, f.q.items[0].matched);
+        assert_false(f.q.items[0].found);   /* 6 of n words is far below 80% */
+        lose(&f);
+    }
+}
+
 static void test_no_alignment(void **state)
 {
     (void)state;
@@ -442,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_word_lists),
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_matching),
+        cmocka_unit_test(test_matching_long_quotations),
         cmocka_unit_test(test_no_alignment),
         cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_checkable),
