@@ -6,7 +6,7 @@
 #   attempts TEXT FILE               attempts the server saw for the request whose
 #                                    content is TEXT in the Batch file FILE
 #   make_requests FILE TEXT...       a Batch input file, one request per TEXT
-#   cache_rows CACHE                 rows in an answer cache
+#   cache_rows CACHE                 answers in a cache: its table and its runs' logs
 #
 # Needs $SM (the binary) and $SM_SOURCE_DIR; skips (exit 77) without python3.
 # Every loop here is bounded; the server stops itself after --max-seconds.
@@ -100,5 +100,18 @@ EOF
 }
 
 cache_rows() {
-    "$PY" -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from answers").fetchone()[0])' "$1" 2>/dev/null || echo 0
+    "$PY" - "$1" <<'EOF' 2>/dev/null || echo 0
+import glob, sqlite3, struct, sys
+path = sys.argv[1]
+rows = sqlite3.connect(path).execute("select count(*) from answers").fetchone()[0]
+# and the whole records of the logs of runs going on (docs/llm.md, "The cache")
+for log in glob.glob(glob.escape(path) + ".log.*"):
+    b, at = open(log, "rb").read(), 0
+    while b[at:at + 4] == b"SMA1" and len(b) >= at + 8:
+        size = struct.unpack_from("<I", b, at + 4)[0]
+        if b[at + 8 + size - 4:at + 8 + size] != b"END\n":
+            break
+        rows, at = rows + 1, at + 8 + size
+print(rows)
+EOF
 }

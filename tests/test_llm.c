@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,6 +23,7 @@
 #include <jansson.h>
 
 #include "storymovie/llm.h"
+#include "llm/llm_internal.h"
 #include "llm_server_spawn.h"
 
 static char tmpdir[64];
@@ -729,6 +733,172 @@ static void live_run_with_reasks_then_all_from_cache(void **state)
     unsetenv("STORYMOVIE_API_KEY");
 }
 
+/* ---- the cache's log ---- */
+
+static void log_records_round_trip_and_stop_at_a_tear(void **state)
+{
+    (void)state;
+    llm_buf b = {0};
+    llm_row in = {"ground-tt0071315_1-0123456789ab", "", NULL, "2026-11-30T04:00:00Z", "server",
+                  "{\"choices\":[]}\0tail", 19, 200, 2500, -1, 0.25};
+    char sha[65];
+    memset(sha, 'a', 64);
+    sha[64] = '\0';
+    in.sha256 = sha;
+    assert_int_equal(llm_log_append(&b, &in), 0);
+    in.model = "qwen";
+    in.custom_id = "request-2";
+    in.response = "";
+    in.response_len = 0;
+    assert_int_equal(llm_log_append(&b, &in), 0);
+    size_t whole = b.len;
+
+    llm_row out;
+    size_t used, at = 0;
+    assert_int_equal(llm_log_next(b.data, b.len, &used, &out), 1);
+    assert_string_equal(out.custom_id, "ground-tt0071315_1-0123456789ab");
+    assert_string_equal(out.sha256, sha);
+    assert_null(out.model);
+    assert_int_equal(out.response_len, 19);
+    assert_memory_equal(out.response, "{\"choices\":[]}\0tail", 19);   /* bytes, NUL and all */
+    assert_int_equal(out.status, 200);
+    assert_int_equal(out.prompt_tokens, 2500);
+    assert_int_equal(out.completion_tokens, -1);
+    assert_true(out.latency == 0.25);
+    at += used;
+    assert_int_equal(llm_log_next(b.data + at, b.len - at, &used, &out), 1);
+    assert_string_equal(out.model, "qwen");
+    assert_string_equal(out.custom_id, "request-2");
+    assert_int_equal(out.response_len, 0);
+    at += used;
+    assert_int_equal(at, whole);
+    assert_int_equal(llm_log_next(b.data + at, b.len - at, &used, &out), 0);
+
+    /* every cut of the last record, and a damaged one, reads as the end */
+    size_t second = whole - used;
+    for (size_t cut = second; cut < whole; cut++)
+        assert_int_equal(llm_log_next(b.data + second, cut - second, &used, &out), 0);
+    b.data[second + 40] ^= 0x40;   /* the length of its custom_id */
+    assert_int_equal(llm_log_next(b.data + second, whole - second, &used, &out), 0);
+    memset(b.data + second, 0, whole - second);   /* a tail of zeros (power failure) */
+    assert_int_equal(llm_log_next(b.data + second, whole - second, &used, &out), 0);
+    llm_buf_free(&b);
+}
+
+/* The logs beside a cache (name starts with "live2.sqlite.log."). */
+static int count_logs(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    closedir(d);
+    return n;
+}
+
+static int ask_six(const char *base, const char *cache, long *cached, long *sent)
+{
+    sm_llm_options o;
+    sm_llm_options_init(&o);
+    o.api_base = base;
+    o.jobs = 3;
+    o.timeout = 60;
+    o.cache = cache;
+    o.quiet = 1;
+    sm_error err;
+    sm_llm *llm = sm_llm_open(&o, &err);
+    if (!llm)
+        return -1;
+    reask_ctx c = {params(), 0, 6, 0, 0};
+    for (int i = 0; i < 6; i++)
+        if (sm_llm_submit(llm, story_request(&c, 10 + i, 1), &err))
+            return -1;
+    sm_llm_answer *a;
+    int got = 0;
+    while (sm_llm_next(llm, &a, &err) == 1) {
+        got++;
+        sm_llm_answer_free(a);
+    }
+    if (cached) {
+        *cached = sm_llm_get_stats(llm)->cached;
+        *sent = sm_llm_get_stats(llm)->sent;
+        return sm_llm_close(llm, &err) ? -1 : got;
+    }
+    raise(SIGKILL);   /* every answer taken, none moved into the table yet */
+    return got;
+}
+
+/* A run killed with kill -9 leaves its log; the next run to open the cache
+ * moves it in (a torn record at its end left out) and removes it, and
+ * leaves alone the log of a run that is still going. */
+static void killed_runs_log_is_moved_in_by_the_next_run(void **state)
+{
+    (void)state;
+    if (server_pid <= 0)
+        skip();
+    char base[64], cache[256], alive[320];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d/v1", server_port);
+    tmp_path(cache, sizeof cache, "live2.sqlite");
+    setenv("STORYMOVIE_API_KEY", "sk-test-0123456789abcdef", 1);
+    unsetenv("http_proxy");
+    unsetenv("HTTP_PROXY");
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        ask_six(base, cache, NULL, NULL);
+        _exit(1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(count_logs(tmpdir, "live2.sqlite.log."), 1);
+
+    /* a torn record after the dead run's six */
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char dead[320] = "";
+    while ((e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, "live2.sqlite.log.", 17) == 0)
+            snprintf(dead, sizeof dead, "%s/%s", tmpdir, e->d_name);
+    closedir(d);
+    FILE *f = fopen(dead, "ab");
+    assert_non_null(f);
+    fwrite("SMA1\x90\x01\0\0half a record", 1, 22, f);
+    fclose(f);
+
+    /* the log of a run still going: one record, held */
+    snprintf(alive, sizeof alive, "%s.log.1.alive", cache);
+    int fd = open(alive, O_RDWR | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+    llm_buf b = {0};
+    llm_row row = {"other-run-1", "0000000000000000000000000000000000000000000000000000000000000000", NULL,
+                   "2026-11-30T04:00:00Z", "server", "{}", 2, 200, -1, -1, 0.1};
+    assert_int_equal(llm_log_append(&b, &row), 0);
+    assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+    llm_buf_free(&b);
+
+    long cached = -1, sent = -1;
+    long before = server_requests();
+    assert_int_equal(ask_six(base, cache, &cached, &sent), 6);
+    assert_int_equal(cached, 6);
+    assert_int_equal(sent, 0);
+    assert_int_equal(server_requests() - before, 0);
+    assert_int_equal(count_logs(tmpdir, "live2.sqlite.log."), 1);   /* only the live one */
+    assert_int_equal(access(dead, F_OK), -1);
+    assert_int_equal(access(alive, F_OK), 0);
+
+    /* its run ends without moving it in: the next open does */
+    close(fd);
+    assert_int_equal(ask_six(base, cache, &cached, &sent), 6);
+    assert_int_equal(cached, 6);
+    assert_int_equal(count_logs(tmpdir, "live2.sqlite.log."), 0);
+    unsetenv("STORYMOVIE_API_KEY");
+}
+
 int main(void)
 {
     const struct CMUnitTest offline[] = {
@@ -739,9 +909,11 @@ int main(void)
         cmocka_unit_test(reads_batch_output_lines),
         cmocka_unit_test(responses_cache_and_requests_out),
         cmocka_unit_test(cache_refuses_other_files),
+        cmocka_unit_test(log_records_round_trip_and_stop_at_a_tear),
     };
     const struct CMUnitTest live[] = {
         cmocka_unit_test(live_run_with_reasks_then_all_from_cache),
+        cmocka_unit_test(killed_runs_log_is_moved_in_by_the_next_run),
     };
     int failed = cmocka_run_group_tests_name("llm", offline, make_tmpdir, remove_tmpdir);
     failed += cmocka_run_group_tests_name("llm_live", live, start_server, stop_server);

@@ -596,7 +596,9 @@ static void release(sm_llm *llm)
 int sm_llm_close(sm_llm *llm, sm_error *err)
 {
     int rc = 0;
-    if (llm->responses && llm_responses_check_used(llm->responses, err))
+    if (llm_cache_flush(llm->cache, err))
+        rc = -1;
+    if (rc == 0 && llm->responses && llm_responses_check_used(llm->responses, err))
         rc = -1;
     if (llm->req_out_open) {
         if (rc == 0)

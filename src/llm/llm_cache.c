@@ -1,51 +1,90 @@
-/* llm_cache.c - the answer cache: one SQLite row per answered request.
+/* llm_cache.c - the answer cache: one SQLite row per answered request, and
+ * the log that carries the live client's answers into it.
  *
- * A row is written and committed the moment an answer arrives, before the
- * command sees it, so a run killed with kill -9 loses at most the requests
- * that were in flight, and the rerun answers everything already seen without
- * the network.  WAL journal: readers never block the writer, and a second run
- * on the same cache (two shards, or a rerun started while the first is still
- * going) waits its turn for the short write lock instead of failing
- * (busy_timeout).  synchronous=NORMAL: a commit survives the process being
- * killed; only a power failure can lose the last few commits, never the
- * file's consistency.
+ * An answer is committed the moment it arrives, before the command sees it,
+ * so a run killed with kill -9 loses at most the requests that were in
+ * flight, and the rerun answers everything already seen without the
+ * network.  The answers the live client finds finished in one wake-up are
+ * committed together by one write() to the run's log, FILE.log.PID.XXXX
+ * beside the cache: a record per answer, appended (llm_cache_log.c).  Every
+ * LOG_MOVE_EVERY answers, after LOG_MOVE_AFTER seconds, and at the end of
+ * the run, the log goes into the table in one transaction and is emptied.
+ * A run killed before that leaves its log; the next run to open the cache
+ * moves it in first.  A log belongs to its run while the run holds an
+ * flock() on it, which the kernel lets go when the process dies, however
+ * it dies: a log nobody holds is one to move in.
  *
- * A commit (its locks, its WAL frames) costs some 50 us of CPU, a fifth of
- * what the client spends on a live request, so the answers the live client
- * receives in one wake-up (every transfer libcurl finished since the last)
- * are written in one transaction, committed at the end of that wake-up
- * before any of them goes on (llm_cache_hold / llm_cache_release).  An
- * answer is never handed on uncommitted; a run killed between an arrival
- * and that commit (the time to read that wake-up's answers) loses those
- * answers as it would lose requests in flight.  Answers from the responses
- * file are committed one by one.
+ * Why a log and not a commit per wake-up: an SQLite commit (its locks, its
+ * WAL frames, one per page touched, each two writes) costs some 50-60 us of
+ * CPU in the live client, half of what libcurl and the kernel spend on the
+ * whole request; a log write is one system call, and the rows, moved in by
+ * the hundred, cost a few microseconds each.  The durability is the same: a
+ * write() survives the process being killed, and, as with SQLite's WAL at
+ * synchronous=NORMAL, only a power failure can lose the last answers (a
+ * torn record at the end of a log is left out, never misread).
+ *
+ * The table: WAL journal, so readers never block the writer, and a second
+ * run on the same cache (two shards, or a rerun started while the first is
+ * still going) waits its turn for the short write lock instead of failing
+ * (busy_timeout).  A run sees what other runs had moved into the table,
+ * not what is still in their logs: such an answer is asked again.
  *
  * The key is custom_id + the full SHA-256 of the body: a custom_id carries
  * only 12 hex digits of it, and `llm run` accepts Batch files whose ids are
  * anyone's ("request-1"), so the whole hash must match too.
  *
  * Only answers with text (HTTP 200, whole or truncated) are kept: refusals
- * and transport failures are asked again by the next run. */
+ * and transport failures are asked again by the next run.  Answers from the
+ * responses file go straight into the table, one commit each. */
 #include "llm/llm_internal.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
+
+#include "common/hash.h"
 
 /* PRAGMA application_id: "SMLC", so a cache is recognised as ours. */
 #define LLM_CACHE_APP_ID 0x534D4C43
 #define LLM_CACHE_VERSION 1
 
+/* The log goes into the table after this many answers or seconds. */
+#define LOG_MOVE_EVERY 256
+#define LOG_MOVE_AFTER 5.0
+
+/* A record of the log not yet in the table: where it starts in `pending`. */
+typedef struct log_entry {
+    uint64_t id_hash;         /* of its custom_id, to find it without decoding */
+    size_t at;
+} log_entry;
+
 struct llm_cache {
     sqlite3 *db;
     sqlite3_stmt *get, *put;
-    sqlite3_stmt *begin, *commit, *rollback;
-    int holding;              /* llm_cache_hold: puts join one transaction */
-    int in_txn;               /* that transaction is open */
+    sqlite3_stmt *begin, *commit, *rollback, *begin_read;
+    int reading;              /* a read transaction is open for lookups */
+    double read_since;
     char *path;
+    int holding;              /* llm_cache_hold: puts go to the log */
+    int log_fd;               /* this run's log, opened at its first answer; -1 */
+    char *log_path;
+    llm_buf pending;          /* the log's records since it was last moved in */
+    size_t written;           /* how much of pending is in the log file */
+    log_entry *entries;
+    size_t n_entries, cap_entries;
+    double first_at;          /* when the oldest of them arrived */
+    time_t when_t;            /* `created` of the last second, formatted once */
+    char when[24];
 };
 
 static const char schema[] =
@@ -108,6 +147,164 @@ static int check_or_init(llm_cache *c, sm_error *err)
     return 0;
 }
 
+static int step_once(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* One row into the table, in whatever transaction is open. */
+static int put_row(llm_cache *c, const llm_row *row)
+{
+    sqlite3_stmt *st = c->put;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, row->custom_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, row->sha256, 64, SQLITE_STATIC);
+    if (row->model)
+        sqlite3_bind_text(st, 3, row->model, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_int64(st, 4, row->status);
+    sqlite3_bind_text(st, 5, row->response, (int)row->response_len, SQLITE_STATIC);
+    if (row->prompt_tokens >= 0)
+        sqlite3_bind_int64(st, 6, row->prompt_tokens);
+    else
+        sqlite3_bind_null(st, 6);
+    if (row->completion_tokens >= 0)
+        sqlite3_bind_int64(st, 7, row->completion_tokens);
+    else
+        sqlite3_bind_null(st, 7);
+    sqlite3_bind_double(st, 8, row->latency);
+    sqlite3_bind_text(st, 9, row->created, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, row->source, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Lookups share one read transaction: outside one, each SELECT takes and
+ * lets go the file's locks and checks the WAL, which costs more than the
+ * lookup.  It ends before every write, and after LOG_MOVE_AFTER seconds,
+ * so that the writes of other runs are seen soon and their WAL can be
+ * checkpointed. */
+static void end_read(llm_cache *c)
+{
+    if (c->reading) {
+        step_once(c->commit);
+        c->reading = 0;
+    }
+}
+
+/* Every whole record of data[0..n) into the table, in one transaction. */
+static int move_in(llm_cache *c, const char *data, size_t n, sm_error *err)
+{
+    if (n == 0)
+        return 0;
+    end_read(c);
+    if (step_once(c->begin) != SQLITE_DONE)
+        return db_fail(c, err, "cannot write");
+    llm_row row;
+    size_t at = 0, used;
+    while (at < n && llm_log_next(data + at, n - at, &used, &row)) {
+        if (put_row(c, &row)) {
+            db_fail(c, err, "cannot write");
+            step_once(c->rollback);
+            return -1;
+        }
+        at += used;
+    }
+    if (step_once(c->commit) != SQLITE_DONE) {
+        db_fail(c, err, "cannot write");
+        if (!sqlite3_get_autocommit(c->db))
+            step_once(c->rollback);
+        return -1;
+    }
+    return 0;
+}
+
+/* A log beside the cache that no run holds: its run died before moving it
+ * in.  Moved in, then removed; a log whose run is alive is left alone. */
+static int adopt_log(llm_cache *c, const char *path, sm_error *err)
+{
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return 0;   /* gone meanwhile: its run moved it in */
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return 0;
+    }
+    struct stat st;
+    llm_buf b = {0};
+    int rc = 0;
+    if (fstat(fd, &st) != 0 || llm_buf_reserve(&b, (size_t)st.st_size)) {
+        rc = sm_fail(err, path, 0, "cache: cannot read this log of an earlier run");
+    } else {
+        ssize_t got;
+        while (b.len < (size_t)st.st_size &&
+               (got = read(fd, b.data + b.len, (size_t)st.st_size - b.len)) > 0)
+            b.len += (size_t)got;
+        if (b.len < (size_t)st.st_size)
+            rc = sm_fail(err, path, 0, "cache: cannot read this log of an earlier run");
+        else if (move_in(c, b.data, b.len, err) == 0)
+            unlink(path);
+        else
+            rc = -1;
+    }
+    llm_buf_free(&b);
+    close(fd);   /* lets the lock go */
+    return rc;
+}
+
+/* A log a run was making when it died, before it could rename it: empty
+ * (nothing is written before the rename), removed unless held. */
+static void remove_unborn_log(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+        unlink(path);
+    close(fd);
+}
+
+static int adopt_logs(llm_cache *c, sm_error *err)
+{
+    const char *slash = strrchr(c->path, '/');
+    const char *base = slash ? slash + 1 : c->path;
+    char dir[4096], prefix[512], unborn[512];
+    size_t dlen = slash ? (size_t)(slash - c->path) : 0;
+    if (dlen + 2 > sizeof dir || snprintf(prefix, sizeof prefix, "%s.log.", base) >= (int)sizeof prefix ||
+        snprintf(unborn, sizeof unborn, "%s.new-log.", base) >= (int)sizeof unborn)
+        return 0;
+    if (!slash)
+        strcpy(dir, ".");
+    else if (dlen == 0)
+        strcpy(dir, "/");
+    else
+        memcpy(dir, c->path, dlen), dir[dlen] = '\0';
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    size_t plen = strlen(prefix), ulen = strlen(unborn);
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        int log = strncmp(e->d_name, prefix, plen) == 0;
+        if (!log && strncmp(e->d_name, unborn, ulen) != 0)
+            continue;
+        char path[4096 + 512];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (log)
+            rc = adopt_log(c, path, err);
+        else
+            remove_unborn_log(path);
+    }
+    closedir(d);
+    return rc;
+}
+
 llm_cache *llm_cache_open(const char *path, sm_error *err)
 {
     llm_cache *c = calloc(1, sizeof *c);
@@ -116,6 +313,7 @@ llm_cache *llm_cache_open(const char *path, sm_error *err)
         sm_fail(err, path, 0, "out of memory");
         return NULL;
     }
+    c->log_fd = -1;
     if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
         db_fail(c, err, "cannot open");
         llm_cache_close(c);
@@ -141,17 +339,68 @@ llm_cache *llm_cache_open(const char *path, sm_error *err)
                            -1, &c->put, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(c->db, "BEGIN IMMEDIATE", -1, &c->begin, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(c->db, "COMMIT", -1, &c->commit, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(c->db, "ROLLBACK", -1, &c->rollback, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(c->db, "ROLLBACK", -1, &c->rollback, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(c->db, "BEGIN", -1, &c->begin_read, NULL) != SQLITE_OK) {
         db_fail(c, err, "cannot prepare");
+        llm_cache_close(c);
+        return NULL;
+    }
+    if (adopt_logs(c, err)) {
         llm_cache_close(c);
         return NULL;
     }
     return c;
 }
 
+static int copy_response(llm_cache *c, const char *resp, size_t n, llm_cached *out, sm_error *err)
+{
+    out->response = malloc(n + 1);
+    if (!out->response)
+        return sm_fail(err, c->path, 0, "out of memory");
+    if (n)
+        memcpy(out->response, resp, n);
+    out->response[n] = '\0';
+    out->response_len = n;
+    return 1;
+}
+
+/* This run's answers not yet in the table, newest first (a request asked
+ * twice in one run has its last answer). */
+static int get_pending(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_error *err)
+{
+    uint64_t h = sm_fnv1a_str(r->custom_id);
+    for (size_t i = c->n_entries; i-- > 0;) {
+        if (c->entries[i].id_hash != h)
+            continue;
+        llm_row row;
+        size_t used;
+        const char *at = c->pending.data + c->entries[i].at;
+        if (!llm_log_next(at, c->pending.len - c->entries[i].at, &used, &row) ||
+            strcmp(row.custom_id, r->custom_id) != 0 || memcmp(row.sha256, r->sha256, 64) != 0)
+            continue;
+        out->status = row.status;
+        out->latency = row.latency;
+        return copy_response(c, row.response, row.response_len, out, err);
+    }
+    return 0;
+}
+
 int llm_cache_get(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (c->n_entries) {
+        int found = get_pending(c, r, out, err);
+        if (found)
+            return found;
+    }
+    if (c->reading && llm_now() - c->read_since >= LOG_MOVE_AFTER)
+        end_read(c);
+    if (!c->reading) {
+        if (step_once(c->begin_read) != SQLITE_DONE)
+            return db_fail(c, err, "cannot read");
+        c->reading = 1;
+        c->read_since = llm_now();
+    }
     sqlite3_reset(c->get);
     sqlite3_bind_text(c->get, 1, r->custom_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(c->get, 2, r->sha256, 64, SQLITE_STATIC);
@@ -166,27 +415,91 @@ int llm_cache_get(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_err
         return -1;
     }
     out->status = (long)sqlite3_column_int64(c->get, 0);
-    const unsigned char *resp = sqlite3_column_text(c->get, 1);
+    const char *resp = (const char *)sqlite3_column_text(c->get, 1);
     size_t n = (size_t)sqlite3_column_bytes(c->get, 1);
     out->latency = sqlite3_column_double(c->get, 2);
-    out->response = malloc(n + 1);
-    if (!out->response) {
-        sqlite3_reset(c->get);
-        return sm_fail(err, c->path, 0, "out of memory");
-    }
-    if (n)
-        memcpy(out->response, resp, n);
-    out->response[n] = '\0';
-    out->response_len = n;
+    int found = copy_response(c, resp ? resp : "", n, out, err);
     sqlite3_reset(c->get);
-    return 1;
+    return found;
 }
 
-static int step_once(sqlite3_stmt *st)
+/* This run's log: created at its first answer, held with flock() for as
+ * long as the run lives.  It is made under another name and renamed once
+ * held, so that no other run can take it for a dead run's log.  The name is
+ * unique among the runs of all hosts that share the directory (pid, time,
+ * address). */
+static int open_log(llm_cache *c, sm_error *err)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc;
+    size_t n = strlen(c->path) + 64;
+    char *tmp = malloc(n);
+    if (!tmp || !(c->log_path = malloc(n))) {
+        free(tmp);
+        return sm_fail(err, c->path, 0, "out of memory");
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t tag = sm_fnv1a(&ts, sizeof ts) ^ (uint64_t)(uintptr_t)c;
+    snprintf(c->log_path, n, "%s.log.%ld.%08llx", c->path, (long)getpid(), (unsigned long long)(tag & 0xffffffffu));
+    snprintf(tmp, n, "%s.new-log.%ld.%08llx", c->path, (long)getpid(), (unsigned long long)(tag & 0xffffffffu));
+    c->log_fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+    int ok = c->log_fd >= 0 && flock(c->log_fd, LOCK_EX | LOCK_NB) == 0 && rename(tmp, c->log_path) == 0;
+    int e = errno;
+    if (!ok && c->log_fd >= 0) {
+        close(c->log_fd);
+        c->log_fd = -1;
+        unlink(tmp);
+    }
+    free(tmp);
+    if (!ok)
+        return sm_fail(err, c->log_path, 0, "cache: cannot create the run's log: %s", strerror(e));
+    return 0;
+}
+
+static void format_created(llm_cache *c)
+{
+    time_t t = time(NULL);
+    if (t == c->when_t && c->when[0])
+        return;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(c->when, sizeof c->when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    c->when_t = t;
+}
+
+int llm_cache_put(llm_cache *c, const sm_llm_request *r, const sm_llm_answer *a, const char *source,
+                  sm_error *err)
+{
+    format_created(c);
+    llm_row row = {r->custom_id, r->sha256, r->model, c->when, source, a->response ? a->response : "",
+                   a->response ? a->response_len : 0, a->http_status, a->prompt_tokens,
+                   a->completion_tokens, a->latency};
+    if (!c->holding) {
+        /* one by one (the responses file): after the log, so that the
+         * table's last word for a custom_id is the newest answer */
+        if (llm_cache_flush(c, err))
+            return -1;
+        end_read(c);
+        return put_row(c, &row) ? db_fail(c, err, "cannot write") : 0;
+    }
+    if (c->log_fd < 0 && open_log(c, err))
+        return -1;
+    if (c->n_entries == c->cap_entries) {
+        size_t cap = c->cap_entries ? 2 * c->cap_entries : 64;
+        log_entry *e = realloc(c->entries, cap * sizeof *e);
+        if (!e)
+            return sm_fail(err, c->path, 0, "out of memory");
+        c->entries = e;
+        c->cap_entries = cap;
+    }
+    size_t at = c->pending.len;
+    if (llm_log_append(&c->pending, &row))
+        return sm_fail(err, c->path, 0, "cache: an answer too large to keep (%zu bytes)", row.response_len);
+    if (c->n_entries == 0)
+        c->first_at = llm_now();
+    c->entries[c->n_entries].id_hash = sm_fnv1a_str(r->custom_id);
+    c->entries[c->n_entries].at = at;
+    c->n_entries++;
+    return 0;
 }
 
 void llm_cache_hold(llm_cache *c)
@@ -195,77 +508,74 @@ void llm_cache_hold(llm_cache *c)
         c->holding = 1;
 }
 
+static int write_log(llm_cache *c, sm_error *err)
+{
+    while (c->written < c->pending.len) {
+        ssize_t n = write(c->log_fd, c->pending.data + c->written, c->pending.len - c->written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return sm_fail(err, c->log_path, 0, "cache: cannot write the run's log: %s",
+                           n < 0 ? strerror(errno) : "no space written");
+        c->written += (size_t)n;
+    }
+    return 0;
+}
+
+int llm_cache_flush(llm_cache *c, sm_error *err)
+{
+    if (!c || c->n_entries == 0)
+        return 0;
+    if (write_log(c, err) || move_in(c, c->pending.data, c->pending.len, err))
+        return -1;
+    /* In the table now: the log starts again.  Killed between the commit
+     * and here, the next run moves the same rows in again, which changes
+     * nothing. */
+    if (ftruncate(c->log_fd, 0) != 0)
+        return sm_fail(err, c->log_path, 0, "cache: cannot empty the run's log: %s", strerror(errno));
+    c->pending.len = 0;
+    c->written = 0;
+    c->n_entries = 0;
+    return 0;
+}
+
 int llm_cache_release(llm_cache *c, sm_error *err)
 {
     if (!c)
         return 0;
     c->holding = 0;
-    if (!c->in_txn)
+    if (c->n_entries == 0)
         return 0;
-    c->in_txn = 0;
-    if (step_once(c->commit) == SQLITE_DONE)
-        return 0;
-    db_fail(c, err, "cannot write");
-    if (!sqlite3_get_autocommit(c->db))
-        step_once(c->rollback);
-    return -1;
-}
-
-int llm_cache_put(llm_cache *c, const sm_llm_request *r, const sm_llm_answer *a, const char *source,
-                  sm_error *err)
-{
-    /* Held: the answers of one wake-up of the client share a transaction
-     * (one WAL commit, one round of locks), committed by llm_cache_release
-     * before any of them is handed on. */
-    if (c->holding && !c->in_txn) {
-        if (step_once(c->begin) != SQLITE_DONE)
-            return db_fail(c, err, "cannot write");
-        c->in_txn = 1;
-    }
-    char when[32];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    sqlite3_stmt *st = c->put;
-    sqlite3_reset(st);
-    sqlite3_bind_text(st, 1, r->custom_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->sha256, 64, SQLITE_STATIC);
-    if (r->model)
-        sqlite3_bind_text(st, 3, r->model, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 3);
-    sqlite3_bind_int64(st, 4, a->http_status);
-    sqlite3_bind_text(st, 5, a->response ? a->response : "", (int)a->response_len, SQLITE_STATIC);
-    if (a->prompt_tokens >= 0)
-        sqlite3_bind_int64(st, 6, a->prompt_tokens);
-    else
-        sqlite3_bind_null(st, 6);
-    if (a->completion_tokens >= 0)
-        sqlite3_bind_int64(st, 7, a->completion_tokens);
-    else
-        sqlite3_bind_null(st, 7);
-    sqlite3_bind_double(st, 8, a->latency);
-    sqlite3_bind_text(st, 9, when, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 10, source, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : db_fail(c, err, "cannot write");
+    if (write_log(c, err))
+        return -1;
+    if (c->n_entries >= LOG_MOVE_EVERY || llm_now() - c->first_at >= LOG_MOVE_AFTER)
+        return llm_cache_flush(c, err);
+    return 0;
 }
 
 void llm_cache_close(llm_cache *c)
 {
     if (!c)
         return;
-    if (c->in_txn)
-        step_once(c->rollback);   /* only after a failure: release commits */
+    if (c->log_fd >= 0) {
+        sm_error e;
+        /* moved in, the log goes; if it cannot be, it stays for the next
+         * run to move in (sm_llm_close has reported why) */
+        if (llm_cache_flush(c, &e) == 0)
+            unlink(c->log_path);
+        close(c->log_fd);
+    }
+    end_read(c);
     sqlite3_finalize(c->get);
     sqlite3_finalize(c->put);
     sqlite3_finalize(c->begin);
     sqlite3_finalize(c->commit);
     sqlite3_finalize(c->rollback);
+    sqlite3_finalize(c->begin_read);
     sqlite3_close(c->db);
+    llm_buf_free(&c->pending);
+    free(c->entries);
+    free(c->log_path);
     free(c->path);
     free(c);
 }

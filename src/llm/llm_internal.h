@@ -2,7 +2,8 @@
  *
  *   llm_request.c    bodies, custom_ids, Batch input lines, base64/SHA-256
  *   llm_answer.c     the one reader of answers: chat completions, Batch output lines
- *   llm_cache.c      the SQLite cache
+ *   llm_cache.c      the cache: an SQLite table, and the log of the live run
+ *   llm_cache_log.c  the records of that log
  *   llm_responses.c  a Batch output file, read whole and looked up by custom_id
  *   llm_http.c       the live client: libcurl multi, retries
  *   llm.c            a run: sources in order, the one path after an answer arrives,
@@ -63,11 +64,31 @@ llm_cache *llm_cache_open(const char *path, sm_error *err);
 int llm_cache_get(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_error *err);
 int llm_cache_put(llm_cache *c, const sm_llm_request *r, const sm_llm_answer *a, const char *source,
                   sm_error *err);
-/* Until llm_cache_release, puts share one transaction; release commits it
- * (-1 and err when the commit fails).  Both accept NULL (no cache). */
+/* Between llm_cache_hold and llm_cache_release (one wake-up of the live
+ * client), puts go to the cache's log; release writes them there, in one
+ * write, before any of them is handed on (-1 and err when it cannot), and
+ * moves the log into the table now and then.  Both accept NULL (no cache). */
 void llm_cache_hold(llm_cache *c);
 int llm_cache_release(llm_cache *c, sm_error *err);
+/* Move what the log holds into the table (-1 and err when it cannot; the log
+ * then stays for the next run to move in).  Accepts NULL. */
+int llm_cache_flush(llm_cache *c, sm_error *err);
 void llm_cache_close(llm_cache *c);
+
+/* One row of the cache's table, or one record of its log.  Only model may
+ * be NULL; tokens are -1 when the answer had none. */
+typedef struct llm_row {
+    const char *custom_id, *sha256, *model, *created, *source, *response;
+    size_t response_len;
+    long status, prompt_tokens, completion_tokens;
+    double latency;
+} llm_row;
+
+/* Append one record to b (-1: out of memory, or a field too large). */
+int llm_log_append(llm_buf *b, const llm_row *row);
+/* Decode the record at data[0..n): 1 with *used and row pointing into data;
+ * 0 at the end, or at a torn or damaged record (nothing after it is read). */
+int llm_log_next(const char *data, size_t n, size_t *used, llm_row *row);
 
 /* ---- the responses file ---- */
 typedef struct llm_responses llm_responses;

@@ -3,10 +3,11 @@
 #
 # 1. -j 8 against answers that take a second: the server counts 8 requests
 #    in flight at its peak, never more.
-# 2. A run is killed (SIGKILL) while answers arrive; the rerun sends only
-#    what the cache lacks and writes the same results as a run that was never
-#    interrupted: every request once, none lost, none asked twice except the
-#    few that were in flight at the kill.
+# 2. A run is killed (SIGKILL) while answers arrive; the rerun moves the
+#    killed run's log into the cache, sends only what the cache lacks and
+#    writes the same results as a run that was never interrupted: every
+#    request once, none lost, none asked twice except the few that were in
+#    flight at the kill.
 set -eu
 . "$SM_SOURCE_DIR/tests/llm_test_lib.sh"
 T=$(mktemp -d /tmp/sm_e2e_llm_resume_XXXXXX)
@@ -47,10 +48,13 @@ kill -9 "$RUN_PID"
 wait "$RUN_PID" 2>/dev/null || true
 RUN_PID=
 [ ! -e "$T/killed/results.jsonl" ] || fail "a killed run left results.jsonl"
+# its answers are in its log, beside the cache (docs/llm.md, "The cache")
+ls "$T/killed/llm-cache.sqlite".log.* >/dev/null 2>&1 || fail "the killed run left no log"
 cached=$(cache_rows "$T/killed/llm-cache.sqlite")
 before=$(server_stat "s['requests']")
 "$SM" llm run --requests "$T/r60.jsonl" --out "$T/killed" --api-base "$BASE" -j 4 -q || fail "rerun failed"
 after=$(server_stat "s['requests']")
+! ls "$T/killed/llm-cache.sqlite".log.* >/dev/null 2>&1 || fail "the rerun left the killed run's log"
 "$PY" - "$T/killed/summary.json" "$cached" "$before" "$after" <<'EOF' || fail "rerun counts"
 import json, sys
 s = json.load(open(sys.argv[1]))
