@@ -38,6 +38,7 @@ fuzz_dicts() {
     fuzz_eval_speakers)     echo "json.dict alignment.dict" ;;
     fuzz_dataset_export)    echo "json.dict story.dict dataset.dict" ;;
     fuzz_movienet_keyframe) echo "movienet.dict" ;;
+    fuzz_llm_log)           echo "" ;;   # its own fuzz/dict/fuzz_llm_log.dict
     *)                      echo "" ;;
     esac
 }
