@@ -14,7 +14,7 @@
  *      measured in the same run: bare libcurl sending the same bodies to the
  *      same server and throwing the answers away (the multi interface over
  *      epoll with 32 in flight; curl_easy_perform one at a time), and the
- *      layer's own CPU above it.  Medians of 3 rounds, interleaved;
+ *      layer's own CPU above it.  Medians of 5 rounds, interleaved;
  * and without a server:
  *   3. base64 of frames (OpenSSL), alone and as whole data-URL bodies;
  *   4. a rerun of 2,000 cached answers (build the bodies, look them up,
@@ -367,7 +367,7 @@ static int by_cpu(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-enum { ROUNDS = 3 };
+enum { ROUNDS = 5 };
 
 static cost median(cost *c)
 {

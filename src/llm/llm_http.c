@@ -205,7 +205,6 @@ static int setup_slot(llm_http *h, llm_slot *s)
     bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) != CURLE_OK;
-    bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, "storymovie/0.1") != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK;
     return bad ? -1 : 0;
@@ -246,7 +245,8 @@ llm_http *llm_http_open(const sm_llm_options *o, const char *api_key, sm_llm_sta
     memcpy(h->url, base, blen);
     memcpy(h->url + blen, "/chat/completions", sizeof "/chat/completions");
 
-    const char *fixed[] = {"Content-Type: application/json", "Accept: application/json", "Expect:"};
+    const char *fixed[] = {"Content-Type: application/json", "Accept: application/json", "Expect:",
+                           "User-Agent: storymovie/0.1"};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         struct curl_slist *l = curl_slist_append(h->headers, fixed[i]);
         if (!l)

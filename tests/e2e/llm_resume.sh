@@ -8,6 +8,9 @@
 #    writes the same results as a run that was never interrupted: every
 #    request once, none lost, none asked twice except the few that were in
 #    flight at the kill.
+# 3. Two runs share one cache at once, half their requests the same: both
+#    end well, the cache holds every answer once and no log, and a rerun of
+#    either sends nothing.
 set -eu
 . "$SM_SOURCE_DIR/tests/llm_test_lib.sh"
 T=$(mktemp -d /tmp/sm_e2e_llm_resume_XXXXXX)
@@ -74,4 +77,26 @@ most=$(server_stat "max(s['attempts'].values())")
 "$SM" llm run --requests "$T/r60.jsonl" --out "$T/clean" --api-base "$BASE" -j 4 -q || fail "clean run"
 cmp "$T/killed/results.jsonl" "$T/clean/results.jsonl" || fail "results differ after kill -9 and rerun"
 [ "$(wc -l < "$T/clean/results.jsonl")" = 60 ] || fail "want 60 result lines"
+
+# ---- 3. two runs, one cache ----
+texts=""
+i=0
+while [ $i -lt 40 ]; do texts="$texts shared-$i"; i=$((i + 1)); done
+# shellcheck disable=SC2086
+make_requests "$T/s40.jsonl" $texts
+head -n 20 "$T/s40.jsonl" > "$T/s20.jsonl"   # the same 20 first requests, the same ids
+C="$T/shared.sqlite"
+"$SM" llm run --requests "$T/s20.jsonl" --out "$T/sa" --cache "$C" --api-base "$BASE" -j 4 -q &
+RUN_PID=$!
+"$SM" llm run --requests "$T/s40.jsonl" --out "$T/sb" --cache "$C" --api-base "$BASE" -j 4 -q \
+    || fail "the second of two runs on one cache failed"
+wait "$RUN_PID" || fail "the first of two runs on one cache failed"
+RUN_PID=
+[ "$(cache_rows "$C")" = 40 ] || fail "two runs on one cache: $(cache_rows "$C") answers, want 40"
+! ls "$C".log.* "$C".new-log.* >/dev/null 2>&1 || fail "two runs on one cache left a log"
+head -n 20 "$T/sb/results.jsonl" | cmp -s - "$T/sa/results.jsonl" || fail "the shared requests' results differ"
+before=$(server_stat "s['requests']")
+"$SM" llm run --requests "$T/s40.jsonl" --out "$T/sc" --cache "$C" --api-base "$BASE" -j 4 -q || fail "rerun"
+[ "$(server_stat "s['requests']")" = "$before" ] || fail "a rerun on the shared cache sent requests"
+cmp -s "$T/sb/results.jsonl" "$T/sc/results.jsonl" || fail "the rerun's results differ"
 echo "ok"
