@@ -450,8 +450,12 @@ static int open_log(llm_cache *c, sm_error *err)
         unlink(tmp);
     }
     free(tmp);
-    if (!ok)
-        return sm_fail(err, c->log_path, 0, "cache: cannot create the run's log: %s", strerror(e));
+    if (!ok) {
+        sm_fail(err, c->log_path, 0, "cache: cannot create the run's log: %s", strerror(e));
+        free(c->log_path);
+        c->log_path = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -493,7 +497,7 @@ int llm_cache_put(llm_cache *c, const sm_llm_request *r, const sm_llm_answer *a,
     }
     size_t at = c->pending.len;
     if (llm_log_append(&c->pending, &row))
-        return sm_fail(err, c->path, 0, "cache: an answer too large to keep (%zu bytes)", row.response_len);
+        return sm_fail(err, c->path, 0, "cache: out of memory for an answer of %zu bytes", row.response_len);
     if (c->n_entries == 0)
         c->first_at = llm_now();
     c->entries[c->n_entries].id_hash = sm_fnv1a_str(r->custom_id);
