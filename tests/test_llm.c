@@ -669,6 +669,17 @@ static long server_requests(void)
     return n;
 }
 
+/* The live tests' options: the local server, 3 in flight, quiet. */
+static void live_options(sm_llm_options *o, const char *base, const char *cache)
+{
+    sm_llm_options_init(o);
+    o->api_base = base;
+    o->jobs = 3;
+    o->timeout = 60;
+    o->cache = cache;
+    o->quiet = 1;
+}
+
 static void live_run_with_reasks_then_all_from_cache(void **state)
 {
     (void)state;
@@ -683,12 +694,7 @@ static void live_run_with_reasks_then_all_from_cache(void **state)
     long before = server_requests();
 
     sm_llm_options o;
-    sm_llm_options_init(&o);
-    o.api_base = base;
-    o.jobs = 3;
-    o.timeout = 60;
-    o.cache = cache;
-    o.quiet = 1;
+    live_options(&o, base, cache);
     sm_error err;
     reask_ctx c = {params(), 0, 10, 0, 0};
     sm_llm *llm = sm_llm_open(&o, &err);
@@ -801,12 +807,7 @@ static int count_logs(const char *dir, const char *prefix)
 static int ask_six(const char *base, const char *cache, long *cached, long *sent)
 {
     sm_llm_options o;
-    sm_llm_options_init(&o);
-    o.api_base = base;
-    o.jobs = 3;
-    o.timeout = 60;
-    o.cache = cache;
-    o.quiet = 1;
+    live_options(&o, base, cache);
     sm_error err;
     sm_llm *llm = sm_llm_open(&o, &err);
     if (!llm)
