@@ -16,9 +16,9 @@
  *
  * Why a log and not a commit per wake-up: an SQLite commit (its locks, its
  * WAL frames, one per page touched, each two writes) costs some 50-60 us of
- * CPU in the live client, half of what libcurl and the kernel spend on the
- * whole request; a log write is one system call, and the rows, moved in by
- * the hundred, cost a few microseconds each.  The durability is the same: a
+ * CPU in the live client, as much as libcurl and the kernel spend on the
+ * whole request (bench/bench_llm.c); a log write is one system call, and the
+ * rows, moved in by the hundred, cost a few microseconds each.  The durability is the same: a
  * write() survives the process being killed, and, as with SQLite's WAL at
  * synchronous=NORMAL, only a power failure can lose the last answers (a
  * torn record at the end of a log is left out, never misread).
