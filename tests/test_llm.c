@@ -669,6 +669,16 @@ static long server_requests(void)
     return n;
 }
 
+/* The live tests' set-up: the local server's URL into base, the key it
+ * expects, no proxy. */
+static void live_setup(char *base, size_t n)
+{
+    snprintf(base, n, "http://127.0.0.1:%d/v1", server_port);
+    setenv("STORYMOVIE_API_KEY", "sk-test-0123456789abcdef", 1);
+    unsetenv("http_proxy");
+    unsetenv("HTTP_PROXY");
+}
+
 /* The live tests' options: the local server, 3 in flight, quiet. */
 static void live_options(sm_llm_options *o, const char *base, const char *cache)
 {
@@ -686,11 +696,8 @@ static void live_run_with_reasks_then_all_from_cache(void **state)
     if (server_pid <= 0)
         skip();
     char base[64], cache[256];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d/v1", server_port);
+    live_setup(base, sizeof base);
     tmp_path(cache, sizeof cache, "live.sqlite");
-    setenv("STORYMOVIE_API_KEY", "sk-test-0123456789abcdef", 1);
-    unsetenv("http_proxy");
-    unsetenv("HTTP_PROXY");
     long before = server_requests();
 
     sm_llm_options o;
@@ -840,11 +847,8 @@ static void killed_runs_log_is_moved_in_by_the_next_run(void **state)
     if (server_pid <= 0)
         skip();
     char base[64], cache[256], alive[320];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d/v1", server_port);
+    live_setup(base, sizeof base);
     tmp_path(cache, sizeof cache, "live2.sqlite");
-    setenv("STORYMOVIE_API_KEY", "sk-test-0123456789abcdef", 1);
-    unsetenv("http_proxy");
-    unsetenv("HTTP_PROXY");
 
     pid_t pid = fork();
     assert_true(pid >= 0);

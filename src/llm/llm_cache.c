@@ -46,13 +46,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "common/hash.h"
+#include "storymovie/io.h"
 
 /* PRAGMA application_id: "SMLC", so a cache is recognised as ours. */
 #define LLM_CACHE_APP_ID 0x534D4C43
@@ -61,12 +61,6 @@
 /* The log goes into the table after this many answers or seconds. */
 #define LOG_MOVE_EVERY 256
 #define LOG_MOVE_AFTER 5.0
-
-/* A record of the log not yet in the table: where it starts in `pending`. */
-typedef struct log_entry {
-    uint64_t id_hash;         /* of its custom_id, to find it without decoding */
-    size_t at;
-} log_entry;
 
 struct llm_cache {
     sqlite3 *db;
@@ -80,8 +74,7 @@ struct llm_cache {
     char *log_path;
     llm_buf pending;          /* the log's records since it was last moved in */
     size_t written;           /* how much of pending is in the log file */
-    log_entry *entries;
-    size_t n_entries, cap_entries;
+    llm_table pending_ids;    /* custom_id -> 1 + where its newest record starts in pending */
     double first_at;          /* when the oldest of them arrived */
     time_t when_t;            /* `created` of the last second, formatted once */
     char when[24];
@@ -228,32 +221,21 @@ static int move_in(llm_cache *c, const char *data, size_t n, sm_error *err)
  * in.  Moved in, then removed; a log whose run is alive is left alone. */
 static int adopt_log(llm_cache *c, const char *path, sm_error *err)
 {
-    int fd = open(path, O_RDWR | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;   /* gone meanwhile: its run moved it in */
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    FILE *f = flock(fd, LOCK_EX | LOCK_NB) == 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
         close(fd);
         return 0;
     }
-    struct stat st;
-    llm_buf b = {0};
-    int rc = 0;
-    if (fstat(fd, &st) != 0 || llm_buf_reserve(&b, (size_t)st.st_size)) {
-        rc = sm_fail(err, path, 0, "cache: cannot read this log of an earlier run");
-    } else {
-        ssize_t got;
-        while (b.len < (size_t)st.st_size &&
-               (got = read(fd, b.data + b.len, (size_t)st.st_size - b.len)) > 0)
-            b.len += (size_t)got;
-        if (b.len < (size_t)st.st_size)
-            rc = sm_fail(err, path, 0, "cache: cannot read this log of an earlier run");
-        else if (move_in(c, b.data, b.len, err) == 0)
-            unlink(path);
-        else
-            rc = -1;
-    }
-    llm_buf_free(&b);
-    close(fd);   /* lets the lock go */
+    char *data;
+    size_t len;
+    int rc = sm_read_stream(f, path, SIZE_MAX / 2, &data, &len, err);
+    if (rc == 0 && (rc = move_in(c, data, len, err)) == 0)
+        unlink(path);
+    free(data);
+    fclose(f);   /* lets the lock go */
     return rc;
 }
 
@@ -273,20 +255,18 @@ static int adopt_logs(llm_cache *c, sm_error *err)
 {
     const char *slash = strrchr(c->path, '/');
     const char *base = slash ? slash + 1 : c->path;
-    char dir[4096], prefix[512], unborn[512];
-    size_t dlen = slash ? (size_t)(slash - c->path) : 0;
-    if (dlen + 2 > sizeof dir || snprintf(prefix, sizeof prefix, "%s.log.", base) >= (int)sizeof prefix ||
+    char prefix[512], unborn[512];
+    if (snprintf(prefix, sizeof prefix, "%s.log.", base) >= (int)sizeof prefix ||
         snprintf(unborn, sizeof unborn, "%s.new-log.", base) >= (int)sizeof unborn)
         return 0;
-    if (!slash)
-        strcpy(dir, ".");
-    else if (dlen == 0)
-        strcpy(dir, "/");
-    else
-        memcpy(dir, c->path, dlen), dir[dlen] = '\0';
+    char *dir = sm_path_dir(c->path);
+    if (!dir)
+        return sm_fail(err, c->path, 0, "out of memory");
     DIR *d = opendir(dir);
-    if (!d)
+    if (!d) {
+        free(dir);
         return 0;
+    }
     size_t plen = strlen(prefix), ulen = strlen(unborn);
     int rc = 0;
     struct dirent *e;
@@ -294,14 +274,16 @@ static int adopt_logs(llm_cache *c, sm_error *err)
         int log = strncmp(e->d_name, prefix, plen) == 0;
         if (!log && strncmp(e->d_name, unborn, ulen) != 0)
             continue;
-        char path[4096 + 512];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        char path[8192];
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+            continue;
         if (log)
             rc = adopt_log(c, path, err);
         else
             remove_unborn_log(path);
     }
     closedir(d);
+    free(dir);
     return rc;
 }
 
@@ -364,31 +346,25 @@ static int copy_response(llm_cache *c, const char *resp, size_t n, llm_cached *o
     return 1;
 }
 
-/* This run's answers not yet in the table, newest first (a request asked
- * twice in one run has its last answer). */
+/* This run's answers not yet in the table: as in the table, the newest
+ * answer for a custom_id is the one kept. */
 static int get_pending(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_error *err)
 {
-    uint64_t h = sm_fnv1a_str(r->custom_id);
-    for (size_t i = c->n_entries; i-- > 0;) {
-        if (c->entries[i].id_hash != h)
-            continue;
-        llm_row row;
-        size_t used;
-        const char *at = c->pending.data + c->entries[i].at;
-        if (!llm_log_next(at, c->pending.len - c->entries[i].at, &used, &row) ||
-            strcmp(row.custom_id, r->custom_id) != 0 || memcmp(row.sha256, r->sha256, 64) != 0)
-            continue;
-        out->status = row.status;
-        out->latency = row.latency;
-        return copy_response(c, row.response, row.response_len, out, err);
-    }
-    return 0;
+    size_t at = (size_t)(uintptr_t)llm_table_get(&c->pending_ids, r->custom_id);
+    llm_row row;
+    size_t used;
+    if (at-- == 0 || !llm_log_next(c->pending.data + at, c->pending.len - at, &used, &row) ||
+        memcmp(row.sha256, r->sha256, 64) != 0)
+        return 0;
+    out->status = row.status;
+    out->latency = row.latency;
+    return copy_response(c, row.response, row.response_len, out, err);
 }
 
 int llm_cache_get(llm_cache *c, const sm_llm_request *r, llm_cached *out, sm_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (c->n_entries) {
+    if (c->pending.len) {
         int found = get_pending(c, r, out, err);
         if (found)
             return found;
@@ -487,22 +463,16 @@ int llm_cache_put(llm_cache *c, const sm_llm_request *r, const sm_llm_answer *a,
     }
     if (c->log_fd < 0 && open_log(c, err))
         return -1;
-    if (c->n_entries == c->cap_entries) {
-        size_t cap = c->cap_entries ? 2 * c->cap_entries : 64;
-        log_entry *e = realloc(c->entries, cap * sizeof *e);
-        if (!e)
-            return sm_fail(err, c->path, 0, "out of memory");
-        c->entries = e;
-        c->cap_entries = cap;
-    }
     size_t at = c->pending.len;
-    if (llm_log_append(&c->pending, &row))
+    if (llm_log_append(&c->pending, &row) ||
+        llm_table_put(&c->pending_ids, r->custom_id, (void *)(uintptr_t)(at + 1))) {
+        c->pending.len = at;
+        if (c->pending.data)
+            c->pending.data[at] = '\0';
         return sm_fail(err, c->path, 0, "cache: out of memory for an answer of %zu bytes", row.response_len);
-    if (c->n_entries == 0)
+    }
+    if (at == 0)
         c->first_at = llm_now();
-    c->entries[c->n_entries].id_hash = sm_fnv1a_str(r->custom_id);
-    c->entries[c->n_entries].at = at;
-    c->n_entries++;
     return 0;
 }
 
@@ -528,7 +498,7 @@ static int write_log(llm_cache *c, sm_error *err)
 
 int llm_cache_flush(llm_cache *c, sm_error *err)
 {
-    if (!c || c->n_entries == 0)
+    if (!c || c->pending.len == 0)
         return 0;
     if (write_log(c, err) || move_in(c, c->pending.data, c->pending.len, err))
         return -1;
@@ -539,7 +509,7 @@ int llm_cache_flush(llm_cache *c, sm_error *err)
         return sm_fail(err, c->log_path, 0, "cache: cannot empty the run's log: %s", strerror(errno));
     c->pending.len = 0;
     c->written = 0;
-    c->n_entries = 0;
+    llm_table_free(&c->pending_ids, NULL);
     return 0;
 }
 
@@ -548,11 +518,11 @@ int llm_cache_release(llm_cache *c, sm_error *err)
     if (!c)
         return 0;
     c->holding = 0;
-    if (c->n_entries == 0)
+    if (c->pending.len == 0)
         return 0;
     if (write_log(c, err))
         return -1;
-    if (c->n_entries >= LOG_MOVE_EVERY || llm_now() - c->first_at >= LOG_MOVE_AFTER)
+    if (c->pending_ids.n_keys >= LOG_MOVE_EVERY || llm_now() - c->first_at >= LOG_MOVE_AFTER)
         return llm_cache_flush(c, err);
     return 0;
 }
@@ -578,7 +548,7 @@ void llm_cache_close(llm_cache *c)
     sqlite3_finalize(c->begin_read);
     sqlite3_close(c->db);
     llm_buf_free(&c->pending);
-    free(c->entries);
+    llm_table_free(&c->pending_ids, NULL);
     free(c->log_path);
     free(c->path);
     free(c);
