@@ -875,7 +875,7 @@ static void killed_runs_log_is_moved_in_by_the_next_run(void **state)
     fclose(f);
 
     /* the log of a run still going: one record, held */
-    snprintf(alive, sizeof alive, "%s.log.1.alive", cache);
+    snprintf(alive, sizeof alive, "%s.log.1.0000abcd", cache);
     int fd = open(alive, O_RDWR | O_CREAT, 0600);
     assert_true(fd >= 0);
     assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
@@ -896,11 +896,28 @@ static void killed_runs_log_is_moved_in_by_the_next_run(void **state)
     assert_int_equal(access(dead, F_OK), -1);
     assert_int_equal(access(alive, F_OK), 0);
 
-    /* its run ends without moving it in: the next open does */
+    /* its run ends without moving it in: the next open does.  A file of
+     * another name beside the cache is never touched; one with a log's name
+     * that holds no log stops the run with its name, and stays. */
     close(fd);
+    char notes[320], stray[320];
+    snprintf(notes, sizeof notes, "%s.log.notes", cache);
+    snprintf(stray, sizeof stray, "%s.log.7.0badf00d", cache);
+    write_file(notes, "my notes\n", 9);
+    write_file(stray, "not a log\n", 10);
+    sm_llm_options o;
+    live_options(&o, base, cache);
+    sm_error err;
+    assert_null(sm_llm_open(&o, &err));
+    assert_string_equal(err.file, stray);
+    assert_non_null(strstr(err.message, "not a log of this cache's runs"));
+    assert_int_equal(access(stray, F_OK), 0);
+    unlink(stray);
     assert_int_equal(ask_six(base, cache, &cached, &sent), 6);
     assert_int_equal(cached, 6);
-    assert_int_equal(count_logs(tmpdir, "live2.sqlite.log."), 0);
+    assert_int_equal(count_logs(tmpdir, "live2.sqlite.log."), 1);   /* the notes */
+    assert_int_equal(access(alive, F_OK), -1);
+    assert_int_equal(access(notes, F_OK), 0);
     unsetenv("STORYMOVIE_API_KEY");
 }
 

@@ -232,6 +232,10 @@ static int adopt_log(llm_cache *c, const char *path, sm_error *err)
     char *data;
     size_t len;
     int rc = sm_read_stream(f, path, SIZE_MAX / 2, &data, &len, err);
+    /* a run dies at worst in its first write, which starts with the mark */
+    if (rc == 0 && memcmp(data, LOG_RECORD_MARK, len < 4 ? len : 4) != 0)
+        rc = sm_fail(err, path, 0, "cache: not a log of this cache's runs (its records start with %s); "
+                                   "move it away", LOG_RECORD_MARK);
     if (rc == 0 && (rc = move_in(c, data, len, err)) == 0)
         unlink(path);
     free(data);
@@ -249,6 +253,21 @@ static void remove_unborn_log(const char *path)
     if (flock(fd, LOCK_EX | LOCK_NB) == 0)
         unlink(path);
     close(fd);
+}
+
+/* name is PREFIX then PID.TAG as open_log makes them (digits, a dot, 8 hex
+ * digits): files of other names beside the cache are never touched. */
+static int log_tail(const char *name, const char *prefix, size_t plen)
+{
+    if (strncmp(name, prefix, plen) != 0)
+        return 0;
+    const char *p = name + plen, *digits = p;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (p == digits || *p++ != '.')
+        return 0;
+    size_t hex = strspn(p, "0123456789abcdef");
+    return hex == 8 && p[hex] == '\0';
 }
 
 static int adopt_logs(llm_cache *c, sm_error *err)
@@ -271,8 +290,8 @@ static int adopt_logs(llm_cache *c, sm_error *err)
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d)) != NULL) {
-        int log = strncmp(e->d_name, prefix, plen) == 0;
-        if (!log && strncmp(e->d_name, unborn, ulen) != 0)
+        int log = log_tail(e->d_name, prefix, plen);
+        if (!log && !log_tail(e->d_name, unborn, ulen))
             continue;
         char path[8192];
         if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)

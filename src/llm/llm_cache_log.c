@@ -21,7 +21,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define LOG_MARK "SMA1"
 #define LOG_END "END\n"
 #define LOG_NONE 0xFFFFFFFFu
 
@@ -72,7 +71,7 @@ int llm_log_append(llm_buf *b, const llm_row *row)
     if (size >= LOG_NONE - 64 || llm_buf_reserve(b, 8 + size))
         return -1;
     unsigned char *p = (unsigned char *)b->data + b->len;
-    memcpy(p, LOG_MARK, 4);
+    memcpy(p, LOG_RECORD_MARK, 4);
     put_u32(p + 4, (uint32_t)size);
     p += 8;
     put_u64(p, (uint64_t)(int64_t)row->status);
@@ -117,7 +116,7 @@ static const char *get_string(const unsigned char **p, const unsigned char *end,
 int llm_log_next(const char *data, size_t n, size_t *used, llm_row *row)
 {
     const unsigned char *p = (const unsigned char *)data;
-    if (n < 8 || memcmp(p, LOG_MARK, 4) != 0)
+    if (n < 8 || memcmp(p, LOG_RECORD_MARK, 4) != 0)
         return 0;
     uint32_t size = get_u32(p + 4);
     if (size < 8 * 4 + 4 || size > n - 8)

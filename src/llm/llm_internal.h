@@ -84,6 +84,9 @@ typedef struct llm_row {
     double latency;
 } llm_row;
 
+/* Every record of the log starts with this mark. */
+#define LOG_RECORD_MARK "SMA1"
+
 /* Append one record to b (-1: out of memory, or a field too large). */
 int llm_log_append(llm_buf *b, const llm_row *row);
 /* Decode the record at data[0..n): 1 with *used and row pointing into data;
